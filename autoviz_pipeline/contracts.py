@@ -1,0 +1,272 @@
+"""The pydantic models passed between stages.
+
+Every cross-stage model lives here, frozen with ``extra="forbid"`` so that a misspelt field fails loudly
+and a stage can never mutate what an earlier stage produced. Stages are plain functions over these
+models (see ``profiling``, ``understanding``, ``planning``, ``repair``, ``execution``, ``report``); the
+Dagster layer in ``defs/`` only stores them as JSON and wires them together.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Role = Literal["numeric", "categorical", "temporal", "identifier", "text", "boolean"]
+ROLES: tuple[Role, ...] = ("numeric", "categorical", "temporal", "identifier", "text", "boolean")
+
+IntentLabel = Literal[
+    "general_eda",
+    "comparative_analysis",
+    "time_series",
+    "anomaly_detection",
+    "distribution",
+    "relationship",
+    "composition",
+    "ranking",
+]
+INTENTS: tuple[IntentLabel, ...] = (
+    "general_eda",
+    "comparative_analysis",
+    "time_series",
+    "anomaly_detection",
+    "distribution",
+    "relationship",
+    "composition",
+    "ranking",
+)
+
+Mark = Literal["bar", "line", "area", "point", "arc", "rect", "boxplot"]
+Aggregate = Literal["count", "sum", "mean", "median", "min", "max"]
+TimeUnit = Literal["year", "quarter", "month", "week", "day", "hour"]
+FilterOp = Literal["eq", "neq", "in", "gt", "gte", "lt", "lte", "range"]
+Scalar = str | int | float | bool | None
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --------------------------------------------------------------------------------------------------
+# profile
+# --------------------------------------------------------------------------------------------------
+class TopValue(Frozen):
+    value: str
+    count: int
+
+
+class ColumnProfile(Frozen):
+    """What the pipeline knows about one column: enough to pick charts and check params, never all rows."""
+
+    name: str
+    dtype: str = Field(description="dtype after parsing (e.g. float64, datetime64[ns], object)")
+    role: Role
+    count: int = Field(ge=0, description="non-null values")
+    nulls: int = Field(ge=0)
+    distinct: int = Field(ge=0)
+    min: Scalar = None
+    max: Scalar = None
+    mean: float | None = None
+    std: float | None = None
+    median: float | None = None
+    top_values: list[TopValue] = Field(default_factory=list)
+    samples: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, description="how the column was parsed, what was assumed")
+
+
+class ReadOptions(Frozen):
+    """How the CSV was read, so every later reader parses it the same way."""
+
+    encoding: str
+    delimiter: str
+    decimal: str = "."
+    thousands: str | None = None
+
+
+class DatasetProfile(Frozen):
+    path: str
+    name: str
+    sha256: str
+    size_bytes: int
+    rows: int
+    columns: list[ColumnProfile]
+    read_options: ReadOptions
+    notes: list[str] = Field(default_factory=list)
+
+    def column(self, name: str) -> ColumnProfile | None:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        return None
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def names_with_role(self, *roles: Role) -> list[str]:
+        return [c.name for c in self.columns if c.role in roles]
+
+
+# --------------------------------------------------------------------------------------------------
+# understanding
+# --------------------------------------------------------------------------------------------------
+class ColumnMatch(Frozen):
+    """A phrase of the question grounded to a column (or to a value of a column)."""
+
+    phrase: str
+    column: str
+    method: Literal["exact", "normalized", "stem", "synonym", "fuzzy", "value"]
+    score: float = Field(ge=0, le=1)
+    value: str | None = None
+    alternatives: list[str] = Field(default_factory=list, description="equal-score rivals; non-empty = ambiguous")
+
+
+class FilterSpec(Frozen):
+    column: str
+    op: FilterOp
+    value: Scalar = None
+    values: list[Scalar] = Field(default_factory=list, description="for `in` and `range` ([lo, hi])")
+
+
+class Encoding(Frozen):
+    field: str | None = None
+    aggregate: Aggregate | None = None
+    bin: int | None = Field(default=None, description="max bins when the field is binned")
+    time_unit: TimeUnit | None = None
+
+
+class ChartSpec(Frozen):
+    """The chart a question asks for, in Vega-Lite terms but independent of any data."""
+
+    mark: Mark
+    x: Encoding | None = None
+    y: Encoding | None = None
+    color: Encoding | None = None
+    filters: list[FilterSpec] = Field(default_factory=list)
+    sort: Literal["ascending", "descending"] | None = None
+    limit: int | None = Field(default=None, ge=1)
+
+
+class IntentResult(Frozen):
+    question: str
+    intent: IntentLabel
+    confidence: float = Field(ge=0, le=1)
+    source: Literal["offline", "llm"]
+    matches: list[ColumnMatch] = Field(default_factory=list)
+    filters: list[FilterSpec] = Field(default_factory=list)
+    aggregate: Aggregate | None = None
+    chart_words: list[str] = Field(default_factory=list)
+    chart: ChartSpec | None = Field(default=None, description="the chart that answers the question")
+    alternatives: list[ColumnMatch] = Field(default_factory=list, description="ambiguous matches kept, not guessed")
+    notes: list[str] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------------
+# planning
+# --------------------------------------------------------------------------------------------------
+class PlanStep(Frozen):
+    id: str
+    tool: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    title: str | None = None
+    origin: Literal["question", "template", "llm"] = "template"
+
+
+class Plan(Frozen):
+    intent: IntentLabel
+    template: str
+    steps: list[PlanStep]
+
+
+class PlanChange(Frozen):
+    op: Literal["add", "remove", "modify"]
+    step: str
+    detail: str
+
+
+class AdaptedPlan(Frozen):
+    before: Plan
+    steps: list[PlanStep]
+    changes: list[PlanChange] = Field(default_factory=list)
+    llm_raw: str | None = None
+
+
+class Repair(Frozen):
+    step: str
+    param: str
+    original: Any
+    repaired: Any
+    score: float = Field(ge=0, le=1)
+    method: str
+
+
+class DroppedStep(Frozen):
+    step: str
+    reason: str
+    tool: str | None = None
+
+
+class ValidatedPlan(Frozen):
+    steps: list[PlanStep]
+    repairs: list[Repair] = Field(default_factory=list)
+    dropped: list[DroppedStep] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------------
+# execution and report
+# --------------------------------------------------------------------------------------------------
+class StepResult(Frozen):
+    step: str
+    tool: str
+    title: str
+    kind: Literal["chart", "table", "text"]
+    finding: str = ""
+    spec: dict[str, Any] | None = Field(default=None, description="Vega-Lite spec with inline data")
+    png: str | None = None
+    svg: str | None = None
+    spec_path: str | None = None
+    table_csv: str | None = None
+    table: list[dict[str, Any]] = Field(default_factory=list, description="a preview of the table (<= 50 rows)")
+    notes: list[str] = Field(default_factory=list)
+
+
+class ExecutionResult(Frozen):
+    out_dir: str
+    results: list[StepResult]
+    failed: list[DroppedStep] = Field(default_factory=list)
+
+
+class LLMCall(Frozen):
+    stage: str
+    backend: str
+    model: str
+    latency_ms: float
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    outcome: str
+    fallback_used: bool = False
+
+
+class Report(Frozen):
+    out_dir: str
+    markdown: str
+    html: str
+    manifest: str
+    first_chart_png: str | None = None
+
+
+# --------------------------------------------------------------------------------------------------
+# the run request, carried from the first stage to the last
+# --------------------------------------------------------------------------------------------------
+class AnalysisRequest(Frozen):
+    question: str
+    dataset_path: str
+    partition: str
+    out_dir: str = Field(description="where this run's report, charts and manifest go")
+
+
+class ProfiledDataset(Frozen):
+    """Output of the profile stage: the request it served and the profile."""
+
+    request: AnalysisRequest
+    profile: DatasetProfile

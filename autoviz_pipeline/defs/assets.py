@@ -1,0 +1,199 @@
+"""Six assets, one per stage; each body calls one core function and adds metadata for the UI."""
+
+
+import base64
+import re
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import dagster as dg
+from pydantic import Field
+
+from ..contracts import (
+    AdaptedPlan,
+    AnalysisRequest,
+    ExecutionResult,
+    IntentResult,
+    ProfiledDataset,
+    Report,
+    ValidatedPlan,
+)
+from ..errors import AutovizError
+from ..execution import execute_plan
+from ..inbox import find_partition_file, sidecar_question
+from ..planning import adapt_plan, select_plan
+from ..profiling import profile_dataset
+from ..report import markdown_escape, render_report
+from ..repair import validate_plan
+from ..understanding import classify_intent
+from .resources import LLMResource, PipelineSettings
+
+csv_files = dg.DynamicPartitionsDefinition(name="csv_files")
+GROUP = "autoviz"
+IO = "json_io_manager"
+_SAFE = re.compile(r"[^A-Za-z0-9_-]+")
+_IMAGE_LINK = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\([^)]*\)")
+
+
+class RunParams(dg.Config):
+    """Per-run inputs. Only the first stage takes config; the request travels downstream in its output."""
+
+    question: str = Field(default="", description="the question; empty → the sidecar NAME.question.txt or the default")
+    dataset_path: str | None = Field(default=None, description="the CSV; default: the inbox file of this partition")
+    out_dir: str | None = Field(default=None, description="report folder; default: <outputs>/<dataset>/<run>")
+
+
+def _request(context: dg.AssetExecutionContext, config: RunParams, settings: PipelineSettings) -> AnalysisRequest:
+    partition = context.partition_key
+    if config.dataset_path:
+        path = Path(config.dataset_path)
+    else:
+        found = find_partition_file(settings.inbox_dir, partition)
+        if found is None:
+            raise dg.Failure(
+                description=f"No file for partition {partition!r} in {settings.inbox_dir}. "
+                "Put the CSV in the inbox or pass ops.dataset_profile.config.dataset_path."
+            )
+        path = found
+    question = config.question.strip() or sidecar_question(path) or settings.default_question
+    if config.out_dir:
+        out_dir = Path(config.out_dir)
+    else:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        folder = _SAFE.sub("_", Path(partition).stem)[:60] or "dataset"
+        out_dir = Path(settings.outputs_dir) / folder / f"{stamp}-{context.run.run_id[:8]}"
+    return AnalysisRequest(question=question, dataset_path=str(path), partition=partition, out_dir=str(out_dir))
+
+
+@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO)
+def dataset_profile(context: dg.AssetExecutionContext, config: RunParams,
+                    settings: PipelineSettings) -> ProfiledDataset:
+    """Profile the CSV: roles, counts, stats, samples, sha256."""
+    request = _request(context, config, settings)
+    context.log.info(f"profiling {request.dataset_path}")
+    try:
+        profile = profile_dataset(request.dataset_path, name=Path(request.dataset_path).name)
+    except AutovizError as exc:
+        raise dg.Failure(description=str(exc), metadata={"file": request.dataset_path}) from None
+    rows = "\n".join(
+        f"| {markdown_escape(c.name)} | {c.role} | {c.dtype} | {c.nulls} | {c.distinct} |" for c in profile.columns[:50]
+    )
+    context.add_output_metadata({
+        "question": request.question,
+        "rows": profile.rows,
+        "columns": len(profile.columns),
+        "sha256": profile.sha256,
+        "profile": dg.MetadataValue.md("| column | role | dtype | nulls | distinct |\n|---|---|---|---|---|\n" + rows),
+    })
+    return ProfiledDataset(request=request, profile=profile)
+
+
+@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO)
+def question_intent(context: dg.AssetExecutionContext, dataset_profile: ProfiledDataset,
+                    llm: LLMResource) -> IntentResult:
+    """Classify the question's intent and ground its columns, values and chart words."""
+    llm.validate_backend()
+    intent = classify_intent(dataset_profile.request.question, dataset_profile.profile)
+    context.add_output_metadata({
+        "intent": intent.intent,
+        "confidence": intent.confidence,
+        "source": intent.source,
+        "matches": dg.MetadataValue.json([m.model_dump() for m in intent.matches]),
+    })
+    return intent
+
+
+@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO)
+def analysis_plan(context: dg.AssetExecutionContext, question_intent: IntentResult,
+                  dataset_profile: ProfiledDataset) -> AdaptedPlan:
+    """Start from the intent's template and adapt it to the question."""
+    profile = dataset_profile.profile
+    adapted = adapt_plan(select_plan(question_intent, profile), question_intent, profile)
+    context.add_output_metadata({
+        "template": adapted.before.template,
+        "steps": len(adapted.steps),
+        "changes": dg.MetadataValue.json([c.model_dump() for c in adapted.changes]),
+    })
+    return adapted
+
+
+@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO)
+def validated_plan(context: dg.AssetExecutionContext, analysis_plan: AdaptedPlan,
+                   dataset_profile: ProfiledDataset, settings: PipelineSettings) -> ValidatedPlan:
+    """Check every param against the profile; repair names or drop steps, with reasons."""
+    validated = validate_plan(analysis_plan.steps, dataset_profile.profile, max_steps=settings.max_charts)
+    for r in validated.repairs:
+        context.log.info(f"repair {r.step}.{r.param}: {r.original!r} → {r.repaired!r} ({r.method}, {r.score})")
+    for d in validated.dropped:
+        context.log.warning(f"dropped {d.step}: {d.reason}")
+    context.add_output_metadata({
+        "steps": len(validated.steps),
+        "repairs": len(validated.repairs),
+        "dropped": len(validated.dropped),
+    })
+    return validated
+
+
+@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO)
+def step_results(context: dg.AssetExecutionContext, validated_plan: ValidatedPlan,
+                 dataset_profile: ProfiledDataset) -> ExecutionResult:
+    """Run the tools; write PNG, SVG, Vega-Lite and CSV artifacts into the run's folder."""
+    result = execute_plan(validated_plan, dataset_profile.profile, dataset_profile.request.out_dir,
+                          progress=context.log.info)
+    for f in result.failed:
+        context.log.warning(f"step {f.step} failed: {f.reason}")
+    context.add_output_metadata({
+        "charts": sum(1 for r in result.results if r.kind == "chart"),
+        "tables": sum(1 for r in result.results if r.kind == "table"),
+        "failed": len(result.failed),
+        "out_dir": dg.MetadataValue.path(result.out_dir),
+    })
+    return result
+
+
+@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO)
+def analysis_report(context: dg.AssetExecutionContext, dataset_profile: ProfiledDataset,
+                    question_intent: IntentResult, analysis_plan: AdaptedPlan, validated_plan: ValidatedPlan,
+                    step_results: ExecutionResult) -> Report:
+    """Render report.md, report.html and manifest.json; show the report and first chart in the UI."""
+    started = time.perf_counter()
+    timings = _stage_timings(context)
+    report = render_report(
+        question=dataset_profile.request.question, profile=dataset_profile.profile, intent=question_intent,
+        adapted=analysis_plan, validated=validated_plan, execution=step_results, llm_calls=[], timings=timings,
+        out_dir=dataset_profile.request.out_dir,
+    )
+    context.log.info(f"report: {report.html} (rendered in {time.perf_counter() - started:.2f}s)")
+    context.add_output_metadata({
+        "report": dg.MetadataValue.md(_ui_markdown(report)),
+        "report_html": dg.MetadataValue.path(report.html),
+        "manifest": dg.MetadataValue.path(report.manifest),
+    })
+    return report
+
+
+def _stage_timings(context: dg.AssetExecutionContext) -> dict[str, float]:
+    """Seconds per finished stage of this run, from the instance's step stats."""
+    timings: dict[str, float] = {}
+    try:
+        for stat in context.instance.get_run_step_stats(context.run.run_id):
+            if stat.start_time and stat.end_time:
+                timings[stat.step_key] = round(stat.end_time - stat.start_time, 3)
+    except Exception:  # noqa: BLE001 - timings are informative; a storage without stats must not fail the run
+        context.log.debug("no step stats available for timings")
+    return timings
+
+
+def _ui_markdown(report: Report, max_chars: int = 20_000) -> str:
+    """The report's Markdown with its first chart inlined (the UI cannot read files next to the report)."""
+    text = _IMAGE_LINK.sub("", Path(report.markdown).read_text(encoding="utf-8"))  # relative paths: broken in the UI
+    if len(text) > max_chars:
+        text = text[:max_chars] + "\n\n… (truncated; open report.html for the rest)"
+    if report.first_chart_png and Path(report.first_chart_png).is_file():
+        b64 = base64.b64encode(Path(report.first_chart_png).read_bytes()).decode("ascii")
+        text = f"![first chart](data:image/png;base64,{b64})\n\n" + text
+    return text
+
+
+ASSETS = [dataset_profile, question_intent, analysis_plan, validated_plan, step_results, analysis_report]

@@ -1,0 +1,312 @@
+"""Grounding question phrases to columns and to values, with a score and a method for every match.
+
+A cascade of small matchers (after NL4DV): exact > normalized (case/space/underscore) > stem (plurals)
+> synonym > fuzzy, each giving a score; a longer phrase beats its substring; equal-score rivals are
+kept as alternatives rather than silently guessed. Everything is driven by the profile — there are no
+table- or question-specific rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .contracts import ColumnMatch, ColumnProfile, DatasetProfile
+
+
+class MatchSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    min_score: float = Field(0.7, ge=0, le=1, description="below this nothing is matched")
+    max_ngram: int = Field(4, ge=1, le=8)
+    exact_weight: float = 1.0
+    normalized_weight: float = 0.97
+    stem_weight: float = 0.93
+    synonym_weight: float = 0.85
+    partial_weight: float = 0.8
+    value_weight: float = 0.8
+
+
+DEFAULT_SETTINGS = MatchSettings()
+
+# Words that mean the same thing in column names. Each group maps to its first word.
+SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("category", "type", "kind", "class", "group", "segment", "genre", "sort"),
+    ("revenue", "sales", "turnover", "income", "earnings", "proceeds"),
+    ("price", "cost", "fee", "charge", "rate"),
+    ("amount", "value", "total", "sum"),
+    ("quantity", "qty", "units", "volume", "count"),
+    ("date", "day", "time", "timestamp", "datetime", "when"),
+    ("region", "area", "zone", "territory", "district"),
+    ("country", "nation"),
+    ("city", "town"),
+    ("customer", "client", "buyer", "consumer"),
+    ("product", "item", "article", "good", "merchandise"),
+    ("employee", "staff", "worker", "personnel"),
+    ("identifier", "id", "key", "code"),
+    ("number", "num", "no", "nbr", "count"),
+    ("name", "title", "label"),
+    ("age", "years"),
+    ("temperature", "temp"),
+    ("percentage", "percent", "pct", "share", "ratio"),
+    ("description", "desc", "details", "text", "comment", "notes"),
+    ("address", "location", "place"),
+    ("year", "yr"),
+    ("average", "avg", "mean"),
+)
+ABBREVIATIONS = {
+    "qty": "quantity", "amt": "amount", "num": "number", "no": "number", "nbr": "number", "dept": "department",
+    "desc": "description", "temp": "temperature", "pct": "percent", "avg": "average", "cnt": "count",
+    "yr": "year", "mo": "month", "addr": "address", "emp": "employee", "cust": "customer", "prod": "product",
+    "cat": "category", "info": "information", "dob": "birth", "img": "image", "tel": "phone", "org": "organization",
+    "mgr": "manager", "max": "maximum", "min": "minimum", "std": "standard", "lat": "latitude", "lon": "longitude",
+    "lng": "longitude", "acct": "account", "bal": "balance", "inv": "invoice", "ssn": "ssn",
+}
+STOPWORDS = frozenset(
+    "a an the of for in on at to by per and or with from as is are was were be been what which who whom how "
+    "show me give get display plot chart draw graph create make list i we you it its their this that these those "
+    "each every all any some do does did can could would should please my our your over under between than "
+    "versus vs across into out up down there here also then".split()
+)
+
+UNIT_WORDS = frozenset(
+    "c f k mm cm m km kg g lb lbs s ms sec min h hr hrs kw kwh w v a mph kph pct usd eur gbp jpy chf".split()
+)
+
+_SYN_INDEX: dict[str, str] = {}
+for _group in SYNONYM_GROUPS:
+    for _w in _group:
+        _SYN_INDEX.setdefault(_w, _group[0])
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+|\d+(?:\.\d+)?")
+
+
+def split_name(name: str) -> list[str]:
+    """``productCategory`` / ``product_category`` / ``Product Category`` → ``['product', 'category']``."""
+    spaced = _CAMEL.sub(" ", name)
+    return [w.lower() for w in _WORD.findall(spaced)]
+
+
+def stem(word: str) -> str:
+    """A light stemmer: plurals and common verb endings, enough for column names."""
+    w = word.lower()
+    w = ABBREVIATIONS.get(w, w)
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("xes", "x")):
+        if w.endswith(suffix) and len(w) > len(suffix) + 1:
+            return w[: -len(suffix)] + repl
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
+        w = w[:-1]
+    return w
+
+
+def canonical(word: str) -> str:
+    s = stem(word)
+    return _SYN_INDEX.get(s, _SYN_INDEX.get(word.lower(), s))
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein (optimal string alignment): a swap of two letters counts as one typo."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+@dataclass
+class Token:
+    text: str
+    start: int  # index in the token list
+    lower: str = ""
+    stem: str = ""
+
+    def __post_init__(self) -> None:
+        self.lower = self.text.lower()
+        self.stem = stem(self.text)
+
+
+def tokenize(question: str) -> list[Token]:
+    return [Token(m.group(0), i) for i, m in enumerate(_WORD.finditer(question))]
+
+
+@dataclass
+class _ColumnForms:
+    profile: ColumnProfile
+    words: list[str]
+    stems: list[str]
+    canon: list[str]
+    joined: str
+    content: list[str] = field(default_factory=list)  # stems without unit suffixes (mm, kw, c, usd …)
+    values: dict[str, str] = field(default_factory=dict)  # lower-cased value → value as written
+
+
+def _column_forms(profile: DatasetProfile) -> list[_ColumnForms]:
+    forms = []
+    for col in profile.columns:
+        words = split_name(col.name) or [col.name.lower()]
+        values = {}
+        if col.role in ("categorical", "boolean", "identifier") or (col.role == "text" and col.distinct <= 50):
+            values = {tv.value.strip().lower(): tv.value for tv in col.top_values if tv.value.strip()}
+        forms.append(
+            _ColumnForms(
+                profile=col,
+                words=words,
+                stems=[stem(w) for w in words],
+                canon=[canonical(w) for w in words],
+                joined="".join(words),
+                content=[stem(w) for w in words if w not in UNIT_WORDS and not w.isdigit()],
+                values=values,
+            )
+        )
+    return forms
+
+
+def _score_phrase(phrase: list[Token], col: _ColumnForms, settings: MatchSettings) -> tuple[float, str]:
+    """Score one question phrase against one column name."""
+    lower = [t.lower for t in phrase]
+    if " ".join(t.text for t in phrase) == col.profile.name:
+        return settings.exact_weight, "exact"
+    if " ".join(lower) == col.profile.name.lower() or lower == col.words or "".join(lower) == col.joined:
+        return settings.normalized_weight, "normalized"
+    stems = [t.stem for t in phrase]
+    if stems == col.stems:
+        return settings.stem_weight, "stem"
+    canon = [canonical(t.text) for t in phrase]
+    if canon == col.canon:
+        return settings.synonym_weight, "synonym"
+    # the name without its unit suffix ("vibration" → vibration_mm_s, "power" → power_kw)
+    if col.content != col.stems and col.content:
+        if stems == col.content:
+            return settings.stem_weight - 0.03, "stem"
+        if canon == [canonical(w) for w in col.content]:
+            return settings.synonym_weight - 0.03, "synonym"
+    # fuzzy on the joined forms: typos and run-together words, a small edit distance only
+    joined = "".join(lower)
+    if len(joined) >= 4 and joined[0] == col.joined[0]:
+        distance = edit_distance(joined, col.joined)
+        allowed = 1 if min(len(joined), len(col.joined)) <= 8 else 2
+        if 0 < distance <= allowed:
+            return round(settings.synonym_weight * (1 - distance / max(len(joined), len(col.joined))), 3), "fuzzy"
+    # a phrase naming the distinctive part of a longer column name ("product" → product_category)
+    if len(phrase) < len(col.words) and all(s in col.stems or c in col.canon for s, c in zip(stems, canon)):
+        content = [s for s in stems if s not in STOPWORDS]
+        if content and len(set(stems) & set(col.stems)) >= 1:
+            coverage = len(phrase) / len(col.words)
+            return round(settings.partial_weight * (0.8 + 0.2 * coverage), 3), "stem"
+    return 0.0, ""
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int  # exclusive
+    column: str
+    score: float
+    method: str
+    phrase: str
+    value: str | None = None
+
+
+def ground_columns(
+    question: str, profile: DatasetProfile, *, settings: MatchSettings = DEFAULT_SETTINGS
+) -> tuple[list[ColumnMatch], list[ColumnMatch], list[Token]]:
+    """Matches (best per phrase, non-overlapping, longer phrases first) and ambiguous alternatives."""
+    tokens = tokenize(question)
+    forms = _column_forms(profile)
+    candidates: list[_Candidate] = []
+    n = len(tokens)
+    for i in range(n):
+        for j in range(i + 1, min(n, i + settings.max_ngram) + 1):
+            phrase = tokens[i:j]
+            if phrase[0].lower in STOPWORDS or phrase[-1].lower in STOPWORDS:
+                continue
+            numbers_in_phrase = any(t.text[0].isdigit() for t in phrase)
+            text = " ".join(t.text for t in phrase)
+            for col in forms:
+                if numbers_in_phrase and not any(ch.isdigit() for ch in col.profile.name):
+                    score, method = 0.0, ""
+                else:
+                    score, method = _score_phrase(phrase, col, settings)
+                if score >= settings.min_score:
+                    candidates.append(_Candidate(i, j, col.profile.name, score, method, text))
+                value = col.values.get(text.lower())
+                if value is not None and not text.isdigit():
+                    candidates.append(
+                        _Candidate(i, j, col.profile.name, settings.value_weight, "value", text, value=value)
+                    )
+    # longer phrases first, then higher score
+    candidates.sort(key=lambda c: (-(c.end - c.start), -c.score))
+    taken: set[int] = set()
+    matches: list[ColumnMatch] = []
+    alternatives: list[ColumnMatch] = []
+    used_spans: dict[tuple[int, int], ColumnMatch] = {}
+    for cand in candidates:
+        span = set(range(cand.start, cand.end))
+        key = (cand.start, cand.end)
+        if key in used_spans:
+            best = used_spans[key]
+            if cand.score >= best.score - 1e-9 and cand.column != best.column and cand.method == best.method:
+                alternatives.append(_to_match(cand, []))
+            continue
+        if span & taken:
+            continue
+        rivals = [
+            c.column
+            for c in candidates
+            if (c.start, c.end) == key and c.column != cand.column and abs(c.score - cand.score) < 1e-9
+            and (c.method == "value") == (cand.method == "value")
+        ]
+        match = _to_match(cand, rivals)
+        used_spans[key] = match
+        taken |= span
+        matches.append(match)
+    matches.sort(key=lambda m: _first_index(m, tokens))
+    return matches, alternatives, tokens
+
+
+def _to_match(c: _Candidate, rivals: list[str]) -> ColumnMatch:
+    return ColumnMatch(
+        phrase=c.phrase, column=c.column, method=c.method, score=round(min(1.0, c.score), 3),
+        value=c.value, alternatives=sorted(set(rivals)),
+    )
+
+
+def _first_index(match: ColumnMatch, tokens: list[Token]) -> int:
+    words = match.phrase.lower().split()
+    for i in range(len(tokens) - len(words) + 1):
+        if [t.lower for t in tokens[i : i + len(words)]] == words:
+            return i
+    return len(tokens)
+
+
+def phrase_position(match: ColumnMatch, tokens: list[Token]) -> int:
+    return _first_index(match, tokens)
+
+
+def best_column_for(name: str, profile: DatasetProfile, *, settings: MatchSettings = DEFAULT_SETTINGS,
+                    candidates: list[str] | None = None) -> tuple[str | None, float, str]:
+    """Repair helper: the column a (possibly wrong) name most likely means, with score and method."""
+    phrase = tokenize(name.replace("_", " "))
+    if not phrase:
+        return None, 0.0, ""
+    best: tuple[str | None, float, str] = (None, 0.0, "")
+    for col in _column_forms(profile):
+        if candidates is not None and col.profile.name not in candidates:
+            continue
+        score, method = _score_phrase(phrase, col, settings)
+        if name.strip() == col.profile.name:
+            score, method = settings.exact_weight, "exact"
+        elif name.strip().lower() == col.profile.name.lower():
+            score, method = settings.normalized_weight, "normalized"
+        if score > best[1]:
+            best = (col.profile.name, score, method)
+    return best

@@ -1,0 +1,163 @@
+"""Stage 1: profile a CSV — every column gets a role, counts, stats or top values, and samples.
+
+Roles decide everything downstream (which chart, which params fit), so the rules are explicit:
+- ``boolean``: two distinct values that read as true/false (true/false, yes/no, y/n, 0/1)
+- ``temporal``: dates/times (>= 90% of non-null values parse as dates and look like dates)
+- ``identifier``: a name ending in id/key/code/number with mostly unique values, or unique strings
+- ``numeric``: numbers (also text like "$1,234" or "12%" when >= 95% of values parse)
+- ``text``: long, mostly unique strings (free text)
+- ``categorical``: everything else
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .contracts import ColumnProfile, DatasetProfile, Role, TopValue
+from .dataio import coerce_numeric_text, detect_read_options, parse_dates, read_csv, sha256_file
+from .errors import CsvReadError
+
+logger = logging.getLogger(__name__)
+
+TOP_VALUES = 10
+SAMPLES = 5
+_BOOL_WORDS = {"true", "false", "yes", "no", "y", "n", "t", "f", "0", "1"}
+_ID_NAME = re.compile(r"(^|[_\s-])(id|key|code|uuid|guid|no|number|num)$|[a-z]I[Dd]$|^id[_\s]|^ID$", re.I)
+_DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{4}-\d{2}|\d{1,2}:\d{2}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}")
+
+
+def profile_dataset(path: str | Path, *, name: str | None = None) -> DatasetProfile:
+    """Read the CSV once and describe it. Raises CsvReadError for files that are not usable tables."""
+    path = Path(path)
+    options = detect_read_options(path)
+    df = read_csv(path, options)
+    if len(df) == 0:
+        raise CsvReadError(str(path), "the file has a header but no data rows", "Add data rows below the header.")
+    columns = [profile_column(str(c), df[c]) for c in df.columns]
+    notes = []
+    if options.encoding not in ("utf-8", "utf-8-sig"):
+        notes.append(f"read with encoding {options.encoding}")
+    if options.delimiter != ",":
+        notes.append(f"delimiter {options.delimiter!r}")
+    return DatasetProfile(
+        path=str(path),
+        name=name or path.name,
+        sha256=sha256_file(path),
+        size_bytes=path.stat().st_size,
+        rows=len(df),
+        columns=columns,
+        read_options=options,
+        notes=notes,
+    )
+
+
+def profile_column(name: str, series: pd.Series) -> ColumnProfile:
+    notes: list[str] = []
+    non_null = series.dropna()
+    if series.dtype == object or pd.api.types.is_string_dtype(series):
+        parsed = coerce_numeric_text(series) if not non_null.empty else None
+        if parsed is not None and not pd.api.types.is_numeric_dtype(series):
+            notes.append("numbers written as text (currency, thousands separators or %) were parsed")
+            series, non_null = parsed, parsed.dropna()
+    role, series = infer_role(name, series)
+    if role == "temporal" and not pd.api.types.is_datetime64_any_dtype(series):
+        series = parse_dates(series)
+        notes.append("parsed as dates")
+    non_null = series.dropna()
+    count = int(non_null.size)
+    distinct = int(non_null.nunique())
+    stats: dict = {}
+    if role in ("numeric", "identifier", "boolean") and pd.api.types.is_numeric_dtype(series) and count:
+        num = pd.to_numeric(non_null, errors="coerce").astype(float)
+        stats = {
+            "min": _clean_number(num.min()),
+            "max": _clean_number(num.max()),
+            "mean": _clean_number(num.mean()),
+            "std": _clean_number(num.std()) if count > 1 else None,
+            "median": _clean_number(num.median()),
+        }
+    elif role == "temporal" and count:
+        stats = {"min": non_null.min().isoformat(), "max": non_null.max().isoformat()}
+    top: list[TopValue] = []
+    if role != "numeric" or distinct <= TOP_VALUES:
+        counts = non_null.astype(str).value_counts().head(TOP_VALUES)
+        top = [TopValue(value=_short(v), count=int(c)) for v, c in counts.items()]
+    samples = [_short(v) for v in non_null.astype(str).drop_duplicates().head(SAMPLES)]
+    if count == 0:
+        notes.append("all values are missing")
+    elif distinct == 1:
+        notes.append("constant column (one distinct value)")
+    return ColumnProfile(
+        name=name,
+        dtype=str(series.dtype),
+        role=role,
+        count=count,
+        nulls=int(series.isna().sum()),
+        distinct=distinct,
+        top_values=top,
+        samples=samples,
+        notes=notes,
+        **stats,
+    )
+
+
+def infer_role(name: str, series: pd.Series) -> tuple[Role, pd.Series]:
+    non_null = series.dropna()
+    if non_null.empty:
+        return "categorical", series
+    distinct = non_null.nunique()
+    if pd.api.types.is_bool_dtype(series):
+        return "boolean", series
+    if distinct <= 2 and {str(v).strip().lower() for v in non_null.unique()} <= _BOOL_WORDS:
+        # 0/1 flags, yes/no answers; a 2-valued numeric column named like a measure stays numeric
+        if not pd.api.types.is_numeric_dtype(series) or set(non_null.unique()) <= {0, 1}:
+            return "boolean", series
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return "temporal", series
+    unique_ratio = distinct / len(non_null)
+    if pd.api.types.is_numeric_dtype(series):
+        if _ID_NAME.search(name.strip()) and unique_ratio > 0.5 and _all_integers(non_null):
+            return "identifier", series
+        return "numeric", series
+    text = non_null.astype(str)
+    if _looks_temporal(text):
+        return "temporal", parse_dates(series)
+    if _ID_NAME.search(name.strip()) and unique_ratio > 0.5:
+        return "identifier", series
+    mean_len = float(text.str.len().mean())
+    if unique_ratio > 0.5 and (mean_len > 30 or text.str.contains(r"\s\S+\s\S+\s", regex=True).mean() > 0.5):
+        return "text", series
+    if unique_ratio == 1.0 and len(non_null) > 20 and mean_len <= 30 and not text.str.contains(" ").any():
+        return "identifier", series
+    return "categorical", series
+
+
+def _looks_temporal(text: pd.Series) -> bool:
+    head = text.head(500)
+    if not head.str.contains(_DATE_LIKE).mean() >= 0.9:
+        return False
+    parsed = parse_dates(head)
+    return bool(parsed.notna().mean() >= 0.9)
+
+
+def _all_integers(values: pd.Series) -> bool:
+    try:
+        num = pd.to_numeric(values).astype(float)
+    except (TypeError, ValueError):
+        return False
+    return bool(((num % 1) == 0).all())
+
+
+def _clean_number(value: float) -> float | None:
+    value = float(value)
+    return None if math.isnan(value) or math.isinf(value) else round(value, 6)
+
+
+def _short(value: object, limit: int = 80) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

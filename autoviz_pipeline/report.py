@@ -1,0 +1,763 @@
+"""The report stage: ``report.md``, a self-contained ``report.html`` and ``manifest.json``.
+
+All three are built from the stage contracts only (no pandas, no re-reading the CSV). Every piece of text
+that comes from the data or the question (column names, cell values, findings, titles, the question itself,
+LLM outcomes...) goes through :func:`markdown_escape` or :func:`html_escape`, the only two escaping
+functions of the package, so a column named ``<script>`` or ``[click](http://evil)`` renders as literal text.
+
+Files are written atomically (temp file in the same folder, then ``os.replace``), the manifest last, so a
+reader that sees ``manifest.json`` can trust the report files next to it are complete.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as _dt
+import html
+import json
+import logging
+import math
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from pydantic import BaseModel
+
+from .fsutil import atomic_write_text
+from .contracts import (
+    AdaptedPlan,
+    ColumnProfile,
+    DatasetProfile,
+    ExecutionResult,
+    IntentResult,
+    LLMCall,
+    Report,
+    StepResult,
+    ValidatedPlan,
+)
+
+logger = logging.getLogger(__name__)
+
+TABLE_PREVIEW_ROWS = 20
+REPORT_MD = "report.md"
+REPORT_HTML = "report.html"
+MANIFEST_JSON = "manifest.json"
+
+
+# --------------------------------------------------------------------------------------------------
+# escaping: the single place
+# --------------------------------------------------------------------------------------------------
+# ASCII punctuation that means something somewhere in CommonMark/GFM inline or table syntax
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#!|~&])")
+_MD_NEWLINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
+
+
+def markdown_escape(text: Any) -> str:
+    """Escape data-derived text for Markdown inline context (paragraphs, headings, table cells, alt text).
+
+    Backslash-escapes every character with inline meaning (emphasis, code, links, images, raw HTML,
+    entities, table pipes), folds newlines into spaces (a cell or heading must stay on one line), defuses
+    line-start block syntax (``- x``, ``1. x``) and GFM bare autolinks (``http://``, ``www.``).
+    """
+    s = "" if text is None else str(text)
+    s = _MD_NEWLINES.sub(" ", s).replace("\t", " ")
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    # block syntax that only matters at the start of a line: bullets / thematic breaks ("- x", "---", but
+    # not a negative number "-3.2") and ordered lists ("1. x", "2) x", but not a decimal "1.5")
+    s = re.sub(r"^(\s*)([-+])(?!\d)", r"\1\\\2", s)
+    s = re.sub(r"^(\s*\d{1,9})([.)])(?=\s|$)", r"\1\\\2", s)
+    # GFM extended autolinks: break "scheme://" and "www." so a URL stays plain text
+    s = re.sub(r"(?i)\b([a-z][a-z0-9+.-]*):(?=//)", r"\1\\:", s)
+    s = re.sub(r"(?i)\b(www)\.", r"\1\\.", s)
+    return s
+
+
+def html_escape(text: Any) -> str:
+    """Escape data-derived text for HTML element content and quoted attribute values."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# small helpers
+# --------------------------------------------------------------------------------------------------
+def _fmt(value: Any) -> str:
+    """A compact display string for a cell value (not escaped)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if math.isinf(value):
+            return "∞" if value > 0 else "-∞"
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return format(value, ".6g")
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalar
+        try:
+            return _fmt(value.item())
+        except (TypeError, ValueError):
+            pass
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        return value.isoformat()
+    return str(value)
+
+
+def _jsonable(obj: Any) -> Any:
+    """Convert to plain JSON types; NaN/inf become null so the output is strictly valid JSON."""
+    if obj is None or isinstance(obj, (str, bool, int)):
+        return obj
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, BaseModel):
+        return _jsonable(obj.model_dump())
+    if isinstance(obj, Mapping):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, (_dt.datetime, _dt.date, _dt.time)):
+        return obj.isoformat()
+    if isinstance(obj, Path):
+        return obj.as_posix()
+    if hasattr(obj, "item"):  # numpy scalar
+        try:
+            return _jsonable(obj.item())
+        except (TypeError, ValueError):
+            pass
+    if hasattr(obj, "tolist"):  # numpy array
+        try:
+            return _jsonable(obj.tolist())
+        except (TypeError, ValueError):
+            pass
+    if hasattr(obj, "isoformat"):  # pandas Timestamp
+        return obj.isoformat()
+    return str(obj)
+
+
+def _dumps(obj: Any, *, indent: int | None = 2) -> str:
+    return json.dumps(_jsonable(obj), indent=indent, ensure_ascii=False, allow_nan=False)
+
+
+def _abs_path(path: str | None, out_dir: Path) -> Path | None:
+    if not path:
+        return None
+    p = Path(path)
+    return p if p.is_absolute() else out_dir / p
+
+
+def _rel_path(path: str | None, out_dir: Path) -> str | None:
+    """A path as stored in the manifest / linked from the Markdown: relative to out_dir, POSIX slashes."""
+    p = _abs_path(path, out_dir)
+    if p is None:
+        return None
+    try:
+        return Path(os.path.relpath(p, out_dir)).as_posix()
+    except ValueError:  # another drive on Windows
+        return p.as_posix()
+
+
+def _load_spec(result: StepResult, out_dir: Path) -> dict[str, Any] | None:
+    if result.spec is not None:
+        return result.spec
+    p = _abs_path(result.spec_path, out_dir)
+    if p is None or not p.is_file():
+        return None
+    try:
+        spec = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        logger.warning("cannot read Vega-Lite spec %s: %s", p, exc)
+        return None
+    return spec if isinstance(spec, dict) else None
+
+
+def _table_rows(result: StepResult, out_dir: Path, limit: int = TABLE_PREVIEW_ROWS) -> list[dict[str, Any]]:
+    """The preview rows of a table result: ``result.table`` or, if empty, the head of its CSV."""
+    if result.table:
+        return [dict(r) for r in result.table[:limit]]
+    p = _abs_path(result.table_csv, out_dir)
+    if p is None or not p.is_file():
+        return []
+    rows: list[dict[str, Any]] = []
+    try:
+        with p.open(encoding="utf-8", newline="") as fh:
+            for i, row in enumerate(csv.DictReader(fh)):
+                if i >= limit:
+                    break
+                rows.append(dict(row))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        logger.warning("cannot read table preview %s: %s", p, exc)
+    return rows
+
+
+def _columns_of(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    cols: list[str] = []
+    for row in rows:
+        for k in row:
+            if k not in cols:
+                cols.append(k)
+    return cols
+
+
+def _profile_extent(col: ColumnProfile) -> str:
+    """min/max for ordered columns, else the top value (not escaped)."""
+    if col.role in ("numeric", "temporal") or (col.min is not None and not col.top_values):
+        if col.min is None and col.max is None:
+            return ""
+        return f"{_fmt(col.min)} … {_fmt(col.max)}"
+    if col.top_values:
+        top = col.top_values[0]
+        return f"{top.value} ({top.count})"
+    return ""
+
+
+def _all_dropped(validated: ValidatedPlan, execution: ExecutionResult) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for d in validated.dropped:
+        out.append({"step": d.step, "reason": d.reason, "tool": d.tool, "stage": "validate"})
+    for d in execution.failed:
+        out.append({"step": d.step, "reason": d.reason, "tool": d.tool, "stage": "execute"})
+    return out
+
+
+def _version() -> str:
+    try:
+        import autoviz_pipeline as pkg
+
+        return str(getattr(pkg, "__version__", None) or "0.1.0")
+    except ImportError:  # pragma: no cover
+        return "0.1.0"
+
+
+def _summary_answer(results: Sequence[StepResult]) -> str | None:
+    for r in results:
+        if r.kind == "chart" and r.finding:
+            return r.finding
+    for r in results:
+        if r.finding:
+            return r.finding
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# manifest
+# --------------------------------------------------------------------------------------------------
+def build_manifest(
+    *,
+    question: str,
+    profile: DatasetProfile,
+    intent: IntentResult,
+    adapted: AdaptedPlan,
+    validated: ValidatedPlan,
+    execution: ExecutionResult,
+    llm_calls: Sequence[LLMCall],
+    timings: Mapping[str, float],
+    out_dir: Path,
+) -> dict[str, Any]:
+    charts: list[dict[str, Any]] = []
+    tables: list[dict[str, Any]] = []
+    texts: list[dict[str, Any]] = []
+    for r in execution.results:
+        if r.kind == "chart":
+            charts.append(
+                {
+                    "id": r.step,
+                    "title": r.title,
+                    "tool": r.tool,
+                    "spec": _load_spec(r, out_dir),
+                    "png": _rel_path(r.png, out_dir),
+                    "svg": _rel_path(r.svg, out_dir),
+                    "spec_path": _rel_path(r.spec_path, out_dir),
+                    "finding": r.finding,
+                    "notes": list(r.notes),
+                }
+            )
+        elif r.kind == "table":
+            tables.append(
+                {
+                    "id": r.step,
+                    "title": r.title,
+                    "tool": r.tool,
+                    "csv": _rel_path(r.table_csv, out_dir),
+                    "rows": _table_rows(r, out_dir),
+                    "finding": r.finding,
+                    "notes": list(r.notes),
+                }
+            )
+        else:
+            texts.append({"id": r.step, "title": r.title, "tool": r.tool, "finding": r.finding, "notes": list(r.notes)})
+
+    first_png = next((c["png"] for c in charts if c["png"]), None)
+    return {
+        "question": question,
+        "dataset": {
+            "path": profile.path,
+            "name": profile.name,
+            "sha256": profile.sha256,
+            "size_bytes": profile.size_bytes,
+            "rows": profile.rows,
+            "columns": profile.column_names,
+            "read_options": profile.read_options.model_dump(),
+        },
+        "profile": profile.model_dump(),
+        "intent": {
+            "label": intent.intent,
+            "confidence": intent.confidence,
+            "source": intent.source,
+            "question": intent.question,
+            "matches": [m.model_dump() for m in intent.matches],
+            "filters": [f.model_dump() for f in intent.filters],
+            "aggregate": intent.aggregate,
+            "chart_words": list(intent.chart_words),
+            "chart": intent.chart.model_dump() if intent.chart is not None else None,
+            "alternatives": [m.model_dump() for m in intent.alternatives],
+            "notes": list(intent.notes),
+        },
+        "plan": {
+            "template": adapted.before.template,
+            "intent": adapted.before.intent,
+            "before": [s.model_dump() for s in adapted.before.steps],
+            "after": [s.model_dump() for s in adapted.steps],
+            "changes": [c.model_dump() for c in adapted.changes],
+            "validated": [s.model_dump() for s in validated.steps],
+        },
+        "charts": charts,
+        "tables": tables,
+        "texts": texts,
+        "first_chart_png": first_png,
+        "repairs": [r.model_dump() for r in validated.repairs],
+        "dropped": _all_dropped(validated, execution),
+        "llm_calls": [c.model_dump() for c in llm_calls],
+        "timings": {str(k): float(v) for k, v in timings.items()},
+        "files": {"markdown": REPORT_MD, "html": REPORT_HTML, "manifest": MANIFEST_JSON},
+        "created_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "autoviz_version": _version(),
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# markdown
+# --------------------------------------------------------------------------------------------------
+def _md_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
+    """A GFM table; headers and cells are data-derived, so all are escaped."""
+    lines = [
+        "| " + " | ".join(markdown_escape(h) or " " for h in headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
+    for row in rows:
+        lines.append("| " + " | ".join(markdown_escape(_fmt(c)) for c in row) + " |")
+    return lines
+
+
+def _md_url(rel: str) -> str:
+    return quote(rel, safe="/")
+
+
+def _summary_text(
+    profile: DatasetProfile, intent: IntentResult, results: Sequence[StepResult], escape: Any
+) -> list[str]:
+    """Summary as a list of already-escaped sentences (escape is markdown_escape or html_escape)."""
+    answer = _summary_answer(results)
+    parts = []
+    if answer:
+        answer = answer.strip()
+        parts.append(escape(answer if answer.endswith((".", "!", "?", "…")) else answer + "."))
+    else:
+        parts.append("No chart could be produced for this question.")
+    parts.append(
+        f"Dataset {escape(profile.name)}: {profile.rows:,} rows × {len(profile.columns)} columns."
+        f" Intent: {escape(intent.intent)} (confidence {intent.confidence:.2f}, {escape(intent.source)})."
+    )
+    n_charts = sum(1 for r in results if r.kind == "chart")
+    n_tables = sum(1 for r in results if r.kind == "table")
+    parts.append(f"{n_charts} chart(s), {n_tables} table(s).")
+    return parts
+
+
+def render_markdown(
+    *,
+    question: str,
+    profile: DatasetProfile,
+    intent: IntentResult,
+    adapted: AdaptedPlan,
+    validated: ValidatedPlan,
+    execution: ExecutionResult,
+    llm_calls: Sequence[LLMCall],
+    timings: Mapping[str, float],
+    out_dir: Path,
+) -> str:
+    e = markdown_escape
+    lines: list[str] = [f"# {e(question) or 'Report'}", ""]
+    summary = _summary_text(profile, intent, execution.results, e)
+    lines += [f"**Answer:** {summary[0]} " + " ".join(summary[1:]), ""]
+
+    for r in execution.results:
+        lines += [f"## {e(r.title) or e(r.step)}", ""]
+        if r.finding:
+            lines += [e(r.finding), ""]
+        rel_png = _rel_path(r.png, out_dir)
+        if r.kind == "chart" and rel_png:
+            lines += [f"![{e(r.title)}]({_md_url(rel_png)})", ""]
+        if r.kind == "table":
+            rows = _table_rows(r, out_dir)
+            if rows:
+                cols = _columns_of(rows)
+                lines += _md_table(cols, ([row.get(c) for c in cols] for row in rows))
+                lines.append("")
+            rel_csv = _rel_path(r.table_csv, out_dir)
+            if rel_csv:
+                lines += [f"Full table: [{e(rel_csv)}]({_md_url(rel_csv)})", ""]
+        for note in r.notes:
+            lines.append(f"> {e(note)}")
+        if r.notes:
+            lines.append("")
+
+    # ---- how this was decided
+    lines += ["## How this was decided", ""]
+    lines.append(
+        f"- Intent: **{e(intent.intent)}** (confidence {intent.confidence:.2f}, source {e(intent.source)})"
+    )
+    lines.append(f"- Plan template: {e(adapted.before.template)}")
+    if intent.aggregate:
+        lines.append(f"- Aggregate: {e(intent.aggregate)}")
+    for f in intent.filters:
+        val = f.values if f.values else f.value
+        lines.append(f"- Filter: {e(f.column)} {e(f.op)} {e(_fmt(val))}")
+    for note in intent.notes:
+        lines.append(f"- Note: {e(note)}")
+    lines.append("")
+    if intent.matches:
+        lines += ["### Matched columns", ""]
+        lines += _md_table(
+            ["phrase", "column", "method", "score", "value"],
+            ([m.phrase, m.column, m.method, f"{m.score:.2f}", m.value] for m in intent.matches),
+        )
+        lines.append("")
+    if intent.alternatives:
+        lines += ["### Ambiguous matches (not guessed)", ""]
+        lines += _md_table(
+            ["phrase", "column", "alternatives"],
+            ([m.phrase, m.column, ", ".join(m.alternatives)] for m in intent.alternatives),
+        )
+        lines.append("")
+    if adapted.changes:
+        lines += ["### Plan changes", ""]
+        lines += _md_table(["op", "step", "detail"], ([c.op, c.step, c.detail] for c in adapted.changes))
+        lines.append("")
+    if validated.repairs:
+        lines += ["### Repairs", ""]
+        lines += _md_table(
+            ["step", "param", "original → repaired", "score", "method"],
+            (
+                [r.step, r.param, f"{_fmt(r.original)} → {_fmt(r.repaired)}", f"{r.score:.2f}", r.method]
+                for r in validated.repairs
+            ),
+        )
+        lines.append("")
+    dropped = _all_dropped(validated, execution)
+    if dropped:
+        lines += ["### Dropped steps", ""]
+        lines += _md_table(["step", "tool", "stage", "reason"], ([d["step"], d["tool"], d["stage"], d["reason"]] for d in dropped))
+        lines.append("")
+    if llm_calls:
+        lines += ["### LLM calls", ""]
+        lines += _md_table(
+            ["stage", "backend", "model", "latency ms", "tokens in/out", "outcome", "fallback"],
+            (
+                [
+                    c.stage,
+                    c.backend,
+                    c.model,
+                    f"{c.latency_ms:.0f}",
+                    f"{_fmt(c.prompt_tokens) or '?'}/{_fmt(c.completion_tokens) or '?'}",
+                    c.outcome,
+                    "yes" if c.fallback_used else "no",
+                ]
+                for c in llm_calls
+            ),
+        )
+        lines.append("")
+    else:
+        lines += ["No LLM was called.", ""]
+    if timings:
+        lines += ["### Timings", ""]
+        lines += _md_table(["stage", "seconds"], ([k, f"{v:.3f}"] for k, v in timings.items()))
+        lines.append("")
+
+    # ---- data profile
+    lines += ["## Data profile", ""]
+    lines.append(
+        f"{e(profile.name)}: {profile.rows:,} rows × {len(profile.columns)} columns"
+        f" (encoding {e(profile.read_options.encoding)}, delimiter {e(repr(profile.read_options.delimiter))})."
+    )
+    lines.append("")
+    lines += _md_table(
+        ["column", "role", "dtype", "nulls", "distinct", "min/max or top value"],
+        ([c.name, c.role, c.dtype, c.nulls, c.distinct, _profile_extent(c)] for c in profile.columns),
+    )
+    lines.append("")
+    for note in profile.notes:
+        lines.append(f"- {e(note)}")
+    if profile.notes:
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# --------------------------------------------------------------------------------------------------
+# html
+# --------------------------------------------------------------------------------------------------
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1000px;margin:2rem auto;padding:0 1rem;
+color:#1f2328;line-height:1.5}
+h1{font-size:1.6rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
+h2{font-size:1.3rem;margin-top:2rem;border-bottom:1px solid #eaeef2;padding-bottom:.2rem}
+h3{font-size:1.05rem;margin-top:1.4rem}
+.summary{background:#f6f8fa;border-left:4px solid #0969da;padding:.8rem 1rem}
+.finding{font-weight:500}
+figure{margin:1rem 0}
+figure img{max-width:100%;height:auto;border:1px solid #eaeef2}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
+th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f6f8fa}
+details{margin:.4rem 0}
+pre{background:#f6f8fa;padding:.6rem;overflow:auto;max-height:28rem;font-size:.8rem}
+.note{color:#57606a;font-size:.9rem}
+.missing{color:#cf222e}
+"""
+
+# defence in depth: even if something slipped through escaping, nothing external or scripted may load
+_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+
+def _html_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    head = "".join(f"<th>{html_escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{html_escape(_fmt(c))}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _png_data_uri(path: Path | None) -> str | None:
+    if path is None or not path.is_file():
+        return None
+    data = path.read_bytes()
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        logger.warning("not a PNG, not embedded: %s", path)
+        return None
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def render_html(
+    *,
+    question: str,
+    profile: DatasetProfile,
+    intent: IntentResult,
+    adapted: AdaptedPlan,
+    validated: ValidatedPlan,
+    execution: ExecutionResult,
+    llm_calls: Sequence[LLMCall],
+    timings: Mapping[str, float],
+    out_dir: Path,
+) -> str:
+    h = html_escape
+    parts: list[str] = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{h(_CSP)}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{h(question) or 'Report'}</title>",
+        f"<style>{_CSS}</style>",
+        "</head><body>",
+        f"<h1>{h(question) or 'Report'}</h1>",
+    ]
+    summary = _summary_text(profile, intent, execution.results, h)
+    parts.append(f'<p class="summary"><strong>Answer:</strong> {summary[0]} ' + " ".join(summary[1:]) + "</p>")
+
+    for r in execution.results:
+        parts.append(f'<section id="step-{h(r.step)}">')
+        parts.append(f"<h2>{h(r.title) or h(r.step)}</h2>")
+        if r.finding:
+            parts.append(f'<p class="finding">{h(r.finding)}</p>')
+        if r.kind == "chart":
+            uri = _png_data_uri(_abs_path(r.png, out_dir))
+            if uri:
+                parts.append(f'<figure><img src="{uri}" alt="{h(r.title)}"></figure>')
+            elif r.png:
+                parts.append(f'<p class="missing">Chart image missing: {h(_rel_path(r.png, out_dir))}</p>')
+            spec = _load_spec(r, out_dir)
+            if spec is not None:
+                parts.append(
+                    "<details><summary>Vega-Lite spec</summary>"
+                    f"<pre><code>{h(_dumps(spec))}</code></pre></details>"
+                )
+        if r.kind == "table":
+            rows = _table_rows(r, out_dir)
+            if rows:
+                cols = _columns_of(rows)
+                parts.append(_html_table(cols, ([row.get(c) for c in cols] for row in rows)))
+            rel_csv = _rel_path(r.table_csv, out_dir)
+            if rel_csv:
+                parts.append(f'<p class="note">Full table: {h(rel_csv)}</p>')
+        for note in r.notes:
+            parts.append(f'<p class="note">{h(note)}</p>')
+        parts.append("</section>")
+
+    # ---- how this was decided
+    parts.append("<h2>How this was decided</h2><ul>")
+    parts.append(
+        f"<li>Intent: <strong>{h(intent.intent)}</strong> (confidence {intent.confidence:.2f}, source {h(intent.source)})</li>"
+    )
+    parts.append(f"<li>Plan template: {h(adapted.before.template)}</li>")
+    if intent.aggregate:
+        parts.append(f"<li>Aggregate: {h(intent.aggregate)}</li>")
+    for f in intent.filters:
+        val = f.values if f.values else f.value
+        parts.append(f"<li>Filter: {h(f.column)} {h(f.op)} {h(_fmt(val))}</li>")
+    for note in intent.notes:
+        parts.append(f"<li>Note: {h(note)}</li>")
+    parts.append("</ul>")
+    if intent.matches:
+        parts.append("<h3>Matched columns</h3>")
+        parts.append(
+            _html_table(
+                ["phrase", "column", "method", "score", "value"],
+                ([m.phrase, m.column, m.method, f"{m.score:.2f}", m.value] for m in intent.matches),
+            )
+        )
+    if intent.alternatives:
+        parts.append("<h3>Ambiguous matches (not guessed)</h3>")
+        parts.append(
+            _html_table(
+                ["phrase", "column", "alternatives"],
+                ([m.phrase, m.column, ", ".join(m.alternatives)] for m in intent.alternatives),
+            )
+        )
+    if adapted.changes:
+        parts.append("<h3>Plan changes</h3>")
+        parts.append(_html_table(["op", "step", "detail"], ([c.op, c.step, c.detail] for c in adapted.changes)))
+    if validated.repairs:
+        parts.append("<h3>Repairs</h3>")
+        parts.append(
+            _html_table(
+                ["step", "param", "original → repaired", "score", "method"],
+                (
+                    [r.step, r.param, f"{_fmt(r.original)} → {_fmt(r.repaired)}", f"{r.score:.2f}", r.method]
+                    for r in validated.repairs
+                ),
+            )
+        )
+    dropped = _all_dropped(validated, execution)
+    if dropped:
+        parts.append("<h3>Dropped steps</h3>")
+        parts.append(
+            _html_table(["step", "tool", "stage", "reason"], ([d["step"], d["tool"], d["stage"], d["reason"]] for d in dropped))
+        )
+    if llm_calls:
+        parts.append("<h3>LLM calls</h3>")
+        parts.append(
+            _html_table(
+                ["stage", "backend", "model", "latency ms", "tokens in/out", "outcome", "fallback"],
+                (
+                    [
+                        c.stage,
+                        c.backend,
+                        c.model,
+                        f"{c.latency_ms:.0f}",
+                        f"{_fmt(c.prompt_tokens) or '?'}/{_fmt(c.completion_tokens) or '?'}",
+                        c.outcome,
+                        "yes" if c.fallback_used else "no",
+                    ]
+                    for c in llm_calls
+                ),
+            )
+        )
+    else:
+        parts.append("<p>No LLM was called.</p>")
+    if timings:
+        parts.append("<h3>Timings</h3>")
+        parts.append(_html_table(["stage", "seconds"], ([k, f"{v:.3f}"] for k, v in timings.items())))
+
+    # ---- data profile
+    parts.append("<h2>Data profile</h2>")
+    parts.append(
+        f"<p>{h(profile.name)}: {profile.rows:,} rows × {len(profile.columns)} columns"
+        f" (encoding {h(profile.read_options.encoding)}, delimiter {h(repr(profile.read_options.delimiter))}).</p>"
+    )
+    parts.append(
+        _html_table(
+            ["column", "role", "dtype", "nulls", "distinct", "min/max or top value"],
+            ([c.name, c.role, c.dtype, c.nulls, c.distinct, _profile_extent(c)] for c in profile.columns),
+        )
+    )
+    if profile.notes:
+        parts.append("<ul>" + "".join(f"<li>{h(n)}</li>" for n in profile.notes) + "</ul>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+# --------------------------------------------------------------------------------------------------
+# entry point
+# --------------------------------------------------------------------------------------------------
+def render_report(
+    *,
+    question: str,
+    profile: DatasetProfile,
+    intent: IntentResult,
+    adapted: AdaptedPlan,
+    validated: ValidatedPlan,
+    execution: ExecutionResult,
+    llm_calls: list[LLMCall],
+    timings: dict[str, float],
+    out_dir: str | Path,
+) -> Report:
+    """Write ``report.md``, ``report.html`` and ``manifest.json`` into ``out_dir`` (manifest last).
+
+    Chart and table paths in the step results may be absolute or relative to ``out_dir``; the Markdown
+    and the manifest refer to them relative to ``out_dir``, the HTML embeds the PNGs.
+    """
+    out = Path(out_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    kwargs: dict[str, Any] = {
+        "question": question,
+        "profile": profile,
+        "intent": intent,
+        "adapted": adapted,
+        "validated": validated,
+        "execution": execution,
+        "llm_calls": list(llm_calls),
+        "timings": dict(timings),
+        "out_dir": out,
+    }
+    markdown = render_markdown(**kwargs)
+    page = render_html(**kwargs)
+    manifest = build_manifest(**kwargs)
+    manifest_text = _dumps(manifest) + "\n"  # serialise before writing anything: a bad value fails early
+
+    md_path, html_path, manifest_path = out / REPORT_MD, out / REPORT_HTML, out / MANIFEST_JSON
+    atomic_write_text(md_path, markdown)
+    atomic_write_text(html_path, page)
+    atomic_write_text(manifest_path, manifest_text)
+
+    first_png = next(
+        (str(_abs_path(r.png, out)) for r in execution.results if r.kind == "chart" and r.png), None
+    )
+    logger.info(
+        "report written to %s: %d chart(s), %d table(s), %d dropped",
+        out,
+        len(manifest["charts"]),
+        len(manifest["tables"]),
+        len(manifest["dropped"]),
+    )
+    return Report(
+        out_dir=str(out),
+        markdown=str(md_path),
+        html=str(html_path),
+        manifest=str(manifest_path),
+        first_chart_png=first_png,
+    )
+
+
+__all__ = ["build_manifest", "html_escape", "markdown_escape", "render_html", "render_markdown", "render_report"]
+

@@ -1,0 +1,65 @@
+"""Where things live and the limits that apply, read from ``config/autoviz.yaml``.
+
+The config folder is ``$AUTOVIZ_CONFIG_DIR`` when set, else ``config/`` at the project root. Folders in
+the YAML are relative to the project root (the folder that holds ``config/``), so the pipeline works
+from any current directory.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def config_dir() -> Path:
+    env = os.environ.get("AUTOVIZ_CONFIG_DIR")
+    return Path(env).resolve() if env else PACKAGE_ROOT / "config"
+
+
+def project_root() -> Path:
+    return config_dir().parent
+
+
+class Folders(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    inbox: str = Field("data/inbox", description="watched by the sensor")
+    outputs: str = Field("data/outputs", description="one folder per dataset, one subfolder per run")
+    storage: str = Field("data/storage", description="intermediate stage outputs (JSON)")
+    examples: str = Field("data/examples", description="bundled example datasets")
+
+
+class Limits(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    settle_seconds: float = Field(5.0, ge=0, description="a file must be unchanged this long before it is read")
+    max_charts: int = Field(8, ge=1, le=50)
+
+
+class AppConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="allow")
+    folders: Folders = Folders()
+    limits: Limits = Limits()
+    default_question: str = "Give an overview of this dataset."
+
+    def path(self, folder: str) -> Path:
+        """A folder by name; ``$AUTOVIZ_<NAME>_DIR`` (e.g. AUTOVIZ_OUTPUTS_DIR) overrides the YAML."""
+        p = Path(os.environ.get(f"AUTOVIZ_{folder.upper()}_DIR") or getattr(self.folders, folder))
+        return p if p.is_absolute() else project_root() / p
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> dict[str, Any]:
+    file = Path(path)
+    if not file.is_file():
+        return {}
+    return yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+
+
+def load_config() -> AppConfig:
+    return AppConfig.model_validate(_load(str(config_dir() / "autoviz.yaml")))

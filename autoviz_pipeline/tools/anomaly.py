@@ -1,0 +1,272 @@
+"""anomaly_detection: flag rows whose value sits far from the bulk of a numeric column.
+
+Both rules are robust on purpose. A mean/standard-deviation z-score is dragged by the very outliers it
+looks for (one 10× spike inflates σ enough to hide itself), whereas the median, the MAD and the quartiles
+barely move. The tool returns a chart (flagged points highlighted against the thresholds) and the flagged
+rows as a table, so the report can show both where the anomalies are and what else those rows hold.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import Field
+
+from ..contracts import DatasetProfile
+from . import vega
+from .charts import (
+    FLAG_COLOR,
+    MUTED_COLOR,
+    dress_axis,
+    empty_output,
+    finish_axes,
+    format_number,
+    key_label,
+    new_figure,
+    outside_legend,
+    plot_positions,
+    role_of,
+    split_column,
+)
+from .frame import JSON_ROW_CAP, numeric_values, require_columns, unique_name
+from .registry import GroupCol, NumericCol, ToolOutput, ToolParams, ToolSpec
+
+logger = logging.getLogger(__name__)
+
+ROBUST_Z_FACTOR = 0.6745
+"""Φ⁻¹(0.75): scales the MAD so a robust z matches an ordinary z on normal data (Iglewicz & Hoaglin)."""
+MEAN_AD_FACTOR = 1.2533
+"""√(π/2): the mean absolute deviation times this estimates σ on normal data; the fallback when MAD is 0."""
+
+Method = Literal["robust_z", "iqr"]
+
+
+class AnomalyDetectionParams(ToolParams):
+    """Flag unusual values of a numeric column with a robust rule, and list the flagged rows."""
+
+    column: NumericCol = Field(description="Numeric column to check for unusual values.")
+    method: Method = Field(
+        "robust_z",
+        description="robust_z: distance from the median in MAD units; iqr: outside the quartile fences.",
+    )
+    threshold: float = Field(
+        3.5, gt=0, le=50, description="robust_z only: flag rows whose |robust z| is above this (3.5 is usual)."
+    )
+    iqr_k: float = Field(
+        1.5, gt=0, le=20, description="iqr only: flag values below Q1 - k*IQR or above Q3 + k*IQR (1.5 usual, 3 = extreme)."
+    )
+    x: GroupCol | None = Field(
+        None, description="Optional column to plot the values against (e.g. a date); empty uses the row number."
+    )
+
+
+@dataclass(frozen=True)
+class AnomalyScores:
+    """Scores and flags for the non-missing values of a column, with the value bounds they imply."""
+
+    scores: pd.Series
+    flagged: pd.Series
+    rule: str
+    lower: float | None = None
+    upper: float | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def score_anomalies(values: pd.Series, *, method: Method, threshold: float = 3.5, iqr_k: float = 1.5) -> AnomalyScores:
+    """Score each value and flag the unusual ones.
+
+    ``robust_z`` = 0.6745 · (v − median) / MAD, flagged when ``|z| > threshold``. When more than half the
+    values are equal the MAD is 0 and every other value would score infinity, so the mean absolute
+    deviation (times √(π/2)) stands in; if that is 0 too, all values are equal and nothing is flagged.
+    ``iqr`` flags values outside ``[Q1 − k·IQR, Q3 + k·IQR]`` and scores (v − median) / IQR; an IQR of 0
+    flags nothing, with a note, rather than flagging every value off the mode.
+    """
+    values = values.dropna().astype("float64")
+    zeros = pd.Series(0.0, index=values.index)
+    none = pd.Series(False, index=values.index)
+    if values.empty:
+        return AnomalyScores(zeros, none, "no values")
+    median = float(values.median())
+    deviation = values - median
+    if method == "iqr":
+        q1, q3 = (float(q) for q in values.quantile([0.25, 0.75]))
+        iqr = q3 - q1
+        if iqr <= 0:
+            note = (f"The IQR is 0 (at least half the values equal {format_number(median)}), so the IQR rule "
+                    "flags nothing; method robust_z can still find outliers.")
+            return AnomalyScores(zeros, none, f"outside {iqr_k:g}×IQR fences", notes=(note,))
+        lower, upper = q1 - iqr_k * iqr, q3 + iqr_k * iqr
+        rule = f"outside the {iqr_k:g}×IQR fences {format_number(lower)} to {format_number(upper)}"
+        return AnomalyScores(deviation / iqr, (values < lower) | (values > upper), rule, lower, upper)
+
+    notes: tuple[str, ...] = ()
+    rule = f"|robust z| > {threshold:g}"
+    mad = float(deviation.abs().median())
+    if mad > 0:
+        scale = mad / ROBUST_Z_FACTOR
+    else:
+        mean_ad = float(deviation.abs().mean())
+        if mean_ad <= 0:
+            note = f"All {len(values):,} values equal {format_number(median)}; nothing to flag."
+            return AnomalyScores(zeros, none, rule, notes=(note,))
+        scale = MEAN_AD_FACTOR * mean_ad
+        rule += " using the mean absolute deviation"
+        notes = (f"The MAD is 0 (more than half the values equal {format_number(median)}); "
+                 "scores use the mean absolute deviation instead.",)
+    scores = deviation / scale
+    return AnomalyScores(
+        scores, scores.abs() > threshold, rule, median - threshold * scale, median + threshold * scale, notes
+    )
+
+
+def _field_names(names: Any) -> dict[str, str]:
+    """Derived column names that cannot clash with the CSV's own."""
+    taken = list(names)
+    return {base: unique_name(base, taken) for base in ("row", "score", "anomaly")}
+
+
+def _transforms(params: AnomalyDetectionParams, fields: dict[str, str]) -> list[dict[str, Any]]:
+    """The scoring rule as Vega-Lite transforms, so the data-free spec flags what the tool flags."""
+    value, col = vega.expr_ref(params.column), vega.field_ref(params.column)
+    score, flag = fields["score"], fields["anomaly"]
+    steps: list[dict[str, Any]] = []
+    if params.x is None:
+        steps.append({"window": [{"op": "row_number", "as": fields["row"]}]})
+    if params.method == "iqr":
+        k = params.iqr_k
+        steps += [
+            {"joinaggregate": [{"op": "q1", "field": col, "as": "__q1"}, {"op": "q3", "field": col, "as": "__q3"},
+                               {"op": "median", "field": col, "as": "__median"}]},
+            {"calculate": "datum.__q3 - datum.__q1", "as": "__iqr"},
+            {"calculate": f"datum.__iqr > 0 ? ({value} - datum.__median) / datum.__iqr : 0", "as": score},
+            {"calculate": f"datum.__iqr > 0 && ({value} < datum.__q1 - {k} * datum.__iqr || "
+                          f"{value} > datum.__q3 + {k} * datum.__iqr) ? 'flagged' : 'normal'", "as": flag},
+        ]
+    else:
+        steps += [
+            {"joinaggregate": [{"op": "median", "field": col, "as": "__median"}]},
+            {"calculate": f"abs({value} - datum.__median)", "as": "__abs_dev"},
+            {"joinaggregate": [{"op": "median", "field": "__abs_dev", "as": "__mad"}]},
+            {"calculate": f"datum.__mad > 0 ? {ROBUST_Z_FACTOR} * ({value} - datum.__median) / datum.__mad : 0",
+             "as": score},
+            {"calculate": f"abs({vega.expr_ref(score)}) > {params.threshold} ? 'flagged' : 'normal'",
+             "as": flag},
+        ]
+    return steps
+
+
+def _spec(params: AnomalyDetectionParams, profile: DatasetProfile, fields: dict[str, str]) -> dict[str, Any]:
+    x = params.x if params.x != params.column else None
+    if x is not None:
+        x_channel = vega.group_channel(x, type=vega.column_type(profile, x))
+    else:
+        x_channel = {"field": vega.field_ref(fields["row"]), "type": "quantitative", "title": "Row"}
+    encoding = {
+        "x": x_channel,
+        "y": {"field": vega.field_ref(params.column), "type": "quantitative", "title": params.column},
+        "color": {
+            "field": vega.field_ref(fields["anomaly"]), "type": "nominal", "title": None,
+            "scale": {"domain": ["normal", "flagged"], "range": [MUTED_COLOR, FLAG_COLOR]},
+        },
+    }
+    title = f"Anomalies in {params.column}" + (f" over {x}" if x else "")
+    return vega.build_spec(
+        title=title, mark="point", encoding=encoding, filters=params.filters, profile=profile,
+        transforms=_transforms(params.model_copy(update={"x": x}), fields),
+    )
+
+
+def anomaly_detection_spec(params: AnomalyDetectionParams, profile: DatasetProfile) -> dict[str, Any]:
+    """The anomaly chart's Vega-Lite spec, without data (it computes the scores itself)."""
+    return _spec(params, profile, _field_names(profile.column_names))
+
+
+def anomaly_detection(params: AnomalyDetectionParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """Score the column, draw it with flagged points highlighted, and return the flagged rows as a table."""
+    require_columns(df, {"column": params.column, "x": params.x})
+    notes: list[str] = []
+    x = split_column(params.x, params.column, notes=notes)
+    fields = _field_names([*profile.column_names, *map(str, df.columns)])
+    spec = _spec(params, profile, fields)
+    title = spec["title"]
+    values = numeric_values(df, params.column, param="column")
+    present = values.notna().to_numpy()
+    missing = int((~present).sum())
+    if missing:
+        notes.append(f"{missing:,} rows with no {params.column} are not scored.")
+    if not present.any():
+        out = empty_output(title, spec=spec, notes=notes)
+        out.table = df.head(0).assign(**{fields["score"]: pd.Series(dtype="float64")})
+        return out
+
+    result = score_anomalies(values[present], method=params.method, threshold=params.threshold, iqr_k=params.iqr_k)
+    notes += result.notes
+    scores = result.scores.to_numpy()
+    flags = result.flagged.to_numpy(dtype=bool)
+    rows = df.iloc[np.flatnonzero(present)]
+
+    table = rows[flags].copy()
+    table[fields["score"]] = scores[flags]
+    table = table.iloc[np.argsort(-np.abs(scores[flags]), kind="stable")]
+
+    if x is not None:
+        xs, x_labels, x_kind = plot_positions(rows[x], role=role_of(profile, x))
+        xs = xs.to_numpy()
+        x_field = x
+    else:
+        numeric_index = pd.api.types.is_integer_dtype(rows.index)
+        xs = rows.index.to_numpy() if numeric_index else np.flatnonzero(present)
+        x_labels, x_kind, x_field = None, "quantitative", fields["row"]
+    ys = values[present].to_numpy()
+
+    fig, ax = new_figure()
+    if x_kind != "nominal" and len(np.unique(xs)) == len(xs):  # a trace only where x identifies the row
+        order = np.argsort(xs, kind="stable")
+        ax.plot(xs[order], ys[order], color=MUTED_COLOR, linewidth=0.6, alpha=0.5)
+    ax.scatter(xs[~flags], ys[~flags], s=12, color=MUTED_COLOR, linewidths=0, label="normal")
+    ax.scatter(xs[flags], ys[flags], s=40, color=FLAG_COLOR, edgecolors="black", linewidths=0.5,
+               label=f"flagged ({int(flags.sum()):,})", zorder=3)
+    for bound, label in ((result.lower, "threshold"), (result.upper, None)):
+        if bound is not None:
+            ax.axhline(bound, color=FLAG_COLOR, linestyle="--", linewidth=1, alpha=0.6, label=label)
+    dress_axis(ax, "x", x_kind, x_labels)
+    dress_axis(ax, "y", "quantitative", None)
+    finish_axes(ax, title=title, xlabel=x if x is not None else "Row", ylabel=params.column)
+    outside_legend(ax)
+
+    flagged_count, total = int(flags.sum()), int(present.sum())
+    finding = f"{flagged_count:,} of {total:,} rows flagged in {params.column} ({result.rule})"
+    if flagged_count:
+        worst = table.iloc[0]
+        where = f"{x} = {key_label(worst[x])}" if x is not None else f"row {table.index[0]}"
+        finding += (f"; the most extreme is {format_number(worst[params.column])} at {where} "
+                    f"(score {worst[fields['score']]:.1f})")
+    finding += "."
+
+    plotted = pd.DataFrame({
+        x_field: rows[x].to_numpy() if x is not None else xs,
+        params.column: ys,
+        fields["score"]: scores,
+        fields["anomaly"]: np.where(flags, "flagged", "normal"),
+    })
+    if len(plotted) > JSON_ROW_CAP:
+        normal = plotted[~flags].sample(n=max(0, JSON_ROW_CAP - flagged_count), random_state=0)
+        plotted = pd.concat([plotted[flags], normal]).sort_index()
+        notes.append(f"The chart data holds every flagged row and a sample of the rest ({len(plotted):,} rows).")
+    spec, more = vega.with_data(spec, plotted)
+    logger.info("anomaly_detection flagged %d of %d values of %r", flagged_count, total, params.column)
+    return ToolOutput(title=title, finding=finding, figure=fig, table=table, spec=spec, notes=notes + more)
+
+
+ANOMALY_TOOL = ToolSpec(
+    name="anomaly_detection",
+    kind="chart",
+    params=AnomalyDetectionParams,
+    run=anomaly_detection,
+    vega_lite=anomaly_detection_spec,
+    description="Flag unusual values of a numeric column (robust z-score or IQR rule) and list the flagged rows.",
+)

@@ -1,0 +1,1450 @@
+"""Chart tools: params, a data-free Vega-Lite builder and a matplotlib renderer per chart.
+
+Figures are built with the object-oriented API (``matplotlib.figure.Figure``), never ``pyplot``, so tools
+hold no global state and can run in any thread or process. Column names and cell values are untrusted
+text: every string that reaches matplotlib goes through :func:`safe_text`, which escapes ``$`` so a name
+like ``$x$`` is drawn as typed instead of being parsed as mathtext (or failing to parse).
+
+Each chart follows the same steps, shared through the helpers below: turn the grouping column into keys
+(:func:`frame.group_keys`), resolve what is measured (:func:`resolve_measure`), aggregate
+(:func:`frame.aggregate_values`), cap what cannot be read (too many categories or series, with a note),
+draw, write a one-sentence finding with numbers, and attach the plotted rows to the Vega-Lite spec.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+from pydantic import Field
+
+from ..contracts import Aggregate, DatasetProfile, Role, TimeUnit
+from . import vega
+from .frame import (
+    JSON_ROW_CAP,
+    ColumnDataError,
+    Keys,
+    aggregate_values,
+    bin_starts,
+    coarse_time_unit,
+    column_kind,
+    group_keys,
+    lump_other,
+    measure_totals,
+    nice_bin_edges,
+    partial_periods,
+    numeric_values,
+    require_columns,
+    unique_name,
+)
+from .registry import AnyCol, GroupCol, NumericCol, ToolOutput, ToolParams, ToolSpec
+
+logger = logging.getLogger(__name__)
+
+SortOrder = Literal["ascending", "descending"]
+
+FIGSIZE = (8.0, 4.5)
+PALETTE: tuple[str, ...] = (
+    "#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2",
+    "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac",
+)  # fmt: skip
+"""Vega-Lite's default ``tableau10``, so the PNG and the spec use the same colours."""
+FLAG_COLOR = "#d62728"
+MUTED_COLOR = "#9aa5b1"
+MAX_LABEL_CHARS = 30
+MAX_TICK_LABELS = 30
+MAX_SERIES = 10
+"""Most colour groups drawn; the rest are lumped into one "Other" series (ten colours stay distinguishable)."""
+MAX_CATEGORIES = 30
+"""Most bars (or heatmap rows/columns) on a category axis before only the top ones are shown."""
+BAR_AUTO_DATES = 60
+LINE_AUTO_DATES = 200
+"""More distinct dates than this on a line and a coarser time unit is picked, so the trend stays readable."""
+BOX_MAX_GROUPS = 20
+PIE_DEFAULT_SLICES = 10
+NO_ROWS = "No rows to plot"
+
+
+# ==================================================================================================
+# text and number formatting
+# ==================================================================================================
+def safe_text(value: Any, *, limit: int | None = None) -> str:
+    """Untrusted text made safe for matplotlib: ``$`` escaped (no mathtext), long text shortened."""
+    text = str(value)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text.replace("$", r"\$")
+
+
+def format_number(value: Any) -> str:
+    """A number for a sentence: thousands separators, no spurious decimals, ``n/a`` for missing."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if not math.isfinite(number):
+        return "n/a"
+    magnitude = abs(number)
+    if number.is_integer() and magnitude < 1e15:
+        return f"{int(number):,}"
+    if magnitude >= 100:
+        return f"{number:,.0f}"
+    if magnitude >= 1:
+        return f"{number:,.2f}"
+    return f"{number:.3g}"
+
+
+def _tick_text(value: float, _pos: Any = None) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.6g}"
+
+
+NUMBER_FORMATTER = FuncFormatter(_tick_text)
+
+_UNIT_FORMAT: dict[TimeUnit, str] = {
+    "year": "%Y",
+    "month": "%Y-%m",
+    "week": "%Y-%m-%d",
+    "day": "%Y-%m-%d",
+    "hour": "%Y-%m-%d %H:00",
+}
+
+
+def key_label(value: Any, keys: Keys | None = None) -> str:
+    """A grouping key as text: dates at their unit's precision, bins as ranges, numbers without separators."""
+    if value is None or (not isinstance(value, (str, list, tuple)) and pd.isna(value)):
+        return "(missing)"
+    if isinstance(value, pd.Timestamp):
+        unit = keys.time_unit if keys is not None else None
+        if unit == "quarter":
+            return f"{value.year} Q{value.quarter}"
+        if unit is not None:
+            return value.strftime(_UNIT_FORMAT[unit])
+        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.strftime("%Y-%m-%d %H:%M")
+    if keys is not None and keys.kind == "binned" and keys.bin_step is not None:
+        decimals = max(0, -math.floor(math.log10(keys.bin_step)))
+        return f"{value:,.{decimals}f}–{float(value) + keys.bin_step:,.{decimals}f}"
+    if isinstance(value, (float, np.floating)):
+        return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
+    return str(value)
+
+
+def axis_title(column: str, keys: Keys | None = None) -> str:
+    """The axis label for a grouping column, naming the time unit it was grouped by."""
+    if keys is not None and keys.time_unit is not None:
+        return f"{column} (by {keys.time_unit})"
+    return column
+
+
+# ==================================================================================================
+# figures
+# ==================================================================================================
+def new_figure(*, figsize: tuple[float, float] = FIGSIZE) -> tuple[Figure, Axes]:
+    """A standalone figure with constrained layout, so rotated labels and outside legends fit."""
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def finish_axes(ax: Axes, *, title: str, xlabel: str | None = None, ylabel: str | None = None) -> None:
+    """Title and axis labels, escaped and shortened; light grid behind the marks."""
+    ax.set_title(safe_text(title, limit=90))
+    if xlabel is not None:
+        ax.set_xlabel(safe_text(xlabel, limit=60))
+    if ylabel is not None:
+        ax.set_ylabel(safe_text(ylabel, limit=60))
+    ax.grid(alpha=0.3)
+    ax.set_axisbelow(True)
+
+
+def category_axis(ax: Axes, labels: Sequence[str], *, axis: Literal["x", "y"] = "x") -> None:
+    """Ticks at 0..n-1 labelled with categories: at most ``MAX_TICK_LABELS`` shown, rotated when crowded."""
+    positions = np.arange(len(labels))
+    step = max(1, math.ceil(len(labels) / MAX_TICK_LABELS))
+    shown = positions[::step]
+    texts = [safe_text(labels[i], limit=MAX_LABEL_CHARS) for i in shown]
+    if axis == "y":
+        ax.set_yticks(shown, texts)
+        return
+    ax.set_xticks(shown, texts)
+    if len(shown) > 8 or sum(map(len, texts)) > 60:
+        for label in ax.get_xticklabels():
+            label.set_rotation(45)
+            label.set_horizontalalignment("right")
+            label.set_rotation_mode("anchor")
+
+
+def date_axis(ax: Axes, *, axis: Literal["x", "y"] = "x") -> None:
+    """Concise date ticks ("2015", "Mar", "04") instead of crowded full timestamps."""
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    locator = mdates.AutoDateLocator()
+    target.set_major_locator(locator)
+    target.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def outside_legend(ax: Axes, *, title: str | None = None, handles: Any = None, labels: Any = None) -> None:
+    """A legend right of the axes (never covering marks); labels escaped."""
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        return
+    ax.legend(
+        handles,
+        [safe_text(label, limit=MAX_LABEL_CHARS) for label in labels],
+        title=safe_text(title, limit=MAX_LABEL_CHARS) if title else None,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        borderaxespad=0.0,
+        fontsize="small",
+        title_fontsize="small",
+    )
+
+
+def empty_output(title: str, *, spec: dict[str, Any] | None = None, notes: Iterable[str] = ()) -> ToolOutput:
+    """What every chart returns when filtering left nothing: a figure saying so, never an exception."""
+    fig, ax = new_figure()
+    ax.set_axis_off()
+    ax.set_title(safe_text(title, limit=90))
+    ax.text(0.5, 0.5, NO_ROWS, ha="center", va="center", fontsize=14, color="#555555", transform=ax.transAxes)
+    if spec is not None:
+        spec, _ = vega.with_data(spec, pd.DataFrame())
+    return ToolOutput(
+        title=title,
+        finding=f"{NO_ROWS}: no rows are left after filtering.",
+        figure=fig,
+        spec=spec,
+        notes=list(notes),
+    )
+
+
+# ==================================================================================================
+# measures, categories and findings
+# ==================================================================================================
+@dataclass(frozen=True)
+class Measure:
+    """What a chart measures per group.
+
+    ``how`` is what is computed, ``aggregate`` what the labels say: ``None`` means the values are shown
+    as they are (each group has one row, so summing changes nothing and "Sum of" would mislead).
+    """
+
+    value: str | None
+    how: Aggregate
+    aggregate: Aggregate | None
+    field: str
+
+    @property
+    def label(self) -> str:
+        return vega.measure_title(self.value, self.aggregate)
+
+    @property
+    def phrase(self) -> str:
+        """The label inside a sentence: "sum of revenue" (the column name keeps its case)."""
+        label = self.label
+        return label if self.aggregate is None and self.value is not None else label[0].lower() + label[1:]
+
+    @property
+    def total_phrase(self) -> str:
+        """What shares are shares of: "rows", "total revenue", or the phrase for other aggregates."""
+        if self.how == "count":
+            return "rows"
+        if self.how == "sum":
+            return f"total {self.value}"
+        return self.phrase
+
+    @property
+    def additive(self) -> bool:
+        """Whether group values add up to a meaningful total (so shares of it can be quoted)."""
+        return self.how in ("sum", "count")
+
+
+def resolve_measure(
+    value: str | None, aggregate: Aggregate | None, *, duplicates: bool, taken: Iterable[str]
+) -> tuple[Measure, list[str]]:
+    """Decide what is measured: rows counted when there is no value, values as-is unless groups repeat.
+
+    Repeated categories with no aggregate asked for are summed, and a note says so, because silently
+    overplotting bars (or picking one row) would show a number that is in no row of the CSV.
+    """
+    taken = list(taken)
+    count_field = unique_name("count", taken)
+    if value is None:
+        notes = [] if aggregate in (None, "count") else [f"aggregate {aggregate!r} needs a value column; counting rows."]
+        return Measure(None, "count", "count", count_field), notes
+    if aggregate == "count":
+        return Measure(value, "count", "count", count_field), []
+    if aggregate is not None:
+        return Measure(value, aggregate, aggregate, value), []
+    if duplicates:
+        group = next(iter(taken), "category")
+        return Measure(value, "sum", "sum", value), [f"Several rows share each {group} value; showing the sum of {value}."]
+    return Measure(value, "sum", None, value), []
+
+
+def profile_measure(
+    profile: DatasetProfile, value: str | None, aggregate: Aggregate | None, *, group: str, grouped: bool
+) -> Measure:
+    """The measure the data-free spec shows: categories repeat when the profile says so or when binned."""
+    col = profile.column(group)
+    duplicates = grouped or col is None or col.distinct < col.count
+    return resolve_measure(value, aggregate, duplicates=duplicates, taken=[group])[0]
+
+
+def role_of(profile: DatasetProfile, column: str) -> Role | None:
+    col = profile.column(column)
+    return col.role if col is not None else None
+
+
+def distinct_columns(**columns: str | None) -> None:
+    """Two params naming the same column make no chart (revenue by revenue); say which."""
+    seen: dict[str, str] = {}
+    for param, column in columns.items():
+        if column is None:
+            continue
+        if column in seen:
+            raise ColumnDataError(f"Params {seen[column]!r} and {param!r} both name {column!r}; pick different columns.")
+        seen[column] = param
+
+
+def split_column(color: str | None, *others: str | None, notes: list[str]) -> str | None:
+    """A colour split on a column already on an axis adds nothing; drop it with a note."""
+    if color is not None and color in others:
+        notes.append(f"color {color!r} is already on an axis; not split by it.")
+        return None
+    return color
+
+
+def lump_series(
+    work: pd.DataFrame, column: str | None, measure: Measure, *, max_series: int = MAX_SERIES
+) -> tuple[pd.DataFrame, list[str]]:
+    """Keep the ``max_series - 1`` largest groups of ``column`` and relabel the rest "Other (N more)"."""
+    if column is None:
+        return work, []
+    totals = measure_totals(work, column, measure.value, measure.how)
+    if len(totals) <= max_series:
+        return work, []
+    keep = totals.sort_values(ascending=False, kind="stable").index[: max_series - 1]
+    out = work.copy()
+    out[column] = lump_other(out[column], keep, total=len(totals))
+    return out, [f"{column!r} has {len(totals):,} values; the {max_series - 1} largest are shown, the rest as Other."]
+
+
+def select_categories(
+    totals: pd.Series,
+    keys: Keys,
+    *,
+    column: str,
+    measure: Measure,
+    sort: SortOrder | None = None,
+    top_n: int | None = None,
+    default_cap: int | None = MAX_CATEGORIES,
+) -> tuple[list[Any], list[str]]:
+    """Which categories to draw and in what order.
+
+    ``top_n`` keeps the largest; without it a nominal axis is still capped at ``default_cap`` (a note says
+    "showing top 30 of N") while dates and bins keep all their periods. Order: by value when ``sort`` says
+    so, dates and bins in their natural order, other categories from largest to smallest.
+    """
+    notes: list[str] = []
+    limit = top_n if top_n is not None else (None if keys.kind in ("temporal", "binned") else default_cap)
+    chosen = totals
+    if limit is not None and len(totals) > limit:
+        chosen = totals.sort_values(ascending=False, kind="stable", na_position="last").head(limit)
+        notes.append(f"Showing top {limit} of {len(totals):,} {column} values by {measure.phrase}.")
+    if sort is not None:
+        chosen = chosen.sort_values(ascending=sort == "ascending", kind="stable", na_position="last")
+    elif keys.ordered:
+        chosen = chosen.sort_index()
+    else:
+        chosen = chosen.sort_values(ascending=False, kind="stable", na_position="last")
+    return list(chosen.index), notes
+
+
+def ranking_sentence(values: pd.Series, *, phrase: str, additive: bool) -> str:
+    """ "North has the highest sum of revenue: 12,345 (34% of total); South the lowest: 2,000." """
+    values = values.dropna()
+    if values.empty:
+        return f"No {phrase} to compare."
+    top_label, top = values.idxmax(), values.max()
+    if len(values) > 1 and top == values.min():
+        return f"All {len(values):,} groups have the same {phrase}: {format_number(top)}."
+    total = values.sum()
+    share = f" ({top / total:.0%} of total)" if additive and (values >= 0).all() and total > 0 else ""
+    sentence = f"{top_label} has the highest {phrase}: {format_number(top)}{share}"
+    if len(values) > 1:
+        sentence += f"; {values.idxmin()} the lowest: {format_number(values.min())}"
+    return sentence + "."
+
+
+def labelled(series: pd.Series, keys: Keys | None) -> pd.Series:
+    """The same values indexed by readable key labels, for sentences."""
+    return pd.Series(series.to_numpy(), index=[key_label(k, keys) for k in series.index])
+
+
+def key_frame(index: pd.Index, columns: dict[str, pd.Series]) -> pd.DataFrame:
+    """The working frame: one column per grouping key or measure, named after its source column.
+
+    Columns are aligned by position, not label, because a filtered CSV may carry duplicate index labels.
+    """
+    frame = pd.DataFrame({name: series.reset_index(drop=True) for name, series in columns.items()})
+    return frame.set_axis(index)
+
+
+def bin_frame(table: pd.DataFrame, keys: Keys) -> pd.DataFrame:
+    """Add the ``<field>_end`` column Vega-Lite's ``bin: "binned"`` reads as ``x2``."""
+    if keys.kind != "binned" or keys.bin_step is None:
+        return table
+    out = table.copy()
+    name = str(keys.values.name)
+    out[vega.bin_end_field(name)] = out[name] + keys.bin_step
+    return out
+
+
+def axis_channel(
+    field: str, keys_kind: str, profile: DatasetProfile, *, bins: int | None, time_unit: TimeUnit | None,
+    discrete: bool, sort: Any = None, title: str | None = None,
+) -> dict[str, Any]:
+    """A grouping axis in Vega-Lite: binned → quantitative, dates → temporal (ordinal for discrete marks)."""
+    if keys_kind == "binned":
+        return vega.group_channel(field, type="quantitative", bins=bins, sort=sort, title=title)
+    if keys_kind == "temporal":
+        kind = "ordinal" if discrete else "temporal"
+        return vega.group_channel(field, type=kind, time_unit=time_unit, sort=sort, title=title)
+    if keys_kind == "ordinal":
+        return vega.group_channel(field, type="ordinal" if discrete else "quantitative", sort=sort, title=title)
+    return vega.group_channel(field, type="nominal", sort=sort, title=title)
+
+
+def profile_axis_kind(profile: DatasetProfile, column: str, *, bins: int | None) -> str:
+    """The axis kind :func:`frame.group_keys` would produce, judged from the profile alone."""
+    role = role_of(profile, column)
+    col = profile.column(column)
+    if role == "temporal":
+        return "temporal"
+    numeric = role == "numeric"
+    if bins is not None and numeric:
+        return "binned"
+    if numeric and col is not None and not col.dtype.startswith("bool"):
+        return "ordinal"
+    return "nominal"
+
+
+def profile_time_unit(
+    profile: DatasetProfile, column: str, time_unit: TimeUnit | None, *, auto_max: int | None
+) -> TimeUnit | None:
+    """The time unit a temporal axis will use: the one asked for, or the automatic one for many dates."""
+    col = profile.column(column)
+    if col is None or col.role != "temporal":
+        return None
+    if time_unit is not None or auto_max is None or col.distinct <= auto_max:
+        return time_unit
+    return coarse_time_unit(col.min, col.max, max_points=auto_max)
+
+
+def profile_limit(profile: DatasetProfile, column: str, kind: str, top_n: int | None, cap: int) -> int | None:
+    """The category cap a spec should express: ``top_n``, or the default cap when there are more categories."""
+    if top_n is not None:
+        return top_n
+    col = profile.column(column)
+    if kind in ("nominal", "ordinal") and (col is None or col.distinct > cap):
+        return cap
+    return None
+
+
+def plot_positions(series: pd.Series, *, role: Role | None) -> tuple[pd.Series, list[str] | None, str]:
+    """Coordinates for a scatter axis: numbers and dates as they are, categories as 0..n-1 with labels."""
+    kind = column_kind(series)
+    if kind == "temporal":
+        return series, None, "temporal"
+    if kind == "numeric" and role in (None, "numeric"):
+        return series.astype("float64"), None, "quantitative"
+    categories = sorted(series.dropna().unique().tolist(), key=lambda v: (str(type(v)), v))
+    codes = series.map({value: i for i, value in enumerate(categories)}).astype("float64")
+    return codes, [key_label(c) for c in categories], "nominal"
+
+
+def dress_axis(ax: Axes, axis: Literal["x", "y"], kind: str, labels: list[str] | None) -> None:
+    """Ticks for a scatter-like axis: category labels, concise dates or thousands-separated numbers."""
+    if labels is not None:
+        category_axis(ax, labels, axis=axis)
+    elif kind == "temporal":
+        date_axis(ax, axis=axis)
+    else:
+        (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(NUMBER_FORMATTER)
+
+
+def draw_bars(
+    ax: Axes, table: pd.DataFrame, *, order: list[Any], x: str, color: str | None, field: str, stacked: bool
+) -> None:
+    """Bars at 0..n-1 for ``order``; a colour split is stacked (negatives downwards) or grouped side by side."""
+    positions = np.arange(len(order))
+    if color is None:
+        heights = table.set_index(x)[field].reindex(order).fillna(0).to_numpy(dtype=float)
+        ax.bar(positions, heights, color=PALETTE[0], width=0.8)
+        return
+    pivot = table.pivot(index=x, columns=color, values=field).reindex(order)
+    series = pivot.sum().sort_values(ascending=False).index.tolist()
+    series = [s for s in series if not str(s).startswith("Other (")] + [s for s in series if str(s).startswith("Other (")]
+    width = 0.8 if stacked else 0.8 / len(series)
+    up, down = np.zeros(len(order)), np.zeros(len(order))
+    for i, name in enumerate(series):
+        heights = pivot[name].fillna(0).to_numpy(dtype=float)
+        colour = PALETTE[i % len(PALETTE)]
+        if stacked:
+            bottom = np.where(heights >= 0, up, down)
+            ax.bar(positions, heights, width=width, bottom=bottom, color=colour, label=key_label(name))
+            up, down = up + np.clip(heights, 0, None), down + np.clip(heights, None, 0)
+        else:
+            offset = (i - (len(series) - 1) / 2) * width
+            ax.bar(positions + offset, heights, width=width, color=colour, label=key_label(name))
+
+
+# ==================================================================================================
+# bar_chart
+# ==================================================================================================
+class BarChartParams(ToolParams):
+    """Bars comparing a measure across categories: row counts, or a numeric column aggregated per category."""
+
+    x: GroupCol = Field(description="Category column on the horizontal axis: one bar (or group of bars) per value.")
+    y: NumericCol | None = Field(None, description="Numeric column to measure; leave empty to count rows per category.")
+    aggregate: Aggregate | None = Field(
+        None, description="How to combine y within a category; empty shows values as-is (summed if a category repeats)."
+    )
+    color: GroupCol | None = Field(None, description="Optional second category that splits each bar (stacked or grouped).")
+    x_bin: int | None = Field(None, ge=2, le=100, description="Bin a numeric x into at most this many ranges.")
+    time_unit: TimeUnit | None = Field(None, description="Group a date x by this period (year, quarter, month, ...).")
+    sort: SortOrder | None = Field(
+        None, description="Order bars by value; empty ranks categories high to low and keeps dates/bins in order."
+    )
+    top_n: int | None = Field(
+        None, ge=1, le=100, description=f"Show only the N largest bars; without it at most {MAX_CATEGORIES} are shown."
+    )
+    stacked: bool = Field(True, description="Stack the color split (true) or put its bars side by side (false).")
+
+
+def _bar_title(measure: Measure, x: str, color: str | None) -> str:
+    return f"{measure.label} by {x}" + (f" and {color}" if color else "")
+
+
+def _bar_spec(
+    params: BarChartParams, profile: DatasetProfile, *, measure: Measure, kind: str,
+    time_unit: TimeUnit | None, limit: int | None,
+) -> dict[str, Any]:
+    if params.sort is not None:
+        sort: Any = "y" if params.sort == "ascending" else "-y"
+    else:
+        sort = None if kind in ("temporal", "binned", "ordinal") else "-y"
+    transforms = []
+    if limit is not None:
+        transforms = vega.top_n_transforms(params.x, value=measure.value, aggregate=measure.how, n=limit)
+    color = params.color if params.color != params.x else None
+    encoding: dict[str, Any] = {
+        "x": axis_channel(params.x, kind, profile, bins=params.x_bin, time_unit=time_unit, discrete=True, sort=sort),
+        "y": vega.measure_channel(measure.value, measure.how if measure.aggregate else None, title=measure.label),
+        "color": vega.group_channel(color, type="nominal") if color else None,
+        "xOffset": vega.group_channel(color, type="nominal") if color and not params.stacked else None,
+    }
+    if measure.aggregate is None and measure.value is not None:
+        encoding["y"]["aggregate"] = "sum"  # one row per bar either way; sum keeps the spec right if not
+    return vega.build_spec(
+        title=_bar_title(measure, params.x, color), mark="bar", encoding=encoding,
+        filters=params.filters, profile=profile, transforms=transforms,
+    )
+
+
+def bar_chart_spec(params: BarChartParams, profile: DatasetProfile) -> dict[str, Any]:
+    """The bar chart's Vega-Lite spec, without data."""
+    kind = profile_axis_kind(profile, params.x, bins=params.x_bin)
+    grouped = params.x_bin is not None or params.time_unit is not None
+    measure = profile_measure(profile, params.y, params.aggregate, group=params.x, grouped=grouped)
+    unit = profile_time_unit(profile, params.x, params.time_unit, auto_max=BAR_AUTO_DATES)
+    limit = profile_limit(profile, params.x, kind, params.top_n, MAX_CATEGORIES)
+    return _bar_spec(params, profile, measure=measure, kind=kind, time_unit=unit, limit=limit)
+
+
+def bar_chart(params: BarChartParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """Render the bar chart; the finding names the highest and lowest bar."""
+    distinct_columns(x=params.x, y=params.y)
+    require_columns(df, {"x": params.x, "y": params.y, "color": params.color})
+    notes: list[str] = []
+    color = split_column(params.color, params.x, notes=notes)
+    keys = group_keys(
+        df[params.x], role=role_of(profile, params.x), bins=params.x_bin,
+        time_unit=params.time_unit, auto_max=BAR_AUTO_DATES,
+    )
+    notes += keys.notes
+    columns = {params.x: keys.values}
+    if color:
+        columns[color] = df[color]
+    if params.y:
+        columns[params.y] = numeric_values(df, params.y, param="y")
+    work = key_frame(df.index, columns).dropna(subset=[params.x])
+    group = [params.x] + ([color] if color else [])
+    measure, more = resolve_measure(
+        params.y, params.aggregate, duplicates=bool(work.duplicated(group).any()), taken=group
+    )
+    notes += more
+    totals = measure_totals(work, params.x, measure.value, measure.how)
+    limit = params.top_n if params.top_n is not None else (
+        MAX_CATEGORIES if keys.kind in ("nominal", "ordinal") and len(totals) > MAX_CATEGORIES else None
+    )
+    spec = _bar_spec(params, profile, measure=measure, kind=keys.kind, time_unit=keys.time_unit, limit=limit)
+    title = spec["title"]
+    if work.empty:
+        return empty_output(title, spec=spec, notes=notes)
+
+    order, more = select_categories(
+        totals, keys, column=params.x, measure=measure, sort=params.sort, top_n=params.top_n
+    )
+    notes += more
+    work, more = lump_series(work[work[params.x].isin(order)], color, measure)
+    notes += more
+    table = aggregate_values(work, group, measure.value, measure.how, out=measure.field)
+
+    fig, ax = new_figure()
+    draw_bars(ax, table, order=order, x=params.x, color=color, field=measure.field, stacked=params.stacked)
+    category_axis(ax, [key_label(k, keys) for k in order])
+    ax.yaxis.set_major_formatter(NUMBER_FORMATTER)
+    finish_axes(ax, title=title, xlabel=axis_title(params.x, keys), ylabel=measure.label)
+    if color:
+        outside_legend(ax, title=color)
+
+    finding = ranking_sentence(labelled(totals, keys), phrase=measure.phrase, additive=measure.additive)
+    spec, more = vega.with_data(spec, bin_frame(table, keys), count_field=measure.field)
+    return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
+
+
+# ==================================================================================================
+# line_chart
+# ==================================================================================================
+class LineChartParams(ToolParams):
+    """A line showing how a measure changes along an ordered axis, usually time."""
+
+    x: GroupCol = Field(description="Horizontal axis, preferably a date column; numbers and ordered categories also work.")
+    y: NumericCol | None = Field(None, description="Numeric column to plot; leave empty to count rows per x value.")
+    aggregate: Aggregate | None = Field(
+        None, description="How to combine y per x value (or period); empty sums values when x repeats."
+    )
+    color: GroupCol | None = Field(None, description="Optional category: one line per value.")
+    x_bin: int | None = Field(None, ge=2, le=100, description="Bin a numeric x into at most this many ranges.")
+    time_unit: TimeUnit | None = Field(
+        None,
+        description=f"Resample a date x by this period; empty picks a coarser one automatically above {LINE_AUTO_DATES} dates.",
+    )
+    area: bool = Field(False, description="Fill the area under the line (stacked areas when split by color).")
+
+
+def _line_spec(
+    params: LineChartParams, profile: DatasetProfile, *, measure: Measure, kind: str, time_unit: TimeUnit | None
+) -> dict[str, Any]:
+    color = params.color if params.color != params.x else None
+    y = vega.measure_channel(measure.value, measure.how if measure.aggregate else None, title=measure.label)
+    if measure.aggregate is None and measure.value is not None:
+        y["aggregate"] = "sum"
+    encoding = {
+        "x": axis_channel(params.x, kind, profile, bins=params.x_bin, time_unit=time_unit, discrete=False),
+        "y": y,
+        "color": vega.group_channel(color, type="nominal") if color else None,
+    }
+    title = f"{measure.label} over {params.x}" + (f" by {color}" if color else "")
+    return vega.build_spec(
+        title=title, mark="area" if params.area else "line", encoding=encoding,
+        filters=params.filters, profile=profile,
+    )
+
+
+def line_chart_spec(params: LineChartParams, profile: DatasetProfile) -> dict[str, Any]:
+    """The line chart's Vega-Lite spec, without data."""
+    kind = profile_axis_kind(profile, params.x, bins=params.x_bin)
+    unit = profile_time_unit(profile, params.x, params.time_unit, auto_max=LINE_AUTO_DATES)
+    grouped = params.x_bin is not None or unit is not None
+    measure = profile_measure(profile, params.y, params.aggregate, group=params.x, grouped=grouped)
+    return _line_spec(params, profile, measure=measure, kind=kind, time_unit=unit)
+
+
+def _trend_sentence(series: pd.Series, keys: Keys, *, phrase: str) -> str:
+    """ "sum of revenue went from 1,000 (2015-01) to 2,000 (2015-12), +100%; the peak was 2,500 in 2015-11." """
+    series = series.dropna()
+    first, last = series.iloc[0], series.iloc[-1]
+    change = f", {(last - first) / abs(first):+.0%}" if first != 0 else ""
+    return (
+        f"{phrase} went from {format_number(first)} ({key_label(series.index[0], keys)}) to "
+        f"{format_number(last)} ({key_label(series.index[-1], keys)}){change}; the peak was "
+        f"{format_number(series.max())} in {key_label(series.idxmax(), keys)}"
+    )
+
+
+def line_chart(params: LineChartParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """Render the line chart; the finding gives the first and last values, the change and the peak."""
+    distinct_columns(x=params.x, y=params.y)
+    require_columns(df, {"x": params.x, "y": params.y, "color": params.color})
+    notes: list[str] = []
+    color = split_column(params.color, params.x, notes=notes)
+    keys = group_keys(
+        df[params.x], role=role_of(profile, params.x), bins=params.x_bin,
+        time_unit=params.time_unit, auto_max=LINE_AUTO_DATES,
+    )
+    notes += keys.notes
+    columns = {params.x: keys.values}
+    if color:
+        columns[color] = df[color]
+    if params.y:
+        columns[params.y] = numeric_values(df, params.y, param="y")
+    work = key_frame(df.index, columns).dropna(subset=[params.x])
+    group = [params.x] + ([color] if color else [])
+    measure, more = resolve_measure(
+        params.y, params.aggregate, duplicates=bool(work.duplicated(group).any()), taken=group
+    )
+    notes += more
+    spec = _line_spec(params, profile, measure=measure, kind=keys.kind, time_unit=keys.time_unit)
+    title = spec["title"]
+    if work.empty:
+        return empty_output(title, spec=spec, notes=notes)
+
+    work, more = lump_series(work, color, measure)
+    notes += more
+    table = aggregate_values(work, group, measure.value, measure.how, out=measure.field)
+    distinct = table[params.x].drop_duplicates()
+    order = distinct.sort_values().tolist() if keys.ordered else sorted(distinct.tolist(), key=key_label)
+    nominal = keys.kind == "nominal"
+
+    fig, ax = new_figure()
+    pivot = table.pivot(index=params.x, columns=color, values=measure.field) if color else (
+        table.set_index(params.x)[[measure.field]]
+    )
+    pivot = pivot.reindex(order)
+    names = pivot.sum().sort_values(ascending=False).index.tolist() if color else [measure.field]
+    xs = np.arange(len(order)) if nominal else pd.Index(order)
+    marker = "o" if len(order) <= 40 else None
+    if params.area and color:
+        ax.stackplot(xs, *[pivot[n].fillna(0).to_numpy(dtype=float) for n in names],
+                     labels=[key_label(n) for n in names], colors=PALETTE[: len(names)], alpha=0.85)
+    else:
+        for i, name in enumerate(names):
+            ys = pivot[name].to_numpy(dtype=float)
+            colour = PALETTE[i % len(PALETTE)]
+            ax.plot(xs, ys, color=colour, marker=marker, markersize=3, linewidth=1.6,
+                    label=key_label(name) if color else None)
+            if params.area:
+                ax.fill_between(xs, np.nan_to_num(ys), alpha=0.3, color=colour)
+    if nominal:
+        category_axis(ax, [key_label(k, keys) for k in order])
+    elif keys.kind == "temporal":
+        date_axis(ax)
+    else:
+        ax.xaxis.set_major_formatter(NUMBER_FORMATTER)
+    ax.yaxis.set_major_formatter(NUMBER_FORMATTER)
+    finish_axes(ax, title=title, xlabel=axis_title(params.x, keys), ylabel=measure.label)
+    if color:
+        outside_legend(ax, title=color)
+
+    main = names[0]
+    trend_values = pivot[main]
+    if keys.time_unit is not None and measure.additive:
+        partial = partial_periods(df[params.x], keys.time_unit)
+        for start in partial:
+            notes.append(f"The {keys.time_unit} of {key_label(start, keys)} is only partly covered by the data; "
+                         "the finding leaves it out.")
+        if len(trend_values.drop(partial, errors="ignore").dropna()):
+            trend_values = trend_values.drop(partial, errors="ignore")
+    if color:
+        trend = _trend_sentence(trend_values, keys, phrase=measure.phrase)
+        finding = f"Of {len(names)} {color} lines, {key_label(main)} is largest overall: its {trend}."
+    else:
+        finding = _trend_sentence(trend_values, keys, phrase=measure.label) + "."
+    spec, more = vega.with_data(spec, bin_frame(table, keys), count_field=measure.field)
+    return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
+
+
+# ==================================================================================================
+# scatter_plot
+# ==================================================================================================
+class ScatterPlotParams(ToolParams):
+    """Points showing how two columns relate, optionally coloured by a category and sized by a number."""
+
+    x: AnyCol = Field(description="Column on the horizontal axis (numbers, dates or categories).")
+    y: AnyCol = Field(description="Column on the vertical axis (numbers, dates or categories).")
+    color: GroupCol | None = Field(None, description="Optional category colouring the points.")
+    size: NumericCol | None = Field(None, description="Optional numeric column setting marker size.")
+    size_aggregate: Aggregate | None = Field(
+        None, description="Combine rows sharing the same x and y into one point; 'count' sizes it by the number of rows."
+    )
+    max_points: int = Field(5000, ge=10, le=5000, description="Most points drawn; above it a fixed random sample is shown.")
+
+
+def _size_measure(params: ScatterPlotParams, taken: Iterable[str]) -> tuple[Measure | None, list[str]]:
+    if params.size_aggregate is None:
+        return None, []
+    return resolve_measure(params.size, params.size_aggregate, duplicates=True, taken=taken)
+
+
+def _scatter_spec(params: ScatterPlotParams, profile: DatasetProfile, *, size: Measure | None) -> dict[str, Any]:
+    color = params.color
+    if size is not None:
+        size_channel: dict[str, Any] | None = vega.measure_channel(size.value, size.how, title=size.label)
+    elif params.size:
+        size_channel = {"field": vega.field_ref(params.size), "type": "quantitative", "title": params.size}
+    else:
+        size_channel = None
+    encoding = {
+        "x": vega.group_channel(params.x, type=vega.column_type(profile, params.x)),
+        "y": vega.group_channel(params.y, type=vega.column_type(profile, params.y)),
+        "color": vega.group_channel(color, type="nominal") if color else None,
+        "size": size_channel,
+    }
+    return vega.build_spec(
+        title=f"{params.y} vs {params.x}", mark="point", encoding=encoding,
+        filters=params.filters, profile=profile,
+    )
+
+
+def scatter_plot_spec(params: ScatterPlotParams, profile: DatasetProfile) -> dict[str, Any]:
+    """The scatter plot's Vega-Lite spec, without data."""
+    size, _ = _size_measure(params, [params.x, params.y, params.color or ""])
+    return _scatter_spec(params, profile, size=size)
+
+
+def correlation_words(r: float) -> str:
+    """How a correlation coefficient reads in a sentence: "a strong positive", "no clear linear"."""
+    strength = abs(r)
+    if strength >= 0.7:
+        word = "a strong"
+    elif strength >= 0.4:
+        word = "a moderate"
+    elif strength >= 0.2:
+        word = "a weak"
+    else:
+        return "no clear linear"
+    return f"{word} {'positive' if r > 0 else 'negative'}"
+
+
+def _scaled_sizes(values: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """Marker areas 15..200 pt² spanning the data range; missing sizes get the smallest marker."""
+    if not np.isfinite(values).any():
+        return np.full(len(values), 30.0), 0.0, 1.0
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    span = hi - lo or 1.0
+    return 15 + 185 * (np.nan_to_num(values, nan=lo) - lo) / span, lo, span
+
+
+def scatter_plot(params: ScatterPlotParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """Render the scatter plot; the finding gives the correlation when both axes are numeric."""
+    require_columns(df, {"x": params.x, "y": params.y, "color": params.color, "size": params.size})
+    notes: list[str] = []
+    color = split_column(params.color, params.x, params.y, notes=notes)
+    columns: dict[str, pd.Series] = {params.x: df[params.x], params.y: df[params.y]}
+    if color:
+        columns[color] = df[color]
+    if params.size:
+        columns[params.size] = numeric_values(df, params.size, param="size")
+    work = key_frame(df.index, columns).dropna(subset=[params.x, params.y])
+    group = list(dict.fromkeys([params.x, params.y] + ([color] if color else [])))
+    size, more = _size_measure(params, group)
+    notes += more
+    spec = _scatter_spec(params, profile, size=size)
+    title = spec["title"]
+    if work.empty:
+        return empty_output(title, spec=spec, notes=notes)
+
+    if size is not None:
+        work = aggregate_values(work, group, size.value, size.how, out=size.field)
+    if len(work) > params.max_points:
+        notes.append(f"Showing a random sample of {params.max_points:,} of {len(work):,} points.")
+        work = work.sample(n=params.max_points, random_state=0).sort_index()
+    work, more = lump_series(work, color, Measure(None, "count", "count", "count"))
+    notes += more
+    work = work.reset_index(drop=True)
+
+    xs, x_labels, x_kind = plot_positions(work[params.x], role=role_of(profile, params.x))
+    ys, y_labels, y_kind = plot_positions(work[params.y], role=role_of(profile, params.y))
+    size_column = size.field if size is not None else params.size
+    if size_column is not None:
+        sizes, lo, span = _scaled_sizes(work[size_column].to_numpy(dtype=float))
+    else:
+        sizes, lo, span = np.full(len(work), 18.0 if len(work) > 1000 else 30.0), 0.0, 1.0
+    alpha = 0.5 if len(work) > 1000 else 0.8
+
+    fig, ax = new_figure()
+    if color:
+        for i, (name, idx) in enumerate(work.groupby(color, sort=True, observed=True).groups.items()):
+            rows = work.index.get_indexer(idx)
+            ax.scatter(xs.iloc[rows], ys.iloc[rows], s=sizes[rows], color=PALETTE[i % len(PALETTE)],
+                       alpha=alpha, linewidths=0, label=key_label(name))
+    else:
+        ax.scatter(xs, ys, s=sizes, color=PALETTE[0], alpha=alpha, linewidths=0)
+    dress_axis(ax, "x", x_kind, x_labels)
+    dress_axis(ax, "y", y_kind, y_labels)
+    finish_axes(ax, title=title, xlabel=params.x, ylabel=params.y)
+    handles, labels = ax.get_legend_handles_labels()
+    if size_column is not None:
+        raw = work[size_column].dropna()
+        for ref in [] if raw.empty else sorted({raw.min(), raw.median(), raw.max()}):
+            handles.append(ax.scatter([], [], s=15 + 185 * (ref - lo) / span, color=MUTED_COLOR))
+            labels.append(f"{size.label if size else size_column}: {format_number(ref)}")
+    outside_legend(ax, title=color, handles=handles, labels=labels)
+
+    if x_kind == "quantitative" and y_kind == "quantitative" and len(work) >= 3:
+        r = float(np.corrcoef(xs, ys)[0, 1]) if xs.std() > 0 and ys.std() > 0 else float("nan")
+        if math.isfinite(r):
+            finding = (f"{params.y} and {params.x} show {correlation_words(r)} relationship "
+                       f"(Pearson r = {r:.2f} over {len(work):,} points).")
+        else:
+            finding = f"One of {params.x} or {params.y} is constant over the {len(work):,} points plotted."
+    else:
+        finding = f"Plotted {len(work):,} points of {params.y} against {params.x}."
+    spec, more = vega.with_data(spec, work, count_field=size.field if size else "count")
+    return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
+
+
+# ==================================================================================================
+# histogram
+# ==================================================================================================
+class HistogramParams(ToolParams):
+    """How the values of one numeric column are distributed, as counts per range."""
+
+    column: NumericCol = Field(description="Numeric column whose distribution is shown.")
+    bins: int = Field(20, ge=2, le=200, description="Most bins (ranges); edges fall on round numbers.")
+    color: GroupCol | None = Field(None, description="Optional category stacking each bin's count.")
+
+
+def _histogram_spec(params: HistogramParams, profile: DatasetProfile) -> dict[str, Any]:
+    color = params.color if params.color != params.column else None
+    encoding = {
+        "x": vega.group_channel(params.column, type="quantitative", bins=params.bins),
+        "y": vega.measure_channel(None, "count"),
+        "color": vega.group_channel(color, type="nominal") if color else None,
+    }
+    return vega.build_spec(
+        title=f"Distribution of {params.column}", mark="bar", encoding=encoding,
+        filters=params.filters, profile=profile,
+    )
+
+
+def histogram_spec(params: HistogramParams, profile: DatasetProfile) -> dict[str, Any]:
+    """The histogram's Vega-Lite spec, without data."""
+    return _histogram_spec(params, profile)
+
+
+def histogram(params: HistogramParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """Render the histogram; the finding names the most common range and the median."""
+    require_columns(df, {"column": params.column, "color": params.color})
+    notes: list[str] = []
+    color = split_column(params.color, params.column, notes=notes)
+    values = numeric_values(df, params.column, param="column")
+    spec = _histogram_spec(params, profile)
+    title = spec["title"]
+    missing = int(values.isna().sum())
+    if missing:
+        notes.append(f"{missing:,} rows with no {params.column} are left out.")
+    present = values.notna().to_numpy()
+    values = values[present]
+    if values.empty:
+        return empty_output(title, spec=spec, notes=notes)
+
+    edges = nice_bin_edges(values, maxbins=params.bins)
+    keys = Keys(bin_starts(values, edges).rename(params.column), "binned", bin_step=float(edges[1] - edges[0]))
+    columns = {params.column: keys.values}
+    if color:
+        columns[color] = df[color][present]
+    group = [params.column] + ([color] if color else [])
+    count = Measure(None, "count", "count", unique_name("count", group))
+    work, more = lump_series(key_frame(values.index, columns), color, count)
+    notes += more
+    table = aggregate_values(work, group, None, "count", out=count.field)
+    totals = table.groupby(params.column)[count.field].sum()
+
+    fig, ax = new_figure()
+    step = keys.bin_step
+    if color:
+        pivot = table.pivot(index=params.column, columns=color, values=count.field).fillna(0)
+        bottom = np.zeros(len(pivot))
+        names = pivot.sum().sort_values(ascending=False).index.tolist()
+        for i, name in enumerate(names):
+            heights = pivot[name].to_numpy(dtype=float)
+            ax.bar(pivot.index, heights, width=step, bottom=bottom, align="edge", color=PALETTE[i % len(PALETTE)],
+                   edgecolor="white", linewidth=0.5, label=key_label(name))
+            bottom += heights
+        outside_legend(ax, title=color)
+    else:
+        ax.bar(totals.index, totals.to_numpy(dtype=float), width=step, align="edge", color=PALETTE[0],
+               edgecolor="white", linewidth=0.5)
+    ax.set_xlim(edges[0], edges[-1])
+    ax.xaxis.set_major_formatter(NUMBER_FORMATTER)
+    ax.yaxis.set_major_formatter(NUMBER_FORMATTER)
+    finish_axes(ax, title=title, xlabel=params.column, ylabel=count.label)
+
+    top = totals.idxmax()
+    finding = (
+        f"The most common range of {params.column} is {key_label(top, keys)} "
+        f"({format_number(totals[top])} of {len(values):,} rows, {totals[top] / len(values):.0%}); "
+        f"median {format_number(values.median())}, mean {format_number(values.mean())}."
+    )
+    spec, more = vega.with_data(spec, bin_frame(table, keys), count_field=count.field)
+    return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
+
+
+# ==================================================================================================
+# box_plot
+# ==================================================================================================
+class BoxPlotParams(ToolParams):
+    """Box plots of a numeric column (median, quartiles, outliers), overall or per category."""
+
+    column: NumericCol = Field(description="Numeric column summarised by the boxes.")
+    by: GroupCol | None = Field(
+        None, description=f"Optional category: one box per value (at most {BOX_MAX_GROUPS}, those with most rows)."
+    )
+
+
+def _box_spec(params: BoxPlotParams, profile: DatasetProfile, *, kind: str, time_unit: TimeUnit | None) -> dict[str, Any]:
+    by = params.by if params.by != params.column else None
+    encoding = {
+        "x": axis_channel(by, kind, profile, bins=None, time_unit=time_unit, discrete=True) if by else None,
+        "y": {"field": vega.field_ref(params.column), "type": "quantitative", "title": params.column},
+    }
+    title = f"{params.column}" + (f" by {by}" if by else " distribution")
+    return vega.build_spec(
+        title=title, mark="boxplot", encoding=encoding, filters=params.filters, profile=profile,
+        mark_options={"extent": 1.5},
+    )
+
+
+def box_plot_spec(params: BoxPlotParams, profile: DatasetProfile) -> dict[str, Any]:
+    """The box plot's Vega-Lite spec, without data."""
+    if params.by is None:
+        return _box_spec(params, profile, kind="nominal", time_unit=None)
+    kind = profile_axis_kind(profile, params.by, bins=None)
+    unit = profile_time_unit(profile, params.by, None, auto_max=BOX_MAX_GROUPS)
+    return _box_spec(params, profile, kind=kind, time_unit=unit)
+
+
+def _box_stats(values: pd.Series) -> dict[str, float]:
+    q1, median, q3 = values.quantile([0.25, 0.5, 0.75]).tolist()
+    iqr = q3 - q1
+    outliers = int(((values < q1 - 1.5 * iqr) | (values > q3 + 1.5 * iqr)).sum())
+    return {"q1": q1, "median": median, "q3": q3, "outliers": outliers}
+
+
+def box_plot(params: BoxPlotParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """Render the box plot; the finding gives the median and spread (per group: highest and lowest median)."""
+    require_columns(df, {"column": params.column, "by": params.by})
+    notes: list[str] = []
+    by = split_column(params.by, params.column, notes=notes)
+    values = numeric_values(df, params.column, param="column")
+    keys = group_keys(df[by], role=role_of(profile, by), auto_max=BOX_MAX_GROUPS) if by else None
+    if keys is not None:
+        notes += keys.notes
+    spec = _box_spec(params, profile, kind=keys.kind if keys else "nominal", time_unit=keys.time_unit if keys else None)
+    title = spec["title"]
+    columns = {params.column: values} | ({by: keys.values} if by and keys else {})
+    work = key_frame(df.index, columns).dropna()
+    if work.empty:
+        return empty_output(title, spec=spec, notes=notes)
+
+    fig, ax = new_figure()
+    if by and keys:
+        groups = {k: g[params.column] for k, g in work.groupby(by, sort=False, observed=True)}
+        sizes = pd.Series({k: len(v) for k, v in groups.items()})
+        medians = pd.Series({k: v.median() for k, v in groups.items()})
+        order = list(sizes.index)
+        if len(order) > BOX_MAX_GROUPS:
+            order = list(sizes.sort_values(ascending=False, kind="stable").index[:BOX_MAX_GROUPS])
+            notes.append(f"Showing {BOX_MAX_GROUPS} of {len(sizes):,} {by} groups (those with the most rows).")
+        order = sorted(order) if keys.ordered else sorted(order, key=lambda k: -medians[k])
+        ax.boxplot([groups[k].to_numpy() for k in order], positions=np.arange(len(order)), widths=0.6,
+                   patch_artist=True, boxprops={"facecolor": PALETTE[0], "alpha": 0.6},
+                   medianprops={"color": "black"}, flierprops={"markersize": 3}, manage_ticks=False)
+        category_axis(ax, [key_label(k, keys) for k in order])
+        shown = medians[order]
+        top, low = shown.idxmax(), shown.idxmin()
+        top_stats = _box_stats(groups[top])
+        finding = (
+            f"{key_label(top, keys)} has the highest median {params.column}: {format_number(top_stats['median'])} "
+            f"(IQR {format_number(top_stats['q1'])}–{format_number(top_stats['q3'])})"
+        )
+        if len(order) > 1:
+            finding += f"; {key_label(low, keys)} the lowest: {format_number(shown[low])}"
+        finding += "."
+        work = work[work[by].isin(order)]
+    else:
+        column = work[params.column]
+        ax.boxplot([column.to_numpy()], positions=[0], widths=0.5, patch_artist=True,
+                   boxprops={"facecolor": PALETTE[0], "alpha": 0.6}, medianprops={"color": "black"},
+                   flierprops={"markersize": 3}, manage_ticks=False)
+        category_axis(ax, [params.column])
+        stats = _box_stats(column)
+        finding = (
+            f"Median {params.column} is {format_number(stats['median'])} (IQR {format_number(stats['q1'])}–"
+            f"{format_number(stats['q3'])}, range {format_number(column.min())}–{format_number(column.max())}); "
+            f"{stats['outliers']:,} of {len(column):,} values lie beyond the 1.5×IQR whiskers."
+        )
+    ax.yaxis.set_major_formatter(NUMBER_FORMATTER)
+    finish_axes(ax, title=title, xlabel=axis_title(by, keys) if by else None, ylabel=params.column)
+    if len(work) > JSON_ROW_CAP:
+        notes.append(f"The chart data holds a random sample of {JSON_ROW_CAP:,} of {len(work):,} values.")
+        work = work.sample(n=JSON_ROW_CAP, random_state=0).sort_index()
+    spec, more = vega.with_data(spec, work)
+    return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
+
+
+# ==================================================================================================
+# pie_chart
+# ==================================================================================================
+class PieChartParams(ToolParams):
+    """A pie showing each category's share of a total (row counts or a summed numeric column)."""
+
+    category: GroupCol = Field(description="Category column: one slice per value.")
+    value: NumericCol | None = Field(None, description="Numeric column giving slice sizes; leave empty to count rows.")
+    aggregate: Aggregate | None = Field(None, description="How to combine value per category; empty means sum.")
+    top_n: int | None = Field(
+        None, ge=1, le=30,
+        description=f"Largest slices kept; the rest become one 'Other' slice (default {PIE_DEFAULT_SLICES}).",
+    )
+
+
+def _pie_spec(params: PieChartParams, profile: DatasetProfile, *, measure: Measure, limit: int | None) -> dict[str, Any]:
+    transforms = []
+    if limit is not None:
+        transforms = vega.top_n_transforms(
+            params.category, value=measure.value, aggregate=measure.how, n=limit, other=True
+        )
+    encoding = {
+        "theta": vega.measure_channel(measure.value, measure.how, title=measure.label),
+        "color": vega.group_channel(params.category, type="nominal"),
+    }
+    return vega.build_spec(
+        title=f"Share of {measure.total_phrase} by {params.category}", mark="arc", encoding=encoding,
+        filters=params.filters, profile=profile, transforms=transforms,
+    )
+
+
+def _pie_measure(params: PieChartParams) -> Measure:
+    aggregate = params.aggregate or ("sum" if params.value else "count")
+    return resolve_measure(params.value, aggregate, duplicates=True, taken=[params.category])[0]
+
+
+def pie_chart_spec(params: PieChartParams, profile: DatasetProfile) -> dict[str, Any]:
+    """The pie chart's Vega-Lite spec, without data."""
+    limit = profile_limit(profile, params.category, "nominal", params.top_n, PIE_DEFAULT_SLICES)
+    return _pie_spec(params, profile, measure=_pie_measure(params), limit=limit)
+
+
+def pie_chart(params: PieChartParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """Render the pie; the finding names the largest slice and its share."""
+    distinct_columns(category=params.category, value=params.value)
+    require_columns(df, {"category": params.category, "value": params.value})
+    notes: list[str] = []
+    measure = _pie_measure(params)
+    columns = {params.category: df[params.category]}
+    if params.value:
+        columns[params.value] = numeric_values(df, params.value, param="value")
+    work = key_frame(df.index, columns).dropna(subset=[params.category])
+    totals = measure_totals(work, params.category, measure.value, measure.how)
+    limit = params.top_n if params.top_n is not None else PIE_DEFAULT_SLICES
+    spec = _pie_spec(params, profile, measure=measure, limit=limit if len(totals) > limit else None)
+    title = spec["title"]
+    if not measure.additive:
+        notes.append(f"Slices show the {measure.how} per {params.category}; their shares are of the sum of those.")
+    if work.empty:
+        return empty_output(title, spec=spec, notes=notes)
+
+    if len(totals) > limit:
+        keep = totals.sort_values(ascending=False, kind="stable").index[:limit]
+        work = work.assign(**{params.category: lump_other(work[params.category], keep, total=len(totals))})
+        notes.append(f"Showing the {limit} largest of {len(totals):,} {params.category} values; the rest as Other.")
+    table = aggregate_values(work, [params.category], measure.value, measure.how, out=measure.field)
+    sizes = table.set_index(params.category)[measure.field]
+    dropped = sizes[~(sizes > 0)]
+    if len(dropped):
+        notes.append(f"{len(dropped):,} categories with a zero, negative or missing value have no slice.")
+    sizes = sizes[sizes > 0]
+    if sizes.empty:
+        out = empty_output(title, spec=spec, notes=notes)
+        out.finding = f"No positive {measure.phrase} to show as slices."
+        return out
+    others = [k for k in sizes.index if str(k).startswith("Other (")]
+    sizes = pd.concat([sizes.drop(others).sort_values(ascending=False), sizes[others]])
+
+    fig, ax = new_figure()
+    shares = sizes / sizes.sum()
+    wedges, _texts, _auto = ax.pie(
+        sizes.to_numpy(dtype=float), colors=[PALETTE[i % len(PALETTE)] for i in range(len(sizes))],
+        startangle=90, counterclock=False, wedgeprops={"edgecolor": "white", "linewidth": 1},
+        autopct=lambda pct: f"{pct:.0f}%" if pct >= 4 else "", pctdistance=0.75,
+    )
+    ax.set_aspect("equal")
+    labels = [f"{key_label(k)} ({s:.0%})" for k, s in shares.items()]
+    outside_legend(ax, title=params.category, handles=wedges, labels=labels)
+    ax.set_title(safe_text(title, limit=90))
+
+    named = sizes.drop(others)
+    top = named.idxmax() if not named.empty else sizes.idxmax()
+    finding = (
+        f"{key_label(top)} makes up the largest share of {measure.total_phrase}: {shares[top]:.0%} "
+        f"({format_number(sizes[top])} of {format_number(sizes.sum())})."
+    )
+    spec, more = vega.with_data(spec, table, count_field=measure.field)
+    return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
+
+
+# ==================================================================================================
+# heatmap
+# ==================================================================================================
+class HeatmapParams(ToolParams):
+    """A grid of two categories coloured by a measure: how often, or how much, each combination occurs."""
+
+    x: GroupCol = Field(description="Category for the columns of the grid.")
+    y: GroupCol = Field(description="Category for the rows of the grid.")
+    value: NumericCol | None = Field(None, description="Numeric column to aggregate per cell; leave empty to count rows.")
+    aggregate: Aggregate = Field("count", description="How to combine value per cell ('count' counts rows).")
+    x_bin: int | None = Field(None, ge=2, le=100, description="Bin a numeric x into at most this many ranges.")
+    y_bin: int | None = Field(None, ge=2, le=100, description="Bin a numeric y into at most this many ranges.")
+    time_unit: TimeUnit | None = Field(None, description="Group a date x by this period.")
+
+
+def _heatmap_spec(
+    params: HeatmapParams, profile: DatasetProfile, *, measure: Measure,
+    x: tuple[str, TimeUnit | None], y: tuple[str, TimeUnit | None],
+) -> dict[str, Any]:
+    """``x``/``y`` are (axis kind, time unit) pairs, from the profile or from the grouped data."""
+    encoding = {
+        "x": axis_channel(params.x, x[0], profile, bins=params.x_bin, time_unit=x[1], discrete=True),
+        "y": axis_channel(params.y, y[0], profile, bins=params.y_bin, time_unit=y[1], discrete=True),
+        "color": vega.measure_channel(measure.value, measure.how, title=measure.label),
+    }
+    return vega.build_spec(
+        title=f"{measure.label} by {params.x} and {params.y}", mark="rect", encoding=encoding,
+        filters=params.filters, profile=profile,
+    )
+
+
+def _heatmap_measure(params: HeatmapParams) -> tuple[Measure, list[str]]:
+    return resolve_measure(params.value, params.aggregate, duplicates=True, taken=[params.x, params.y])
+
+
+def heatmap_spec(params: HeatmapParams, profile: DatasetProfile) -> dict[str, Any]:
+    """The heatmap's Vega-Lite spec, without data."""
+    measure, _ = _heatmap_measure(params)
+    x = (
+        profile_axis_kind(profile, params.x, bins=params.x_bin),
+        profile_time_unit(profile, params.x, params.time_unit, auto_max=BAR_AUTO_DATES),
+    )
+    y = (
+        profile_axis_kind(profile, params.y, bins=params.y_bin),
+        profile_time_unit(profile, params.y, None, auto_max=BAR_AUTO_DATES),
+    )
+    return _heatmap_spec(params, profile, measure=measure, x=x, y=y)
+
+
+def heatmap(params: HeatmapParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """Render the heatmap; the finding names the cell with the largest value."""
+    distinct_columns(x=params.x, y=params.y, value=params.value)
+    require_columns(df, {"x": params.x, "y": params.y, "value": params.value})
+    measure, notes = _heatmap_measure(params)
+    x_keys = group_keys(df[params.x], role=role_of(profile, params.x), bins=params.x_bin,
+                        time_unit=params.time_unit, auto_max=BAR_AUTO_DATES)
+    y_keys = group_keys(df[params.y], role=role_of(profile, params.y), bins=params.y_bin, auto_max=BAR_AUTO_DATES)
+    notes += list(x_keys.notes) + list(y_keys.notes)
+    columns = {params.x: x_keys.values, params.y: y_keys.values}
+    if params.value:
+        columns[params.value] = numeric_values(df, params.value, param="value")
+    work = key_frame(df.index, columns).dropna(subset=[params.x, params.y])
+    spec = _heatmap_spec(
+        params, profile, measure=measure, x=(x_keys.kind, x_keys.time_unit), y=(y_keys.kind, y_keys.time_unit)
+    )
+    title = spec["title"]
+    if work.empty:
+        return empty_output(title, spec=spec, notes=notes)
+
+    orders = {}
+    for column, keys in ((params.x, x_keys), (params.y, y_keys)):
+        totals = measure_totals(work, column, measure.value, measure.how)
+        orders[column], more = select_categories(totals, keys, column=column, measure=measure)
+        notes += more
+    work = work[work[params.x].isin(orders[params.x]) & work[params.y].isin(orders[params.y])]
+    table = aggregate_values(work, [params.x, params.y], measure.value, measure.how, out=measure.field)
+    matrix = table.pivot(index=params.y, columns=params.x, values=measure.field)
+    matrix = matrix.reindex(index=orders[params.y], columns=orders[params.x])
+    grid = matrix.to_numpy(dtype=float)
+
+    fig, ax = new_figure()
+    image = ax.imshow(np.ma.masked_invalid(grid), aspect="auto", cmap="viridis", interpolation="nearest",
+                      origin="lower" if y_keys.ordered else "upper")
+    colorbar = fig.colorbar(image, ax=ax, label=safe_text(measure.label, limit=60))
+    colorbar.formatter = NUMBER_FORMATTER
+    colorbar.update_ticks()
+    if grid.shape[0] <= 20 and grid.shape[1] <= 16:
+        annotate_cells(ax, grid, image)
+    category_axis(ax, [key_label(k, x_keys) for k in orders[params.x]])
+    category_axis(ax, [key_label(k, y_keys) for k in orders[params.y]], axis="y")
+    finish_axes(ax, title=title, xlabel=axis_title(params.x, x_keys), ylabel=axis_title(params.y, y_keys))
+    ax.grid(False)
+
+    best = table.loc[table[measure.field].idxmax()] if table[measure.field].notna().any() else None
+    if best is None:
+        finding = f"No {measure.phrase} to compare across {params.x} and {params.y}."
+    else:
+        finding = (
+            f"The highest {measure.phrase} is at {params.x} = {key_label(best[params.x], x_keys)} and "
+            f"{params.y} = {key_label(best[params.y], y_keys)}: {format_number(best[measure.field])}."
+        )
+    rows = bin_frame(bin_frame(table, x_keys), y_keys)
+    spec, more = vega.with_data(spec, rows, count_field=measure.field)
+    return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
+
+
+def annotate_cells(ax: Axes, grid: np.ndarray, image: Any, *, decimals: int | None = None) -> None:
+    """Write each cell's value on it, dark on light cells and light on dark ones."""
+    for (row, col), value in np.ndenumerate(grid):
+        if not math.isfinite(value):
+            continue
+        r, g, b, _ = image.cmap(image.norm(value))
+        ink = "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
+        text = f"{value:.{decimals}f}" if decimals is not None else format_number(value)
+        ax.text(col, row, text, ha="center", va="center", fontsize=7, color=ink)
+
+
+# ==================================================================================================
+# correlation_heatmap
+# ==================================================================================================
+class CorrelationHeatmapParams(ToolParams):
+    """Correlation coefficients between numeric columns, to spot which move together."""
+
+    columns: list[NumericCol] = Field(
+        default_factory=list, max_length=15,
+        description="Numeric columns to correlate; leave empty for every numeric column (up to 15).",
+    )
+    method: Literal["pearson", "spearman"] = Field(
+        "pearson", description="pearson for linear relationships, spearman for monotonic ones (robust to outliers)."
+    )
+
+
+CORRELATION_FIELDS = ("column_x", "column_y", "correlation")
+
+
+def correlation_heatmap_spec(params: CorrelationHeatmapParams, profile: DatasetProfile) -> dict[str, Any]:
+    """The correlation heatmap's Vega-Lite spec, without data; its fields are those of the correlation matrix."""
+    x, y, r = CORRELATION_FIELDS
+    encoding = {
+        "x": {"field": x, "type": "nominal", "title": None, "sort": None},
+        "y": {"field": y, "type": "nominal", "title": None, "sort": None},
+        "color": {
+            "field": r, "type": "quantitative", "title": f"{params.method.capitalize()} correlation",
+            "scale": {"domain": [-1, 1], "scheme": "redblue", "reverse": True},
+        },
+    }
+    spec = vega.build_spec(
+        title=f"{params.method.capitalize()} correlation between numeric columns", mark="rect",
+        encoding=encoding, profile=profile,
+    )
+    spec["usermeta"] = {"data": "one row per pair of columns: column_x, column_y, correlation"}
+    if params.filters:
+        spec["usermeta"]["filters"] = [f.model_dump() for f in params.filters]
+    return spec
+
+
+def _numeric_columns(params: CorrelationHeatmapParams, df: pd.DataFrame, profile: DatasetProfile) -> tuple[list[str], list[str]]:
+    notes: list[str] = []
+    if params.columns:
+        columns = list(dict.fromkeys(params.columns))
+    else:
+        known = [c for c in profile.names_with_role("numeric") if c in df.columns]
+        columns = known or [str(c) for c in df.columns if column_kind(df[c]) == "numeric"]
+        if len(columns) > 15:
+            notes.append(f"Using the first 15 of {len(columns)} numeric columns.")
+            columns = columns[:15]
+    if len(columns) < 2:
+        raise ColumnDataError(
+            f"correlation_heatmap needs at least two numeric columns; got {columns or 'none'}."
+        )
+    return columns, notes
+
+
+def correlation_heatmap(params: CorrelationHeatmapParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """Render the correlation matrix; the finding names the most strongly correlated pair."""
+    require_columns(df, {f"columns[{i}]": c for i, c in enumerate(params.columns)})
+    columns, notes = _numeric_columns(params, df, profile)
+    spec = correlation_heatmap_spec(params, profile)
+    title = spec["title"]
+    frame = pd.DataFrame({c: numeric_values(df, c, param="columns") for c in columns}, index=df.index)
+    if len(frame.dropna(how="all")) < 2:
+        return empty_output(title, spec=spec, notes=notes)
+    corr = frame.corr(method=params.method, min_periods=3)
+    constant = [c for c in columns if corr[c].isna().all()]
+    if constant:
+        notes.append(f"No correlation for {', '.join(constant)} (constant or too few values).")
+
+    k = len(columns)
+    fig, ax = new_figure(figsize=(max(6.0, 0.55 * k + 3), max(4.5, 0.45 * k + 2)))
+    grid = corr.to_numpy(dtype=float)
+    image = ax.imshow(np.ma.masked_invalid(grid), cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
+    fig.colorbar(image, ax=ax, label=f"{params.method.capitalize()} correlation")
+    annotate_cells(ax, grid, image, decimals=2)
+    category_axis(ax, columns)
+    category_axis(ax, columns, axis="y")
+    finish_axes(ax, title=title)
+    ax.grid(False)
+
+    rows = pd.DataFrame(
+        [(cx, cy, corr.loc[cy, cx]) for cy in columns for cx in columns], columns=list(CORRELATION_FIELDS)
+    )
+    pairs = rows[rows[CORRELATION_FIELDS[0]] != rows[CORRELATION_FIELDS[1]]].dropna()
+    if pairs.empty:
+        finding = "No pair of columns has a computable correlation."
+    else:
+        best = pairs.loc[pairs[CORRELATION_FIELDS[2]].abs().idxmax()]
+        r = float(best[CORRELATION_FIELDS[2]])
+        finding = (
+            f"The strongest correlation is between {best[CORRELATION_FIELDS[1]]} and {best[CORRELATION_FIELDS[0]]}: "
+            f"{params.method} r = {r:.2f} ({correlation_words(r).removeprefix('a ')})."
+        )
+    spec, more = vega.with_data(spec, rows)
+    return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
+
+
+# ==================================================================================================
+# registry entries
+# ==================================================================================================
+CHART_TOOLS: tuple[ToolSpec, ...] = (
+    ToolSpec(
+        name="bar_chart", kind="chart", params=BarChartParams, run=bar_chart, vega_lite=bar_chart_spec,
+        description="Compare a count or an aggregated number across categories (optionally split by a second one).",
+    ),
+    ToolSpec(
+        name="line_chart", kind="chart", params=LineChartParams, run=line_chart, vega_lite=line_chart_spec,
+        description="Show how a count or a number changes over time (or another ordered axis).",
+    ),
+    ToolSpec(
+        name="scatter_plot", kind="chart", params=ScatterPlotParams, run=scatter_plot, vega_lite=scatter_plot_spec,
+        description="Show the relationship between two columns, one point per row.",
+    ),
+    ToolSpec(
+        name="histogram", kind="chart", params=HistogramParams, run=histogram, vega_lite=histogram_spec,
+        description="Show the distribution of one numeric column as counts per range.",
+    ),
+    ToolSpec(
+        name="box_plot", kind="chart", params=BoxPlotParams, run=box_plot, vega_lite=box_plot_spec,
+        description="Compare the spread (median, quartiles, outliers) of a numeric column, overall or per category.",
+    ),
+    ToolSpec(
+        name="pie_chart", kind="chart", params=PieChartParams, run=pie_chart, vega_lite=pie_chart_spec,
+        description="Show each category's share of a total (few categories).",
+    ),
+    ToolSpec(
+        name="heatmap", kind="chart", params=HeatmapParams, run=heatmap, vega_lite=heatmap_spec,
+        description="Show a count or aggregated number for every combination of two categories.",
+    ),
+    ToolSpec(
+        name="correlation_heatmap", kind="chart", params=CorrelationHeatmapParams, run=correlation_heatmap,
+        vega_lite=correlation_heatmap_spec,
+        description="Show correlations between numeric columns and name the strongest pair.",
+    ),
+)

@@ -1,0 +1,538 @@
+"""Row-level helpers every tool shares: filters, typed column access, grouping keys, aggregation, JSON rows.
+
+Tools receive a DataFrame that profiling already typed (dates are ``datetime64``, numbers are numbers) and
+that the caller already filtered with :func:`apply_filters`. What is left for a tool is to turn columns into
+grouping keys (a date floored to a month, a number put in a bin), aggregate a measure over those keys and
+hand the plotted rows to Vega-Lite as JSON. Keeping those steps here means a bar chart, a pie chart, a
+heatmap and an aggregate table agree on what "sum of revenue by month" is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ..contracts import Aggregate, FilterSpec, Role, Scalar, TimeUnit
+from ..errors import ToolParamError, UnknownColumnError
+
+logger = logging.getLogger(__name__)
+
+JSON_ROW_CAP = 5000
+"""Most rows a Vega-Lite spec carries inline: enough for any aggregated chart, small enough for a report."""
+
+TIME_UNITS: tuple[TimeUnit, ...] = ("hour", "day", "week", "month", "quarter", "year")
+"""Finest to coarsest, the order :func:`coarse_time_unit` tries them in."""
+
+# Weeks start on Sunday, as Vega-Lite's ``yearweek`` does, so inline data and spec agree on week starts.
+_PERIOD_FREQ: dict[TimeUnit, str] = {"year": "Y", "quarter": "Q", "month": "M", "week": "W-SAT", "day": "D", "hour": "h"}
+_UNIT_DAYS: dict[TimeUnit, float] = {
+    "hour": 1 / 24,
+    "day": 1.0,
+    "week": 7.0,
+    "month": 30.44,
+    "quarter": 91.31,
+    "year": 365.25,
+}
+
+ColumnKind = Literal["temporal", "numeric", "boolean", "text"]
+AxisKind = Literal["temporal", "binned", "ordinal", "nominal"]
+
+
+class MissingColumnError(UnknownColumnError, ValueError):
+    """A param or filter names a column the DataFrame lacks.
+
+    Also a ``ValueError`` so callers that only know the standard library still catch it.
+    """
+
+
+class ColumnDataError(ToolParamError, ValueError):
+    """A column's values don't fit what the param needs (text where numbers are needed, an unparseable date)."""
+
+
+# --------------------------------------------------------------------------------------------------
+# column access
+# --------------------------------------------------------------------------------------------------
+def require_columns(df: pd.DataFrame, columns: Mapping[str, str | None]) -> None:
+    """Fail with one clear message before any work if a param names a column the frame lacks.
+
+    ``columns`` maps param name to column name; ``None`` values (unset optional params) are skipped.
+    """
+    known = [str(c) for c in df.columns]
+    for param, column in columns.items():
+        if column is not None and column not in df.columns:
+            logger.info("param %s names missing column %r", param, column)
+            raise MissingColumnError(column, known)
+
+
+def column_kind(series: pd.Series) -> ColumnKind:
+    """What a column holds, judged from its dtype (profiling already parsed it)."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return "temporal"
+    if pd.api.types.is_bool_dtype(series):
+        return "boolean"
+    if pd.api.types.is_numeric_dtype(series):
+        return "numeric"
+    return "text"
+
+
+def numeric_values(df: pd.DataFrame, column: str, *, param: str) -> pd.Series:
+    """The column as floats, infinities as NaN; text that is not a number fails loudly.
+
+    A tool given a text column in a numeric param would otherwise plot nonsense or crash deep in matplotlib;
+    raising here names the param and the offending value, which execution records as the step's failure.
+    """
+    series = df[column]
+    kind = column_kind(series)
+    if kind == "temporal":
+        raise ColumnDataError(f"Param {param!r} needs a numeric column, but {column!r} holds dates.")
+    if kind in ("numeric", "boolean"):
+        values = series.astype("float64")
+    else:
+        values = pd.to_numeric(series, errors="coerce").astype("float64")
+        bad = series.notna() & values.isna()
+        if bad.any():
+            example = series[bad].iloc[0]
+            raise ColumnDataError(
+                f"Param {param!r} needs a numeric column, but {column!r} holds text such as {str(example)[:40]!r} "
+                f"({int(bad.sum())} of {int(series.notna().sum())} values are not numbers)."
+            )
+    return values.replace([np.inf, -np.inf], np.nan)
+
+
+def unique_name(base: str, taken: Iterable[str]) -> str:
+    """``base``, or ``base_2``, ``base_3``… so a derived column never overwrites a real one."""
+    used = set(map(str, taken))
+    if base not in used:
+        return base
+    i = 2
+    while f"{base}_{i}" in used:
+        i += 1
+    return f"{base}_{i}"
+
+
+# --------------------------------------------------------------------------------------------------
+# filters
+# --------------------------------------------------------------------------------------------------
+def apply_filters(df: pd.DataFrame, filters: Iterable[FilterSpec]) -> pd.DataFrame:
+    """Keep the rows every filter accepts (filters are ANDed).
+
+    Comparison follows the column's type, because the filter values come from a question or an LLM as
+    loosely typed scalars: numbers compare numerically, strings case-insensitively ("north" finds "North"),
+    and a date column compares by the precision of the value given, so ``gte 2015`` means on or after
+    2015-01-01 and ``eq 2015-03`` means any time in March 2015. Rows with a missing value match no
+    comparison except ``neq`` (a missing region is not "North") and ``eq``/``neq`` against ``None``.
+    """
+    filters = list(filters)
+    if not filters:
+        return df
+    mask = np.ones(len(df), dtype=bool)
+    for spec in filters:
+        if spec.column not in df.columns:
+            raise MissingColumnError(spec.column, [str(c) for c in df.columns])
+        mask &= _filter_mask(df[spec.column], spec)
+    logger.debug("filters kept %d of %d rows", int(mask.sum()), len(df))
+    return df.loc[mask]
+
+
+def filter_operands(spec: FilterSpec) -> list[Scalar]:
+    """The values a filter compares against, checked for count: ``in`` needs some, ``range`` exactly two."""
+    if spec.op == "in":
+        values = list(spec.values) or ([spec.value] if spec.value is not None else [])
+        if not values:
+            raise ValueError(f"Filter 'in' on column {spec.column!r} needs a non-empty `values` list.")
+        return values
+    if spec.op == "range":
+        if len(spec.values) != 2:
+            raise ValueError(f"Filter 'range' on column {spec.column!r} needs `values` = [low, high].")
+        return list(spec.values)
+    if spec.value is None and len(spec.values) == 1:
+        return [spec.values[0]]
+    if spec.value is None and spec.op not in ("eq", "neq"):
+        raise ValueError(f"Filter {spec.op!r} on column {spec.column!r} needs a `value`.")
+    return [spec.value]
+
+
+def _filter_mask(series: pd.Series, spec: FilterSpec) -> np.ndarray:
+    operands = filter_operands(spec)
+    if spec.op in ("eq", "neq") and operands[0] is None:
+        hit = series.isna().to_numpy()
+        return hit if spec.op == "eq" else ~hit
+    kind = column_kind(series)
+    if kind == "temporal":
+        result = _temporal_mask(series, spec, operands)
+    else:
+        if kind == "text":
+            keys = series.astype("string").str.casefold()
+            operands = [_text_operand(v) for v in operands]
+        else:
+            keys = series.astype("float64")
+            operands = [_number_operand(v, spec.column, boolean=kind == "boolean") for v in operands]
+        result = _scalar_mask(keys, spec.op, operands)
+    return np.asarray(result.fillna(False) if isinstance(result, pd.Series) else result, dtype=bool)
+
+
+def _scalar_mask(keys: pd.Series, op: str, operands: list[Any]) -> pd.Series:
+    """Compare already-normalised keys (casefolded text or floats) with normalised operands."""
+    first = operands[0]
+    if op == "eq":
+        return keys == first
+    if op == "neq":
+        return (keys != first) | keys.isna()
+    if op == "in":
+        return keys.isin(operands)
+    if op == "gt":
+        return keys > first
+    if op == "gte":
+        return keys >= first
+    if op == "lt":
+        return keys < first
+    if op == "lte":
+        return keys <= first
+    lo, hi = operands
+    return (keys >= lo) & (keys <= hi)
+
+
+def _text_operand(value: Scalar) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).casefold()
+
+
+_TRUE = {"true", "yes", "y", "t", "1"}
+_FALSE = {"false", "no", "n", "f", "0"}
+
+
+def _number_operand(value: Scalar, column: str, *, boolean: bool) -> float:
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).strip()
+    if boolean and text.casefold() in _TRUE | _FALSE:
+        return float(text.casefold() in _TRUE)
+    try:
+        return float(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise ColumnDataError(f"Filter on column {column!r} compares numbers, but got {value!r}.") from None
+
+
+_YEAR = re.compile(r"^\d{4}$")
+_YEAR_MONTH = re.compile(r"^(\d{4})[-/](\d{1,2})$")
+_QUARTER = re.compile(r"^(\d{4})[- ]?[Qq]([1-4])$")
+_HAS_TIME = re.compile(r"\d[T ]\d{1,2}:\d{2}")
+
+
+def date_interval(value: Scalar, *, column: str) -> tuple[pd.Timestamp, pd.Timestamp | None]:
+    """``(start, end)`` of the period a filter value names; ``end`` is exclusive, ``None`` for an instant.
+
+    A bare year names the whole year, ``2015-03`` the month, ``2015-Q2`` the quarter, a date without a time
+    the whole day. This is what lets "since 2015" or "in March 2015" filter a column of timestamps.
+    """
+    if isinstance(value, bool) or value is None:
+        raise ColumnDataError(f"Filter on date column {column!r} needs a date, got {value!r}.")
+    if isinstance(value, (int, float)) and float(value).is_integer() and 1000 <= value <= 9999:
+        text = str(int(value))
+    else:
+        text = str(value).strip()
+    try:
+        if _YEAR.match(text):
+            start = pd.Timestamp(year=int(text), month=1, day=1)
+            return start, start + pd.DateOffset(years=1)
+        if m := _YEAR_MONTH.match(text):
+            start = pd.Timestamp(year=int(m[1]), month=int(m[2]), day=1)
+            return start, start + pd.DateOffset(months=1)
+        if m := _QUARTER.match(text):
+            start = pd.Timestamp(year=int(m[1]), month=3 * int(m[2]) - 2, day=1)
+            return start, start + pd.DateOffset(months=3)
+        stamp = pd.Timestamp(text)
+    except (ValueError, TypeError):
+        raise ColumnDataError(f"Filter on date column {column!r} needs a date, got {value!r}.") from None
+    if pd.isna(stamp):
+        raise ColumnDataError(f"Filter on date column {column!r} needs a date, got {value!r}.")
+    if not _HAS_TIME.search(text) and stamp == stamp.normalize():
+        return stamp, stamp + pd.Timedelta(days=1)
+    return stamp, None
+
+
+def _temporal_mask(series: pd.Series, spec: FilterSpec, operands: list[Scalar]) -> pd.Series:
+    tz = series.dt.tz
+
+    def localize(ts: pd.Timestamp | None) -> pd.Timestamp | None:
+        if ts is None or tz is None:
+            return ts
+        return ts.tz_localize(tz) if ts.tz is None else ts.tz_convert(tz)
+
+    def interval(value: Scalar) -> tuple[pd.Timestamp, pd.Timestamp | None]:
+        start, end = date_interval(value, column=spec.column)
+        return localize(start), localize(end)
+
+    def inside(value: Scalar) -> pd.Series:
+        start, end = interval(value)
+        return series == start if end is None else (series >= start) & (series < end)
+
+    def at_or_after(value: Scalar, *, strictly: bool) -> pd.Series:
+        start, end = interval(value)
+        if end is None:
+            return series > start if strictly else series >= start
+        return series >= (end if strictly else start)
+
+    def before(value: Scalar, *, inclusive: bool) -> pd.Series:
+        start, end = interval(value)
+        if end is None:
+            return series <= start if inclusive else series < start
+        return series < (end if inclusive else start)
+
+    op, first = spec.op, operands[0]
+    if op == "eq":
+        return inside(first)
+    if op == "neq":
+        return ~inside(first) | series.isna()
+    if op == "in":
+        hits = pd.Series(False, index=series.index)
+        for value in operands:
+            hits |= inside(value)
+        return hits
+    if op == "gt":
+        return at_or_after(first, strictly=True)
+    if op == "gte":
+        return at_or_after(first, strictly=False)
+    if op == "lt":
+        return before(first, inclusive=False)
+    if op == "lte":
+        return before(first, inclusive=True)
+    lo, hi = operands
+    return at_or_after(lo, strictly=False) & before(hi, inclusive=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# grouping keys: dates floored to a unit, numbers put in bins
+# --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Keys:
+    """One grouping key per row, and how the axis built from them should be read.
+
+    ``kind`` decides sort order and labels: temporal and binned axes keep their natural order, nominal
+    axes are ranked by value. ``bin_step`` is set for binned keys (each key is a bin's start).
+    """
+
+    values: pd.Series
+    kind: AxisKind
+    time_unit: TimeUnit | None = None
+    bin_step: float | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ordered(self) -> bool:
+        return self.kind != "nominal"
+
+
+def floor_time(series: pd.Series, unit: TimeUnit) -> pd.Series:
+    """Each timestamp moved to the start of its period (month, week starting Sunday, …)."""
+    if series.dt.tz is not None:
+        series = series.dt.tz_localize(None)
+    return series.dt.to_period(_PERIOD_FREQ[unit]).dt.start_time
+
+
+def period_end(start: pd.Timestamp, unit: TimeUnit) -> pd.Timestamp:
+    """The start of the period after the one beginning at ``start``."""
+    return (start.to_period(_PERIOD_FREQ[unit]) + 1).start_time
+
+
+def partial_periods(series: pd.Series, unit: TimeUnit) -> list[pd.Timestamp]:
+    """Starts of the first and/or last period when the data covers less than half of it.
+
+    Daily data ending on a Tuesday leaves a last week with 3 days in it; summed, it looks like a collapse.
+    Coverage counts one sampling step past the last timestamp, so hourly data ending at 23:00 covers its day.
+    """
+    times = series.dropna().drop_duplicates().sort_values()
+    if times.dt.tz is not None:
+        times = times.dt.tz_localize(None)
+    if len(times) < 3:
+        return []
+    step = times.diff().median()
+    first, last = times.iloc[0], times.iloc[-1]
+    starts = floor_time(pd.Series([first, last]), unit)
+    if starts.iloc[0] == starts.iloc[1]:
+        return []
+    out = []
+    for stamp, start, is_first in ((first, starts.iloc[0], True), (last, starts.iloc[1], False)):
+        end = period_end(start, unit)
+        covered = end - stamp if is_first else stamp - start + step
+        if covered < (end - start) / 2:
+            out.append(start)
+    return out
+
+
+def coarse_time_unit(start: Any, end: Any, *, max_points: int) -> TimeUnit:
+    """The finest unit that splits ``start..end`` into at most ``max_points`` periods.
+
+    Works from the span alone, so the data-free Vega-Lite builder (from the profile's min and max) and the
+    renderer (from the data) pick the same unit.
+    """
+    try:
+        span_days = (pd.Timestamp(end) - pd.Timestamp(start)) / pd.Timedelta(days=1)
+    except (ValueError, TypeError):
+        return "month"
+    for unit in TIME_UNITS:
+        if span_days / _UNIT_DAYS[unit] + 1 <= max_points:
+            return unit
+    return "year"
+
+
+def nice_bin_edges(values: pd.Series, *, maxbins: int) -> np.ndarray:
+    """Bin edges on round numbers (steps of 1, 2 or 5 × 10^k), at most about ``maxbins`` bins.
+
+    This mirrors Vega-Lite's ``bin: {maxbins}``, so the matplotlib figure and the spec bin alike.
+    """
+    finite = values.dropna()
+    if finite.empty:
+        return np.array([0.0, 1.0])
+    lo, hi = float(finite.min()), float(finite.max())
+    span = hi - lo
+    if span == 0:
+        step = _nice_step(max(abs(lo), 1.0) / 10)
+        start = math.floor(lo / step) * step
+        return np.array([start, start + step])
+    step = _nice_step(span / maxbins)
+    start = math.floor(lo / step) * step
+    count = max(1, math.ceil((hi - start) / step - 1e-9))
+    if start + count * step <= hi:  # the top edge must hold the maximum
+        count += 1
+    decimals = _step_decimals(step)
+    return np.round(start + step * np.arange(count + 1), decimals)
+
+
+def _nice_step(raw: float) -> float:
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if factor * magnitude >= raw * (1 - 1e-12):
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def _step_decimals(step: float) -> int:
+    return max(0, 2 - math.floor(math.log10(step)))
+
+
+def bin_starts(values: pd.Series, edges: np.ndarray) -> pd.Series:
+    """The start edge of the bin each value falls in (the last bin is closed on the right)."""
+    step = float(edges[1] - edges[0])
+    index = np.floor((values.to_numpy(dtype="float64") - edges[0]) / step + 1e-9)
+    index = np.clip(index, 0, len(edges) - 2)
+    return pd.Series(np.round(edges[0] + index * step, _step_decimals(step)), index=values.index)
+
+
+def group_keys(
+    series: pd.Series,
+    *,
+    role: Role | None = None,
+    bins: int | None = None,
+    time_unit: TimeUnit | None = None,
+    auto_max: int | None = None,
+) -> Keys:
+    """Turn a column into grouping keys, applying the binning or time unit the params asked for.
+
+    Options that do not fit the column are ignored with a note instead of failing, because a planner may
+    well ask for monthly bars on a column that turns out to hold plain categories. ``auto_max`` caps the
+    distinct dates: above it a coarser time unit is picked (and said), so a line over five years of
+    minutes stays readable. ``role`` comes from the profile: a numeric identifier is a category, not a
+    quantity.
+    """
+    name = series.name
+    kind = column_kind(series)
+    notes: list[str] = []
+    if time_unit is not None and kind != "temporal":
+        notes.append(f"time_unit {time_unit!r} ignored: {name!r} is not a date column.")
+    if bins is not None and (kind != "numeric" or role not in (None, "numeric")):
+        notes.append(f"binning ignored: {name!r} is not a numeric column.")
+        bins = None
+    if kind == "temporal":
+        unit = time_unit
+        if unit is None and auto_max is not None and series.nunique() > auto_max:
+            unit = coarse_time_unit(series.min(), series.max(), max_points=auto_max)
+            notes.append(f"{name!r} has {series.nunique():,} distinct dates; grouped by {unit}.")
+        values = floor_time(series, unit) if unit else series
+        return Keys(values.rename(name), "temporal", time_unit=unit, notes=tuple(notes))
+    if bins is not None:
+        edges = nice_bin_edges(series, maxbins=bins)
+        starts = bin_starts(series.astype("float64"), edges).where(series.notna())
+        return Keys(starts.rename(name), "binned", bin_step=float(edges[1] - edges[0]), notes=tuple(notes))
+    if kind == "numeric" and role in (None, "numeric"):
+        return Keys(series, "ordinal", notes=tuple(notes))
+    return Keys(series, "nominal", notes=tuple(notes))
+
+
+def lump_other(series: pd.Series, keep: Iterable[Any], *, total: int) -> pd.Series:
+    """Values outside ``keep`` replaced by one "Other (N more)" label, so shares still add up to 100%."""
+    keep = set(keep)
+    label = f"Other ({total - len(keep)} more)"
+    lumped = series.astype(object).where(series.isin(keep) | series.isna(), label)
+    return lumped
+
+
+# --------------------------------------------------------------------------------------------------
+# aggregation
+# --------------------------------------------------------------------------------------------------
+def aggregate_values(
+    frame: pd.DataFrame, by: Sequence[str], value: str | None, how: Aggregate, *, out: str
+) -> pd.DataFrame:
+    """One row per distinct ``by`` combination with the aggregated measure in column ``out``.
+
+    ``count`` counts rows (what Vega-Lite's count does), so it works without a value column; rows with a
+    missing key are dropped. A group whose values are all missing gets NaN, not a misleading sum of 0.
+    """
+    grouped = frame.groupby(list(by), sort=False, observed=True, dropna=True)
+    if how == "count" or value is None:
+        result = grouped.size()
+    elif how == "sum":
+        result = grouped[value].sum(min_count=1)
+    else:
+        result = grouped[value].agg(how)
+    return result.rename(out).reset_index()
+
+
+def measure_totals(frame: pd.DataFrame, by: str, value: str | None, how: Aggregate) -> pd.Series:
+    """The measure per value of ``by`` alone: what categories are ranked by, whatever splits them further."""
+    table = aggregate_values(frame, [by], value, how, out="__measure__")
+    return table.set_index(by)["__measure__"]
+
+
+# --------------------------------------------------------------------------------------------------
+# JSON rows for Vega-Lite
+# --------------------------------------------------------------------------------------------------
+def json_records(frame: pd.DataFrame, *, cap: int = JSON_ROW_CAP) -> list[dict[str, Any]]:
+    """Rows as JSON-safe dicts: ISO strings for dates, ``None`` for NaN/NaT/inf, plain Python numbers."""
+    head = frame.head(cap)
+    columns = {str(name): [_json_value(v) for v in head[name].tolist()] for name in head.columns}
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)] if columns else []
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (pd.Timedelta, dt.timedelta)):
+        return str(value)
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)

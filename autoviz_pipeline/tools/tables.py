@@ -1,0 +1,144 @@
+"""Table tools: grouped aggregates and per-column summary statistics.
+
+Tables answer what a chart only suggests ("exactly how much per region?") and feed the report's CSV
+exports. They share measures, labels and findings with the charts (``charts.resolve_measure``,
+``charts.ranking_sentence``) so a table and a bar chart of the same question say the same thing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pandas as pd
+from pydantic import Field
+
+from ..contracts import Aggregate, DatasetProfile
+from .charts import (
+    SortOrder,
+    distinct_columns,
+    format_number,
+    key_frame,
+    key_label,
+    ranking_sentence,
+    resolve_measure,
+    role_of,
+)
+from .frame import ColumnDataError, aggregate_values, column_kind, numeric_values, require_columns, unique_name
+from .registry import AnyCol, GroupCol, NumericCol, ToolOutput, ToolParams, ToolSpec
+
+logger = logging.getLogger(__name__)
+
+SHARE_COLUMN = "Share of total (%)"
+
+
+class AggregateTableParams(ToolParams):
+    """A table of a measure per group (one to three grouping columns), largest first."""
+
+    group_by: list[GroupCol] = Field(
+        min_length=1, max_length=3, description="One to three columns to group rows by (one table row per combination)."
+    )
+    value: NumericCol | None = Field(None, description="Numeric column to aggregate; leave empty to count rows.")
+    aggregate: Aggregate = Field("sum", description="How to combine value per group (count when value is empty).")
+    sort: SortOrder = Field("descending", description="Order rows by the aggregated value.")
+    top_n: int | None = Field(50, ge=1, le=1000, description="Keep only the first N rows after sorting; empty keeps all.")
+
+
+def aggregate_table(params: AggregateTableParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """Group, aggregate, add each group's share when values add up, sort and cap; the finding names the top group."""
+    group = list(dict.fromkeys(params.group_by))
+    distinct_columns(**{f"group_by[{i}]": c for i, c in enumerate(group)}, value=params.value)
+    require_columns(df, {**{f"group_by[{i}]": c for i, c in enumerate(group)}, "value": params.value})
+    aggregate = params.aggregate if params.value is not None else "count"
+    measure, notes = resolve_measure(params.value, aggregate, duplicates=True, taken=group)
+    label = unique_name(measure.label, group)
+    columns = {c: df[c] for c in group}
+    if params.value:
+        columns[params.value] = numeric_values(df, params.value, param="value")
+    work = key_frame(df.index, columns)
+    table = aggregate_values(work, group, measure.value, measure.how, out=label)
+    title = f"{measure.label} by {', '.join(group)}"
+    if table.empty:
+        return ToolOutput(title=title, finding="No rows to aggregate after filtering.", table=table, notes=notes)
+
+    values = table[label]
+    total = values.sum()
+    if measure.additive and (values.dropna() >= 0).all() and total > 0:
+        table[unique_name(SHARE_COLUMN, table.columns)] = (100 * values / total).round(1)
+    table = table.sort_values(label, ascending=params.sort == "ascending", kind="stable", na_position="last")
+    labels = [" / ".join(key_label(v) for v in row) for row in table[group].itertuples(index=False)]
+    finding = ranking_sentence(
+        pd.Series(table[label].to_numpy(), index=labels), phrase=measure.phrase, additive=measure.additive
+    )
+    if params.top_n is not None and len(table) > params.top_n:
+        notes.append(f"Showing top {params.top_n} of {len(table):,} groups.")
+        table = table.head(params.top_n)
+    return ToolOutput(title=title, finding=finding, table=table.reset_index(drop=True), notes=notes)
+
+
+class SummaryStatisticsParams(ToolParams):
+    """Per-column statistics: counts, missing values, distinct values, and spread or most common value."""
+
+    columns: list[AnyCol] = Field(default_factory=list, description="Columns to summarise; leave empty for all columns.")
+
+
+STAT_COLUMNS = (
+    "column", "role", "count", "nulls", "distinct",
+    "mean", "std", "min", "25%", "50%", "75%", "max", "top", "top_count",
+)  # fmt: skip
+
+
+def _column_summary(series: pd.Series, *, column: str, role: str) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(STAT_COLUMNS)
+    row.update(
+        column=column, role=role, count=int(series.notna().sum()), nulls=int(series.isna().sum()),
+        distinct=int(series.nunique(dropna=True)),
+    )
+    kind = column_kind(series)
+    present = series.dropna()
+    if kind == "numeric" and not present.empty:
+        values = numeric_values(present.to_frame(), column, param="columns")
+        quartiles = values.quantile([0.25, 0.5, 0.75]).tolist()
+        row.update(mean=values.mean(), std=values.std(), min=values.min(), max=values.max())
+        row.update(zip(("25%", "50%", "75%"), quartiles, strict=True))
+    elif kind == "temporal" and not present.empty:
+        row.update(min=key_label(present.min()), max=key_label(present.max()), **{"50%": key_label(present.quantile(0.5))})
+    if kind != "numeric" and not present.empty:
+        counts = present.value_counts()
+        row.update(top=key_label(counts.index[0]), top_count=int(counts.iloc[0]))
+    return row
+
+
+def summary_statistics(params: SummaryStatisticsParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """One row per column; the finding gives the table size and the column with the most missing values."""
+    columns = list(dict.fromkeys(params.columns)) or [str(c) for c in df.columns]
+    require_columns(df, {f"columns[{i}]": c for i, c in enumerate(columns)})
+    if not columns:
+        raise ColumnDataError("summary_statistics needs at least one column; the table has none.")
+    rows = [
+        _column_summary(df[c], column=c, role=role_of(profile, c) or column_kind(df[c])) for c in columns
+    ]
+    table = pd.DataFrame(rows, columns=list(STAT_COLUMNS))
+    title = "Summary statistics" + (f" of {', '.join(columns)}" if params.columns else "")
+    if df.empty:
+        return ToolOutput(title=title, finding="No rows to summarise after filtering.", table=table)
+    finding = f"{len(df):,} rows × {len(columns)} columns summarised; "
+    worst = table.loc[table["nulls"].idxmax()]
+    if worst["nulls"] > 0:
+        finding += (f"{worst['column']} has the most missing values "
+                    f"({format_number(worst['nulls'])}, {worst['nulls'] / len(df):.0%}).")
+    else:
+        finding += "no missing values."
+    return ToolOutput(title=title, finding=finding, table=table)
+
+
+TABLE_TOOLS: tuple[ToolSpec, ...] = (
+    ToolSpec(
+        name="aggregate_table", kind="table", params=AggregateTableParams, run=aggregate_table,
+        description="A table of a count or an aggregated number per group (e.g. total revenue per region).",
+    ),
+    ToolSpec(
+        name="summary_statistics", kind="table", params=SummaryStatisticsParams, run=summary_statistics,
+        description="Per-column statistics: count, missing, distinct, mean/std/quartiles or most common value.",
+    ),
+)

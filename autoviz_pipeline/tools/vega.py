@@ -1,0 +1,286 @@
+"""Vega-Lite v5 building blocks shared by the chart tools.
+
+Every chart tool has two Vega-Lite forms. ``vega_lite(params, profile)`` is declarative and data-free: it
+says what Vega-Lite would do with the raw CSV (filters as ``transform``, aggregation in the encoding), and it
+is cheap enough to answer "which chart would this be" without touching data. ``run`` then attaches the rows
+it actually drew with :func:`with_data`. Those rows are already filtered, aggregated and binned, so
+:func:`with_data` moves the transforms to ``usermeta`` and rewrites the two encodings that are not
+idempotent over pre-aggregated rows (a row ``count`` and ``bin``); ``sum``/``mean``/… of one row per group
+and a ``timeUnit`` over already-floored dates give back what they are given. The inline spec therefore
+renders exactly what the PNG shows.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from ..contracts import Aggregate, DatasetProfile, FilterSpec, Mark, Scalar, TimeUnit
+from .frame import JSON_ROW_CAP, date_interval, filter_operands, json_records
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_URL = "https://vega.github.io/schema/vega-lite/v5.json"
+DATA_NAME = "rows"
+"""The named data source of a data-free spec (Vega-Lite requires ``data``); :func:`with_data` fills it."""
+
+# Our units group by calendar period; Vega-Lite's plain "month" would fold every year onto one January.
+VL_TIME_UNIT: dict[TimeUnit, str] = {
+    "year": "year",
+    "quarter": "yearquarter",
+    "month": "yearmonth",
+    "week": "yearweek",
+    "day": "yearmonthdate",
+    "hour": "yearmonthdatehours",
+}
+
+Spec = dict[str, Any]
+
+
+def field_ref(name: str) -> str:
+    """A column name as a Vega-Lite field: ``.`` and ``[]`` would otherwise read as nested access."""
+    out = name.replace("\\", "\\\\")
+    for char in ".[]":
+        out = out.replace(char, "\\" + char)
+    return out
+
+
+def expr_ref(name: str) -> str:
+    """A column as a Vega expression operand; ``json.dumps`` makes any name a safe string literal."""
+    return f"datum[{json.dumps(name)}]"
+
+
+def bin_end_field(field: str) -> str:
+    """The inline-data column holding each bin's end (Vega-Lite's ``x2`` for ``bin: "binned"``)."""
+    return f"{field}_end"
+
+
+def column_type(profile: DatasetProfile, column: str) -> str:
+    """The measurement type Vega-Lite should read a column as, from its profiled role."""
+    col = profile.column(column)
+    role = col.role if col is not None else None
+    if role == "temporal":
+        return "temporal"
+    if role == "numeric":
+        return "quantitative"
+    return "nominal"
+
+
+def measure_title(value: str | None, aggregate: Aggregate | None) -> str:
+    """The axis title for a measure: "Sum of revenue", "Count of rows", or the bare column name."""
+    if value is None or aggregate == "count":
+        return "Count of rows"
+    if aggregate is None:
+        return value
+    return f"{aggregate.capitalize()} of {value}"
+
+
+def group_channel(
+    field: str,
+    *,
+    type: str,
+    bins: int | None = None,
+    time_unit: TimeUnit | None = None,
+    sort: Any = None,
+    title: str | None = None,
+) -> Spec:
+    """A category/position channel (x, y, color, xOffset) with optional binning, time unit and sort."""
+    channel: Spec = {"field": field_ref(field), "type": type}
+    if bins is not None:
+        channel["bin"] = {"maxbins": bins}
+        channel["type"] = "quantitative"
+    if time_unit is not None:
+        channel["timeUnit"] = VL_TIME_UNIT[time_unit]
+    if sort is not None:
+        channel["sort"] = sort
+    channel["title"] = title if title is not None else field
+    return channel
+
+
+def measure_channel(value: str | None, aggregate: Aggregate | None, *, title: str | None = None) -> Spec:
+    """A quantitative channel holding an aggregated measure; ``count`` has no field in Vega-Lite."""
+    if value is None or aggregate == "count":
+        return {"aggregate": "count", "type": "quantitative", "title": title or measure_title(None, None)}
+    channel: Spec = {"field": field_ref(value), "type": "quantitative"}
+    if aggregate is not None:
+        channel["aggregate"] = aggregate
+    channel["title"] = title or measure_title(value, aggregate)
+    return channel
+
+
+def build_spec(
+    *,
+    title: str,
+    mark: Mark,
+    encoding: Mapping[str, Spec | None],
+    filters: Sequence[FilterSpec] = (),
+    profile: DatasetProfile,
+    transforms: Iterable[Spec] = (),
+    mark_options: Mapping[str, Any] | None = None,
+) -> Spec:
+    """A complete unit spec: schema, title, named data, mark, encoding (``None`` channels dropped), transforms.
+
+    Filter transforms come first, so later transforms (top-N ranks, scores) see only the filtered rows.
+    """
+    spec: Spec = {"$schema": SCHEMA_URL, "title": title, "data": {"name": DATA_NAME}}
+    spec["mark"] = {"type": mark, **mark_options} if mark_options else mark
+    spec["encoding"] = {name: channel for name, channel in encoding.items() if channel is not None}
+    steps = filter_transforms(filters, profile) + list(transforms)
+    if steps:
+        spec["transform"] = steps
+    return spec
+
+
+# --------------------------------------------------------------------------------------------------
+# transforms
+# --------------------------------------------------------------------------------------------------
+def filter_transforms(filters: Iterable[FilterSpec], profile: DatasetProfile) -> list[Spec]:
+    """Our row filters as Vega-Lite ``filter`` transforms.
+
+    String values take the casing the profile saw (our filters are case-insensitive, Vega-Lite's are not).
+    A date given as a period ("2015", "2015-03") becomes an explicit ``[start, end)`` pair of DateTime
+    bounds, the same interval :func:`frame.apply_filters` uses.
+    """
+    out: list[Spec] = []
+    for spec in filters:
+        col = profile.column(spec.column)
+        role = col.role if col is not None else None
+        operands = filter_operands(spec)
+        if role == "temporal" and not (spec.op in ("eq", "neq") and operands[0] is None):
+            predicate = _temporal_predicate(spec, operands)
+        else:
+            if col is not None and role not in ("numeric", "temporal"):
+                operands = [_profile_casing(col.top_values, col.samples, v) for v in operands]
+            predicate = _scalar_predicate(field_ref(spec.column), spec.op, operands)
+        out.append({"filter": predicate})
+    return out
+
+
+def _profile_casing(top_values: Sequence[Any], samples: Sequence[str], value: Scalar) -> Scalar:
+    if not isinstance(value, str):
+        return value
+    for seen in [t.value for t in top_values] + list(samples):
+        if seen.casefold() == value.casefold():
+            return seen
+    return value
+
+
+def _scalar_predicate(field: str, op: str, operands: list[Scalar]) -> Spec:
+    first = operands[0]
+    if op == "eq":
+        return {"field": field, "equal": first} if first is not None else {"field": field, "valid": False}
+    if op == "neq":
+        if first is None:
+            return {"field": field, "valid": True}
+        return {"not": {"field": field, "equal": first}}
+    if op == "in":
+        return {"field": field, "oneOf": operands}
+    if op == "range":
+        return {"field": field, "range": operands}
+    return {"field": field, op: first}
+
+
+def _temporal_predicate(spec: FilterSpec, operands: list[Scalar]) -> Spec:
+    field = field_ref(spec.column)
+
+    def bounds(value: Scalar) -> tuple[Spec, Spec | None]:
+        start, end = date_interval(value, column=spec.column)
+        return _datetime(start), (_datetime(end) if end is not None else None)
+
+    def inside(value: Scalar) -> Spec:
+        start, end = bounds(value)
+        if end is None:
+            return {"field": field, "equal": start}
+        return {"and": [{"field": field, "gte": start}, {"field": field, "lt": end}]}
+
+    def lower(value: Scalar, *, strictly: bool) -> Spec:
+        start, end = bounds(value)
+        if end is None:
+            return {"field": field, "gt" if strictly else "gte": start}
+        return {"field": field, "gte": end if strictly else start}
+
+    def upper(value: Scalar, *, inclusive: bool) -> Spec:
+        start, end = bounds(value)
+        if end is None:
+            return {"field": field, "lte" if inclusive else "lt": start}
+        return {"field": field, "lt": end if inclusive else start}
+
+    op = spec.op
+    if op == "eq":
+        return inside(operands[0])
+    if op == "neq":
+        return {"not": inside(operands[0])}
+    if op == "in":
+        return {"or": [inside(v) for v in operands]}
+    if op in ("gt", "gte"):
+        return lower(operands[0], strictly=op == "gt")
+    if op in ("lt", "lte"):
+        return upper(operands[0], inclusive=op == "lte")
+    return {"and": [lower(operands[0], strictly=False), upper(operands[1], inclusive=True)]}
+
+
+def _datetime(stamp: pd.Timestamp) -> Spec:
+    """A Vega-Lite DateTime object (months are 1-based there, as in pandas)."""
+    out: Spec = {"year": stamp.year, "month": stamp.month, "date": stamp.day}
+    if stamp.hour or stamp.minute or stamp.second:
+        out.update(hours=stamp.hour, minutes=stamp.minute, seconds=stamp.second)
+    return out
+
+
+def top_n_transforms(
+    field: str, *, value: str | None, aggregate: Aggregate, n: int, other: bool = False
+) -> list[Spec]:
+    """Keep the ``n`` categories with the largest measure (or relabel the rest "Other" when ``other``).
+
+    A ``joinaggregate`` + ``dense_rank`` window leaves the rows intact, so the encoding's own aggregate
+    still applies after the cut.
+    """
+    op: Spec = {"op": aggregate if value is not None else "count", "as": "__group_measure"}
+    if value is not None and aggregate != "count":
+        op["field"] = field_ref(value)
+    steps: list[Spec] = [
+        {"joinaggregate": [op], "groupby": [field_ref(field)]},
+        {"window": [{"op": "dense_rank", "as": "__group_rank"}], "sort": [{"field": "__group_measure", "order": "descending"}]},
+    ]
+    if other:
+        steps.append({"calculate": f"datum.__group_rank <= {n} ? {expr_ref(field)} : 'Other'", "as": field})
+    else:
+        steps.append({"filter": f"datum.__group_rank <= {n}"})
+    return steps
+
+
+# --------------------------------------------------------------------------------------------------
+# inline data
+# --------------------------------------------------------------------------------------------------
+def with_data(
+    spec: Spec, rows: pd.DataFrame, *, count_field: str = "count", cap: int = JSON_ROW_CAP
+) -> tuple[Spec, list[str]]:
+    """``spec`` plus ``data.values`` = ``rows`` (the plotted, already transformed rows), and notes.
+
+    Rewrites what would be wrong over pre-aggregated rows: a row ``count`` becomes the sum of the
+    ``count_field`` column, and a ``bin`` becomes ``"binned"`` with the bin end as the ``x2``/``y2`` channel.
+    """
+    out = copy.deepcopy(spec)
+    applied = out.pop("transform", None)
+    out["usermeta"] = {"data": "values are the plotted rows: already filtered, aggregated and binned"}
+    if applied:
+        out["usermeta"]["applied_transforms"] = applied
+    encoding = out.get("encoding", {})
+    for name in list(encoding):
+        channel = encoding[name]
+        if channel.get("aggregate") == "count" and "field" not in channel:
+            channel["field"] = field_ref(count_field)
+            channel["aggregate"] = "sum"
+        if isinstance(channel.get("bin"), dict):
+            channel["bin"] = "binned"
+            encoding[f"{name}2"] = {"field": channel["field"] + "_end"}
+    notes: list[str] = []
+    if len(rows) > cap:
+        notes.append(f"The inline chart data holds the first {cap:,} of {len(rows):,} rows.")
+    out["data"] = {"values": json_records(rows, cap=cap)}
+    return out, notes

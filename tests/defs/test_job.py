@@ -1,0 +1,83 @@
+"""The real Dagster job, materialized in a temporary instance on the bundled examples."""
+
+import json
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from autoviz_pipeline.defs.assets import ASSETS, csv_files
+from autoviz_pipeline.defs.io_managers import PydanticJsonIOManager
+from autoviz_pipeline.defs.resources import LLMResource, PipelineSettings
+from tests.conftest import EXAMPLES
+
+REQUIRED = {"question", "dataset", "intent", "charts", "repairs", "dropped", "llm_calls", "timings"}
+
+
+def _materialize(instance, tmp_path, csv: Path, question: str, key: str | None = None):
+    key = key or csv.name
+    instance.add_dynamic_partitions(csv_files.name, [key])
+    return dg.materialize(
+        ASSETS, partition_key=key, instance=instance,
+        resources={"settings": PipelineSettings(inbox_dir=str(tmp_path / "inbox"), outputs_dir=str(tmp_path / "out")),
+                   "llm": LLMResource(),
+                   "json_io_manager": PydanticJsonIOManager(base_dir=str(tmp_path / "storage"))},
+        run_config=dg.RunConfig(ops={"dataset_profile": {"config": {"dataset_path": str(csv), "question": question}}}),
+    )
+
+
+@pytest.fixture(scope="module")
+def instance():
+    with dg.instance_for_test() as inst:
+        yield inst
+
+
+def test_headline_question_end_to_end(instance, tmp_path):
+    result = _materialize(instance, tmp_path, EXAMPLES / "december_revenue.csv",
+                          "revenue totals by region and product type")
+    assert result.success
+    report = result.output_for_node("analysis_report")
+    out = Path(report.out_dir)
+    assert out.parent.parent == tmp_path / "out"  # <outputs>/<dataset>/<run>
+    manifest = json.loads(Path(report.manifest).read_text())
+    assert REQUIRED <= set(manifest)
+    assert manifest["dataset"]["rows"] == 620 and manifest["dataset"]["columns"] == [
+        "date", "revenue", "region", "product_category"]
+    assert manifest["intent"]["label"] == "comparative_analysis" and manifest["intent"]["source"] == "offline"
+    first = manifest["charts"][0]
+    enc = first["spec"]["encoding"]
+    assert first["spec"]["mark"] in ("bar", {"type": "bar"}) or first["spec"]["mark"].get("type") == "bar"
+    assert enc["x"]["field"] == "region" and enc["color"]["field"] == "product_category"
+    assert enc["y"]["field"] == "revenue" and enc["y"]["aggregate"] == "sum"
+    for chart in manifest["charts"]:
+        assert (out / chart["png"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert b"<svg" in (out / chart["svg"]).read_bytes()[:500]
+    html = Path(report.html).read_text()
+    assert "data:image/png;base64," in html and "<script" not in html
+    # intermediate outputs are readable JSON per asset and partition
+    stored = tmp_path / "storage" / "question_intent" / "december_revenue.csv.json"
+    assert json.loads(stored.read_text())["intent"] == "comparative_analysis"
+    # the UI shows the report with its first chart
+    mats = result.asset_materializations_for_node("analysis_report")
+    assert "data:image/png;base64," in mats[0].metadata["report"].value
+    assert set(manifest["timings"]) >= {"dataset_profile", "question_intent", "step_results"}
+
+
+@pytest.mark.parametrize("csv,question,intent", [
+    ("sensor_readings.csv", "are there unusual temperature readings?", "anomaly_detection"),
+    ("daily_visitors.csv", "monthly visitors by channel", "time_series"),
+    ("european_sales_cp1252.csv", "Umsatz by Stadt", "comparative_analysis"),
+])
+def test_other_examples(instance, tmp_path, csv, question, intent):
+    result = _materialize(instance, tmp_path, EXAMPLES / csv, question)
+    assert result.success
+    manifest = json.loads(Path(result.output_for_node("analysis_report").manifest).read_text())
+    assert manifest["intent"]["label"] == intent and manifest["charts"]
+
+
+def test_bad_file_fails_the_run_with_a_clear_message(instance, tmp_path):
+    bad = tmp_path / "empty.csv"
+    bad.write_bytes(b"")
+    with pytest.raises(dg.Failure, match="empty"):
+        _materialize(instance, tmp_path, bad, "anything")
+    assert bad.read_bytes() == b""  # input untouched

@@ -1,0 +1,89 @@
+"""The real sensor, schedule and failure-sensor evaluations against a temporary instance and inbox."""
+
+import json
+import os
+import time
+from datetime import datetime, timezone
+
+import dagster as dg
+
+from autoviz_pipeline.definitions import autoviz_job, defs
+from autoviz_pipeline.defs.assets import csv_files
+from autoviz_pipeline.defs.resources import PipelineSettings
+from autoviz_pipeline.defs.sensors import make_failure_sensor, make_inbox_sensor, make_refresh_schedule
+
+
+def _settings(tmp_path):
+    return PipelineSettings(inbox_dir=str(tmp_path), outputs_dir=str(tmp_path / "out"), settle_seconds=0)
+
+
+def _write(path, text, age=10.0):
+    path.write_text(text)
+    t = time.time() - age
+    os.utime(path, (t, t))
+
+
+def test_definitions_load():
+    dg.Definitions.validate_loadable(defs)
+    assert defs.resolve_job_def("autoviz_job").partitions_def is not None
+
+
+def test_sensor_new_same_modified(tmp_path):
+    sensor = make_inbox_sensor(autoviz_job)
+    _write(tmp_path / "sales.csv", "a,b\n1,2\n")
+    (tmp_path / "sales.question.txt").write_text("b by a")
+    with dg.instance_for_test() as instance:
+        ctx = dg.build_sensor_context(instance=instance, cursor=None, resources={"settings": _settings(tmp_path)})
+        first = sensor(ctx)
+        assert [r.partition_key for r in first.run_requests] == ["sales.csv"]
+        assert first.dynamic_partitions_requests[0].partition_keys == ["sales.csv"]
+        cfg = first.run_requests[0].run_config["ops"]["dataset_profile"]["config"]
+        assert cfg == {"dataset_path": str(tmp_path / "sales.csv"), "question": "b by a"}
+        # the same file again: nothing
+        instance.add_dynamic_partitions(csv_files.name, ["sales.csv"])
+        ctx2 = dg.build_sensor_context(instance=instance, cursor=first.cursor, resources={"settings": _settings(tmp_path)})
+        second = sensor(ctx2)
+        assert not second.run_requests
+        # modified: a new run for the same partition, no new partition
+        _write(tmp_path / "sales.csv", "a,b\n1,3\n", age=5.0)
+        ctx3 = dg.build_sensor_context(instance=instance, cursor=second.cursor, resources={"settings": _settings(tmp_path)})
+        third = sensor(ctx3)
+        assert [r.partition_key for r in third.run_requests] == ["sales.csv"]
+        assert third.run_requests[0].run_key != first.run_requests[0].run_key
+        assert not third.dynamic_partitions_requests
+
+
+def test_schedule_requests_registered_partitions(tmp_path):
+    schedule = make_refresh_schedule(autoviz_job)
+    _write(tmp_path / "a.csv", "x\n1\n")
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions(csv_files.name, ["a.csv", "gone.csv"])
+        ctx = dg.build_schedule_context(instance=instance, resources={"settings": _settings(tmp_path)},
+                                        scheduled_execution_time=datetime(2026, 11, 25, 6, tzinfo=timezone.utc))
+        requests = list(schedule(ctx))
+        assert [(r.partition_key, r.run_key) for r in requests] == [("a.csv", "a.csv:2026-11-25")]
+
+
+def test_failure_sensor_records_failed_run(tmp_path):
+    from autoviz_pipeline.defs.assets import ASSETS
+    from autoviz_pipeline.defs.io_managers import PydanticJsonIOManager
+    from autoviz_pipeline.defs.resources import LLMResource
+
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x00\x01binary")
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions(csv_files.name, ["bad.csv"])
+        result = dg.materialize(
+            ASSETS, partition_key="bad.csv", instance=instance, raise_on_error=False,
+            resources={"settings": _settings(tmp_path), "llm": LLMResource(),
+                       "json_io_manager": PydanticJsonIOManager(base_dir=str(tmp_path / "storage"))},
+            run_config={"ops": {"dataset_profile": {"config": {"dataset_path": str(bad)}}}})
+        assert not result.success
+        failure_event = next(e for e in result.all_events if e.event_type_value == "PIPELINE_FAILURE")
+        ctx = dg.build_run_status_sensor_context(
+            sensor_name="f", dagster_instance=instance, dagster_run=result.dagster_run,
+            dagster_event=failure_event, resources={"settings": _settings(tmp_path)}).for_run_failure()
+        make_failure_sensor(autoviz_job)(ctx)
+        record = json.loads((tmp_path / "out" / "_failures" / f"{result.run_id}.json").read_text())
+        assert record["partition"] == "bad.csv" and record["stage"] == "dataset_profile"
+        assert "binary" in record["error"] or "failure" in record["error"].lower()

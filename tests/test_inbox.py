@@ -1,0 +1,52 @@
+import os
+import time
+
+from autoviz_pipeline.inbox import VALID_KEY, partition_key_for, scan_inbox, sidecar_question
+
+
+def _touch(path, text="a,b\n1,2\n", age=60.0):
+    path.write_text(text)
+    t = time.time() - age
+    os.utime(path, (t, t))
+    return path
+
+
+def test_new_same_modified(tmp_path):
+    csv = _touch(tmp_path / "sales.csv")
+    found, seen, _ = scan_inbox(tmp_path, {}, settle_seconds=5)
+    assert [f.partition for f in found] == ["sales.csv"] and seen == {"sales.csv": csv.stat().st_mtime_ns}
+    again, seen2, _ = scan_inbox(tmp_path, seen, settle_seconds=5)
+    assert again == [] and seen2 == seen
+    _touch(csv, "a,b\n1,3\n", age=30.0)  # a new version
+    changed, seen3, _ = scan_inbox(tmp_path, seen2, settle_seconds=5)
+    assert [f.partition for f in changed] == ["sales.csv"]
+    assert changed[0].run_key != found[0].run_key and seen3["sales.csv"] == csv.stat().st_mtime_ns
+
+
+def test_unsettled_partial_and_non_csv_are_skipped(tmp_path):
+    _touch(tmp_path / "fresh.csv", age=0.0)
+    _touch(tmp_path / "upload.csv.part")
+    _touch(tmp_path / ".hidden.csv")
+    _touch(tmp_path / "notes.txt")
+    found, seen, notes = scan_inbox(tmp_path, {}, settle_seconds=5)
+    assert found == [] and seen == {}
+    assert any("fresh.csv" in n and "settle" in n for n in notes)
+    later, _, _ = scan_inbox(tmp_path, {}, settle_seconds=5, now=time.time() + 10)
+    assert [f.path.name for f in later] == ["fresh.csv"]
+
+
+def test_unsafe_names_get_safe_distinct_keys():
+    for name in ["../../etc/passwd.csv", "v1...final.csv", "a,b.csv", "tab\there.csv", "x" * 300 + ".csv",
+                 "ünïcode.csv", "sp ace.csv"]:
+        key = partition_key_for(name)
+        assert VALID_KEY.fullmatch(key) and ".." not in key and "/" not in key, (name, key)
+    assert partition_key_for("a,b.csv") != partition_key_for("a;b.csv")
+    assert partition_key_for("sales_2024.csv") == "sales_2024.csv"
+
+
+def test_sidecar_question(tmp_path):
+    csv = _touch(tmp_path / "sales.csv")
+    assert sidecar_question(csv) is None
+    (tmp_path / "sales.question.txt").write_text("  revenue\nby region  " + "x" * 5000)
+    q = sidecar_question(csv)
+    assert q.startswith("revenue by region") and len(q) <= 2000

@@ -1,0 +1,58 @@
+import hashlib
+
+import pandas as pd
+import pytest
+
+from autoviz_pipeline.errors import CsvReadError
+from autoviz_pipeline.profiling import profile_dataset
+from tests.conftest import DECEMBER, EXAMPLES
+
+
+def test_december_roles_counts_and_hash(december_profile):
+    p = december_profile
+    roles = {c.name: c.role for c in p.columns}
+    assert roles == {"date": "temporal", "revenue": "numeric", "region": "categorical",
+                     "product_category": "categorical"}
+    raw = pd.read_csv(DECEMBER)
+    assert p.rows == len(raw)
+    assert p.sha256 == hashlib.sha256(DECEMBER.read_bytes()).hexdigest()
+    rev = p.column("revenue")
+    assert rev.mean == pytest.approx(raw["revenue"].mean(), rel=1e-6)
+    assert rev.min == pytest.approx(raw["revenue"].min()) and rev.max == pytest.approx(raw["revenue"].max())
+    region = p.column("region")
+    assert region.distinct == raw["region"].nunique()
+    assert {t.value: t.count for t in region.top_values} == raw["region"].value_counts().to_dict()
+    assert p.column("date").min.startswith("2024-12-01")
+    assert p.read_options.encoding == "utf-8" and p.read_options.delimiter == ","
+
+
+def test_sensor_example_nulls_and_identifier():
+    p = profile_dataset(EXAMPLES / "sensor_readings.csv")
+    raw = pd.read_csv(EXAMPLES / "sensor_readings.csv")
+    assert p.column("pressure_kpa").nulls == int(raw["pressure_kpa"].isna().sum()) > 0
+    assert p.column("timestamp").role == "temporal"
+    assert p.column("status").role == "categorical"
+    assert p.column("machine_id").role in ("identifier", "categorical")
+
+
+def test_roles_for_boolean_identifier_text_and_currency(write_csv):
+    rows = ["id,active,price,comment,team"]
+    for i in range(40):
+        rows.append(f'{i},{"yes" if i % 2 else "no"},"${1000 + i:,}.50","free text about item number {i} here",T{i % 3}')
+    p = profile_dataset(write_csv("mixed.csv", "\n".join(rows) + "\n"))
+    roles = {c.name: c.role for c in p.columns}
+    assert roles == {"id": "identifier", "active": "boolean", "price": "numeric", "comment": "text",
+                     "team": "categorical"}
+    assert p.column("price").min == pytest.approx(1000.5)  # "$1,000.50" parsed
+    assert any("text" in n for n in p.column("price").notes)
+
+
+def test_header_only_fails_with_hint(write_csv):
+    with pytest.raises(CsvReadError, match="no data rows"):
+        profile_dataset(write_csv("h.csv", "a,b,c\n"))
+
+
+def test_all_null_and_constant_columns_are_noted(write_csv):
+    p = profile_dataset(write_csv("n.csv", "a,b,c\n1,,x\n2,,x\n3,,x\n"))
+    assert p.column("b").count == 0 and "all values are missing" in p.column("b").notes
+    assert "constant column (one distinct value)" in p.column("c").notes

@@ -1,0 +1,427 @@
+"""Chart tools rendered for real, with numbers checked against values worked out by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from autoviz_pipeline.contracts import FilterSpec
+from autoviz_pipeline.tools import TOOLS, apply_filters, get_tool
+from autoviz_pipeline.tools.charts import NO_ROWS, format_number, safe_text
+
+from .test_support import assert_valid_vega_lite, make_profile, save_figure
+
+
+@pytest.fixture
+def sales() -> pd.DataFrame:
+    """Seven sales: by hand, revenue sums to North 30, South 5, East 45, West 12.5 (total 92.5)."""
+    return pd.DataFrame(
+        {
+            "date": pd.to_datetime(
+                ["2015-01-10", "2015-02-11", "2015-03-12", "2016-01-05", "2016-02-06", "2016-03-07", "2017-06-01"]
+            ),
+            "region": ["North", "North", "South", "East", "East", "East", "West"],
+            "product": ["A", "B", "A", "A", "B", "B", "A"],
+            "revenue": [10.0, 20.0, 5.0, 7.0, 8.0, 30.0, 12.5],
+            "units": [1, 2, 3, 4, 5, 6, 7],
+        }
+    )
+
+
+def run(tool: str, df: pd.DataFrame, tmp_path=None, *, roles=None, **params):
+    """Validate params, build the data-free spec, run the tool, render it and validate the inline spec."""
+    spec = get_tool(tool)
+    model = spec.params(**params)
+    profile = make_profile(df, roles=roles)
+    assert_valid_vega_lite(spec.vega_lite(model, profile))
+    output = spec.run(model, df, profile)
+    if tmp_path is not None:
+        save_figure(output, tmp_path, tool)
+    assert_valid_vega_lite(output.spec)
+    return output
+
+
+def data(output) -> list[dict]:
+    return output.spec["data"]["values"]
+
+
+def tick_labels(output, axis: str = "x") -> list[str]:
+    ax = output.figure.axes[0]
+    labels = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
+    return [label.get_text() for label in labels]
+
+
+# --------------------------------------------------------------------------------------------------
+# bar_chart
+# --------------------------------------------------------------------------------------------------
+def test_bar_chart_sums_revenue_by_region(sales, tmp_path):
+    out = run("bar_chart", sales, tmp_path, x="region", y="revenue")
+    assert {r["region"]: r["revenue"] for r in data(out)} == {"North": 30.0, "South": 5.0, "East": 45.0, "West": 12.5}
+    assert tick_labels(out) == ["East", "North", "West", "South"]  # largest first
+    assert out.finding == "East has the highest sum of revenue: 45 (49% of total); South the lowest: 5."
+    assert out.figure.axes[0].get_ylabel() == "Sum of revenue"
+    assert any("sum of revenue" in n for n in out.notes)  # regions repeat, so the values were summed
+    y = out.spec["encoding"]["y"]
+    assert (y["field"], y["aggregate"]) == ("revenue", "sum")
+    assert out.spec["encoding"]["x"]["sort"] == "-y"
+
+
+def test_bar_chart_counts_rows_without_y(sales, tmp_path):
+    out = run("bar_chart", sales, tmp_path, x="region")
+    assert {r["region"]: r["count"] for r in data(out)} == {"East": 3, "North": 2, "South": 1, "West": 1}
+    assert out.spec["encoding"]["y"] == {"field": "count", "aggregate": "sum", "type": "quantitative", "title": "Count of rows"}
+    assert out.finding.startswith("East has the highest count of rows: 3 (43% of total)")
+
+
+def test_bar_chart_data_free_spec_counts_with_no_field(sales):
+    tool = get_tool("bar_chart")
+    spec = tool.vega_lite(tool.params(x="region"), make_profile(sales))
+    assert spec["encoding"]["y"] == {"aggregate": "count", "type": "quantitative", "title": "Count of rows"}
+    assert spec["data"] == {"name": "rows"} and spec["mark"] == "bar"
+
+
+@pytest.mark.parametrize("aggregate, expected", [("mean", 15.0), ("max", 30.0), ("min", 7.0), ("median", 8.0)])
+def test_bar_chart_aggregates(sales, aggregate, expected):
+    out = run("bar_chart", sales, x="region", y="revenue", aggregate=aggregate)
+    assert {r["region"]: r["revenue"] for r in data(out)}["East"] == expected
+    assert out.spec["encoding"]["y"]["aggregate"] == aggregate
+
+
+def test_bar_chart_shows_unique_values_as_is(sales):
+    one_per_region = sales.drop_duplicates("region")
+    out = run("bar_chart", one_per_region, x="region", y="revenue")
+    assert out.figure.axes[0].get_ylabel() == "revenue"
+    assert not out.notes
+
+
+def test_bar_chart_stacked_and_grouped_by_color(sales, tmp_path):
+    out = run("bar_chart", sales, tmp_path, x="region", y="revenue", color="product")
+    cells = {(r["region"], r["product"]): r["revenue"] for r in data(out)}
+    assert cells[("East", "B")] == 38.0 and cells[("East", "A")] == 7.0 and cells[("North", "A")] == 10.0
+    assert out.figure.axes[0].get_legend() is not None
+    grouped = run("bar_chart", sales, x="region", y="revenue", color="product", stacked=False)
+    assert grouped.spec["encoding"]["xOffset"]["field"] == "product"
+
+
+def test_bar_chart_time_unit_groups_dates_by_year(sales, tmp_path):
+    out = run("bar_chart", sales, tmp_path, x="date", y="revenue", time_unit="year")
+    assert {r["date"][:4]: r["revenue"] for r in data(out)} == {"2015": 35.0, "2016": 45.0, "2017": 12.5}
+    assert tick_labels(out) == ["2015", "2016", "2017"]  # dates keep their order
+    assert out.spec["encoding"]["x"]["timeUnit"] == "year"
+
+
+def test_bar_chart_binned_x_uses_binned_spec_with_bin_ends(sales):
+    out = run("bar_chart", sales, x="revenue", x_bin=3)  # nice step 10: 0-10, 10-20, 20-30 (30 in last)
+    assert {r["revenue"]: r["count"] for r in data(out)} == {0.0: 3, 10.0: 2, 20.0: 1, 30.0: 1}
+    assert out.spec["encoding"]["x"]["bin"] == "binned"
+    assert out.spec["encoding"]["x2"] == {"field": "revenue_end"}
+    assert data(out)[0]["revenue_end"] - data(out)[0]["revenue"] == 10.0
+
+
+def test_bar_chart_caps_categories_at_30(tmp_path):
+    df = pd.DataFrame({"shop": [f"s{i:02d}" for i in range(40)], "sales": np.arange(40, dtype=float)})
+    out = run("bar_chart", df, tmp_path, x="shop", y="sales")
+    assert len(data(out)) == 30
+    assert {r["shop"] for r in data(out)} == {f"s{i:02d}" for i in range(10, 40)}  # the 30 largest
+    assert any("top 30 of 40" in n for n in out.notes)
+    assert any("joinaggregate" in t for t in out.spec["usermeta"]["applied_transforms"])
+
+
+def test_bar_chart_top_n_and_sort(sales, tmp_path):
+    out = run("bar_chart", sales, tmp_path, x="region", y="revenue", top_n=2, sort="ascending")
+    assert tick_labels(out) == ["North", "East"]
+    assert any("top 2 of 4" in n for n in out.notes)
+    assert out.spec["encoding"]["x"]["sort"] == "y"
+
+
+def test_bar_chart_rejects_text_in_a_numeric_param(sales):
+    tool = get_tool("bar_chart")
+    with pytest.raises(ValueError, match="'y'.*'product'"):
+        tool.run(tool.params(x="region", y="product"), sales, make_profile(sales))
+
+
+def test_missing_column_names_the_column(sales):
+    tool = get_tool("bar_chart")
+    with pytest.raises(ValueError, match="'profit'"):
+        tool.run(tool.params(x="region", y="profit"), sales, make_profile(sales))
+
+
+# --------------------------------------------------------------------------------------------------
+# line_chart
+# --------------------------------------------------------------------------------------------------
+def test_line_chart_resamples_by_month(tmp_path):
+    days = pd.date_range("2015-01-01", "2015-03-31", freq="D")
+    df = pd.DataFrame({"day": days, "visits": 1.0})
+    out = run("line_chart", df, tmp_path, x="day", y="visits", time_unit="month")
+    assert [r["visits"] for r in data(out)] == [31.0, 28.0, 31.0]
+    assert [r["day"][:7] for r in data(out)] == ["2015-01", "2015-02", "2015-03"]
+    assert out.spec["encoding"]["x"] == {"field": "day", "type": "temporal", "timeUnit": "yearmonth", "title": "day"}
+    assert out.finding == "Sum of visits went from 31 (2015-01) to 31 (2015-03), +0%; the peak was 31 in 2015-01."
+
+
+def test_line_chart_picks_a_coarser_unit_for_many_dates(tmp_path):
+    days = pd.date_range("2015-01-04", periods=700, freq="D")  # a Sunday, 100 whole weeks
+    df = pd.DataFrame({"day": days, "visits": np.arange(700, dtype=float)})
+    out = run("line_chart", df, tmp_path, x="day", y="visits")
+    assert len(data(out)) == 100
+    assert data(out)[0]["visits"] == sum(range(7))
+    assert any("grouped by week" in n for n in out.notes)
+    spec = get_tool("line_chart").vega_lite(get_tool("line_chart").params(x="day", y="visits"), make_profile(df))
+    assert spec["encoding"]["x"]["timeUnit"] == "yearweek"  # the data-free spec picks the same unit
+
+
+def test_line_chart_leaves_a_partial_last_period_out_of_the_finding():
+    days = pd.date_range("2015-01-01", "2015-03-02", freq="D")
+    df = pd.DataFrame({"day": days, "visits": 1.0})
+    out = run("line_chart", df, x="day", y="visits", time_unit="month")
+    assert [r["visits"] for r in data(out)][-1] == 2.0  # drawn…
+    assert "to 31 (2015-01)" not in out.finding and "(2015-02)" in out.finding  # …but not read as a collapse
+    assert any("partly covered" in n for n in out.notes)
+
+
+def test_line_chart_one_line_per_color_and_area(sales, tmp_path):
+    out = run("line_chart", sales, tmp_path, x="date", y="revenue", color="region", area=True)
+    assert out.spec["mark"] == "area"
+    assert out.finding.startswith("Of 4 region lines, East is largest overall")
+    assert len(out.figure.axes[0].get_legend().get_texts()) == 4
+
+
+def test_line_chart_counts_rows(sales):
+    out = run("line_chart", sales, x="date", time_unit="year")
+    assert [r["count"] for r in data(out)] == [3, 3, 1]
+
+
+# --------------------------------------------------------------------------------------------------
+# scatter_plot
+# --------------------------------------------------------------------------------------------------
+def test_scatter_plot_reports_the_correlation(tmp_path):
+    df = pd.DataFrame({"x": np.arange(20.0), "y": 2 * np.arange(20.0) + 1, "g": ["a", "b"] * 10})
+    out = run("scatter_plot", df, tmp_path, x="x", y="y", color="g")
+    assert out.finding == "y and x show a strong positive relationship (Pearson r = 1.00 over 20 points)."
+    assert len(data(out)) == 20
+    assert out.spec["mark"] == "point"
+
+
+def test_scatter_plot_samples_deterministically_above_max_points():
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"x": rng.normal(size=6000), "y": rng.normal(size=6000)})
+    first = run("scatter_plot", df, x="x", y="y", max_points=5000)
+    second = run("scatter_plot", df, x="x", y="y", max_points=5000)
+    assert len(data(first)) == 5000
+    assert data(first) == data(second)
+    assert any("5,000 of 6,000" in n for n in first.notes)
+
+
+def test_scatter_plot_sizes_by_row_count(tmp_path):
+    df = pd.DataFrame({"a": [1, 1, 1, 2], "b": [5, 5, 5, 6]})
+    out = run("scatter_plot", df, tmp_path, x="a", y="b", size_aggregate="count")
+    assert sorted((r["a"], r["b"], r["count"]) for r in data(out)) == [(1, 5, 3), (2, 6, 1)]
+    assert out.spec["encoding"]["size"]["aggregate"] == "sum"
+    tool = get_tool("scatter_plot")
+    bare = tool.vega_lite(tool.params(x="a", y="b", size_aggregate="count"), make_profile(df))
+    assert bare["encoding"]["size"]["aggregate"] == "count"
+
+
+def test_scatter_plot_with_category_and_date_axes(sales, tmp_path):
+    out = run("scatter_plot", sales, tmp_path, x="date", y="region", size="units")
+    assert out.finding == "Plotted 7 points of region against date."
+    assert out.spec["encoding"]["x"]["type"] == "temporal" and out.spec["encoding"]["y"]["type"] == "nominal"
+
+
+# --------------------------------------------------------------------------------------------------
+# histogram and box_plot
+# --------------------------------------------------------------------------------------------------
+def test_histogram_counts_per_round_bin(tmp_path):
+    df = pd.DataFrame({"v": [0.0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9.5], "g": ["a"] * 6 + ["b"] * 5})
+    out = run("histogram", df, tmp_path, column="v", bins=5)  # edges 0, 2, 4, 6, 8, 10
+    assert {r["v"]: r["count"] for r in data(out)} == {0.0: 2, 2.0: 2, 4.0: 2, 6.0: 2, 8.0: 3}
+    assert out.finding.startswith("The most common range of v is 8–10 (3 of 11 rows, 27%)")
+    assert out.spec["encoding"]["x"]["bin"] == "binned" and out.spec["encoding"]["x2"] == {"field": "v_end"}
+    bare = get_tool("histogram").vega_lite(get_tool("histogram").params(column="v", bins=5), make_profile(df))
+    assert bare["encoding"]["x"]["bin"] == {"maxbins": 5} and bare["encoding"]["y"]["aggregate"] == "count"
+    stacked = run("histogram", df, tmp_path, column="v", bins=5, color="g")
+    assert {(r["v"], r["g"]): r["count"] for r in data(stacked)}[(4.0, "a")] == 2
+
+
+def test_box_plot_compares_medians(tmp_path):
+    df = pd.DataFrame({"v": [1.0, 2, 3, 4, 5, 10, 20, 30], "g": ["A"] * 5 + ["B"] * 3})
+    out = run("box_plot", df, tmp_path, column="v", by="g")
+    assert out.finding == "B has the highest median v: 20 (IQR 15–25); A the lowest: 3."
+    assert tick_labels(out) == ["B", "A"]
+    assert out.spec["mark"] == {"type": "boxplot", "extent": 1.5}
+    single = run("box_plot", df, tmp_path, column="v")
+    assert single.finding.startswith("Median v is 4.50 (IQR 2.75–12.50, range 1–30)")
+
+
+def test_box_plot_caps_groups_at_20():
+    df = pd.DataFrame({"v": np.arange(50.0), "g": [f"g{i % 25}" for i in range(50)]})
+    out = run("box_plot", df, column="v", by="g")
+    assert len(tick_labels(out)) == 20
+    assert any("20 of 25" in n for n in out.notes)
+
+
+# --------------------------------------------------------------------------------------------------
+# pie_chart
+# --------------------------------------------------------------------------------------------------
+def test_pie_chart_sums_and_lumps_small_slices_into_other(tmp_path):
+    df = pd.DataFrame({"c": [f"c{i:02d}" for i in range(1, 13) for _ in range(i)]})  # c01 once … c12 12 times
+    out = run("pie_chart", df, tmp_path, category="c")
+    slices = {r["c"]: r["count"] for r in data(out)}
+    assert len(slices) == 11 and slices["Other (2 more)"] == 1 + 2
+    assert slices["c12"] == 12
+    assert out.finding == "c12 makes up the largest share of rows: 15% (12 of 78)."
+    assert any("10 largest of 12" in n for n in out.notes)
+    assert out.spec["mark"] == "arc" and "theta" in out.spec["encoding"]
+
+
+def test_pie_chart_of_values_and_top_n(sales, tmp_path):
+    out = run("pie_chart", sales, tmp_path, category="region", value="revenue", top_n=2)
+    assert {r["region"]: r["revenue"] for r in data(out)} == {"East": 45.0, "North": 30.0, "Other (2 more)": 17.5}
+    assert out.finding == "East makes up the largest share of total revenue: 49% (45 of 92.50)."
+
+
+# --------------------------------------------------------------------------------------------------
+# heatmap and correlation_heatmap
+# --------------------------------------------------------------------------------------------------
+def test_heatmap_sums_each_cell(sales, tmp_path):
+    out = run("heatmap", sales, tmp_path, x="region", y="product", value="revenue", aggregate="sum")
+    cells = {(r["region"], r["product"]): r["revenue"] for r in data(out)}
+    assert cells == {
+        ("North", "A"): 10.0, ("North", "B"): 20.0, ("South", "A"): 5.0,
+        ("East", "A"): 7.0, ("East", "B"): 38.0, ("West", "A"): 12.5,
+    }
+    assert out.finding == "The highest sum of revenue is at region = East and product = B: 38."
+    assert out.spec["mark"] == "rect" and out.spec["encoding"]["color"]["aggregate"] == "sum"
+
+
+def test_heatmap_counts_with_binned_and_temporal_axes(sales, tmp_path):
+    out = run("heatmap", sales, tmp_path, x="date", y="revenue", time_unit="year", y_bin=3)
+    assert sum(r["count"] for r in data(out)) == 7
+    assert out.spec["encoding"]["x"]["timeUnit"] == "year"
+    assert out.spec["encoding"]["y2"] == {"field": "revenue_end"}
+
+
+def test_correlation_heatmap_names_the_strongest_pair(tmp_path):
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=50)
+    df = pd.DataFrame({"a": a, "b": 3 * a + 1, "c": rng.normal(size=50), "label": ["x"] * 50})
+    out = run("correlation_heatmap", df, tmp_path)
+    assert out.finding.startswith("The strongest correlation is between")
+    assert "a and b" in out.finding or "b and a" in out.finding
+    assert "r = 1.00 (strong positive)" in out.finding
+    assert len(data(out)) == 9  # 3 × 3 pairs; the text column is left out
+    pairs = {(r["column_x"], r["column_y"]): r["correlation"] for r in data(out)}
+    assert pairs[("a", "a")] == pytest.approx(1.0)
+
+
+def test_correlation_heatmap_needs_two_numeric_columns():
+    df = pd.DataFrame({"a": [1.0, 2.0], "label": ["x", "y"]})
+    tool = get_tool("correlation_heatmap")
+    with pytest.raises(ValueError, match="at least two numeric columns"):
+        tool.run(tool.params(), df, make_profile(df))
+
+
+# --------------------------------------------------------------------------------------------------
+# robustness: empty data, hostile text, every chart valid
+# --------------------------------------------------------------------------------------------------
+CHART_PARAMS = {
+    "bar_chart": {"x": "region", "y": "revenue", "color": "product"},
+    "line_chart": {"x": "date", "y": "revenue", "time_unit": "month"},
+    "scatter_plot": {"x": "units", "y": "revenue", "color": "region"},
+    "histogram": {"column": "revenue"},
+    "box_plot": {"column": "revenue", "by": "region"},
+    "pie_chart": {"category": "region", "value": "revenue"},
+    "heatmap": {"x": "region", "y": "product"},
+    "correlation_heatmap": {},
+    "anomaly_detection": {"column": "revenue", "x": "date"},
+}
+
+
+def test_every_chart_tool_is_covered():
+    assert set(CHART_PARAMS) == {name for name, tool in TOOLS.items() if tool.kind == "chart"}
+
+
+@pytest.mark.parametrize("tool", sorted(CHART_PARAMS))
+def test_empty_after_filtering_draws_a_placeholder(sales, tool, tmp_path):
+    filters = [FilterSpec(column="region", op="eq", value="Atlantis")]
+    empty = apply_filters(sales, filters)
+    assert empty.empty
+    out = run(tool, empty, tmp_path, **CHART_PARAMS[tool], filters=filters)
+    assert NO_ROWS in out.finding
+    assert data(out) == []
+    texts = [t.get_text() for t in out.figure.axes[0].texts]
+    assert NO_ROWS in texts
+
+
+@pytest.mark.parametrize("tool", sorted(CHART_PARAMS))
+def test_specs_carry_filters_as_transforms(sales, tool):
+    filters = [
+        FilterSpec(column="region", op="in", values=["north", "EAST"]),
+        FilterSpec(column="date", op="gte", value=2015),
+        FilterSpec(column="revenue", op="range", values=[1, 100]),
+    ]
+    spec = get_tool(tool)
+    bare = spec.vega_lite(spec.params(**CHART_PARAMS[tool], filters=filters), make_profile(sales))
+    assert_valid_vega_lite(bare)
+    if tool != "correlation_heatmap":
+        assert bare["transform"][:3] == [
+            {"filter": {"field": "region", "oneOf": ["North", "East"]}},  # the casing the data has
+            {"filter": {"field": "date", "gte": {"year": 2015, "month": 1, "date": 1}}},
+            {"filter": {"field": "revenue", "range": [1, 100]}},
+        ]
+
+
+HOSTILE_CATEGORY = "$x$ <script>alert(1)</script>"
+HOSTILE_NUMBER = r"a.b[0] $\frac{$"
+
+
+@pytest.fixture
+def hostile() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            HOSTILE_CATEGORY: [r"$\alpha^{$", "$5 and $6", "plain", r"$\alpha^{$", "{}</svg>"],
+            HOSTILE_NUMBER: [1.0, 2.0, 3.0, 4.0, 100.0],
+            "$other$": [2.0, 1.0, 5.0, 3.0, 4.0],
+            "when $": pd.to_datetime(["2015-01-01", "2015-02-01", "2015-03-01", "2015-04-01", "2015-05-01"]),
+        }
+    )
+
+
+HOSTILE_PARAMS = {
+    "bar_chart": {"x": HOSTILE_CATEGORY, "y": HOSTILE_NUMBER, "color": HOSTILE_CATEGORY},
+    "line_chart": {"x": "when $", "y": HOSTILE_NUMBER, "color": HOSTILE_CATEGORY},
+    "scatter_plot": {"x": HOSTILE_NUMBER, "y": "$other$", "color": HOSTILE_CATEGORY, "size": "$other$"},
+    "histogram": {"column": HOSTILE_NUMBER, "color": HOSTILE_CATEGORY},
+    "box_plot": {"column": HOSTILE_NUMBER, "by": HOSTILE_CATEGORY},
+    "pie_chart": {"category": HOSTILE_CATEGORY, "value": HOSTILE_NUMBER},
+    "heatmap": {"x": HOSTILE_CATEGORY, "y": "$other$", "value": HOSTILE_NUMBER, "aggregate": "mean"},
+    "correlation_heatmap": {"columns": [HOSTILE_NUMBER, "$other$"]},
+    "anomaly_detection": {"column": HOSTILE_NUMBER, "x": HOSTILE_CATEGORY},
+}
+
+
+@pytest.mark.parametrize("tool", sorted(HOSTILE_PARAMS))
+def test_hostile_names_and_values_render_as_typed(hostile, tool, tmp_path):
+    out = run(tool, hostile, tmp_path, **HOSTILE_PARAMS[tool])
+    svg = (tmp_path / f"{tool}.svg").read_text(encoding="utf-8")
+    assert "<script>" not in svg  # text is escaped by the SVG writer, never injected
+    texts = [t.get_text() for ax in out.figure.axes for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    texts += [ax.get_title() for ax in out.figure.axes]
+    assert all("$" not in t.replace(r"\$", "") for t in texts)  # every dollar is escaped: no mathtext
+
+
+def test_dotted_field_names_are_escaped_in_specs(hostile):
+    out = run("histogram", hostile, column=HOSTILE_NUMBER)
+    assert out.spec["encoding"]["x"]["field"] == r"a\.b\[0\] $\\frac{$"  # backslash escaped too
+    assert HOSTILE_NUMBER in out.spec["data"]["values"][0]  # the data keeps the real name
+
+
+def test_safe_text_and_format_number():
+    assert safe_text("$x$") == r"\$x\$"
+    assert safe_text("abcdef", limit=4) == "abc…"
+    assert format_number(1234567) == "1,234,567"
+    assert format_number(12345.678) == "12,346"
+    assert format_number(12.345) == "12.35"
+    assert format_number(0.012345) == "0.0123"
+    assert format_number(float("nan")) == "n/a"
