@@ -24,6 +24,7 @@ def run_config_for(path: Path, settings: PipelineSettings) -> dict:
 
 def make_inbox_sensor(job: Any) -> dg.SensorDefinition:
     @dg.sensor(name=f"{job.name}_inbox_sensor", job=job, minimum_interval_seconds=15,
+               default_status=dg.DefaultSensorStatus.RUNNING,
                description="New or modified CSV files in the inbox → their partition and a run, once per version.")
     def inbox_sensor(context: dg.SensorEvaluationContext, settings: PipelineSettings):
         seen: dict[str, int] = json.loads(context.cursor) if context.cursor else {}
@@ -65,6 +66,7 @@ def make_refresh_schedule(job: Any) -> dg.ScheduleDefinition:
 
 def make_failure_sensor(job: Any) -> dg.SensorDefinition:
     @dg.run_failure_sensor(name=f"{job.name}_failure_recorder", monitored_jobs=[job],
+                           default_status=dg.DefaultSensorStatus.RUNNING,
                            description="Writes <outputs>/_failures/<run id>.json for every failed run.")
     def failure_recorder(context: dg.RunFailureSensorContext, settings: PipelineSettings):
         run = context.dagster_run
