@@ -159,6 +159,7 @@ class IntentResult(Frozen):
     chart: ChartSpec | None = Field(default=None, description="the chart that answers the question")
     alternatives: list[ColumnMatch] = Field(default_factory=list, description="ambiguous matches kept, not guessed")
     notes: list[str] = Field(default_factory=list)
+    llm_calls: list["LLMCall"] = Field(default_factory=list, description="model calls made for this stage")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -189,6 +190,7 @@ class AdaptedPlan(Frozen):
     steps: list[PlanStep]
     changes: list[PlanChange] = Field(default_factory=list)
     llm_raw: str | None = None
+    llm_calls: list["LLMCall"] = Field(default_factory=list, description="model calls made for this stage")
 
 
 class Repair(Frozen):
@@ -270,3 +272,7 @@ class ProfiledDataset(Frozen):
 
     request: AnalysisRequest
     profile: DatasetProfile
+
+
+IntentResult.model_rebuild()
+AdaptedPlan.model_rebuild()

@@ -28,6 +28,18 @@ TOP_VALUES = 10
 SAMPLES = 5
 _BOOL_WORDS = {"true", "false", "yes", "no", "y", "n", "t", "f", "0", "1"}
 _ID_NAME = re.compile(r"(^|[_\s-])(id|key|code|uuid|guid|no|number|num)$|[a-z]I[Dd]$|^id[_\s]|^ID$", re.I)
+# "authid", "paperid": run-together names ending in "id" — but not English words that end in "id"
+_ID_SUFFIX = re.compile(r"^[a-z]{2,}id$", re.I)
+_ID_WORDS = frozenset(
+    "paid unpaid prepaid valid invalid void avoid said acid fluid liquid solid rapid humid kid bid grid hybrid "
+    "pyramid david madrid rigid squid vivid lucid hid rid amid orchid stupid timid candid splendid android "
+    "druid cupid vapid torrid lipid tepid morbid placid".split()
+)
+
+
+def looks_like_id_name(name: str) -> bool:
+    name = name.strip()
+    return bool(_ID_NAME.search(name)) or (bool(_ID_SUFFIX.match(name)) and name.lower() not in _ID_WORDS)
 _DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{4}-\d{2}|\d{1,2}:\d{2}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}")
 
 
@@ -121,13 +133,13 @@ def infer_role(name: str, series: pd.Series) -> tuple[Role, pd.Series]:
         return "temporal", series
     unique_ratio = distinct / len(non_null)
     if pd.api.types.is_numeric_dtype(series):
-        if _ID_NAME.search(name.strip()) and unique_ratio > 0.5 and _all_integers(non_null):
+        if looks_like_id_name(name) and _all_integers(non_null):  # keys, foreign keys too
             return "identifier", series
         return "numeric", series
     text = non_null.astype(str)
     if _looks_temporal(text):
         return "temporal", parse_dates(series)
-    if _ID_NAME.search(name.strip()) and unique_ratio > 0.5:
+    if looks_like_id_name(name) and unique_ratio > 0.5:
         return "identifier", series
     mean_len = float(text.str.len().mean())
     if unique_ratio > 0.5 and (mean_len > 30 or text.str.contains(r"\s\S+\s\S+\s", regex=True).mean() > 0.5):

@@ -161,7 +161,8 @@ def analysis_report(context: dg.AssetExecutionContext, dataset_profile: Profiled
     timings = _stage_timings(context)
     report = render_report(
         question=dataset_profile.request.question, profile=dataset_profile.profile, intent=question_intent,
-        adapted=analysis_plan, validated=validated_plan, execution=step_results, llm_calls=[], timings=timings,
+        adapted=analysis_plan, validated=validated_plan, execution=step_results,
+        llm_calls=[*question_intent.llm_calls, *analysis_plan.llm_calls], timings=timings,
         out_dir=dataset_profile.request.out_dir,
     )
     context.log.info(f"report: {report.html} (rendered in {time.perf_counter() - started:.2f}s)")

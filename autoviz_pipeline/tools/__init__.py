@@ -16,7 +16,9 @@ from .frame import apply_filters
 from .registry import ToolSpec, UnknownToolError
 from .tables import TABLE_TOOLS
 
-TOOLS: Mapping[str, ToolSpec] = MappingProxyType({tool.name: tool for tool in (*CHART_TOOLS, ANOMALY_TOOL, *TABLE_TOOLS)})
+TOOLS: Mapping[str, ToolSpec] = MappingProxyType(
+    {tool.name: tool for tool in (*CHART_TOOLS, ANOMALY_TOOL, *TABLE_TOOLS)}
+)
 
 
 def get_tool(name: str) -> ToolSpec:

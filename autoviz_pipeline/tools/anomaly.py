@@ -29,6 +29,7 @@ from .charts import (
     new_figure,
     outside_legend,
     plot_positions,
+    plural,
     role_of,
     split_column,
 )
@@ -57,7 +58,10 @@ class AnomalyDetectionParams(ToolParams):
         3.5, gt=0, le=50, description="robust_z only: flag rows whose |robust z| is above this (3.5 is usual)."
     )
     iqr_k: float = Field(
-        1.5, gt=0, le=20, description="iqr only: flag values below Q1 - k*IQR or above Q3 + k*IQR (1.5 usual, 3 = extreme)."
+        1.5,
+        gt=0,
+        le=20,
+        description="iqr only: flag values below Q1 - k*IQR or above Q3 + k*IQR (1.5 usual, 3 = extreme).",
     )
     x: GroupCol | None = Field(
         None, description="Optional column to plot the values against (e.g. a date); empty uses the row number."
@@ -96,8 +100,10 @@ def score_anomalies(values: pd.Series, *, method: Method, threshold: float = 3.5
         q1, q3 = (float(q) for q in values.quantile([0.25, 0.75]))
         iqr = q3 - q1
         if iqr <= 0:
-            note = (f"The IQR is 0 (at least half the values equal {format_number(median)}), so the IQR rule "
-                    "flags nothing; method robust_z can still find outliers.")
+            note = (
+                f"The IQR is 0 (at least half the values equal {format_number(median)}), so the IQR rule "
+                "flags nothing; method robust_z can still find outliers."
+            )
             return AnomalyScores(zeros, none, f"outside {iqr_k:g}×IQR fences", notes=(note,))
         lower, upper = q1 - iqr_k * iqr, q3 + iqr_k * iqr
         rule = f"outside the {iqr_k:g}×IQR fences {format_number(lower)} to {format_number(upper)}"
@@ -115,8 +121,10 @@ def score_anomalies(values: pd.Series, *, method: Method, threshold: float = 3.5
             return AnomalyScores(zeros, none, rule, notes=(note,))
         scale = MEAN_AD_FACTOR * mean_ad
         rule += " using the mean absolute deviation"
-        notes = (f"The MAD is 0 (more than half the values equal {format_number(median)}); "
-                 "scores use the mean absolute deviation instead.",)
+        notes = (
+            f"The MAD is 0 (more than half the values equal {format_number(median)}); "
+            "scores use the mean absolute deviation instead.",
+        )
     scores = deviation / scale
     return AnomalyScores(
         scores, scores.abs() > threshold, rule, median - threshold * scale, median + threshold * scale, notes
@@ -139,22 +147,31 @@ def _transforms(params: AnomalyDetectionParams, fields: dict[str, str]) -> list[
     if params.method == "iqr":
         k = params.iqr_k
         steps += [
-            {"joinaggregate": [{"op": "q1", "field": col, "as": "__q1"}, {"op": "q3", "field": col, "as": "__q3"},
-                               {"op": "median", "field": col, "as": "__median"}]},
+            {
+                "joinaggregate": [
+                    {"op": "q1", "field": col, "as": "__q1"},
+                    {"op": "q3", "field": col, "as": "__q3"},
+                    {"op": "median", "field": col, "as": "__median"},
+                ]
+            },
             {"calculate": "datum.__q3 - datum.__q1", "as": "__iqr"},
             {"calculate": f"datum.__iqr > 0 ? ({value} - datum.__median) / datum.__iqr : 0", "as": score},
-            {"calculate": f"datum.__iqr > 0 && ({value} < datum.__q1 - {k} * datum.__iqr || "
-                          f"{value} > datum.__q3 + {k} * datum.__iqr) ? 'flagged' : 'normal'", "as": flag},
+            {
+                "calculate": f"datum.__iqr > 0 && ({value} < datum.__q1 - {k} * datum.__iqr || "
+                f"{value} > datum.__q3 + {k} * datum.__iqr) ? 'flagged' : 'normal'",
+                "as": flag,
+            },
         ]
     else:
         steps += [
             {"joinaggregate": [{"op": "median", "field": col, "as": "__median"}]},
             {"calculate": f"abs({value} - datum.__median)", "as": "__abs_dev"},
             {"joinaggregate": [{"op": "median", "field": "__abs_dev", "as": "__mad"}]},
-            {"calculate": f"datum.__mad > 0 ? {ROBUST_Z_FACTOR} * ({value} - datum.__median) / datum.__mad : 0",
-             "as": score},
-            {"calculate": f"abs({vega.expr_ref(score)}) > {params.threshold} ? 'flagged' : 'normal'",
-             "as": flag},
+            {
+                "calculate": f"datum.__mad > 0 ? {ROBUST_Z_FACTOR} * ({value} - datum.__median) / datum.__mad : 0",
+                "as": score,
+            },
+            {"calculate": f"abs({vega.expr_ref(score)}) > {params.threshold} ? 'flagged' : 'normal'", "as": flag},
         ]
     return steps
 
@@ -169,13 +186,19 @@ def _spec(params: AnomalyDetectionParams, profile: DatasetProfile, fields: dict[
         "x": x_channel,
         "y": {"field": vega.field_ref(params.column), "type": "quantitative", "title": params.column},
         "color": {
-            "field": vega.field_ref(fields["anomaly"]), "type": "nominal", "title": None,
+            "field": vega.field_ref(fields["anomaly"]),
+            "type": "nominal",
+            "title": None,
             "scale": {"domain": ["normal", "flagged"], "range": [MUTED_COLOR, FLAG_COLOR]},
         },
     }
     title = f"Anomalies in {params.column}" + (f" over {x}" if x else "")
     return vega.build_spec(
-        title=title, mark="point", encoding=encoding, filters=params.filters, profile=profile,
+        title=title,
+        mark="point",
+        encoding=encoding,
+        filters=params.filters,
+        profile=profile,
         transforms=_transforms(params.model_copy(update={"x": x}), fields),
     )
 
@@ -197,9 +220,10 @@ def anomaly_detection(params: AnomalyDetectionParams, df: pd.DataFrame, profile:
     present = values.notna().to_numpy()
     missing = int((~present).sum())
     if missing:
-        notes.append(f"{missing:,} rows with no {params.column} are not scored.")
+        notes.append(f"{plural(missing, 'row')} with no {params.column} not scored.")
     if not present.any():
-        out = empty_output(title, spec=spec, notes=notes)
+        reason = f"{params.column} has no values" if len(df) else "no rows are left after filtering"
+        out = empty_output(title, spec=spec, notes=notes, reason=reason)
         out.table = df.head(0).assign(**{fields["score"]: pd.Series(dtype="float64")})
         return out
 
@@ -228,8 +252,16 @@ def anomaly_detection(params: AnomalyDetectionParams, df: pd.DataFrame, profile:
         order = np.argsort(xs, kind="stable")
         ax.plot(xs[order], ys[order], color=MUTED_COLOR, linewidth=0.6, alpha=0.5)
     ax.scatter(xs[~flags], ys[~flags], s=12, color=MUTED_COLOR, linewidths=0, label="normal")
-    ax.scatter(xs[flags], ys[flags], s=40, color=FLAG_COLOR, edgecolors="black", linewidths=0.5,
-               label=f"flagged ({int(flags.sum()):,})", zorder=3)
+    ax.scatter(
+        xs[flags],
+        ys[flags],
+        s=40,
+        color=FLAG_COLOR,
+        edgecolors="black",
+        linewidths=0.5,
+        label=f"flagged ({int(flags.sum()):,})",
+        zorder=3,
+    )
     for bound, label in ((result.lower, "threshold"), (result.upper, None)):
         if bound is not None:
             ax.axhline(bound, color=FLAG_COLOR, linestyle="--", linewidth=1, alpha=0.6, label=label)
@@ -243,16 +275,20 @@ def anomaly_detection(params: AnomalyDetectionParams, df: pd.DataFrame, profile:
     if flagged_count:
         worst = table.iloc[0]
         where = f"{x} = {key_label(worst[x])}" if x is not None else f"row {table.index[0]}"
-        finding += (f"; the most extreme is {format_number(worst[params.column])} at {where} "
-                    f"(score {worst[fields['score']]:.1f})")
+        finding += (
+            f"; the most extreme is {format_number(worst[params.column])} at {where} "
+            f"(score {worst[fields['score']]:.1f})"
+        )
     finding += "."
 
-    plotted = pd.DataFrame({
-        x_field: rows[x].to_numpy() if x is not None else xs,
-        params.column: ys,
-        fields["score"]: scores,
-        fields["anomaly"]: np.where(flags, "flagged", "normal"),
-    })
+    plotted = pd.DataFrame(
+        {
+            x_field: rows[x].to_numpy() if x is not None else xs,
+            params.column: ys,
+            fields["score"]: scores,
+            fields["anomaly"]: np.where(flags, "flagged", "normal"),
+        }
+    )
     if len(plotted) > JSON_ROW_CAP:
         normal = plotted[~flags].sample(n=max(0, JSON_ROW_CAP - flagged_count), random_state=0)
         plotted = pd.concat([plotted[flags], normal]).sort_index()

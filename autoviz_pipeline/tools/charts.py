@@ -34,6 +34,7 @@ from .frame import (
     ColumnDataError,
     Keys,
     aggregate_values,
+    bin_range,
     bin_starts,
     coarse_time_unit,
     column_kind,
@@ -41,8 +42,8 @@ from .frame import (
     lump_other,
     measure_totals,
     nice_bin_edges,
-    partial_periods,
     numeric_values,
+    partial_periods,
     require_columns,
     unique_name,
 )
@@ -176,7 +177,7 @@ def category_axis(ax: Axes, labels: Sequence[str], *, axis: Literal["x", "y"] = 
         ax.set_yticks(shown, texts)
         return
     ax.set_xticks(shown, texts)
-    if len(shown) > 8 or sum(map(len, texts)) > 60:
+    if len(shown) > 8 or sum(map(len, texts)) > 45:
         for label in ax.get_xticklabels():
             label.set_rotation(45)
             label.set_horizontalalignment("right")
@@ -209,21 +210,27 @@ def outside_legend(ax: Axes, *, title: str | None = None, handles: Any = None, l
     )
 
 
-def empty_output(title: str, *, spec: dict[str, Any] | None = None, notes: Iterable[str] = ()) -> ToolOutput:
-    """What every chart returns when filtering left nothing: a figure saying so, never an exception."""
+def empty_output(
+    title: str,
+    *,
+    spec: dict[str, Any] | None = None,
+    notes: Iterable[str] = (),
+    reason: str = "no rows are left after filtering",
+) -> ToolOutput:
+    """What every chart returns when there is nothing to draw: a figure saying so, never an exception."""
+    logger.info("%s: no rows to plot (%s)", title, reason)
     fig, ax = new_figure()
     ax.set_axis_off()
     ax.set_title(safe_text(title, limit=90))
     ax.text(0.5, 0.5, NO_ROWS, ha="center", va="center", fontsize=14, color="#555555", transform=ax.transAxes)
     if spec is not None:
         spec, _ = vega.with_data(spec, pd.DataFrame())
-    return ToolOutput(
-        title=title,
-        finding=f"{NO_ROWS}: no rows are left after filtering.",
-        figure=fig,
-        spec=spec,
-        notes=list(notes),
-    )
+    return ToolOutput(title=title, finding=f"{NO_ROWS}: {reason}.", figure=fig, spec=spec, notes=list(notes))
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """ "1 row", "2 rows", "1,204 categories" (``many`` for irregular plurals)."""
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
 
 
 # ==================================================================================================
@@ -278,7 +285,9 @@ def resolve_measure(
     taken = list(taken)
     count_field = unique_name("count", taken)
     if value is None:
-        notes = [] if aggregate in (None, "count") else [f"aggregate {aggregate!r} needs a value column; counting rows."]
+        notes = (
+            [] if aggregate in (None, "count") else [f"aggregate {aggregate!r} needs a value column; counting rows."]
+        )
         return Measure(None, "count", "count", count_field), notes
     if aggregate == "count":
         return Measure(value, "count", "count", count_field), []
@@ -286,7 +295,9 @@ def resolve_measure(
         return Measure(value, aggregate, aggregate, value), []
     if duplicates:
         group = next(iter(taken), "category")
-        return Measure(value, "sum", "sum", value), [f"Several rows share each {group} value; showing the sum of {value}."]
+        return Measure(value, "sum", "sum", value), [
+            f"Several rows share each {group} value; showing the sum of {value}."
+        ]
     return Measure(value, "sum", None, value), []
 
 
@@ -297,6 +308,57 @@ def profile_measure(
     col = profile.column(group)
     duplicates = grouped or col is None or col.distinct < col.count
     return resolve_measure(value, aggregate, duplicates=duplicates, taken=[group])[0]
+
+
+def measure_encoding(measure: Measure) -> dict[str, Any]:
+    """The Vega-Lite channel of a resolved measure.
+
+    Values shown as-is still carry ``sum``: each group has one row, so the sum is the value, and the spec
+    stays right should the data hold more rows per group than the profile suggested.
+    """
+    return vega.measure_channel(measure.value, measure.how, title=measure.label)
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """Rows ready to aggregate along a category axis: x keys, an optional colour split, the measure."""
+
+    work: pd.DataFrame
+    keys: Keys
+    color: str | None
+    group: list[str]
+    measure: Measure
+    notes: list[str]
+
+
+def prepare_grouped(
+    df: pd.DataFrame,
+    profile: DatasetProfile,
+    *,
+    x: str,
+    y: str | None,
+    aggregate: Aggregate | None,
+    color: str | None,
+    bins: int | None,
+    time_unit: TimeUnit | None,
+    auto_max: int,
+) -> Grouped:
+    """The shared first half of bar and line charts: check columns, build keys, decide the measure."""
+    distinct_columns(x=x, y=y)
+    require_columns(df, {"x": x, "y": y, "color": color})
+    notes: list[str] = []
+    color = split_column(color, x, notes=notes)
+    keys = group_keys(df[x], role=role_of(profile, x), bins=bins, time_unit=time_unit, auto_max=auto_max)
+    notes += keys.notes
+    columns = {x: keys.values}
+    if color:
+        columns[color] = df[color]
+    if y:
+        columns[y] = numeric_values(df, y, param="y")
+    work = key_frame(df.index, columns).dropna(subset=[x])
+    group = [x] + ([color] if color else [])
+    measure, more = resolve_measure(y, aggregate, duplicates=bool(work.duplicated(group).any()), taken=group)
+    return Grouped(work, keys, color, group, measure, notes + more)
 
 
 def role_of(profile: DatasetProfile, column: str) -> Role | None:
@@ -311,7 +373,9 @@ def distinct_columns(**columns: str | None) -> None:
         if column is None:
             continue
         if column in seen:
-            raise ColumnDataError(f"Params {seen[column]!r} and {param!r} both name {column!r}; pick different columns.")
+            raise ColumnDataError(
+                f"Params {seen[column]!r} and {param!r} both name {column!r}; pick different columns."
+            )
         seen[column] = param
 
 
@@ -355,6 +419,9 @@ def select_categories(
     so, dates and bins in their natural order, other categories from largest to smallest.
     """
     notes: list[str] = []
+    if keys.kind == "binned" and keys.bin_step is not None and len(totals):
+        full = bin_range(min(totals.index), max(totals.index), keys.bin_step)
+        totals = totals.reindex(full, fill_value=0 if measure.additive else np.nan)  # empty bins keep their place
     limit = top_n if top_n is not None else (None if keys.kind in ("temporal", "binned") else default_cap)
     chosen = totals
     if limit is not None and len(totals) > limit:
@@ -410,8 +477,15 @@ def bin_frame(table: pd.DataFrame, keys: Keys) -> pd.DataFrame:
 
 
 def axis_channel(
-    field: str, keys_kind: str, profile: DatasetProfile, *, bins: int | None, time_unit: TimeUnit | None,
-    discrete: bool, sort: Any = None, title: str | None = None,
+    field: str,
+    keys_kind: str,
+    profile: DatasetProfile,
+    *,
+    bins: int | None,
+    time_unit: TimeUnit | None,
+    discrete: bool,
+    sort: Any = None,
+    title: str | None = None,
 ) -> dict[str, Any]:
     """A grouping axis in Vega-Lite: binned → quantitative, dates → temporal (ordinal for discrete marks)."""
     if keys_kind == "binned":
@@ -493,7 +567,9 @@ def draw_bars(
         return
     pivot = table.pivot(index=x, columns=color, values=field).reindex(order)
     series = pivot.sum().sort_values(ascending=False).index.tolist()
-    series = [s for s in series if not str(s).startswith("Other (")] + [s for s in series if str(s).startswith("Other (")]
+    series = [s for s in series if not str(s).startswith("Other (")] + [
+        s for s in series if str(s).startswith("Other (")
+    ]
     width = 0.8 if stacked else 0.8 / len(series)
     up, down = np.zeros(len(order)), np.zeros(len(order))
     for i, name in enumerate(series):
@@ -519,7 +595,9 @@ class BarChartParams(ToolParams):
     aggregate: Aggregate | None = Field(
         None, description="How to combine y within a category; empty shows values as-is (summed if a category repeats)."
     )
-    color: GroupCol | None = Field(None, description="Optional second category that splits each bar (stacked or grouped).")
+    color: GroupCol | None = Field(
+        None, description="Optional second category that splits each bar (stacked or grouped)."
+    )
     x_bin: int | None = Field(None, ge=2, le=100, description="Bin a numeric x into at most this many ranges.")
     time_unit: TimeUnit | None = Field(None, description="Group a date x by this period (year, quarter, month, ...).")
     sort: SortOrder | None = Field(
@@ -536,8 +614,13 @@ def _bar_title(measure: Measure, x: str, color: str | None) -> str:
 
 
 def _bar_spec(
-    params: BarChartParams, profile: DatasetProfile, *, measure: Measure, kind: str,
-    time_unit: TimeUnit | None, limit: int | None,
+    params: BarChartParams,
+    profile: DatasetProfile,
+    *,
+    measure: Measure,
+    kind: str,
+    time_unit: TimeUnit | None,
+    limit: int | None,
 ) -> dict[str, Any]:
     if params.sort is not None:
         sort: Any = "y" if params.sort == "ascending" else "-y"
@@ -549,15 +632,17 @@ def _bar_spec(
     color = params.color if params.color != params.x else None
     encoding: dict[str, Any] = {
         "x": axis_channel(params.x, kind, profile, bins=params.x_bin, time_unit=time_unit, discrete=True, sort=sort),
-        "y": vega.measure_channel(measure.value, measure.how if measure.aggregate else None, title=measure.label),
+        "y": measure_encoding(measure),
         "color": vega.group_channel(color, type="nominal") if color else None,
         "xOffset": vega.group_channel(color, type="nominal") if color and not params.stacked else None,
     }
-    if measure.aggregate is None and measure.value is not None:
-        encoding["y"]["aggregate"] = "sum"  # one row per bar either way; sum keeps the spec right if not
     return vega.build_spec(
-        title=_bar_title(measure, params.x, color), mark="bar", encoding=encoding,
-        filters=params.filters, profile=profile, transforms=transforms,
+        title=_bar_title(measure, params.x, color),
+        mark="bar",
+        encoding=encoding,
+        filters=params.filters,
+        profile=profile,
+        transforms=transforms,
     )
 
 
@@ -573,29 +658,30 @@ def bar_chart_spec(params: BarChartParams, profile: DatasetProfile) -> dict[str,
 
 def bar_chart(params: BarChartParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
     """Render the bar chart; the finding names the highest and lowest bar."""
-    distinct_columns(x=params.x, y=params.y)
-    require_columns(df, {"x": params.x, "y": params.y, "color": params.color})
-    notes: list[str] = []
-    color = split_column(params.color, params.x, notes=notes)
-    keys = group_keys(
-        df[params.x], role=role_of(profile, params.x), bins=params.x_bin,
-        time_unit=params.time_unit, auto_max=BAR_AUTO_DATES,
+    grouped = prepare_grouped(
+        df,
+        profile,
+        x=params.x,
+        y=params.y,
+        aggregate=params.aggregate,
+        color=params.color,
+        bins=params.x_bin,
+        time_unit=params.time_unit,
+        auto_max=BAR_AUTO_DATES,
     )
-    notes += keys.notes
-    columns = {params.x: keys.values}
-    if color:
-        columns[color] = df[color]
-    if params.y:
-        columns[params.y] = numeric_values(df, params.y, param="y")
-    work = key_frame(df.index, columns).dropna(subset=[params.x])
-    group = [params.x] + ([color] if color else [])
-    measure, more = resolve_measure(
-        params.y, params.aggregate, duplicates=bool(work.duplicated(group).any()), taken=group
+    work, keys, color, group, measure, notes = (
+        grouped.work,
+        grouped.keys,
+        grouped.color,
+        grouped.group,
+        grouped.measure,
+        grouped.notes,
     )
-    notes += more
     totals = measure_totals(work, params.x, measure.value, measure.how)
-    limit = params.top_n if params.top_n is not None else (
-        MAX_CATEGORIES if keys.kind in ("nominal", "ordinal") and len(totals) > MAX_CATEGORIES else None
+    limit = (
+        params.top_n
+        if params.top_n is not None
+        else (MAX_CATEGORIES if keys.kind in ("nominal", "ordinal") and len(totals) > MAX_CATEGORIES else None)
     )
     spec = _bar_spec(params, profile, measure=measure, kind=keys.kind, time_unit=keys.time_unit, limit=limit)
     title = spec["title"]
@@ -629,7 +715,9 @@ def bar_chart(params: BarChartParams, df: pd.DataFrame, profile: DatasetProfile)
 class LineChartParams(ToolParams):
     """A line showing how a measure changes along an ordered axis, usually time."""
 
-    x: GroupCol = Field(description="Horizontal axis, preferably a date column; numbers and ordered categories also work.")
+    x: GroupCol = Field(
+        description="Horizontal axis, preferably a date column; numbers and ordered categories also work."
+    )
     y: NumericCol | None = Field(None, description="Numeric column to plot; leave empty to count rows per x value.")
     aggregate: Aggregate | None = Field(
         None, description="How to combine y per x value (or period); empty sums values when x repeats."
@@ -638,7 +726,9 @@ class LineChartParams(ToolParams):
     x_bin: int | None = Field(None, ge=2, le=100, description="Bin a numeric x into at most this many ranges.")
     time_unit: TimeUnit | None = Field(
         None,
-        description=f"Resample a date x by this period; empty picks a coarser one automatically above {LINE_AUTO_DATES} dates.",
+        description=(
+            f"Resample a date x by this period; empty picks a coarser one automatically above {LINE_AUTO_DATES} dates."
+        ),
     )
     area: bool = Field(False, description="Fill the area under the line (stacked areas when split by color).")
 
@@ -647,18 +737,18 @@ def _line_spec(
     params: LineChartParams, profile: DatasetProfile, *, measure: Measure, kind: str, time_unit: TimeUnit | None
 ) -> dict[str, Any]:
     color = params.color if params.color != params.x else None
-    y = vega.measure_channel(measure.value, measure.how if measure.aggregate else None, title=measure.label)
-    if measure.aggregate is None and measure.value is not None:
-        y["aggregate"] = "sum"
     encoding = {
         "x": axis_channel(params.x, kind, profile, bins=params.x_bin, time_unit=time_unit, discrete=False),
-        "y": y,
+        "y": measure_encoding(measure),
         "color": vega.group_channel(color, type="nominal") if color else None,
     }
     title = f"{measure.label} over {params.x}" + (f" by {color}" if color else "")
     return vega.build_spec(
-        title=title, mark="area" if params.area else "line", encoding=encoding,
-        filters=params.filters, profile=profile,
+        title=title,
+        mark="area" if params.area else "line",
+        encoding=encoding,
+        filters=params.filters,
+        profile=profile,
     )
 
 
@@ -685,26 +775,25 @@ def _trend_sentence(series: pd.Series, keys: Keys, *, phrase: str) -> str:
 
 def line_chart(params: LineChartParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
     """Render the line chart; the finding gives the first and last values, the change and the peak."""
-    distinct_columns(x=params.x, y=params.y)
-    require_columns(df, {"x": params.x, "y": params.y, "color": params.color})
-    notes: list[str] = []
-    color = split_column(params.color, params.x, notes=notes)
-    keys = group_keys(
-        df[params.x], role=role_of(profile, params.x), bins=params.x_bin,
-        time_unit=params.time_unit, auto_max=LINE_AUTO_DATES,
+    grouped = prepare_grouped(
+        df,
+        profile,
+        x=params.x,
+        y=params.y,
+        aggregate=params.aggregate,
+        color=params.color,
+        bins=params.x_bin,
+        time_unit=params.time_unit,
+        auto_max=LINE_AUTO_DATES,
     )
-    notes += keys.notes
-    columns = {params.x: keys.values}
-    if color:
-        columns[color] = df[color]
-    if params.y:
-        columns[params.y] = numeric_values(df, params.y, param="y")
-    work = key_frame(df.index, columns).dropna(subset=[params.x])
-    group = [params.x] + ([color] if color else [])
-    measure, more = resolve_measure(
-        params.y, params.aggregate, duplicates=bool(work.duplicated(group).any()), taken=group
+    work, keys, color, group, measure, notes = (
+        grouped.work,
+        grouped.keys,
+        grouped.color,
+        grouped.group,
+        grouped.measure,
+        grouped.notes,
     )
-    notes += more
     spec = _line_spec(params, profile, measure=measure, kind=keys.kind, time_unit=keys.time_unit)
     title = spec["title"]
     if work.empty:
@@ -718,22 +807,36 @@ def line_chart(params: LineChartParams, df: pd.DataFrame, profile: DatasetProfil
     nominal = keys.kind == "nominal"
 
     fig, ax = new_figure()
-    pivot = table.pivot(index=params.x, columns=color, values=measure.field) if color else (
-        table.set_index(params.x)[[measure.field]]
+    pivot = (
+        table.pivot(index=params.x, columns=color, values=measure.field)
+        if color
+        else (table.set_index(params.x)[[measure.field]])
     )
     pivot = pivot.reindex(order)
     names = pivot.sum().sort_values(ascending=False).index.tolist() if color else [measure.field]
     xs = np.arange(len(order)) if nominal else pd.Index(order)
     marker = "o" if len(order) <= 40 else None
     if params.area and color:
-        ax.stackplot(xs, *[pivot[n].fillna(0).to_numpy(dtype=float) for n in names],
-                     labels=[key_label(n) for n in names], colors=PALETTE[: len(names)], alpha=0.85)
+        ax.stackplot(
+            xs,
+            *[pivot[n].fillna(0).to_numpy(dtype=float) for n in names],
+            labels=[key_label(n) for n in names],
+            colors=PALETTE[: len(names)],
+            alpha=0.85,
+        )
     else:
         for i, name in enumerate(names):
             ys = pivot[name].to_numpy(dtype=float)
             colour = PALETTE[i % len(PALETTE)]
-            ax.plot(xs, ys, color=colour, marker=marker, markersize=3, linewidth=1.6,
-                    label=key_label(name) if color else None)
+            ax.plot(
+                xs,
+                ys,
+                color=colour,
+                marker=marker,
+                markersize=3,
+                linewidth=1.6,
+                label=key_label(name) if color else None,
+            )
             if params.area:
                 ax.fill_between(xs, np.nan_to_num(ys), alpha=0.3, color=colour)
     if nominal:
@@ -752,13 +855,15 @@ def line_chart(params: LineChartParams, df: pd.DataFrame, profile: DatasetProfil
     if keys.time_unit is not None and measure.additive:
         partial = partial_periods(df[params.x], keys.time_unit)
         for start in partial:
-            notes.append(f"The {keys.time_unit} of {key_label(start, keys)} is only partly covered by the data; "
-                         "the finding leaves it out.")
+            notes.append(
+                f"The {keys.time_unit} of {key_label(start, keys)} is only partly covered by the data; "
+                "the finding leaves it out."
+            )
         if len(trend_values.drop(partial, errors="ignore").dropna()):
             trend_values = trend_values.drop(partial, errors="ignore")
     if color:
         trend = _trend_sentence(trend_values, keys, phrase=measure.phrase)
-        finding = f"Of {len(names)} {color} lines, {key_label(main)} is largest overall: its {trend}."
+        finding = f"Of {plural(len(names), color + ' line')}, {key_label(main)} is largest overall: its {trend}."
     else:
         finding = _trend_sentence(trend_values, keys, phrase=measure.label) + "."
     spec, more = vega.with_data(spec, bin_frame(table, keys), count_field=measure.field)
@@ -776,9 +881,12 @@ class ScatterPlotParams(ToolParams):
     color: GroupCol | None = Field(None, description="Optional category colouring the points.")
     size: NumericCol | None = Field(None, description="Optional numeric column setting marker size.")
     size_aggregate: Aggregate | None = Field(
-        None, description="Combine rows sharing the same x and y into one point; 'count' sizes it by the number of rows."
+        None,
+        description="Combine rows sharing the same x and y into one point; 'count' sizes it by the number of rows.",
     )
-    max_points: int = Field(5000, ge=10, le=5000, description="Most points drawn; above it a fixed random sample is shown.")
+    max_points: int = Field(
+        5000, ge=10, le=5000, description="Most points drawn; above it a fixed random sample is shown."
+    )
 
 
 def _size_measure(params: ScatterPlotParams, taken: Iterable[str]) -> tuple[Measure | None, list[str]]:
@@ -802,8 +910,11 @@ def _scatter_spec(params: ScatterPlotParams, profile: DatasetProfile, *, size: M
         "size": size_channel,
     }
     return vega.build_spec(
-        title=f"{params.y} vs {params.x}", mark="point", encoding=encoding,
-        filters=params.filters, profile=profile,
+        title=f"{params.y} vs {params.x}",
+        mark="point",
+        encoding=encoding,
+        filters=params.filters,
+        profile=profile,
     )
 
 
@@ -877,8 +988,15 @@ def scatter_plot(params: ScatterPlotParams, df: pd.DataFrame, profile: DatasetPr
     if color:
         for i, (name, idx) in enumerate(work.groupby(color, sort=True, observed=True).groups.items()):
             rows = work.index.get_indexer(idx)
-            ax.scatter(xs.iloc[rows], ys.iloc[rows], s=sizes[rows], color=PALETTE[i % len(PALETTE)],
-                       alpha=alpha, linewidths=0, label=key_label(name))
+            ax.scatter(
+                xs.iloc[rows],
+                ys.iloc[rows],
+                s=sizes[rows],
+                color=PALETTE[i % len(PALETTE)],
+                alpha=alpha,
+                linewidths=0,
+                label=key_label(name),
+            )
     else:
         ax.scatter(xs, ys, s=sizes, color=PALETTE[0], alpha=alpha, linewidths=0)
     dress_axis(ax, "x", x_kind, x_labels)
@@ -895,12 +1013,14 @@ def scatter_plot(params: ScatterPlotParams, df: pd.DataFrame, profile: DatasetPr
     if x_kind == "quantitative" and y_kind == "quantitative" and len(work) >= 3:
         r = float(np.corrcoef(xs, ys)[0, 1]) if xs.std() > 0 and ys.std() > 0 else float("nan")
         if math.isfinite(r):
-            finding = (f"{params.y} and {params.x} show {correlation_words(r)} relationship "
-                       f"(Pearson r = {r:.2f} over {len(work):,} points).")
+            finding = (
+                f"{params.y} and {params.x} show {correlation_words(r)} relationship "
+                f"(Pearson r = {r:.2f} over {len(work):,} points)."
+            )
         else:
             finding = f"One of {params.x} or {params.y} is constant over the {len(work):,} points plotted."
     else:
-        finding = f"Plotted {len(work):,} points of {params.y} against {params.x}."
+        finding = f"Plotted {plural(len(work), 'point')} of {params.y} against {params.x}."
     spec, more = vega.with_data(spec, work, count_field=size.field if size else "count")
     return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
 
@@ -924,8 +1044,11 @@ def _histogram_spec(params: HistogramParams, profile: DatasetProfile) -> dict[st
         "color": vega.group_channel(color, type="nominal") if color else None,
     }
     return vega.build_spec(
-        title=f"Distribution of {params.column}", mark="bar", encoding=encoding,
-        filters=params.filters, profile=profile,
+        title=f"Distribution of {params.column}",
+        mark="bar",
+        encoding=encoding,
+        filters=params.filters,
+        profile=profile,
     )
 
 
@@ -944,11 +1067,12 @@ def histogram(params: HistogramParams, df: pd.DataFrame, profile: DatasetProfile
     title = spec["title"]
     missing = int(values.isna().sum())
     if missing:
-        notes.append(f"{missing:,} rows with no {params.column} are left out.")
+        notes.append(f"{plural(missing, 'row')} with no {params.column} left out.")
     present = values.notna().to_numpy()
     values = values[present]
     if values.empty:
-        return empty_output(title, spec=spec, notes=notes)
+        reason = f"{params.column} has no values" if len(df) else "no rows are left after filtering"
+        return empty_output(title, spec=spec, notes=notes, reason=reason)
 
     edges = nice_bin_edges(values, maxbins=params.bins)
     keys = Keys(bin_starts(values, edges).rename(params.column), "binned", bin_step=float(edges[1] - edges[0]))
@@ -970,13 +1094,29 @@ def histogram(params: HistogramParams, df: pd.DataFrame, profile: DatasetProfile
         names = pivot.sum().sort_values(ascending=False).index.tolist()
         for i, name in enumerate(names):
             heights = pivot[name].to_numpy(dtype=float)
-            ax.bar(pivot.index, heights, width=step, bottom=bottom, align="edge", color=PALETTE[i % len(PALETTE)],
-                   edgecolor="white", linewidth=0.5, label=key_label(name))
+            ax.bar(
+                pivot.index,
+                heights,
+                width=step,
+                bottom=bottom,
+                align="edge",
+                color=PALETTE[i % len(PALETTE)],
+                edgecolor="white",
+                linewidth=0.5,
+                label=key_label(name),
+            )
             bottom += heights
         outside_legend(ax, title=color)
     else:
-        ax.bar(totals.index, totals.to_numpy(dtype=float), width=step, align="edge", color=PALETTE[0],
-               edgecolor="white", linewidth=0.5)
+        ax.bar(
+            totals.index,
+            totals.to_numpy(dtype=float),
+            width=step,
+            align="edge",
+            color=PALETTE[0],
+            edgecolor="white",
+            linewidth=0.5,
+        )
     ax.set_xlim(edges[0], edges[-1])
     ax.xaxis.set_major_formatter(NUMBER_FORMATTER)
     ax.yaxis.set_major_formatter(NUMBER_FORMATTER)
@@ -1004,7 +1144,9 @@ class BoxPlotParams(ToolParams):
     )
 
 
-def _box_spec(params: BoxPlotParams, profile: DatasetProfile, *, kind: str, time_unit: TimeUnit | None) -> dict[str, Any]:
+def _box_spec(
+    params: BoxPlotParams, profile: DatasetProfile, *, kind: str, time_unit: TimeUnit | None
+) -> dict[str, Any]:
     by = params.by if params.by != params.column else None
     encoding = {
         "x": axis_channel(by, kind, profile, bins=None, time_unit=time_unit, discrete=True) if by else None,
@@ -1012,8 +1154,11 @@ def _box_spec(params: BoxPlotParams, profile: DatasetProfile, *, kind: str, time
     }
     title = f"{params.column}" + (f" by {by}" if by else " distribution")
     return vega.build_spec(
-        title=title, mark="boxplot", encoding=encoding, filters=params.filters, profile=profile,
-        mark_options={"extent": 1.5},
+        title=title,
+        mark="boxplot",
+        encoding=encoding,
+        filters=params.filters,
+        profile=profile,
     )
 
 
@@ -1059,9 +1204,16 @@ def box_plot(params: BoxPlotParams, df: pd.DataFrame, profile: DatasetProfile) -
             order = list(sizes.sort_values(ascending=False, kind="stable").index[:BOX_MAX_GROUPS])
             notes.append(f"Showing {BOX_MAX_GROUPS} of {len(sizes):,} {by} groups (those with the most rows).")
         order = sorted(order) if keys.ordered else sorted(order, key=lambda k: -medians[k])
-        ax.boxplot([groups[k].to_numpy() for k in order], positions=np.arange(len(order)), widths=0.6,
-                   patch_artist=True, boxprops={"facecolor": PALETTE[0], "alpha": 0.6},
-                   medianprops={"color": "black"}, flierprops={"markersize": 3}, manage_ticks=False)
+        ax.boxplot(
+            [groups[k].to_numpy() for k in order],
+            positions=np.arange(len(order)),
+            widths=0.6,
+            patch_artist=True,
+            boxprops={"facecolor": PALETTE[0], "alpha": 0.6},
+            medianprops={"color": "black"},
+            flierprops={"markersize": 3},
+            manage_ticks=False,
+        )
         category_axis(ax, [key_label(k, keys) for k in order])
         shown = medians[order]
         top, low = shown.idxmax(), shown.idxmin()
@@ -1076,9 +1228,16 @@ def box_plot(params: BoxPlotParams, df: pd.DataFrame, profile: DatasetProfile) -
         work = work[work[by].isin(order)]
     else:
         column = work[params.column]
-        ax.boxplot([column.to_numpy()], positions=[0], widths=0.5, patch_artist=True,
-                   boxprops={"facecolor": PALETTE[0], "alpha": 0.6}, medianprops={"color": "black"},
-                   flierprops={"markersize": 3}, manage_ticks=False)
+        ax.boxplot(
+            [column.to_numpy()],
+            positions=[0],
+            widths=0.5,
+            patch_artist=True,
+            boxprops={"facecolor": PALETTE[0], "alpha": 0.6},
+            medianprops={"color": "black"},
+            flierprops={"markersize": 3},
+            manage_ticks=False,
+        )
         category_axis(ax, [params.column])
         stats = _box_stats(column)
         finding = (
@@ -1105,24 +1264,32 @@ class PieChartParams(ToolParams):
     value: NumericCol | None = Field(None, description="Numeric column giving slice sizes; leave empty to count rows.")
     aggregate: Aggregate | None = Field(None, description="How to combine value per category; empty means sum.")
     top_n: int | None = Field(
-        None, ge=1, le=30,
+        None,
+        ge=1,
+        le=30,
         description=f"Largest slices kept; the rest become one 'Other' slice (default {PIE_DEFAULT_SLICES}).",
     )
 
 
-def _pie_spec(params: PieChartParams, profile: DatasetProfile, *, measure: Measure, limit: int | None) -> dict[str, Any]:
+def _pie_spec(
+    params: PieChartParams, profile: DatasetProfile, *, measure: Measure, limit: int | None
+) -> dict[str, Any]:
     transforms = []
     if limit is not None:
         transforms = vega.top_n_transforms(
             params.category, value=measure.value, aggregate=measure.how, n=limit, other=True
         )
     encoding = {
-        "theta": vega.measure_channel(measure.value, measure.how, title=measure.label),
+        "theta": measure_encoding(measure),
         "color": vega.group_channel(params.category, type="nominal"),
     }
     return vega.build_spec(
-        title=f"Share of {measure.total_phrase} by {params.category}", mark="arc", encoding=encoding,
-        filters=params.filters, profile=profile, transforms=transforms,
+        title=f"Share of {measure.total_phrase} by {params.category}",
+        mark="arc",
+        encoding=encoding,
+        filters=params.filters,
+        profile=profile,
+        transforms=transforms,
     )
 
 
@@ -1164,7 +1331,9 @@ def pie_chart(params: PieChartParams, df: pd.DataFrame, profile: DatasetProfile)
     sizes = table.set_index(params.category)[measure.field]
     dropped = sizes[~(sizes > 0)]
     if len(dropped):
-        notes.append(f"{len(dropped):,} categories with a zero, negative or missing value have no slice.")
+        notes.append(
+            f"{plural(len(dropped), 'category', 'categories')} with a zero, negative or missing value: no slice."
+        )
     sizes = sizes[sizes > 0]
     if sizes.empty:
         out = empty_output(title, spec=spec, notes=notes)
@@ -1176,9 +1345,13 @@ def pie_chart(params: PieChartParams, df: pd.DataFrame, profile: DatasetProfile)
     fig, ax = new_figure()
     shares = sizes / sizes.sum()
     wedges, _texts, _auto = ax.pie(
-        sizes.to_numpy(dtype=float), colors=[PALETTE[i % len(PALETTE)] for i in range(len(sizes))],
-        startangle=90, counterclock=False, wedgeprops={"edgecolor": "white", "linewidth": 1},
-        autopct=lambda pct: f"{pct:.0f}%" if pct >= 4 else "", pctdistance=0.75,
+        sizes.to_numpy(dtype=float),
+        colors=[PALETTE[i % len(PALETTE)] for i in range(len(sizes))],
+        startangle=90,
+        counterclock=False,
+        wedgeprops={"edgecolor": "white", "linewidth": 1},
+        autopct=lambda pct: f"{pct:.0f}%" if pct >= 4 else "",
+        pctdistance=0.75,
     )
     ax.set_aspect("equal")
     labels = [f"{key_label(k)} ({s:.0%})" for k, s in shares.items()]
@@ -1203,7 +1376,9 @@ class HeatmapParams(ToolParams):
 
     x: GroupCol = Field(description="Category for the columns of the grid.")
     y: GroupCol = Field(description="Category for the rows of the grid.")
-    value: NumericCol | None = Field(None, description="Numeric column to aggregate per cell; leave empty to count rows.")
+    value: NumericCol | None = Field(
+        None, description="Numeric column to aggregate per cell; leave empty to count rows."
+    )
     aggregate: Aggregate = Field("count", description="How to combine value per cell ('count' counts rows).")
     x_bin: int | None = Field(None, ge=2, le=100, description="Bin a numeric x into at most this many ranges.")
     y_bin: int | None = Field(None, ge=2, le=100, description="Bin a numeric y into at most this many ranges.")
@@ -1211,18 +1386,25 @@ class HeatmapParams(ToolParams):
 
 
 def _heatmap_spec(
-    params: HeatmapParams, profile: DatasetProfile, *, measure: Measure,
-    x: tuple[str, TimeUnit | None], y: tuple[str, TimeUnit | None],
+    params: HeatmapParams,
+    profile: DatasetProfile,
+    *,
+    measure: Measure,
+    x: tuple[str, TimeUnit | None],
+    y: tuple[str, TimeUnit | None],
 ) -> dict[str, Any]:
     """``x``/``y`` are (axis kind, time unit) pairs, from the profile or from the grouped data."""
     encoding = {
         "x": axis_channel(params.x, x[0], profile, bins=params.x_bin, time_unit=x[1], discrete=True),
         "y": axis_channel(params.y, y[0], profile, bins=params.y_bin, time_unit=y[1], discrete=True),
-        "color": vega.measure_channel(measure.value, measure.how, title=measure.label),
+        "color": measure_encoding(measure),
     }
     return vega.build_spec(
-        title=f"{measure.label} by {params.x} and {params.y}", mark="rect", encoding=encoding,
-        filters=params.filters, profile=profile,
+        title=f"{measure.label} by {params.x} and {params.y}",
+        mark="rect",
+        encoding=encoding,
+        filters=params.filters,
+        profile=profile,
     )
 
 
@@ -1249,8 +1431,13 @@ def heatmap(params: HeatmapParams, df: pd.DataFrame, profile: DatasetProfile) ->
     distinct_columns(x=params.x, y=params.y, value=params.value)
     require_columns(df, {"x": params.x, "y": params.y, "value": params.value})
     measure, notes = _heatmap_measure(params)
-    x_keys = group_keys(df[params.x], role=role_of(profile, params.x), bins=params.x_bin,
-                        time_unit=params.time_unit, auto_max=BAR_AUTO_DATES)
+    x_keys = group_keys(
+        df[params.x],
+        role=role_of(profile, params.x),
+        bins=params.x_bin,
+        time_unit=params.time_unit,
+        auto_max=BAR_AUTO_DATES,
+    )
     y_keys = group_keys(df[params.y], role=role_of(profile, params.y), bins=params.y_bin, auto_max=BAR_AUTO_DATES)
     notes += list(x_keys.notes) + list(y_keys.notes)
     columns = {params.x: x_keys.values, params.y: y_keys.values}
@@ -1276,8 +1463,13 @@ def heatmap(params: HeatmapParams, df: pd.DataFrame, profile: DatasetProfile) ->
     grid = matrix.to_numpy(dtype=float)
 
     fig, ax = new_figure()
-    image = ax.imshow(np.ma.masked_invalid(grid), aspect="auto", cmap="viridis", interpolation="nearest",
-                      origin="lower" if y_keys.ordered else "upper")
+    image = ax.imshow(
+        np.ma.masked_invalid(grid),
+        aspect="auto",
+        cmap="viridis",
+        interpolation="nearest",
+        origin="lower" if y_keys.ordered else "upper",
+    )
     colorbar = fig.colorbar(image, ax=ax, label=safe_text(measure.label, limit=60))
     colorbar.formatter = NUMBER_FORMATTER
     colorbar.update_ticks()
@@ -1319,7 +1511,8 @@ class CorrelationHeatmapParams(ToolParams):
     """Correlation coefficients between numeric columns, to spot which move together."""
 
     columns: list[NumericCol] = Field(
-        default_factory=list, max_length=15,
+        default_factory=list,
+        max_length=15,
         description="Numeric columns to correlate; leave empty for every numeric column (up to 15).",
     )
     method: Literal["pearson", "spearman"] = Field(
@@ -1337,13 +1530,17 @@ def correlation_heatmap_spec(params: CorrelationHeatmapParams, profile: DatasetP
         "x": {"field": x, "type": "nominal", "title": None, "sort": None},
         "y": {"field": y, "type": "nominal", "title": None, "sort": None},
         "color": {
-            "field": r, "type": "quantitative", "title": f"{params.method.capitalize()} correlation",
+            "field": r,
+            "type": "quantitative",
+            "title": f"{params.method.capitalize()} correlation",
             "scale": {"domain": [-1, 1], "scheme": "redblue", "reverse": True},
         },
     }
     spec = vega.build_spec(
-        title=f"{params.method.capitalize()} correlation between numeric columns", mark="rect",
-        encoding=encoding, profile=profile,
+        title=f"{params.method.capitalize()} correlation between numeric columns",
+        mark="rect",
+        encoding=encoding,
+        profile=profile,
     )
     spec["usermeta"] = {"data": "one row per pair of columns: column_x, column_y, correlation"}
     if params.filters:
@@ -1351,7 +1548,9 @@ def correlation_heatmap_spec(params: CorrelationHeatmapParams, profile: DatasetP
     return spec
 
 
-def _numeric_columns(params: CorrelationHeatmapParams, df: pd.DataFrame, profile: DatasetProfile) -> tuple[list[str], list[str]]:
+def _numeric_columns(
+    params: CorrelationHeatmapParams, df: pd.DataFrame, profile: DatasetProfile
+) -> tuple[list[str], list[str]]:
     notes: list[str] = []
     if params.columns:
         columns = list(dict.fromkeys(params.columns))
@@ -1362,9 +1561,7 @@ def _numeric_columns(params: CorrelationHeatmapParams, df: pd.DataFrame, profile
             notes.append(f"Using the first 15 of {len(columns)} numeric columns.")
             columns = columns[:15]
     if len(columns) < 2:
-        raise ColumnDataError(
-            f"correlation_heatmap needs at least two numeric columns; got {columns or 'none'}."
-        )
+        raise ColumnDataError(f"correlation_heatmap needs at least two numeric columns; got {columns or 'none'}.")
     return columns, notes
 
 
@@ -1376,16 +1573,19 @@ def correlation_heatmap(params: CorrelationHeatmapParams, df: pd.DataFrame, prof
     title = spec["title"]
     frame = pd.DataFrame({c: numeric_values(df, c, param="columns") for c in columns}, index=df.index)
     if len(frame.dropna(how="all")) < 2:
-        return empty_output(title, spec=spec, notes=notes)
+        reason = "fewer than 2 rows have values" if len(df) else "no rows are left after filtering"
+        return empty_output(title, spec=spec, notes=notes, reason=reason)
     corr = frame.corr(method=params.method, min_periods=3)
     constant = [c for c in columns if corr[c].isna().all()]
     if constant:
         notes.append(f"No correlation for {', '.join(constant)} (constant or too few values).")
 
     k = len(columns)
-    fig, ax = new_figure(figsize=(max(6.0, 0.55 * k + 3), max(4.5, 0.45 * k + 2)))
+    fig, ax = new_figure(figsize=(max(FIGSIZE[0], 0.5 * k + 4), max(FIGSIZE[1], 0.4 * k + 2.5)))
     grid = corr.to_numpy(dtype=float)
-    image = ax.imshow(np.ma.masked_invalid(grid), cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
+    image = ax.imshow(
+        np.ma.masked_invalid(grid), cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest", aspect="auto"
+    )
     fig.colorbar(image, ax=ax, label=f"{params.method.capitalize()} correlation")
     annotate_cells(ax, grid, image, decimals=2)
     category_axis(ax, columns)
@@ -1415,35 +1615,66 @@ def correlation_heatmap(params: CorrelationHeatmapParams, df: pd.DataFrame, prof
 # ==================================================================================================
 CHART_TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
-        name="bar_chart", kind="chart", params=BarChartParams, run=bar_chart, vega_lite=bar_chart_spec,
+        name="bar_chart",
+        kind="chart",
+        params=BarChartParams,
+        run=bar_chart,
+        vega_lite=bar_chart_spec,
         description="Compare a count or an aggregated number across categories (optionally split by a second one).",
     ),
     ToolSpec(
-        name="line_chart", kind="chart", params=LineChartParams, run=line_chart, vega_lite=line_chart_spec,
+        name="line_chart",
+        kind="chart",
+        params=LineChartParams,
+        run=line_chart,
+        vega_lite=line_chart_spec,
         description="Show how a count or a number changes over time (or another ordered axis).",
     ),
     ToolSpec(
-        name="scatter_plot", kind="chart", params=ScatterPlotParams, run=scatter_plot, vega_lite=scatter_plot_spec,
+        name="scatter_plot",
+        kind="chart",
+        params=ScatterPlotParams,
+        run=scatter_plot,
+        vega_lite=scatter_plot_spec,
         description="Show the relationship between two columns, one point per row.",
     ),
     ToolSpec(
-        name="histogram", kind="chart", params=HistogramParams, run=histogram, vega_lite=histogram_spec,
+        name="histogram",
+        kind="chart",
+        params=HistogramParams,
+        run=histogram,
+        vega_lite=histogram_spec,
         description="Show the distribution of one numeric column as counts per range.",
     ),
     ToolSpec(
-        name="box_plot", kind="chart", params=BoxPlotParams, run=box_plot, vega_lite=box_plot_spec,
+        name="box_plot",
+        kind="chart",
+        params=BoxPlotParams,
+        run=box_plot,
+        vega_lite=box_plot_spec,
         description="Compare the spread (median, quartiles, outliers) of a numeric column, overall or per category.",
     ),
     ToolSpec(
-        name="pie_chart", kind="chart", params=PieChartParams, run=pie_chart, vega_lite=pie_chart_spec,
+        name="pie_chart",
+        kind="chart",
+        params=PieChartParams,
+        run=pie_chart,
+        vega_lite=pie_chart_spec,
         description="Show each category's share of a total (few categories).",
     ),
     ToolSpec(
-        name="heatmap", kind="chart", params=HeatmapParams, run=heatmap, vega_lite=heatmap_spec,
+        name="heatmap",
+        kind="chart",
+        params=HeatmapParams,
+        run=heatmap,
+        vega_lite=heatmap_spec,
         description="Show a count or aggregated number for every combination of two categories.",
     ),
     ToolSpec(
-        name="correlation_heatmap", kind="chart", params=CorrelationHeatmapParams, run=correlation_heatmap,
+        name="correlation_heatmap",
+        kind="chart",
+        params=CorrelationHeatmapParams,
+        run=correlation_heatmap,
         vega_lite=correlation_heatmap_spec,
         description="Show correlations between numeric columns and name the strongest pair.",
     ),

@@ -32,7 +32,14 @@ TIME_UNITS: tuple[TimeUnit, ...] = ("hour", "day", "week", "month", "quarter", "
 """Finest to coarsest, the order :func:`coarse_time_unit` tries them in."""
 
 # Weeks start on Sunday, as Vega-Lite's ``yearweek`` does, so inline data and spec agree on week starts.
-_PERIOD_FREQ: dict[TimeUnit, str] = {"year": "Y", "quarter": "Q", "month": "M", "week": "W-SAT", "day": "D", "hour": "h"}
+_PERIOD_FREQ: dict[TimeUnit, str] = {
+    "year": "Y",
+    "quarter": "Q",
+    "month": "M",
+    "week": "W-SAT",
+    "day": "D",
+    "hour": "h",
+}
 _UNIT_DAYS: dict[TimeUnit, float] = {
     "hour": 1 / 24,
     "day": 1.0,
@@ -390,18 +397,22 @@ def coarse_time_unit(start: Any, end: Any, *, max_points: int) -> TimeUnit:
 def nice_bin_edges(values: pd.Series, *, maxbins: int) -> np.ndarray:
     """Bin edges on round numbers (steps of 1, 2 or 5 × 10^k), at most about ``maxbins`` bins.
 
-    This mirrors Vega-Lite's ``bin: {maxbins}``, so the matplotlib figure and the spec bin alike.
+    This mirrors Vega-Lite's ``bin: {maxbins}``, so the matplotlib figure and the spec bin alike. Whole
+    numbers (counts, years) never get fractional bins.
     """
-    finite = values.dropna()
+    finite = values.dropna().astype("float64")
     if finite.empty:
         return np.array([0.0, 1.0])
     lo, hi = float(finite.min()), float(finite.max())
+    whole = bool(np.all(np.mod(finite.to_numpy(), 1) == 0))
     span = hi - lo
     if span == 0:
-        step = _nice_step(max(abs(lo), 1.0) / 10)
+        step = 1.0 if whole else _nice_step(max(abs(lo), 1.0) / 10)
         start = math.floor(lo / step) * step
         return np.array([start, start + step])
     step = _nice_step(span / maxbins)
+    if whole:
+        step = max(step, 1.0)
     start = math.floor(lo / step) * step
     count = max(1, math.ceil((hi - start) / step - 1e-9))
     if start + count * step <= hi:  # the top edge must hold the maximum
@@ -428,6 +439,12 @@ def bin_starts(values: pd.Series, edges: np.ndarray) -> pd.Series:
     index = np.floor((values.to_numpy(dtype="float64") - edges[0]) / step + 1e-9)
     index = np.clip(index, 0, len(edges) - 2)
     return pd.Series(np.round(edges[0] + index * step, _step_decimals(step)), index=values.index)
+
+
+def bin_range(first: float, last: float, step: float) -> list[float]:
+    """Every bin start from ``first`` to ``last``, so empty bins keep their place on a binned axis."""
+    count = round((last - first) / step)
+    return np.round(first + step * np.arange(count + 1), _step_decimals(step)).tolist()
 
 
 def group_keys(

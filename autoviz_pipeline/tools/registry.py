@@ -8,7 +8,7 @@ place. Column params are annotated with :class:`ColumnParam`, which says which k
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, get_args, get_origin
 

@@ -41,7 +41,9 @@ class AggregateTableParams(ToolParams):
     value: NumericCol | None = Field(None, description="Numeric column to aggregate; leave empty to count rows.")
     aggregate: Aggregate = Field("sum", description="How to combine value per group (count when value is empty).")
     sort: SortOrder = Field("descending", description="Order rows by the aggregated value.")
-    top_n: int | None = Field(50, ge=1, le=1000, description="Keep only the first N rows after sorting; empty keeps all.")
+    top_n: int | None = Field(
+        50, ge=1, le=1000, description="Keep only the first N rows after sorting; empty keeps all."
+    )
 
 
 def aggregate_table(params: AggregateTableParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
@@ -79,7 +81,9 @@ def aggregate_table(params: AggregateTableParams, df: pd.DataFrame, profile: Dat
 class SummaryStatisticsParams(ToolParams):
     """Per-column statistics: counts, missing values, distinct values, and spread or most common value."""
 
-    columns: list[AnyCol] = Field(default_factory=list, description="Columns to summarise; leave empty for all columns.")
+    columns: list[AnyCol] = Field(
+        default_factory=list, description="Columns to summarise; leave empty for all columns."
+    )
 
 
 STAT_COLUMNS = (
@@ -91,7 +95,10 @@ STAT_COLUMNS = (
 def _column_summary(series: pd.Series, *, column: str, role: str) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(STAT_COLUMNS)
     row.update(
-        column=column, role=role, count=int(series.notna().sum()), nulls=int(series.isna().sum()),
+        column=column,
+        role=role,
+        count=int(series.notna().sum()),
+        nulls=int(series.isna().sum()),
         distinct=int(series.nunique(dropna=True)),
     )
     kind = column_kind(series)
@@ -102,7 +109,9 @@ def _column_summary(series: pd.Series, *, column: str, role: str) -> dict[str, A
         row.update(mean=values.mean(), std=values.std(), min=values.min(), max=values.max())
         row.update(zip(("25%", "50%", "75%"), quartiles, strict=True))
     elif kind == "temporal" and not present.empty:
-        row.update(min=key_label(present.min()), max=key_label(present.max()), **{"50%": key_label(present.quantile(0.5))})
+        row.update(
+            min=key_label(present.min()), max=key_label(present.max()), **{"50%": key_label(present.quantile(0.5))}
+        )
     if kind != "numeric" and not present.empty:
         counts = present.value_counts()
         row.update(top=key_label(counts.index[0]), top_count=int(counts.iloc[0]))
@@ -115,9 +124,7 @@ def summary_statistics(params: SummaryStatisticsParams, df: pd.DataFrame, profil
     require_columns(df, {f"columns[{i}]": c for i, c in enumerate(columns)})
     if not columns:
         raise ColumnDataError("summary_statistics needs at least one column; the table has none.")
-    rows = [
-        _column_summary(df[c], column=c, role=role_of(profile, c) or column_kind(df[c])) for c in columns
-    ]
+    rows = [_column_summary(df[c], column=c, role=role_of(profile, c) or column_kind(df[c])) for c in columns]
     table = pd.DataFrame(rows, columns=list(STAT_COLUMNS))
     title = "Summary statistics" + (f" of {', '.join(columns)}" if params.columns else "")
     if df.empty:
@@ -125,8 +132,10 @@ def summary_statistics(params: SummaryStatisticsParams, df: pd.DataFrame, profil
     finding = f"{len(df):,} rows × {len(columns)} columns summarised; "
     worst = table.loc[table["nulls"].idxmax()]
     if worst["nulls"] > 0:
-        finding += (f"{worst['column']} has the most missing values "
-                    f"({format_number(worst['nulls'])}, {worst['nulls'] / len(df):.0%}).")
+        finding += (
+            f"{worst['column']} has the most missing values "
+            f"({format_number(worst['nulls'])}, {worst['nulls'] / len(df):.0%})."
+        )
     else:
         finding += "no missing values."
     return ToolOutput(title=title, finding=finding, table=table)
@@ -134,11 +143,17 @@ def summary_statistics(params: SummaryStatisticsParams, df: pd.DataFrame, profil
 
 TABLE_TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
-        name="aggregate_table", kind="table", params=AggregateTableParams, run=aggregate_table,
+        name="aggregate_table",
+        kind="table",
+        params=AggregateTableParams,
+        run=aggregate_table,
         description="A table of a count or an aggregated number per group (e.g. total revenue per region).",
     ),
     ToolSpec(
-        name="summary_statistics", kind="table", params=SummaryStatisticsParams, run=summary_statistics,
+        name="summary_statistics",
+        kind="table",
+        params=SummaryStatisticsParams,
+        run=summary_statistics,
         description="Per-column statistics: count, missing, distinct, mean/std/quartiles or most common value.",
     ),
 )

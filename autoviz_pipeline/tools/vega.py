@@ -121,14 +121,13 @@ def build_spec(
     filters: Sequence[FilterSpec] = (),
     profile: DatasetProfile,
     transforms: Iterable[Spec] = (),
-    mark_options: Mapping[str, Any] | None = None,
 ) -> Spec:
     """A complete unit spec: schema, title, named data, mark, encoding (``None`` channels dropped), transforms.
 
     Filter transforms come first, so later transforms (top-N ranks, scores) see only the filtered rows.
     """
     spec: Spec = {"$schema": SCHEMA_URL, "title": title, "data": {"name": DATA_NAME}}
-    spec["mark"] = {"type": mark, **mark_options} if mark_options else mark
+    spec["mark"] = mark  # a plain string, so callers can read the mark type directly
     spec["encoding"] = {name: channel for name, channel in encoding.items() if channel is not None}
     steps = filter_transforms(filters, profile) + list(transforms)
     if steps:
@@ -232,9 +231,7 @@ def _datetime(stamp: pd.Timestamp) -> Spec:
     return out
 
 
-def top_n_transforms(
-    field: str, *, value: str | None, aggregate: Aggregate, n: int, other: bool = False
-) -> list[Spec]:
+def top_n_transforms(field: str, *, value: str | None, aggregate: Aggregate, n: int, other: bool = False) -> list[Spec]:
     """Keep the ``n`` categories with the largest measure (or relabel the rest "Other" when ``other``).
 
     A ``joinaggregate`` + ``dense_rank`` window leaves the rows intact, so the encoding's own aggregate
@@ -245,7 +242,10 @@ def top_n_transforms(
         op["field"] = field_ref(value)
     steps: list[Spec] = [
         {"joinaggregate": [op], "groupby": [field_ref(field)]},
-        {"window": [{"op": "dense_rank", "as": "__group_rank"}], "sort": [{"field": "__group_measure", "order": "descending"}]},
+        {
+            "window": [{"op": "dense_rank", "as": "__group_rank"}],
+            "sort": [{"field": "__group_measure", "order": "descending"}],
+        },
     ]
     if other:
         steps.append({"calculate": f"datum.__group_rank <= {n} ? {expr_ref(field)} : 'Other'", "as": field})

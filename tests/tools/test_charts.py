@@ -70,7 +70,12 @@ def test_bar_chart_sums_revenue_by_region(sales, tmp_path):
 def test_bar_chart_counts_rows_without_y(sales, tmp_path):
     out = run("bar_chart", sales, tmp_path, x="region")
     assert {r["region"]: r["count"] for r in data(out)} == {"East": 3, "North": 2, "South": 1, "West": 1}
-    assert out.spec["encoding"]["y"] == {"field": "count", "aggregate": "sum", "type": "quantitative", "title": "Count of rows"}
+    assert out.spec["encoding"]["y"] == {
+        "field": "count",
+        "aggregate": "sum",
+        "type": "quantitative",
+        "title": "Count of rows",
+    }
     assert out.finding.startswith("East has the highest count of rows: 3 (43% of total)")
 
 
@@ -117,6 +122,14 @@ def test_bar_chart_binned_x_uses_binned_spec_with_bin_ends(sales):
     assert out.spec["encoding"]["x"]["bin"] == "binned"
     assert out.spec["encoding"]["x2"] == {"field": "revenue_end"}
     assert data(out)[0]["revenue_end"] - data(out)[0]["revenue"] == 10.0
+
+
+def test_bar_chart_keeps_empty_bins_in_place():
+    df = pd.DataFrame({"v": [1.0, 2.0, 25.0]})
+    out = run("bar_chart", df, x="v", x_bin=3)  # step 10: bins 0–10 (2 rows), 10–20 (empty), 20–30 (1 row)
+    assert tick_labels(out) == ["0–10", "10–20", "20–30"]
+    heights = [bar.get_height() for bar in out.figure.axes[0].patches]
+    assert heights == [2, 0, 1]
 
 
 def test_bar_chart_caps_categories_at_30(tmp_path):
@@ -249,7 +262,7 @@ def test_box_plot_compares_medians(tmp_path):
     out = run("box_plot", df, tmp_path, column="v", by="g")
     assert out.finding == "B has the highest median v: 20 (IQR 15–25); A the lowest: 3."
     assert tick_labels(out) == ["B", "A"]
-    assert out.spec["mark"] == {"type": "boxplot", "extent": 1.5}
+    assert out.spec["mark"] == "boxplot"  # whiskers at 1.5 × IQR, as in matplotlib
     single = run("box_plot", df, tmp_path, column="v")
     assert single.finding.startswith("Median v is 4.50 (IQR 2.75–12.50, range 1–30)")
 
@@ -288,8 +301,12 @@ def test_heatmap_sums_each_cell(sales, tmp_path):
     out = run("heatmap", sales, tmp_path, x="region", y="product", value="revenue", aggregate="sum")
     cells = {(r["region"], r["product"]): r["revenue"] for r in data(out)}
     assert cells == {
-        ("North", "A"): 10.0, ("North", "B"): 20.0, ("South", "A"): 5.0,
-        ("East", "A"): 7.0, ("East", "B"): 38.0, ("West", "A"): 12.5,
+        ("North", "A"): 10.0,
+        ("North", "B"): 20.0,
+        ("South", "A"): 5.0,
+        ("East", "A"): 7.0,
+        ("East", "B"): 38.0,
+        ("West", "A"): 12.5,
     }
     assert out.finding == "The highest sum of revenue is at region = East and product = B: 38."
     assert out.spec["mark"] == "rect" and out.spec["encoding"]["color"]["aggregate"] == "sum"
@@ -425,3 +442,10 @@ def test_safe_text_and_format_number():
     assert format_number(12.345) == "12.35"
     assert format_number(0.012345) == "0.0123"
     assert format_number(float("nan")) == "n/a"
+
+
+def test_a_column_without_values_draws_a_placeholder_saying_why(tmp_path):
+    df = pd.DataFrame({"v": [np.nan, np.nan], "g": ["a", "b"]})
+    out = run("histogram", df, tmp_path, column="v")
+    assert out.finding == f"{NO_ROWS}: v has no values."
+    assert out.notes == ["2 rows with no v left out."]

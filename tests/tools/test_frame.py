@@ -29,7 +29,15 @@ def frame() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "when": pd.to_datetime(
-                ["2014-12-31 23:00", "2015-01-01 00:00", "2015-03-12 15:30", "2015-12-31 12:00", "2016-01-01 00:00", "2017-06-01 00:00", None]
+                [
+                    "2014-12-31 23:00",
+                    "2015-01-01 00:00",
+                    "2015-03-12 15:30",
+                    "2015-12-31 12:00",
+                    "2016-01-01 00:00",
+                    "2017-06-01 00:00",
+                    None,
+                ]
             ),
             "region": ["North", "north", "South", "East", None, "West", "NORTH"],
             "revenue": [1.0, 5.0, 10.0, 15.0, 20.0, np.nan, 7.5],
@@ -150,7 +158,9 @@ def test_nice_bin_edges_fall_on_round_numbers():
     assert edges.tolist() == [0, 2, 4, 6, 8, 10]
     edges = nice_bin_edges(pd.Series([0.13, 0.91]), maxbins=10)  # span 0.78 → step 0.1
     assert edges[0] == pytest.approx(0.1) and edges[-1] >= 0.91
-    assert nice_bin_edges(pd.Series([5.0, 5.0]), maxbins=10).tolist() == [5.0, 5.5]  # one bin holding the single value
+    assert nice_bin_edges(pd.Series([5.0, 5.0]), maxbins=10).tolist() == [5.0, 6.0]  # one whole-number bin
+    assert nice_bin_edges(pd.Series([0.5, 0.5]), maxbins=10).tolist() == [0.5, 0.6]
+    assert nice_bin_edges(pd.Series([1, 2, 3]), maxbins=20).tolist() == [1, 2, 3, 4]  # no fractional bins for counts
 
 
 def test_group_keys_floor_dates_to_the_unit_and_bin_numbers():

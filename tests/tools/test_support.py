@@ -45,14 +45,23 @@ def make_profile(df: pd.DataFrame, *, roles: dict[str, Role] | None = None, name
                 count=int(present.size),
                 nulls=int(series.isna().sum()),
                 distinct=int(present.nunique()),
-                min=(float(present.min()) if numeric else str(present.min())) if len(present) and role in ("numeric", "temporal") else None,
-                max=(float(present.max()) if numeric else str(present.max())) if len(present) and role in ("numeric", "temporal") else None,
+                min=(float(present.min()) if numeric else str(present.min()))
+                if len(present) and role in ("numeric", "temporal")
+                else None,
+                max=(float(present.max()) if numeric else str(present.max()))
+                if len(present) and role in ("numeric", "temporal")
+                else None,
                 top_values=[TopValue(value=str(v), count=int(c)) for v, c in counts.items()],
                 samples=[str(v) for v in present.astype(str).unique()[:5]],
             )
         )
     return DatasetProfile(
-        path=f"{name}.csv", name=name, sha256="0" * 64, size_bytes=0, rows=len(df), columns=columns,
+        path=f"{name}.csv",
+        name=name,
+        sha256="0" * 64,
+        size_bytes=0,
+        rows=len(df),
+        columns=columns,
         read_options=ReadOptions(encoding="utf-8", delimiter=","),
     )
 
