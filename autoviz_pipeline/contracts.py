@@ -70,6 +70,9 @@ class ColumnProfile(Frozen):
     std: float | None = None
     median: float | None = None
     top_values: list[TopValue] = Field(default_factory=list)
+    values: list[str] = Field(
+        default_factory=list, description="every distinct value when there are few (to ground value mentions)"
+    )
     samples: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list, description="how the column was parsed, what was assumed")
 
@@ -115,7 +118,7 @@ class ColumnMatch(Frozen):
 
     phrase: str
     column: str
-    method: Literal["exact", "normalized", "stem", "synonym", "fuzzy", "value"]
+    method: Literal["exact", "normalized", "stem", "synonym", "abbreviation", "fuzzy", "value"]
     score: float = Field(ge=0, le=1)
     value: str | None = None
     alternatives: list[str] = Field(default_factory=list, description="equal-score rivals; non-empty = ambiguous")

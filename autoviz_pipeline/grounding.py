@@ -25,6 +25,7 @@ class MatchSettings(BaseModel):
     stem_weight: float = 0.93
     synonym_weight: float = 0.85
     partial_weight: float = 0.8
+    abbreviation_weight: float = 0.82
     value_weight: float = 0.8
 
 
@@ -74,6 +75,10 @@ UNIT_WORDS = frozenset(
     "c f k mm cm m km kg g lb lbs s ms sec min h hr hrs kw kwh w v a mph kph pct usd eur gbp jpy chf".split()
 )
 
+_SHORT_FORMS: dict[str, list[str]] = {}
+for _short, _full in ABBREVIATIONS.items():
+    _SHORT_FORMS.setdefault(_full, []).append(_short)
+
 _SYN_INDEX: dict[str, str] = {}
 for _group in SYNONYM_GROUPS:
     for _w in _group:
@@ -104,6 +109,32 @@ def stem(word: str) -> str:
 def canonical(word: str) -> str:
     s = stem(word)
     return _SYN_INDEX.get(s, _SYN_INDEX.get(word.lower(), s))
+
+
+def value_key(value: str) -> str:
+    """How a cell value is compared with question words: case, spaces, underscores and dashes folded."""
+    return " ".join(_WORD.findall(value.replace("_", " ").lower()))
+
+
+def abbreviation_of(words: list[str], joined: str) -> bool:
+    """Is ``joined`` (a column name) made of prefixes of ``words``, in order, one each?
+
+    Catches names like ``stuid`` (student id), ``fname`` (first name), ``dno`` (department number),
+    ``authorder`` (author order). A word also stands for its known short forms (number → no, num).
+    At least one prefix must be 3+ letters so two initials don't match.
+    """
+    forms = [[w, *_SHORT_FORMS.get(w, ())] for w in words]
+
+    def walk(i: int, pos: int, long_seen: bool) -> bool:
+        if i == len(forms):
+            return pos == len(joined) and long_seen
+        for form in forms[i]:
+            for n in range(min(len(form), len(joined) - pos), 0, -1):
+                if joined[pos:pos + n] == form[:n] and walk(i + 1, pos + n, long_seen or n >= 3):
+                    return True
+        return False
+
+    return len(words) >= 2 and walk(0, 0, False)
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -154,8 +185,11 @@ def _column_forms(profile: DatasetProfile) -> list[_ColumnForms]:
     for col in profile.columns:
         words = split_name(col.name) or [col.name.lower()]
         values = {}
-        if col.role in ("categorical", "boolean", "identifier") or (col.role == "text" and col.distinct <= 50):
-            values = {tv.value.strip().lower(): tv.value for tv in col.top_values if tv.value.strip()}
+        if col.role in ("categorical", "boolean", "identifier", "text"):
+            for v in col.values or [tv.value for tv in col.top_values]:
+                key = value_key(v)
+                if key and not key.isdigit():
+                    values.setdefault(key, v)
         forms.append(
             _ColumnForms(
                 profile=col,
@@ -189,6 +223,9 @@ def _score_phrase(phrase: list[Token], col: _ColumnForms, settings: MatchSetting
             return settings.stem_weight - 0.03, "stem"
         if canon == [canonical(w) for w in col.content]:
             return settings.synonym_weight - 0.03, "synonym"
+    # a run-together abbreviation of the phrase ("student id" → stuid, "first name" → fname)
+    if len(col.words) == 1 and len(phrase) >= 2 and abbreviation_of(lower, col.joined):
+        return settings.abbreviation_weight, "abbreviation"
     # fuzzy on the joined forms: typos and run-together words, a small edit distance only
     joined = "".join(lower)
     if len(joined) >= 4 and joined[0] == col.joined[0]:
@@ -238,8 +275,8 @@ def ground_columns(
                     score, method = _score_phrase(phrase, col, settings)
                 if score >= settings.min_score:
                     candidates.append(_Candidate(i, j, col.profile.name, score, method, text))
-                value = col.values.get(text.lower())
-                if value is not None and not text.isdigit():
+                value = col.values.get(value_key(text))
+                if value is not None:
                     candidates.append(
                         _Candidate(i, j, col.profile.name, settings.value_weight, "value", text, value=value)
                     )

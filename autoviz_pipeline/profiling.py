@@ -25,6 +25,7 @@ from .errors import CsvReadError
 logger = logging.getLogger(__name__)
 
 TOP_VALUES = 10
+VALUE_INDEX_MAX = 200
 SAMPLES = 5
 _BOOL_WORDS = {"true", "false", "yes", "no", "y", "n", "t", "f", "0", "1"}
 _ID_NAME = re.compile(r"(^|[_\s-])(id|key|code|uuid|guid|no|number|num)$|[a-z]I[Dd]$|^id[_\s]|^ID$", re.I)
@@ -100,6 +101,11 @@ def profile_column(name: str, series: pd.Series) -> ColumnProfile:
         counts = non_null.astype(str).value_counts().head(TOP_VALUES)
         top = [TopValue(value=_short(v), count=int(c)) for v, c in counts.items()]
     samples = [_short(v) for v in non_null.astype(str).drop_duplicates().head(SAMPLES)]
+    values: list[str] = []
+    if role in ("categorical", "boolean", "identifier", "text") and 0 < distinct <= VALUE_INDEX_MAX:
+        uniques = [str(v) for v in non_null.astype(str).unique()]
+        if max(map(len, uniques)) <= 80:
+            values = sorted(uniques)
     if count == 0:
         notes.append("all values are missing")
     elif distinct == 1:
@@ -112,6 +118,7 @@ def profile_column(name: str, series: pd.Series) -> ColumnProfile:
         nulls=int(series.isna().sum()),
         distinct=distinct,
         top_values=top,
+        values=values,
         samples=samples,
         notes=notes,
         **stats,

@@ -32,11 +32,12 @@ DEFAULT_QUESTION = "Give an overview of this dataset."
 
 # cue words → chart mark (checked on stems and on two-word phrases)
 CHART_WORDS: dict[str, Mark] = {
-    "bar": "bar", "column chart": "bar", "histogram": "bar", "line": "line", "trend": "line",
+    "bar": "bar", "column": "bar", "histogram": "bar", "line": "line", "trend": "line",
     "area": "area", "scatter": "point", "scatterplot": "point", "point": "point", "dot": "point",
     "bubble": "point", "pie": "arc", "donut": "arc", "doughnut": "arc", "heatmap": "rect", "heat map": "rect",
     "box": "boxplot", "boxplot": "boxplot", "whisker": "boxplot",
 }
+_AMBIGUOUS_CHART_WORDS = {"area", "point", "dot", "box", "column", "bubble"}
 AGGREGATE_WORDS: dict[str, Aggregate] = {
     "total": "sum", "sum": "sum", "overall": "sum", "cumulative": "sum",
     "average": "mean", "mean": "mean", "avg": "mean", "typical": "mean",
@@ -73,11 +74,23 @@ INTENT_CUES: dict[IntentLabel, tuple[str, ...]] = {
                     "tell me about", "what is in", "eda", "insight", "look at"),
 }
 _NUMERIC = ColumnParam("numeric")
-_COMPARATORS: tuple[tuple[str, str], ...] = (
-    (r"(?:more|greater|higher|larger|bigger|over|above|exceed(?:s|ing)?|later) than|over|above|exceeding|after|since|beyond", "gt"),
-    (r"(?:less|fewer|lower|smaller|under|below|earlier) than|under|below|before|prior to", "lt"),
-    (r"at least|no less than|not less than|minimum of|or more|and above|and up|from", "gte"),
-    (r"at most|no more than|not more than|up to|maximum of|or less|or fewer|and below|until", "lte"),
+_NUM = r"(?P<n>-?\$?\d[\d,]*(?:\.\d+)?)"
+_COMPARISONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), op)
+    for pattern, op in (
+        # number first: "2 or higher", "19 and older", "1020 or lower"
+        (rf"{_NUM}\s*(?:\+|(?:or|and)\s+(?:higher|more|greater|above|over|later|after|older|larger|up|beyond))", "gte"),
+        (rf"{_NUM}\s+(?:or|and)\s+(?:lower|less|fewer|below|under|smaller|earlier|before|younger)", "lte"),
+        # cue first: "at least 5", "no more than 3", "over 100", "before 2010"
+        (rf"\b(?:at least|no less than|not less than|minimum of|on or after|from|starting)\s+(?:the\s+year\s+|year\s+)?{_NUM}", "gte"),
+        (rf"\b(?:at most|no more than|not more than|up to|maximum of|on or before|until|through)\s+(?:the\s+year\s+|year\s+)?{_NUM}", "lte"),
+        (rf"\b(?:(?:more|greater|higher|larger|bigger|later|older) than|over|above|exceeding|exceeds|after|since|beyond)\s+(?:the\s+year\s+|year\s+)?{_NUM}", "gt"),
+        (rf"\b(?:(?:less|fewer|lower|smaller|earlier|younger) than|under|below|before|prior to)\s+(?:the\s+year\s+|year\s+)?{_NUM}", "lt"),
+    )
+)
+_RANGE = re.compile(
+    r"\b(?:between|from|within(?: the range(?: of)?)?|in the range(?: of)?|ranging from)\s+"
+    r"(?P<a>-?\$?\d[\d,]*(?:\.\d+)?)\s*(?:and|to|-|–)\s*(?P<b>-?\$?\d[\d,]*(?:\.\d+)?)"
 )
 
 
@@ -125,11 +138,15 @@ def _has(lower: str, cue: str) -> bool:
 
 
 def _chart_words(lower: str) -> list[str]:
-    found = []
+    """Chart words in the order they appear; words with other meanings need a chart word after them."""
+    found: list[tuple[int, str]] = []
     for word in CHART_WORDS:
-        if re.search(rf"\b{re.escape(word)}(s|es)?\b", lower):
-            found.append(word)
-    return found
+        needs_noun = word in _AMBIGUOUS_CHART_WORDS
+        suffix = r"(?:s|es)?\s+(?:chart|plot|graph|diagram|map)s?\b" if needs_noun else r"(?:s|es)?\b"
+        m = re.search(rf"\b{re.escape(word)}{suffix}", lower)
+        if m:
+            found.append((m.start(), word))
+    return [w for _, w in sorted(found)]
 
 
 def _aggregate(lower: str) -> Aggregate | None:
@@ -187,30 +204,29 @@ def _filters(q: str, lower: str, matches: list[ColumnMatch], profile: DatasetPro
     if top:
         limit = int(top.group(2))
         sort = "ascending" if top.group(1) in ("bottom", "worst") else "descending"
-    # numeric comparisons: "<cue> <number>", attached to the nearest numeric/temporal column mentioned
+    # comparisons next to a numeric/temporal column: "over 100", "2 or higher", "between 5 and 9"
     ranged = {c.name for c in profile.columns if c.role in ("temporal",) or _NUMERIC.fits(c)}
     col_mentions = [(phrase_position(m, tokens), m.column) for m in matches if m.method != "value" and m.column in ranged]
-    between = re.finditer(r"\bbetween\s+(-?\d[\d,]*(?:\.\d+)?)\s+and\s+(-?\d[\d,]*(?:\.\d+)?)", lower)
     consumed: list[tuple[int, int]] = []
-    for b in between:
-        column = _nearest_column(lower, b.start(), col_mentions, tokens, profile)
+    for m in _RANGE.finditer(lower):
+        column = _nearest_column(lower, m.start(), col_mentions, tokens, profile, number=m.group("a"))
         if column:
-            lo, hi = _number(b.group(1)), _number(b.group(2))
+            lo, hi = _number(m.group("a")), _number(m.group("b"))
             filters.append(FilterSpec(column=column, op="range", values=[min(lo, hi), max(lo, hi)]))
-            consumed.append(b.span())
-    for pattern, op in _COMPARATORS:
-        for m in re.finditer(rf"\b(?:{pattern})\s+(?:the\s+year\s+|year\s+)?\$?(-?\d[\d,]*(?:\.\d+)?)", lower):
-            if any(s <= m.start() < e for s, e in consumed):
+            consumed.append(m.span())
+    for regex, op in _COMPARISONS:
+        for m in regex.finditer(lower):
+            if any(s <= m.start() < e or s < m.end() <= e for s, e in consumed):
                 continue
-            column = _nearest_column(lower, m.start(), col_mentions, tokens, profile, number=m.group(1))
+            column = _nearest_column(lower, m.start(), col_mentions, tokens, profile, number=m.group("n"))
             if column:
-                filters.append(FilterSpec(column=column, op=op, value=_number(m.group(1))))
+                filters.append(FilterSpec(column=column, op=op, value=_number(m.group("n"))))
                 consumed.append(m.span())
     return filters, limit, sort
 
 
 def _number(text: str) -> float | int:
-    value = float(text.replace(",", ""))
+    value = float(text.replace(",", "").replace("$", ""))
     return int(value) if value.is_integer() else value
 
 
@@ -224,100 +240,136 @@ def _nearest_column(lower: str, pos: int, mentions: list[tuple[int, str]], token
     if not mentions:
         return None
     word_index = len(re.findall(r"[A-Za-z\u00c0-\u024f]+|\d+(?:\.\d+)?", lower[:pos]))
-    return min(mentions, key=lambda m: (abs(m[0] - word_index), m[0] > word_index))[1]
+    # the column named just before the comparison ("students aged 19 or older"), else just after it
+    return min(mentions, key=lambda m: (m[0] > word_index, abs(word_index - m[0])))[1]
 
 
 # --------------------------------------------------------------------------------------------------
 def _chart(q: str, lower: str, tokens: list[Token], matches: list[ColumnMatch], profile: DatasetProfile,
            intent: IntentLabel, chart_words: list[str], aggregate: Aggregate | None,
            filters: list[FilterSpec], limit: int | None, sort: str | None) -> ChartSpec | None:
+    """Fill the chart's slots: the question's own columns first, then the profile's, never a column twice."""
     mentioned = [m for m in matches if m.method != "value"]
-    filter_only = {f.column for f in filters if f.op in ("eq", "in")} - {m.column for m in mentioned}
     groups, measures, color = _roles_of_mentions(lower, tokens, mentioned, profile)
-    filtered_cols = {f.column for f in filters if f.op not in ("eq", "in")}
-    # a column mentioned only to filter on ("authors with an order of 2 or higher") is not a measure
-    measures = [c for c in measures if c not in filtered_cols or len(measures) == 1 and not groups]
+    value_cols = [f.column for f in filters if f.op in ("eq", "in")]
+    range_cols = [f.column for f in filters if f.op not in ("eq", "in")]
+    # a column mentioned only to filter on ("authors with an order of 2 or higher") measures only if nothing else does
+    if len(measures) > 1:
+        measures = [c for c in measures if c not in range_cols] or measures
+    slots = _Slots(profile, used=[*groups, *measures, *([color] if color else [])])
+    group_pool = [*groups, *[c for c in value_cols if c not in groups]]
     time_unit = _time_unit(lower)
     mark = _mark(chart_words, intent, groups, measures, profile)
     temporal = profile.names_with_role("temporal")
-    numeric = [c.name for c in profile.columns if c.role == "numeric"]
-    categorical = [c.name for c in sorted(profile.columns, key=lambda c: c.distinct)
-                   if c.role in ("categorical", "boolean") and c.distinct > 1]
     binned = "histogram" in chart_words or (mark == "bar" and intent == "distribution" and not groups and measures)
+    common = {"filters": filters}
+
     if mark in ("line", "area"):
-        x = next((g for g in groups if g in temporal), None)
-        if x is None and temporal and (time_unit or intent == "time_series" or not groups):
-            x = temporal[0]
-        x = x or (groups[0] if groups else None)
+        x = next((g for g in group_pool if g in temporal), None)
+        if x is None and temporal and (time_unit or intent == "time_series" or not group_pool):
+            x = slots.take_named(temporal[0])
+        x = x or (group_pool[0] if group_pool else None) or slots.group()
         if x is None:
-            x = (categorical[:1] or [None])[0]
-        rest = [g for g in groups if g != x]
+            return None
+        rest = [g for g in group_pool if g != x]
         color = color or (rest[0] if rest else None)
-        y = measures[0] if measures else None
-        if x is None:
-            return None
-        agg = aggregate if y else "count"
-        if y and agg is None:
-            agg = _default_aggregate(y)
+        y, agg = _measure(measures, aggregate)
         return ChartSpec(mark=mark, x=Encoding(field=x, time_unit=time_unit if x in temporal else None),
-                         y=Encoding(field=y if agg != "count" else None, aggregate=agg),
-                         color=Encoding(field=color) if color else None, filters=filters, limit=limit, sort=sort)
+                         y=Encoding(field=y, aggregate=agg), color=_enc(color), **common)
     if mark == "point":
-        cols = measures + [g for g in groups if g not in measures]
-        if len(cols) < 2:
-            cols += [n for n in numeric if n not in cols][: 2 - len(cols)]
+        cols = [*measures, *[g for g in group_pool if g not in measures]]
+        while len(cols) < 2 and (extra := slots.numeric() or slots.group()):
+            cols.append(extra)
         if len(cols) < 2:
             return None
-        color = color or next((g for g in groups if g not in cols[:2]), None)
-        return ChartSpec(mark="point", x=Encoding(field=cols[0]), y=Encoding(field=cols[1]),
-                         color=Encoding(field=color) if color else None, filters=filters)
+        color = color or next((g for g in group_pool if g not in cols[:2]), None)
+        return ChartSpec(mark="point", x=Encoding(field=cols[0]), y=Encoding(field=cols[1]), color=_enc(color), **common)
     if mark == "boxplot":
-        y = measures[0] if measures else (numeric[:1] or [None])[0]
+        y = measures[0] if measures else slots.numeric()
+        x = next((g for g in group_pool if g != y), None) or slots.group()
         if y is None:
             return None
-        x = groups[0] if groups else None
-        return ChartSpec(mark="boxplot", x=Encoding(field=x) if x else None, y=Encoding(field=y), filters=filters)
+        return ChartSpec(mark="boxplot", x=_enc(x), y=Encoding(field=y), **common)
     if mark == "arc":
-        cat = (groups or [c for c in filter_only] or categorical[:1] or [None])[0]
+        cat = color or next(iter(group_pool), None) or slots.group()
         if cat is None:
             return None
-        y = measures[0] if measures else None
-        agg = aggregate if y and aggregate and aggregate != "count" else ("sum" if y else "count")
-        return ChartSpec(mark="arc", color=Encoding(field=cat),
-                         y=Encoding(field=y if agg != "count" else None, aggregate=agg), filters=filters, limit=limit)
+        y, agg = _measure(measures, aggregate, default="sum")
+        return ChartSpec(mark="arc", color=Encoding(field=cat), y=Encoding(field=y, aggregate=agg), limit=limit, **common)
     if mark == "rect":
-        axes = groups + [m for m in measures if m not in groups]
-        if len(axes) < 2:
-            axes += [c for c in categorical if c not in axes][: 2 - len(axes)]
+        axes = [*group_pool, *[m for m in measures if m not in group_pool]]
+        if color and color not in axes:
+            axes.append(color)
+        while len(axes) < 2 and (extra := slots.group() or slots.numeric()):
+            axes.append(extra)
         if len(axes) < 2:
             return None
         value = next((m for m in measures if m not in axes[:2]), None)
         agg = aggregate if value and aggregate and aggregate != "count" else "count"
         return ChartSpec(mark="rect", x=Encoding(field=axes[0]), y=Encoding(field=axes[1]),
-                         color=Encoding(field=value if agg != "count" else None, aggregate=agg), filters=filters)
-    # bar (also histograms: a binned numeric x with a count)
+                         color=Encoding(field=value if agg != "count" else None, aggregate=agg), **common)
     if binned:
-        col = (measures or numeric[:1] or [None])[0]
+        col = measures[0] if measures else slots.numeric()
         if col is None:
             return None
         return ChartSpec(mark="bar", x=Encoding(field=col, bin=_bins(lower)), y=Encoding(aggregate="count"),
-                         color=Encoding(field=groups[0]) if groups else None, filters=filters)
-    x = groups[0] if groups else None
-    if x is None and not measures:
-        x = (categorical[:1] or temporal[:1] or [None])[0]
-    if x is None:
-        x = next((c for c in categorical if c not in measures), None) or next(
-            (c.name for c in profile.columns if c.role in ("identifier", "temporal") and c.name not in measures), None)
+                         color=_enc(group_pool[0] if group_pool else None), **common)
+    # bar
+    x = group_pool[0] if group_pool else None
+    if x is None and measures and aggregate is None and len(measures) >= 2:
+        x = measures.pop(0)
+    x = x or slots.group()
     if x is None:
         return None
-    color = color or (groups[1] if len(groups) > 1 else None)
-    y = measures[0] if measures else None
-    agg = aggregate if (y and aggregate) else ("count" if not y else _default_aggregate(y))
-    if agg == "count":
-        y = None
+    color = color or next((g for g in group_pool[1:]), None)
+    y, agg = _measure([m for m in measures if m != x], aggregate)
     return ChartSpec(mark="bar", x=Encoding(field=x, time_unit=time_unit if x in temporal else None),
-                     y=Encoding(field=y, aggregate=agg), color=Encoding(field=color) if color else None,
-                     filters=filters, limit=limit, sort=sort or ("descending" if limit else None))
+                     y=Encoding(field=y, aggregate=agg), color=_enc(color), limit=limit,
+                     sort=sort or ("descending" if limit else None), **common)
+
+
+def _enc(field: str | None) -> Encoding | None:
+    return Encoding(field=field) if field else None
+
+
+def _measure(measures: list[str], aggregate: Aggregate | None, *,
+             default: Aggregate | None = None) -> tuple[str | None, Aggregate]:
+    """The y field and its aggregate: a count needs no field; a named measure gets the asked-for aggregate."""
+    if not measures or aggregate == "count":
+        return None, "count"
+    y = measures[0]
+    return y, aggregate or default or _default_aggregate(y)
+
+
+class _Slots:
+    """Columns from the profile for slots the question left open, in table order, each used once."""
+
+    def __init__(self, profile: DatasetProfile, used: list[str]) -> None:
+        self.profile, self.used = profile, set(used)
+
+    def _take(self, names: list[str]) -> str | None:
+        for name in names:
+            if name not in self.used:
+                self.used.add(name)
+                return name
+        return None
+
+    def take_named(self, name: str) -> str:
+        self.used.add(name)
+        return name
+
+    def group(self) -> str | None:
+        """A category axis: a low-cardinality categorical column, else an identifier, else a date."""
+        cols = self.profile.columns
+        categorical = sorted((c for c in cols if c.role in ("categorical", "boolean") and c.distinct > 1),
+                             key=lambda c: c.distinct)
+        return self._take([c.name for c in categorical] + [c.name for c in cols if c.role == "identifier"]
+                          + [c.name for c in cols if c.role == "temporal"])
+
+    def numeric(self) -> str | None:
+        cols = self.profile.columns
+        return self._take([c.name for c in cols if c.role == "numeric" and c.distinct > 1]
+                          + [c.name for c in cols if _NUMERIC.fits(c)])
 
 
 def _roles_of_mentions(lower: str, tokens: list[Token], mentioned: list[ColumnMatch],
