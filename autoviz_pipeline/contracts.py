@@ -8,9 +8,9 @@ Dagster layer in ``defs/`` only stores them as JSON and wires them together.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 Role = Literal["numeric", "categorical", "temporal", "identifier", "text", "boolean"]
 ROLES: tuple[Role, ...] = ("numeric", "categorical", "temporal", "identifier", "text", "boolean")
@@ -145,6 +145,7 @@ class ChartSpec(Frozen):
     x: Encoding | None = None
     y: Encoding | None = None
     color: Encoding | None = None
+    size: Encoding | None = Field(default=None, description="marker size of a scatter plot (e.g. a count)")
     filters: list[FilterSpec] = Field(default_factory=list)
     sort: Literal["ascending", "descending"] | None = None
     limit: int | None = Field(default=None, ge=1)
@@ -250,6 +251,63 @@ class LLMCall(Frozen):
     completion_tokens: int | None = None
     outcome: str
     fallback_used: bool = False
+
+
+# --------------------------------------------------------------------------------------------------
+# what a model may propose. Docstrings and descriptions are prompt text; ``llm.schemas`` narrows these
+# to one dataset (enums of its real columns, the registered tools, the plan's step ids) for the grammar,
+# and everything a model returns is validated against these models again.
+# --------------------------------------------------------------------------------------------------
+def _clip(limit: int):
+    def clip(value: Any) -> Any:
+        return value[:limit] if isinstance(value, str) else value
+
+    return clip
+
+
+class IntentProposal(Frozen):
+    """Classify the question: the kind of analysis it asks for and the dataset columns it is about."""
+
+    intent: IntentLabel = Field(description="the kind of analysis the question asks for")
+    confidence: float = Field(ge=0, le=1, description="how sure you are, 0 to 1")
+    columns: list[str] = Field(default_factory=list, max_length=4,
+                               description="columns the question is about, exactly as listed")
+
+
+class AddStep(Frozen):
+    """Add a chart or table: a listed tool with its params; column params name listed columns."""
+
+    op: Literal["add"]
+    tool: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    title: Annotated[str, BeforeValidator(_clip(60))] = Field(default="", max_length=60)
+
+
+class DropStep(Frozen):
+    """Remove a step of the current plan that does not help answer the question."""
+
+    op: Literal["drop"]
+    step: str
+    reason: Annotated[str, BeforeValidator(_clip(80))] = Field(default="", max_length=80)
+
+
+class ModifyStep(Frozen):
+    """Change some params of a step of the current plan; params not given keep their value."""
+
+    op: Literal["modify"]
+    step: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+PatchOp = Annotated[AddStep | DropStep | ModifyStep, Field(discriminator="op")]
+
+
+class PlanPatch(Frozen):
+    """Edits to the current plan. Leave `ops` empty if the plan already answers the question."""
+
+    ops: list[PatchOp] = Field(default_factory=list, max_length=3)
+    rationale: Annotated[str, BeforeValidator(_clip(160))] = Field(
+        default="", max_length=160, description="one sentence shown in the report")
 
 
 class Report(Frozen):

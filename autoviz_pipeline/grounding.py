@@ -75,6 +75,19 @@ UNIT_WORDS = frozenset(
     "c f k mm cm m km kg g lb lbs s ms sec min h hr hrs kw kwh w v a mph kph pct usd eur gbp jpy chf".split()
 )
 
+# multi-word phrases that name the same thing as a shorter column word
+PHRASE_SYNONYMS: dict[str, str] = {
+    "contact number": "phone", "phone number": "phone", "mobile number": "phone", "telephone number": "phone",
+    "telephone": "phone", "cell phone": "phone", "family name": "last name", "surname": "last name",
+    "given name": "first name", "forename": "first name", "full name": "name", "web link": "url",
+    "web links": "url", "website": "url", "link": "url", "links": "url", "email address": "email",
+    "e mail": "email", "mail address": "email", "staff member": "staff", "staff members": "staff",
+    "date of birth": "birth date", "birthday": "birth date", "zip code": "postal code", "zip": "postal code",
+    "postcode": "postal code", "identification number": "id", "identifier": "id", "identifiers": "id",
+    "venue": "location", "venues": "location", "nation": "country", "nations": "country",
+    "gender": "sex", "sex": "gender", "elevation": "height", "altitude": "height",
+}
+
 _SHORT_FORMS: dict[str, list[str]] = {}
 for _short, _full in ABBREVIATIONS.items():
     _SHORT_FORMS.setdefault(_full, []).append(_short)
@@ -103,6 +116,8 @@ def stem(word: str) -> str:
             return w[: -len(suffix)] + repl
     if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
         w = w[:-1]
+    if w.endswith("ment") and len(w) >= 9:  # measurement → measure, assignment → assign
+        w = w[:-4]
     return w
 
 
@@ -217,6 +232,14 @@ def _score_phrase(phrase: list[Token], col: _ColumnForms, settings: MatchSetting
     canon = [canonical(t.text) for t in phrase]
     if canon == col.canon:
         return settings.synonym_weight, "synonym"
+    alias = PHRASE_SYNONYMS.get(" ".join(lower))
+    if alias is not None:
+        alias_words = alias.split()
+        alias_stems = [stem(w) for w in alias_words]
+        if alias_stems == col.stems or alias_stems == col.content:
+            return settings.synonym_weight, "synonym"
+        if set(alias_stems) <= set(col.stems) and len(alias_stems) < len(col.stems):
+            return round(settings.partial_weight * (0.8 + 0.2 * len(alias_stems) / len(col.stems)), 3), "synonym"
     # the name without its unit suffix ("vibration" → vibration_mm_s, "power" → power_kw)
     if col.content != col.stems and col.content:
         if stems == col.content:

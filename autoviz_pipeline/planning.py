@@ -116,8 +116,11 @@ def chart_to_tool(chart: ChartSpec) -> tuple[str, dict[str, Any]]:
         params["area"] = chart.mark == "area"
         return "line_chart", _clean(params)
     if chart.mark == "point":
+        size = chart.size
         return "scatter_plot", _clean({"x": x.field if x else None, "y": y.field if y else None,
-                                       "color": color.field if color else None, **common})
+                                       "color": color.field if color else None,
+                                       "size": size.field if size else None,
+                                       "size_aggregate": size.aggregate if size else None, **common})
     if chart.mark == "arc":
         return "pie_chart", _clean({"category": color.field if color else None, "value": y.field if y else None,
                                     "aggregate": y.aggregate if y else "count", "top_n": chart.limit, **common})

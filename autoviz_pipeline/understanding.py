@@ -237,6 +237,8 @@ def _nearest_column(lower: str, pos: int, mentions: list[tuple[int, str]], token
         named = [c for _, c in mentions if c in temporal]
         if named or temporal:
             return (named or temporal)[0]
+    temporal = set(profile.names_with_role("temporal"))
+    mentions = [m for m in mentions if m[1] not in temporal]  # a plain number is not a date
     if not mentions:
         return None
     word_index = len(re.findall(r"[A-Za-z\u00c0-\u024f]+|\d+(?:\.\d+)?", lower[:pos]))
@@ -249,7 +251,7 @@ def _chart(q: str, lower: str, tokens: list[Token], matches: list[ColumnMatch], 
            intent: IntentLabel, chart_words: list[str], aggregate: Aggregate | None,
            filters: list[FilterSpec], limit: int | None, sort: str | None) -> ChartSpec | None:
     """Fill the chart's slots: the question's own columns first, then the profile's, never a column twice."""
-    mentioned = [m for m in matches if m.method != "value"]
+    mentioned = [m for m in matches if m.method != "value" and not _counted_entity(m, tokens, profile)]
     groups, measures, color = _roles_of_mentions(lower, tokens, mentioned, profile)
     value_cols = [f.column for f in filters if f.op in ("eq", "in")]
     range_cols = [f.column for f in filters if f.op not in ("eq", "in")]
@@ -261,7 +263,7 @@ def _chart(q: str, lower: str, tokens: list[Token], matches: list[ColumnMatch], 
     time_unit = _time_unit(lower)
     mark = _mark(chart_words, intent, groups, measures, profile)
     temporal = profile.names_with_role("temporal")
-    binned = "histogram" in chart_words or (mark == "bar" and intent == "distribution" and not groups and measures)
+    binned = "histogram" in chart_words or (mark == "bar" and bool(_BIN_WORDS.search(lower)))
     common = {"filters": filters}
 
     if mark in ("line", "area"):
@@ -277,13 +279,21 @@ def _chart(q: str, lower: str, tokens: list[Token], matches: list[ColumnMatch], 
         return ChartSpec(mark=mark, x=Encoding(field=x, time_unit=time_unit if x in temporal else None),
                          y=Encoding(field=y, aggregate=agg), color=_enc(color), **common)
     if mark == "point":
+        size = None
+        if aggregate == "count":
+            size = Encoding(aggregate="count")
+        elif aggregate and measures:
+            # "the total price for each code": the aggregated measure is the marker size, x/y are the others
+            measured = measures.pop(0)
+            size = Encoding(field=measured, aggregate=aggregate)
         cols = [*measures, *[g for g in group_pool if g not in measures]]
         while len(cols) < 2 and (extra := slots.numeric() or slots.group()):
             cols.append(extra)
         if len(cols) < 2:
             return None
         color = color or next((g for g in group_pool if g not in cols[:2]), None)
-        return ChartSpec(mark="point", x=Encoding(field=cols[0]), y=Encoding(field=cols[1]), color=_enc(color), **common)
+        return ChartSpec(mark="point", x=Encoding(field=cols[0]), y=Encoding(field=cols[1]), color=_enc(color),
+                         size=size, **common)
     if mark == "boxplot":
         y = measures[0] if measures else slots.numeric()
         x = next((g for g in group_pool if g != y), None) or slots.group()
@@ -326,6 +336,16 @@ def _chart(q: str, lower: str, tokens: list[Token], matches: list[ColumnMatch], 
     return ChartSpec(mark="bar", x=Encoding(field=x, time_unit=time_unit if x in temporal else None),
                      y=Encoding(field=y, aggregate=agg), color=_enc(color), limit=limit,
                      sort=sort or ("descending" if limit else None), **common)
+
+
+def _counted_entity(m: ColumnMatch, tokens: list[Token], profile: DatasetProfile) -> bool:
+    """ "number of students" counts rows: the student_id column it loosely names is not a field."""
+    col = profile.column(m.column)
+    if col is None or col.role != "identifier" or m.score >= 0.9:
+        return False
+    pos = phrase_position(m, tokens)
+    before = " ".join(t.lower for t in tokens[max(0, pos - 3):pos])
+    return bool(re.search(r"(number of|count of|how many|many|total of)$", before))
 
 
 def _enc(field: str | None) -> Encoding | None:
@@ -430,7 +450,11 @@ def _mark(chart_words: list[str], intent: IntentLabel, groups: list[str], measur
     if intent == "composition":
         return "arc"
     if intent == "distribution":
-        return "bar"
+        # the spread of a number: a box plot (median, quartiles, outliers); how a category splits: a pie
+        if measures:
+            return "boxplot"
+        if groups:
+            return "arc"
     return "bar"
 
 
@@ -441,6 +465,9 @@ def _time_unit(lower: str) -> TimeUnit | None:
         ):
             return unit
     return None
+
+
+_BIN_WORDS = re.compile(r"\b(bins?|binned|buckets?|intervals?|(?:groups|ranges|brackets) of \d+)\b")
 
 
 def _bins(lower: str) -> int:

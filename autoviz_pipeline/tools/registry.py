@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..contracts import ColumnProfile, DatasetProfile, FilterSpec
 
 ColumnKind = Literal["numeric", "group", "temporal", "any"]
+MAX_TEXT_GROUPS = 1000  # tools show the top categories and say so
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,8 @@ class ColumnParam:
             return col.role == "numeric" or (col.role in ("identifier", "boolean") and _is_numeric_dtype(col.dtype))
         if self.kind == "temporal":
             return col.role == "temporal"
-        # group: a text column with mostly unique long values makes a useless axis
-        return col.role != "text"
+        # group: a text column with many long values makes a useless axis; a few distinct texts are fine
+        return col.role != "text" or col.distinct <= MAX_TEXT_GROUPS
 
 
 def _is_numeric_dtype(dtype: str) -> bool:
