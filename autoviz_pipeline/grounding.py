@@ -88,6 +88,9 @@ PHRASE_SYNONYMS: dict[str, str] = {
     "gender": "sex", "sex": "gender", "elevation": "height", "altitude": "height",
 }
 
+# words that qualify a column name without saying what it holds ("recorded_by_staff_id" is about staff)
+GENERIC_NAME_WORDS = frozenset("id code key by of the number no num type name value".split())
+
 _SHORT_FORMS: dict[str, list[str]] = {}
 for _short, _full in ABBREVIATIONS.items():
     _SHORT_FORMS.setdefault(_full, []).append(_short)
@@ -118,6 +121,8 @@ def stem(word: str) -> str:
         w = w[:-1]
     if w.endswith("ment") and len(w) >= 9:  # measurement → measure, assignment → assign
         w = w[:-4]
+    elif w.endswith("ation") and len(w) >= 10:  # consideration → consider
+        w = w[:-5]
     return w
 
 
@@ -239,7 +244,9 @@ def _score_phrase(phrase: list[Token], col: _ColumnForms, settings: MatchSetting
         if alias_stems == col.stems or alias_stems == col.content:
             return settings.synonym_weight, "synonym"
         if set(alias_stems) <= set(col.stems) and len(alias_stems) < len(col.stems):
-            return round(settings.partial_weight * (0.8 + 0.2 * len(alias_stems) / len(col.stems)), 3), "synonym"
+            distinctive = [w for w in col.stems if w not in GENERIC_NAME_WORDS] or col.stems
+            coverage = min(1.0, len(alias_stems) / len(distinctive))
+            return round(settings.partial_weight * (0.8 + 0.2 * coverage), 3), "synonym"
     # the name without its unit suffix ("vibration" → vibration_mm_s, "power" → power_kw)
     if col.content != col.stems and col.content:
         if stems == col.content:
@@ -256,11 +263,17 @@ def _score_phrase(phrase: list[Token], col: _ColumnForms, settings: MatchSetting
         allowed = 1 if min(len(joined), len(col.joined)) <= 8 else 2
         if 0 < distance <= allowed:
             return round(settings.synonym_weight * (1 - distance / max(len(joined), len(col.joined))), 3), "fuzzy"
+    # one word that starts or ends a run-together name ("floor" → blockfloor)
+    if len(phrase) == 1 and len(col.words) == 1 and len(lower[0]) >= 5 and len(col.joined) > len(lower[0]) + 2 and (
+        col.joined.startswith(phrase[0].stem) or col.joined.endswith(lower[0])
+    ):
+        return round(settings.partial_weight * 0.9, 3), "stem"
     # a phrase naming the distinctive part of a longer column name ("product" → product_category)
     if len(phrase) < len(col.words) and all(s in col.stems or c in col.canon for s, c in zip(stems, canon)):
         content = [s for s in stems if s not in STOPWORDS]
         if content and len(set(stems) & set(col.stems)) >= 1:
-            coverage = len(phrase) / len(col.words)
+            distinctive = [w for w in col.stems if w not in GENERIC_NAME_WORDS] or col.stems
+            coverage = min(1.0, len(phrase) / len(distinctive))
             return round(settings.partial_weight * (0.8 + 0.2 * coverage), 3), "stem"
     return 0.0, ""
 

@@ -35,9 +35,10 @@ CHART_WORDS: dict[str, Mark] = {
     "bar": "bar", "column": "bar", "histogram": "bar", "line": "line", "trend": "line",
     "area": "area", "scatter": "point", "scatterplot": "point", "point": "point", "dot": "point",
     "bubble": "point", "pie": "arc", "donut": "arc", "doughnut": "arc", "heatmap": "rect", "heat map": "rect",
+    "matrix": "rect", "density": "rect",
     "box": "boxplot", "boxplot": "boxplot", "whisker": "boxplot",
 }
-_AMBIGUOUS_CHART_WORDS = {"area", "point", "dot", "box", "column", "bubble"}
+_AMBIGUOUS_CHART_WORDS = {"area", "point", "dot", "box", "column", "bubble", "density"}
 AGGREGATE_WORDS: dict[str, Aggregate] = {
     "total": "sum", "sum": "sum", "overall": "sum", "cumulative": "sum",
     "average": "mean", "mean": "mean", "avg": "mean", "typical": "mean",
@@ -251,7 +252,8 @@ def _chart(q: str, lower: str, tokens: list[Token], matches: list[ColumnMatch], 
            intent: IntentLabel, chart_words: list[str], aggregate: Aggregate | None,
            filters: list[FilterSpec], limit: int | None, sort: str | None) -> ChartSpec | None:
     """Fill the chart's slots: the question's own columns first, then the profile's, never a column twice."""
-    mentioned = [m for m in matches if m.method != "value" and not _counted_entity(m, tokens, profile)]
+    counted = [m.column for m in matches if m.method != "value" and _counted_entity(m, tokens, profile)]
+    mentioned = [m for m in matches if m.method != "value" and m.column not in counted]
     groups, measures, color = _roles_of_mentions(lower, tokens, mentioned, profile)
     value_cols = [f.column for f in filters if f.op in ("eq", "in")]
     range_cols = [f.column for f in filters if f.op not in ("eq", "in")]
@@ -295,7 +297,9 @@ def _chart(q: str, lower: str, tokens: list[Token], matches: list[ColumnMatch], 
         return ChartSpec(mark="point", x=Encoding(field=cols[0]), y=Encoding(field=cols[1]), color=_enc(color),
                          size=size, **common)
     if mark == "boxplot":
-        y = measures[0] if measures else slots.numeric()
+        # the measured number; a numeric key the question names ("box plot of institution IDs") will do
+        y = measures[0] if measures else next(
+            (g for g in group_pool if _NUMERIC.fits(profile.column(g))), None) or slots.numeric()
         x = next((g for g in group_pool if g != y), None) or slots.group()
         if y is None:
             return None
@@ -307,7 +311,8 @@ def _chart(q: str, lower: str, tokens: list[Token], matches: list[ColumnMatch], 
         y, agg = _measure(measures, aggregate, default="sum")
         return ChartSpec(mark="arc", color=Encoding(field=cat), y=Encoding(field=y, aggregate=agg), limit=limit, **common)
     if mark == "rect":
-        axes = [*group_pool, *[m for m in measures if m not in group_pool]]
+        # a heat map needs two axes: the counted entity's key ("number of customer IDs by date") is one
+        axes = [*group_pool, *[m for m in measures if m not in group_pool], *[c for c in counted if c not in group_pool]]
         if color and color not in axes:
             axes.append(color)
         while len(axes) < 2 and (extra := slots.group() or slots.numeric()):
@@ -329,6 +334,8 @@ def _chart(q: str, lower: str, tokens: list[Token], matches: list[ColumnMatch], 
     if x is None and measures and aggregate is None and len(measures) >= 2:
         x = measures.pop(0)
     x = x or slots.group()
+    if x is None and measures:
+        x = measures.pop(0)
     if x is None:
         return None
     color = color or next((g for g in group_pool[1:]), None)
@@ -341,7 +348,7 @@ def _chart(q: str, lower: str, tokens: list[Token], matches: list[ColumnMatch], 
 def _counted_entity(m: ColumnMatch, tokens: list[Token], profile: DatasetProfile) -> bool:
     """ "number of students" counts rows: the student_id column it loosely names is not a field."""
     col = profile.column(m.column)
-    if col is None or col.role != "identifier" or m.score >= 0.9:
+    if col is None or m.score >= 0.9 or (col.role != "identifier" and m.method not in ("stem", "synonym")):
         return False
     pos = phrase_position(m, tokens)
     before = " ".join(t.lower for t in tokens[max(0, pos - 3):pos])
@@ -379,12 +386,14 @@ class _Slots:
         return name
 
     def group(self) -> str | None:
-        """A category axis: a low-cardinality categorical column, else an identifier, else a date."""
+        """A category axis: a low-cardinality categorical column, else an identifier, a date, text, a number."""
         cols = self.profile.columns
         categorical = sorted((c for c in cols if c.role in ("categorical", "boolean") and c.distinct > 1),
                              key=lambda c: c.distinct)
+        texts = sorted((c for c in cols if c.role == "text" and c.distinct > 1), key=lambda c: c.distinct)
         return self._take([c.name for c in categorical] + [c.name for c in cols if c.role == "identifier"]
-                          + [c.name for c in cols if c.role == "temporal"])
+                          + [c.name for c in cols if c.role == "temporal"] + [c.name for c in texts]
+                          + [c.name for c in cols if c.role == "numeric"])
 
     def numeric(self) -> str | None:
         cols = self.profile.columns
