@@ -185,8 +185,19 @@ class Token:
         self.stem = stem(self.text)
 
 
+NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+                "eight": "8", "nine": "9", "ten": "10", "first": "1", "second": "2", "third": "3"}
+
+
 def tokenize(question: str) -> list[Token]:
     return [Token(m.group(0), i) for i, m in enumerate(_WORD.finditer(question))]
+
+
+def _with_number_words(phrase: list[Token]) -> list[Token] | None:
+    """'line one' → 'line 1' (column names write numbers as digits); None when nothing changes."""
+    if len(phrase) < 2 or phrase[-1].lower not in NUMBER_WORDS or phrase[-1].lower in ("first", "second", "third"):
+        return None
+    return [*phrase[:-1], Token(NUMBER_WORDS[phrase[-1].lower], phrase[-1].start)]
 
 
 @dataclass
@@ -309,6 +320,11 @@ def ground_columns(
                     score, method = 0.0, ""
                 else:
                     score, method = _score_phrase(phrase, col, settings)
+                    numbered = _with_number_words(phrase) if any(ch.isdigit() for ch in col.profile.name) else None
+                    if numbered is not None and score < settings.normalized_weight:
+                        alt_score, alt_method = _score_phrase(numbered, col, settings)
+                        if alt_score > score:
+                            score, method = alt_score, alt_method
                 if score >= settings.min_score:
                     candidates.append(_Candidate(i, j, col.profile.name, score, method, text))
                 value = col.values.get(value_key(text))

@@ -89,6 +89,8 @@ _COMPARISONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"\b(?:(?:less|fewer|lower|smaller|earlier|younger) than|under|below|before|prior to)\s+(?:the\s+year\s+|year\s+)?{_NUM}", "lt"),
     )
 )
+# "IDs of 3, 8, or 10", "stores 6 and 4": a list of numbers names values of a key column
+_NUMBER_LIST = re.compile(r"(?<![\d.,$])\d+(?:\s*,\s*\d+)*,?\s+(?:or|and)\s+\d+\b(?![.,]\d)(?!\s*(?:%|percent))")
 _RANGE = re.compile(
     r"\b(?:between|from|within(?: the range(?: of)?)?|in the range(?: of)?|ranging from)\s+"
     r"(?P<a>-?\$?\d[\d,]*(?:\.\d+)?)\s*(?:and|to|-|–)\s*(?P<b>-?\$?\d[\d,]*(?:\.\d+)?)"
@@ -209,6 +211,14 @@ def _filters(q: str, lower: str, matches: list[ColumnMatch], profile: DatasetPro
     ranged = {c.name for c in profile.columns if c.role in ("temporal",) or _NUMERIC.fits(c)}
     col_mentions = [(phrase_position(m, tokens), m.column) for m in matches if m.method != "value" and m.column in ranged]
     consumed: list[tuple[int, int]] = []
+    keyed = {c.name for c in profile.columns if c.role in ("identifier", "numeric", "categorical")}
+    key_mentions = [(phrase_position(m, tokens), m.column) for m in matches if m.method != "value" and m.column in keyed]
+    for m in _NUMBER_LIST.finditer(lower):
+        column = _nearest_column(lower, m.start(), key_mentions, tokens, profile)
+        if column and not any(f.column == column for f in filters):
+            values = [_number(v) for v in re.findall(r"-?\d[\d,]*(?:\.\d+)?", m.group(0))]
+            filters.append(FilterSpec(column=column, op="in", values=list(dict.fromkeys(values))))
+            consumed.append(m.span())
     for m in _RANGE.finditer(lower):
         column = _nearest_column(lower, m.start(), col_mentions, tokens, profile, number=m.group("a"))
         if column:
@@ -252,8 +262,10 @@ def _chart(q: str, lower: str, tokens: list[Token], matches: list[ColumnMatch], 
            intent: IntentLabel, chart_words: list[str], aggregate: Aggregate | None,
            filters: list[FilterSpec], limit: int | None, sort: str | None) -> ChartSpec | None:
     """Fill the chart's slots: the question's own columns first, then the profile's, never a column twice."""
-    counted = [m.column for m in matches if m.method != "value" and _counted_entity(m, tokens, profile)]
-    mentioned = [m for m in matches if m.method != "value" and m.column not in counted]
+    counted_flags = [(m, _counted_entity(m, tokens, profile)) for m in matches if m.method != "value"]
+    named = {m.column for m, is_counted in counted_flags if not is_counted}
+    counted = [m.column for m, is_counted in counted_flags if is_counted and m.column not in named]
+    mentioned = [m for m, _ in counted_flags if m.column not in counted]
     groups, measures, color = _roles_of_mentions(lower, tokens, mentioned, profile)
     value_cols = [f.column for f in filters if f.op in ("eq", "in")]
     range_cols = [f.column for f in filters if f.op not in ("eq", "in")]
