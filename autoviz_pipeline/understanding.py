@@ -211,19 +211,21 @@ def _filters(q: str, lower: str, matches: list[ColumnMatch], profile: DatasetPro
     ranged = {c.name for c in profile.columns if c.role in ("temporal",) or _NUMERIC.fits(c)}
     col_mentions = [(phrase_position(m, tokens), m.column) for m in matches if m.method != "value" and m.column in ranged]
     consumed: list[tuple[int, int]] = []
-    keyed = {c.name for c in profile.columns if c.role in ("identifier", "numeric", "categorical")}
-    key_mentions = [(phrase_position(m, tokens), m.column) for m in matches if m.method != "value" and m.column in keyed]
-    for m in _NUMBER_LIST.finditer(lower):
-        column = _nearest_column(lower, m.start(), key_mentions, tokens, profile)
-        if column and not any(f.column == column for f in filters):
-            values = [_number(v) for v in re.findall(r"-?\d[\d,]*(?:\.\d+)?", m.group(0))]
-            filters.append(FilterSpec(column=column, op="in", values=list(dict.fromkeys(values))))
-            consumed.append(m.span())
     for m in _RANGE.finditer(lower):
         column = _nearest_column(lower, m.start(), col_mentions, tokens, profile, number=m.group("a"))
         if column:
             lo, hi = _number(m.group("a")), _number(m.group("b"))
             filters.append(FilterSpec(column=column, op="range", values=[min(lo, hi), max(lo, hi)]))
+            consumed.append(m.span())
+    keyed = {c.name for c in profile.columns if c.role in ("identifier", "numeric", "categorical")}
+    key_mentions = [(phrase_position(m, tokens), m.column) for m in matches if m.method != "value" and m.column in keyed]
+    for m in _NUMBER_LIST.finditer(lower):
+        if any(s <= m.start() < e for s, e in consumed):
+            continue
+        column = _nearest_column(lower, m.start(), key_mentions, tokens, profile)
+        if column and not any(f.column == column for f in filters):
+            values = [_number(v) for v in re.findall(r"-?\d[\d,]*(?:\.\d+)?", m.group(0))]
+            filters.append(FilterSpec(column=column, op="in", values=list(dict.fromkeys(values))))
             consumed.append(m.span())
     for regex, op in _COMPARISONS:
         for m in regex.finditer(lower):

@@ -97,3 +97,74 @@ def test_words_that_must_not_match(december_profile, sensors):
 def test_typo_is_matched_fuzzily(december_profile):
     matches, _, _ = ground_columns("revnue by regoin", december_profile)
     assert [(m.column, m.method) for m in matches] == [("revenue", "fuzzy"), ("region", "fuzzy")]
+
+
+# ---------------------------------------------------------------- phrase kinds (issue #3)
+@pytest.fixture
+def staff(write_csv):
+    rows = ["stuid,fname,lname,dept_name,age,salary,city_code,recorded_by_staff_id,line_1"]
+    depts = ["Physics", "Marketing", "Statistics", "History"]
+    for i in range(40):
+        rows.append(f"{1000 + i},N{i},L{i % 7},{depts[i % 4]},{18 + i % 9},{30000 + 250 * i},C{i % 3},{i % 5},street {i}")
+    return profile_dataset(write_csv("staff.csv", "\n".join(rows) + "\n"))
+
+
+@pytest.mark.parametrize("phrase,column,method", [
+    ("student ID", "stuid", "abbreviation"),
+    ("first name", "fname", "abbreviation"),
+    ("department names", "dept_name", "stem"),
+    ("staff member", "recorded_by_staff_id", "synonym"),
+    ("address line one", "line_1", "normalized"),  # "one" → "1", then the name's own words
+])
+def test_abbreviations_synonyms_and_number_words(staff, phrase, column, method):
+    matches, _, _ = ground_columns(f"show {phrase} please", staff)
+    assert [(m.column, m.method) for m in matches] == [(column, method)]
+
+
+def test_value_list_and_postfix_comparison(staff):
+    r = classify_intent("average salary in the Physics, Marketing, or Statistics departments for ages 21 or older",
+                        staff)
+    filters = {(f.column, f.op): (f.value, f.values) for f in r.filters}
+    assert filters[("dept_name", "in")][1] == ["Physics", "Marketing", "Statistics"]
+    assert filters[("age", "gte")][0] == 21
+    assert r.chart.y.field == "salary" and r.chart.y.aggregate == "mean"
+
+
+def test_number_list_and_range_filters(staff):
+    r = classify_intent("salary for student IDs of 1003, 1007, or 1010 with age between 19 and 23", staff)
+    assert {(f.column, f.op, tuple(f.values)) for f in r.filters} == {
+        ("stuid", "in", (1003, 1007, 1010)), ("age", "range", (19, 23))}
+
+
+def test_counted_entity_is_not_a_field(staff):
+    r = classify_intent("number of students for each city code", staff)
+    assert (r.chart.x.field, r.chart.y.aggregate, r.chart.color) == ("city_code", "count", None)
+
+
+def test_multi_sentence_question_is_one_request(december_profile):
+    r = classify_intent("Look at revenue. Then split it by region, colored by product category.", december_profile)
+    c = r.chart
+    assert (c.x.field, c.y.field, c.color.field) == ("region", "revenue", "product_category")
+
+
+def test_ambiguous_match_is_kept_as_alternative(write_csv):
+    profile = profile_dataset(write_csv("people.csv", "first_name,last_name,age\nAnn,Lee,30\nBob,Kim,41\n"))
+    r = classify_intent("count by name", profile)  # first_name and last_name fit equally well
+    (match,) = [m for m in r.matches if m.phrase == "name"]
+    assert {match.column, *match.alternatives} == {"first_name", "last_name"}
+    assert match in r.alternatives  # kept for the manifest, not silently guessed away
+
+
+@pytest.mark.parametrize("question", [
+    "show 3 charts of salary",          # a count of charts is not a filter
+    "salary in 2 ways",                 # nor a small number next to a measure
+])
+def test_numbers_that_are_not_filters(staff, question):
+    assert classify_intent(question, staff).filters == []
+
+
+def test_year_comparison_filters_the_date(december_profile):
+    r = classify_intent("revenue by region after 2024", december_profile)
+    assert [(f.column, f.op, f.value) for f in r.filters] == [("date", "gt", 2024)]
+    plain = classify_intent("revenue by region above 5000", december_profile)
+    assert [(f.column, f.op, f.value) for f in plain.filters] == [("revenue", "gt", 5000)]
