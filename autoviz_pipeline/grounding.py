@@ -91,6 +91,8 @@ PHRASE_SYNONYMS: dict[str, str] = {
 # words that qualify a column name without saying what it holds ("recorded_by_staff_id" is about staff)
 GENERIC_NAME_WORDS = frozenset("id code key by of the number no num type name value".split())
 
+_PHRASE_SYNONYM_STEMS: dict[str, str] = {}  # filled below, once stem() exists
+
 _SHORT_FORMS: dict[str, list[str]] = {}
 for _short, _full in ABBREVIATIONS.items():
     _SHORT_FORMS.setdefault(_full, []).append(_short)
@@ -123,7 +125,14 @@ def stem(word: str) -> str:
         w = w[:-4]
     elif w.endswith("ation") and len(w) >= 10:  # consideration → consider
         w = w[:-5]
+    elif w.endswith("ed") and len(w) >= 7 and not w.endswith("eed"):  # ordered → order, recorded → record
+        w = w[:-2]
     return w
+
+
+def _init_phrase_synonym_stems() -> None:
+    for phrase, alias in PHRASE_SYNONYMS.items():
+        _PHRASE_SYNONYM_STEMS.setdefault(" ".join(stem(w) for w in phrase.split()), alias)
 
 
 def canonical(word: str) -> str:
@@ -148,9 +157,10 @@ def abbreviation_of(words: list[str], joined: str) -> bool:
     def walk(i: int, pos: int, long_seen: bool) -> bool:
         if i == len(forms):
             return pos == len(joined) and long_seen
-        for form in forms[i]:
+        for k, form in enumerate(forms[i]):
             for n in range(min(len(form), len(joined) - pos), 0, -1):
-                if joined[pos:pos + n] == form[:n] and walk(i + 1, pos + n, long_seen or n >= 3):
+                whole_short_form = k > 0 and n == len(form)  # "no" for number, "id" for identifier
+                if joined[pos:pos + n] == form[:n] and walk(i + 1, pos + n, long_seen or n >= 3 or whole_short_form):
                     return True
         return False
 
@@ -171,6 +181,9 @@ def edit_distance(a: str, b: str) -> int:
                 cur[j] = min(cur[j], prev2[j - 2] + 1)
         prev2, prev = prev, cur
     return prev[-1]
+
+
+_init_phrase_synonym_stems()
 
 
 @dataclass
@@ -245,10 +258,13 @@ def _score_phrase(phrase: list[Token], col: _ColumnForms, settings: MatchSetting
     stems = [t.stem for t in phrase]
     if stems == col.stems:
         return settings.stem_weight, "stem"
+    content_stems = [x for x in stems if x not in STOPWORDS]
+    if len(content_stems) >= 2 and sorted(content_stems) == sorted(col.stems):
+        return settings.stem_weight - 0.03, "stem"  # "quantity of items ordered" → item_order_quantity
     canon = [canonical(t.text) for t in phrase]
     if canon == col.canon:
         return settings.synonym_weight, "synonym"
-    alias = PHRASE_SYNONYMS.get(" ".join(lower))
+    alias = PHRASE_SYNONYMS.get(" ".join(lower)) or _PHRASE_SYNONYM_STEMS.get(" ".join(stems))
     if alias is not None:
         alias_words = alias.split()
         alias_stems = [stem(w) for w in alias_words]

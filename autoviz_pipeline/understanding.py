@@ -153,6 +153,8 @@ def _chart_words(lower: str) -> list[str]:
 
 
 def _aggregate(lower: str) -> Aggregate | None:
+    if re.search(r"\btotal (?:number|count|amount) of (?:entries|records|rows|occurrences)\b|\btotal (?:number|count)\b", lower):
+        return "count"  # "the total number of claims" counts rows, it does not sum a column
     best: tuple[int, Aggregate] | None = None
     for word, agg in AGGREGATE_WORDS.items():
         m = re.search(rf"\b{re.escape(word)}s?\b", lower)
@@ -335,7 +337,9 @@ def _chart(q: str, lower: str, tokens: list[Token], matches: list[ColumnMatch], 
             return None
         value = next((m for m in measures if m not in axes[:2]), None)
         agg = aggregate if value and aggregate and aggregate != "count" else "count"
-        return ChartSpec(mark="rect", x=Encoding(field=axes[0]), y=Encoding(field=axes[1]),
+        # a continuous number as a heat-map axis needs bins, or every value gets its own row
+        return ChartSpec(mark="rect", x=Encoding(field=axes[0], bin=_axis_bins(axes[0], profile)),
+                         y=Encoding(field=axes[1], bin=_axis_bins(axes[1], profile)),
                          color=Encoding(field=value if agg != "count" else None, aggregate=agg), **common)
     if binned:
         col = measures[0] if measures else slots.numeric()
@@ -367,6 +371,12 @@ def _counted_entity(m: ColumnMatch, tokens: list[Token], profile: DatasetProfile
     pos = phrase_position(m, tokens)
     before = " ".join(t.lower for t in tokens[max(0, pos - 3):pos])
     return bool(re.search(r"(number of|count of|how many|many|total of)$", before))
+
+
+def _axis_bins(column: str, profile: DatasetProfile) -> int | None:
+    col = profile.column(column)
+    continuous = col is not None and col.role == "numeric" and col.distinct > 20 and col.dtype.startswith("float")
+    return 10 if continuous else None
 
 
 def _enc(field: str | None) -> Encoding | None:
@@ -418,7 +428,8 @@ class _Slots:
 def _roles_of_mentions(lower: str, tokens: list[Token], mentioned: list[ColumnMatch],
                        profile: DatasetProfile) -> tuple[list[str], list[str], str | None]:
     """Split mentioned columns into groups (after by/per/each …), measures (numeric) and a colour split."""
-    groups: list[str] = []
+    groups: list[str] = []  # categories named without a grouping word ("players by school": players)
+    cued: list[str] = []  # categories after by/per/each ("players by school": school) — these lead
     measures: list[str] = []
     color: str | None = None
     in_group = False
@@ -432,8 +443,8 @@ def _roles_of_mentions(lower: str, tokens: list[Token], mentioned: list[ColumnMa
             color = color or m.column
             in_group = True
         elif any(w in GROUP_CUES for w in before[-3:]) or (in_group and before and set(before) <= {"and", "or", ","}):
-            if m.column not in groups:
-                groups.append(m.column)
+            if m.column not in cued:
+                cued.append(m.column)
             in_group = True
         else:
             in_group = False
@@ -445,11 +456,12 @@ def _roles_of_mentions(lower: str, tokens: list[Token], mentioned: list[ColumnMa
             elif m.column not in groups:
                 groups.append(m.column)
         last_end = pos + len(m.phrase.split()) - 1
+    groups = [*cued, *[g for g in groups if g not in cued]]
     if color in groups:
         groups.remove(color)
     if not measures and len(groups) > 1:
         # "top regions by revenue": a continuous number after "by" is what is measured, not a grouping
-        for g in groups[1:]:
+        for g in list(groups):
             col = profile.column(g)
             if col is not None and col.role == "numeric" and col.distinct > 20:
                 groups.remove(g)
