@@ -3,6 +3,10 @@
     autoviz run FILE "QUESTION" [--out DIR]   the whole job in-process; prints where the report is
     autoviz chart FILE "QUESTION"             the first chart's Vega-Lite spec as JSON (no rendering)
     autoviz register FILE [FILE ...]          add partitions to $DAGSTER_HOME (for `dagster job execute`)
+    autoviz schema FILE --stage intent|adapt  the JSON schema a model must fill for this CSV (--prompt: the prompt)
+
+`run` and `schema` take --backend offline|openai|vllm|gpt4all, --llm-url URL and --model NAME, which
+override config/autoviz.yaml and the AUTOVIZ_LLM_* environment variables.
 """
 
 from __future__ import annotations
@@ -28,11 +32,18 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("file")
     run.add_argument("question", nargs="?", default="")
     run.add_argument("--out", help="write report.md, report.html, manifest.json and charts/ here")
+    _llm_options(run)
     chart = sub.add_parser("chart", help="print the first chart's Vega-Lite spec")
     chart.add_argument("file")
     chart.add_argument("question")
     register = sub.add_parser("register", help="add dataset partitions to the Dagster instance in $DAGSTER_HOME")
     register.add_argument("files", nargs="+")
+    schema = sub.add_parser("schema", help="print the per-dataset JSON schema (or prompt) a model must fill")
+    schema.add_argument("file")
+    schema.add_argument("--stage", choices=["intent", "adapt"], default="adapt")
+    schema.add_argument("--question", default="", help="columns relevant to it go first (default: overview)")
+    schema.add_argument("--prompt", action="store_true", help="print the prompt messages instead of the schema")
+    _llm_options(schema)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.debug else logging.WARNING, format="%(levelname)s %(message)s")
     try:
@@ -40,12 +51,44 @@ def main(argv: list[str] | None = None) -> int:
             return _chart(args.file, args.question)
         if args.command == "register":
             return _register(args.files)
-        return _run(args.file, args.question, args.out, debug=args.debug)
+        if args.command == "schema":
+            return _schema(args.file, args.stage, args.question, _overrides(args), prompt=args.prompt)
+        return _run(args.file, args.question, args.out, debug=args.debug, llm=_overrides(args))
     except AutovizError as exc:
         if args.debug:
             raise
         print(f"autoviz: {exc}", file=sys.stderr)
         return 2
+
+
+def _llm_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("model (default: config/autoviz.yaml, then AUTOVIZ_LLM_* variables)")
+    group.add_argument("--backend", choices=["offline", "openai", "vllm", "gpt4all"], help="which LLM backend")
+    group.add_argument("--llm-url", help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1")
+    group.add_argument("--model", help="a model configured in config/autoviz.yaml, else the served model name "
+                                       "(gpt4all: the .gguf path)")
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, str]:
+    values = {"backend": args.backend, "url": args.llm_url, "model": args.model}
+    return {k: v for k, v in values.items() if v}
+
+
+def _schema(file: str, stage: str, question: str, overrides: dict[str, str], *, prompt: bool) -> int:
+    from .llm import LLMConfigError, LLMOverrides, env_overrides, load_llm_settings, make_backend, stage_request
+    from .profiling import profile_dataset
+    from .settings import load_config
+
+    path = _check_file(file)
+    try:
+        model = load_llm_settings().model_for(stage, LLMOverrides(**overrides).over(env_overrides()))  # type: ignore[arg-type]
+    except LLMConfigError as exc:
+        raise AutovizError(str(exc)) from None
+    profile = profile_dataset(path, name=path.name)
+    request = stage_request(stage, question or load_config().default_question, profile,  # type: ignore[arg-type]
+                            make_backend(model))
+    print(json.dumps(request.messages if prompt else request.schema, indent=2, ensure_ascii=False))
+    return 0
 
 
 def _check_file(file: str) -> Path:
@@ -85,7 +128,7 @@ def _register(files: list[str]) -> int:
     return 0
 
 
-def _run(file: str, question: str, out: str | None, *, debug: bool) -> int:
+def _run(file: str, question: str, out: str | None, *, debug: bool, llm: dict[str, str] | None = None) -> int:
     from .definitions import autoviz_job, defs
     from .defs.assets import csv_files
     from .inbox import partition_key_for
@@ -97,10 +140,12 @@ def _run(file: str, question: str, out: str | None, *, debug: bool) -> int:
     config: dict[str, Any] = {"dataset_path": str(path), "question": question}
     if out:
         config["out_dir"] = str(Path(out).resolve())
-    run_config = {
+    run_config: dict[str, Any] = {
         "ops": {"dataset_profile": {"config": config}},
         "loggers": {"console": {"config": {"log_level": "DEBUG" if debug else "ERROR"}}},
     }
+    if llm:
+        run_config["resources"] = {"llm": {"config": llm}}
     job = defs.resolve_job_def(autoviz_job.name)
     result = job.execute_in_process(run_config=run_config, instance=instance, partition_key=key,
                                     raise_on_error=False, tags={"autoviz/file": path.name[:200]})
@@ -116,6 +161,9 @@ def _run(file: str, question: str, out: str | None, *, debug: bool) -> int:
         f"{len(validated.repairs)} repaired · {len(validated.dropped) + len(execution.failed)} dropped · "
         f"{sum(r.kind == 'chart' for r in execution.results)} charts"
     )
+    for call in [*intent.llm_calls, *result.output_for_node("analysis_plan").llm_calls]:
+        fallback = "; offline result used" if call.fallback_used else ""
+        print(f"llm {call.stage}: {call.backend}/{call.model} {call.outcome} ({call.latency_ms:.0f} ms){fallback}")
     if execution.results:
         print(f"answer: {execution.results[0].finding}")
     print(f"report: {report.html}")

@@ -275,7 +275,7 @@ class IntentProposal(Frozen):
 
 
 class AddStep(Frozen):
-    """Add a chart or table: a listed tool with its params; column params name listed columns."""
+    """adds a chart or table: a listed tool, its params naming listed columns"""
 
     op: Literal["add"]
     tool: str
@@ -284,7 +284,7 @@ class AddStep(Frozen):
 
 
 class DropStep(Frozen):
-    """Remove a step of the current plan that does not help answer the question."""
+    """removes a plan step that does not help answer the question"""
 
     op: Literal["drop"]
     step: str
@@ -292,7 +292,7 @@ class DropStep(Frozen):
 
 
 class ModifyStep(Frozen):
-    """Change some params of a step of the current plan; params not given keep their value."""
+    """changes some params of a plan step; the others keep their value"""
 
     op: Literal["modify"]
     step: str
@@ -303,7 +303,7 @@ PatchOp = Annotated[AddStep | DropStep | ModifyStep, Field(discriminator="op")]
 
 
 class PlanPatch(Frozen):
-    """Edits to the current plan. Leave `ops` empty if the plan already answers the question."""
+    """Edit the plan: at most 3 edits in `ops`, none if the plan already answers the question."""
 
     ops: list[PatchOp] = Field(default_factory=list, max_length=3)
     rationale: Annotated[str, BeforeValidator(_clip(160))] = Field(

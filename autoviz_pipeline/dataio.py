@@ -1,28 +1,79 @@
 """Reading CSV files: sniffing encoding and delimiter once, then parsing the same way everywhere.
 
-``detect_read_options`` looks at the first bytes only; ``read_csv`` parses with those options and
+``sniff`` checks the whole file's bytes once (what it is, which encoding, NUL bytes) and the first
+256 KiB for the delimiter; ``read_table`` parses with those options and says what it had to assume
+(ragged rows, renamed columns, long cells) instead of silently dropping or shifting anything; and
 ``typed_frame`` applies the roles the profile decided (dates parsed, currency stripped), so profiling
-and every tool see the same values.
+and every tool see the same values. Nothing here ever writes to the input file.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import logging
 import re
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .contracts import DatasetProfile, ReadOptions
-from .errors import CsvReadError
+from .errors import CsvReadError, LimitExceededError
 
 logger = logging.getLogger(__name__)
 
 SNIFF_BYTES = 256 * 1024
+SCAN_CHUNK = 4 * 1024 * 1024
 DELIMITERS = ",;\t|"
+MAX_NAME_CHARS = 100
+"""Longer column names are shortened (and the report says so): they are labels, not documents."""
+LONG_CELL_CHARS = 10_000
+"""A cell longer than this gets a note: the report shows it shortened."""
+MIXED_ENCODING = "utf-8-cp1252"
+"""UTF-8 where the bytes are valid UTF-8, cp1252 for the rest: files pasted together from two exports."""
 _NUMBER_WITH_DECIMAL_COMMA = re.compile(r"^-?\d{1,3}(\.\d{3})*,\d+$|^-?\d+,\d+$")
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+# Cells longer than Python's default limit (128 KiB) are data too; the csv module's limit is per process.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+# --------------------------------------------------------------------------------------------------
+# the mixed UTF-8 / cp1252 codec
+# --------------------------------------------------------------------------------------------------
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    chunk = exc.object[exc.start : exc.end]
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in chunk), exc.end
+
+
+codecs.register_error("autoviz-cp1252-fallback", _cp1252_fallback)
+
+
+class _MixedIncrementalDecoder(codecs.getincrementaldecoder("utf-8")):  # type: ignore[misc]
+    def __init__(self, errors: str = "strict") -> None:
+        super().__init__(errors="autoviz-cp1252-fallback")
+
+
+def _mixed_search(name: str) -> codecs.CodecInfo | None:
+    if name.replace("-", "_") != MIXED_ENCODING.replace("-", "_"):
+        return None
+    return codecs.CodecInfo(
+        name=MIXED_ENCODING,
+        encode=codecs.utf_8_encode,
+        decode=lambda data, errors="strict": codecs.utf_8_decode(data, "autoviz-cp1252-fallback", True),
+        incrementalencoder=codecs.getincrementalencoder("utf-8"),
+        incrementaldecoder=_MixedIncrementalDecoder,
+    )
+
+
+codecs.register(_mixed_search)
 
 
 def sha256_file(path: str | Path, *, chunk: int = 1 << 20) -> str:
@@ -33,16 +84,52 @@ def sha256_file(path: str | Path, *, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+# --------------------------------------------------------------------------------------------------
+# what the file is, and its encoding
+# --------------------------------------------------------------------------------------------------
+# (magic bytes, what the file is, what to do): files that are not text tables but get a .csv name
+_MAGIC: tuple[tuple[bytes, str, str], ...] = (
+    (b"PK\x03\x04", "a zip archive (an Excel .xlsx workbook or a zipped file), not CSV text",
+     "In Excel use File > Save As > 'CSV UTF-8 (Comma delimited)'; unzip an archive first."),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel .xls workbook (binary), not CSV text",
+     "In Excel use File > Save As > 'CSV UTF-8 (Comma delimited)'."),
+    (b"\x1f\x8b", "gzip-compressed, not plain CSV text", "Decompress it first (gunzip FILE) and drop the .csv."),
+    (b"BZh", "bzip2-compressed, not plain CSV text", "Decompress it first (bunzip2 FILE)."),
+    (b"\xfd7zXZ\x00", "xz-compressed, not plain CSV text", "Decompress it first (unxz FILE)."),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive, not CSV text", "Extract the CSV from the archive first."),
+    (b"%PDF-", "a PDF document, not CSV text", "Export the table from its source as CSV."),
+    (b"\x89PNG", "an image (PNG), binary, not a text CSV", "Save the table itself as CSV."),
+    (b"\xff\xd8\xff", "an image (JPEG), binary, not a text CSV", "Save the table itself as CSV."),
+    (b"GIF8", "an image (GIF), binary, not a text CSV", "Save the table itself as CSV."),
+    (b"PAR1", "a Parquet file (binary), not CSV text", "Convert it to CSV first (e.g. pandas.read_parquet(...).to_csv(...))."),
+    (b"SQLite format 3\x00", "an SQLite database (binary), not CSV text", "Export a table from it as CSV."),
+)
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """How to read a file, and what had to be assumed to read it (shown in the report)."""
+
+    options: ReadOptions
+    notes: tuple[str, ...] = ()
+
+
 def detect_encoding(head: bytes) -> str:
-    """BOMs first, then strict UTF-8, then cp1252 (Excel's default on Windows), then latin-1.
+    """BOMs first, then UTF-16 without a BOM, strict UTF-8, cp1252 (Excel's default on Windows), latin-1.
 
     latin-1 decodes any byte, so it is the last resort; cp1252 is preferred because it maps
-    0x80-0x9f to the characters (€, quotes, dashes) that Windows exports actually contain.
+    0x80-0x9f to the characters (€, quotes, dashes) that Windows exports actually contain. Only the
+    sample is looked at here; :func:`sniff` checks the rest of the file.
     """
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
+    bom_less = _utf16_without_bom(head)
+    if bom_less:
+        return bom_less
     try:
         head.decode("utf-8")
         return "utf-8"
@@ -54,11 +141,163 @@ def detect_encoding(head: bytes) -> str:
                 return "utf-8"
             except UnicodeDecodeError:
                 pass
+        if _UTF8_MULTIBYTE.search(head):
+            return MIXED_ENCODING
+    return "latin-1" if _CP1252_UNDEFINED.search(head) else "cp1252"
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """Mostly-ASCII UTF-16 has a NUL in every other byte: the side the NULs are on gives the byte order."""
+    sample = head[: len(head) // 2 * 2][:65536]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    for encoding, zeros, other in (("utf-16-le", zeros_odd, zeros_even), ("utf-16-be", zeros_even, zeros_odd)):
+        if zeros > 0.6 and other < 0.05:
+            try:
+                text = sample.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if not re.search(r"[\x00-\x08\x0e-\x1f]", text):
+                return encoding
+    return None
+
+
+@dataclass
+class _ByteScan:
+    valid_utf8: bool = True
+    first_bad_line: int | None = None
+    bad_lines: int = 0
+    multibyte: bool = False
+    cp1252_undefined: bool = False
+    nul_line: int | None = None
+
+
+def _scan_bytes(path: Path) -> _ByteScan:
+    """One pass over the whole file: NUL bytes, UTF-8 validity (and where it breaks), cp1252 fit."""
+    scan = _ByteScan()
+    lines_before, carry = 0, b""
+    with open(path, "rb") as fh:
+        while True:
+            chunk = fh.read(SCAN_CHUNK)
+            final = not chunk
+            data = carry + chunk
+            carry = b""
+            if scan.nul_line is None and (i := chunk.find(b"\x00")) >= 0:
+                scan.nul_line = lines_before + chunk.count(b"\n", 0, i) + 1
+            if not data.isascii():
+                if not scan.multibyte and _UTF8_MULTIBYTE.search(data):
+                    scan.multibyte = True
+                if not scan.cp1252_undefined and _CP1252_UNDEFINED.search(data):
+                    scan.cp1252_undefined = True
+                data, carry = _check_utf8(data, final, lines_before, scan)
+            lines_before += data.count(b"\n")
+            if final:
+                break
+    return scan
+
+
+def _check_utf8(data: bytes, final: bool, lines_before: int, scan: _ByteScan) -> tuple[bytes, bytes]:
+    """Count the lines of ``data`` that are not valid UTF-8; a character cut at the end is carried over."""
+    start = 0
+    while True:
+        try:
+            data[start:].decode("utf-8")
+            return data, b""
+        except UnicodeDecodeError as exc:
+            at = start + exc.start
+            if not final and exc.reason == "unexpected end of data" and start + exc.end == len(data):
+                return data[:at], data[at:]
+            line = lines_before + data.count(b"\n", 0, at) + 1
+            scan.valid_utf8 = False
+            scan.first_bad_line = scan.first_bad_line or line
+            scan.bad_lines += 1
+            nl = data.find(b"\n", at)
+            if nl < 0:
+                return data, b""
+            start = nl + 1
+
+
+def sniff(path: str | Path, *, max_file_mb: float | None = None) -> Sniffed:
+    """Decide how to read ``path``; raise CsvReadError (or LimitExceededError) saying what the file is and what to do."""
+    path = Path(path)
     try:
-        head.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise CsvReadError(str(path), "file not found", "Check the path.") from None
+    if path.is_dir():
+        raise CsvReadError(str(path), "is a folder, not a file", "Give the path of a CSV file.")
+    if size == 0:
+        raise CsvReadError(str(path), "the file is empty (0 bytes)", "Export the table again with a header row.")
+    if max_file_mb is not None and size > max_file_mb * 1024 * 1024:
+        raise LimitExceededError(str(path), "max_file_mb", f"{size / 1024 / 1024:,.1f} MB", f"{max_file_mb:g} MB")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise CsvReadError(str(path), f"cannot be opened ({exc.strerror or exc})",
+                           "Check that the file exists and is readable.") from None
+    for magic, what, hint in _MAGIC:
+        if head.startswith(magic) and (magic != b"BZh" or head[4:10] == b"1AY&SY"):
+            raise CsvReadError(str(path), f"the file is {what}", hint)
+    encoding = detect_encoding(head)
+    notes: list[str] = []
+    if not encoding.startswith(("utf-16", "utf-32")):
+        scan = _scan_bytes(path)
+        if scan.nul_line is not None:
+            raise CsvReadError(
+                str(path),
+                f"the file contains NUL bytes (first on line {scan.nul_line:,}), so it is binary or damaged, "
+                "not a text CSV",
+                "Save it as CSV (comma-separated text) again; if it was being copied, copy it again.",
+            )
+        encoding = _choose_encoding(encoding, scan)
+        if encoding == MIXED_ENCODING:
+            notes.append(
+                f"the file mixes encodings: {scan.bad_lines:,} line(s) are not UTF-8 (first: line "
+                f"{scan.first_bad_line:,}) and were read as cp1252; check accented characters on those lines"
+            )
+        elif encoding in ("cp1252", "latin-1"):
+            notes.append(f"the file is not UTF-8: read with encoding {encoding}")
+    elif encoding == "utf-16-le" or encoding == "utf-16-be":
+        notes.append(f"read as {encoding.upper()} without a byte-order mark (NUL bytes in every other byte)")
+    text = head.decode(encoding, errors="replace")
+    if encoding in ("utf-8-sig", "utf-16", "utf-32"):
+        text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise CsvReadError(str(path), "the file holds only blank lines or spaces, no header",
+                           "Export the table again with a header row and data rows.")
+    lowered = text.lstrip().lower()
+    if lowered.startswith(("<!doctype html", "<html", "<?xml")):
+        raise CsvReadError(str(path), "the file is an HTML or XML page, not CSV (often a login or error page saved "
+                           "instead of the download)", "Download or export the table again as CSV.")
+    if lowered.startswith(("{\"", "[{")):
+        raise CsvReadError(str(path), "the file is JSON, not CSV", "Convert it to CSV (e.g. pandas.read_json(...).to_csv(...)).")
+    delimiter = detect_delimiter(text)
+    decimal, thousands = ".", None
+    if delimiter == ";":
+        rows = list(csv.reader(text.splitlines()[1:50], delimiter=";"))
+        cells = [c.strip() for row in rows for c in row]
+        if cells and sum(bool(_NUMBER_WITH_DECIMAL_COMMA.match(c)) for c in cells) >= max(1, len(rows) // 2):
+            decimal, thousands = ",", "."
+            notes.append("numbers read with a decimal comma (1.234,5 = 1234.5)")
+    if delimiter != ",":
+        notes.append(f"delimiter {delimiter!r}")
+    options = ReadOptions(encoding=encoding, delimiter=delimiter, decimal=decimal, thousands=thousands)
+    return Sniffed(options=options, notes=tuple(notes))
+
+
+def _choose_encoding(sampled: str, scan: _ByteScan) -> str:
+    if scan.valid_utf8:
+        return "utf-8-sig" if sampled == "utf-8-sig" else "utf-8"
+    if scan.multibyte:  # real UTF-8 characters and bytes that are not: two exports pasted together
+        return MIXED_ENCODING
+    return "latin-1" if scan.cp1252_undefined else "cp1252"
+
+
+def detect_read_options(path: str | Path, *, max_file_mb: float | None = None) -> ReadOptions:
+    return sniff(path, max_file_mb=max_file_mb).options
 
 
 def detect_delimiter(text: str) -> str:
@@ -81,88 +320,230 @@ def detect_delimiter(text: str) -> str:
     return best
 
 
-def detect_read_options(path: str | Path) -> ReadOptions:
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise CsvReadError(str(path), "file not found", "Check the path.") from None
-    if size == 0:
-        raise CsvReadError(str(path), "the file is empty (0 bytes)", "Export the table again with a header row.")
-    with open(path, "rb") as fh:
-        head = fh.read(SNIFF_BYTES)
-    encoding = detect_encoding(head)
-    if encoding != "utf-16" and b"\x00" in head:
-        raise CsvReadError(
-            str(path),
-            "the file contains NUL bytes, so it is binary, not a text CSV",
-            "Save it as CSV (comma-separated text) and try again.",
-        )
-    text = head.decode(encoding, errors="replace")
-    if encoding == "utf-8-sig":
-        text = text.lstrip("\ufeff")
-    delimiter = detect_delimiter(text)
-    decimal, thousands = ".", None
-    if delimiter == ";":
-        rows = list(csv.reader(text.splitlines()[1:50], delimiter=";"))
-        cells = [c.strip() for row in rows for c in row]
-        if cells and sum(bool(_NUMBER_WITH_DECIMAL_COMMA.match(c)) for c in cells) >= max(1, len(rows) // 2):
-            decimal, thousands = ",", "."
-    return ReadOptions(encoding=encoding, delimiter=delimiter, decimal=decimal, thousands=thousands)
+# --------------------------------------------------------------------------------------------------
+# the table
+# --------------------------------------------------------------------------------------------------
+@dataclass
+class RecordScan:
+    """The shape of every record, from one pass of Python's csv reader (what pandas would not tell)."""
+
+    header: list[str] = field(default_factory=list)
+    header_line: int = 0
+    records: int = 0
+    long_rows: int = 0
+    long_lines: list[int] = field(default_factory=list)
+    long_fields: int = 0
+    trailing_empty: int = 0
+    short_rows: int = 0
+    short_lines: list[int] = field(default_factory=list)
+    multiline: int = 0
+    first_multiline: int | None = None
+    longest_cell: int = 0
+    longest_line: int | None = None
+    longest_column: int | None = None
 
 
-def read_csv(path: str | Path, options: ReadOptions, *, nrows: int | None = None) -> pd.DataFrame:
-    """Parse a CSV with the sniffed options; raise CsvReadError with the file and what to do."""
-    header = read_header(path, options)
+def scan_records(path: str | Path, options: ReadOptions, *, examples: int = 5) -> RecordScan:
+    """Count data records and the ones whose field count differs from the header, with their line numbers."""
+    scan = RecordScan()
+    with open(path, encoding=options.encoding, errors="replace", newline="") as fh:
+        reader = csv.reader(fh, delimiter=options.delimiter)
+        start = 0
+        try:
+            for row in reader:
+                line = reader.line_num
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    start = line
+                    continue
+                if not scan.header:
+                    scan.header, scan.header_line = row, line
+                    scan.header[0] = scan.header[0].lstrip("\ufeff")
+                    start = line
+                    continue
+                n, expected = len(row), len(scan.header)
+                scan.records += 1
+                if line - start > 1:
+                    scan.multiline += 1
+                    scan.first_multiline = scan.first_multiline or start + 1
+                if n > expected:
+                    if any(c.strip() for c in row[expected:]):
+                        scan.long_rows += 1
+                        scan.long_fields = max(scan.long_fields, n)
+                        if len(scan.long_lines) < examples:
+                            scan.long_lines.append(start + 1)
+                    else:
+                        scan.trailing_empty += 1
+                elif n < expected:
+                    scan.short_rows += 1
+                    if len(scan.short_lines) < examples:
+                        scan.short_lines.append(start + 1)
+                longest = max(map(len, row))
+                if longest > scan.longest_cell:
+                    scan.longest_cell, scan.longest_line = longest, start + 1
+                    scan.longest_column = max(range(n), key=lambda i: len(row[i]))
+                start = line
+        except csv.Error as exc:
+            raise CsvReadError(str(path), f"line {reader.line_num:,} cannot be parsed as CSV ({exc})",
+                               "Check the quoting on that line (a quote opened and never closed?).") from None
+    return scan
+
+
+@dataclass(frozen=True)
+class Table:
+    """A parsed table and the notes on what was assumed to read it."""
+
+    frame: pd.DataFrame
+    notes: tuple[str, ...] = ()
+
+
+def read_table(path: str | Path, options: ReadOptions, *, max_columns: int | None = None) -> Table:
+    """Parse a CSV with the sniffed options; raise CsvReadError with the file and what to do.
+
+    Nothing is dropped silently: rows with more fields than the header keep their first values (the
+    extra ones are counted, with line numbers), rows with fewer get empty cells, and both are noted.
+    Trailing delimiters never shift the columns (``index_col=False``).
+    """
+    scan = scan_records(path, options)
+    if not scan.header:
+        raise CsvReadError(str(path), "no header row found", "The file needs a header row and data rows.")
+    n = len(scan.header)
+    if max_columns is not None and n > max_columns:
+        raise LimitExceededError(str(path), "max_columns", f"{n:,} columns", f"{max_columns:,} columns")
+    names, notes = clean_column_names(scan.header)
+    if scan.records == 0:
+        raise CsvReadError(str(path), "the file has a header but no data rows", "Add data rows below the header.")
     try:
         df = pd.read_csv(
             path,
             header=0,
-            names=_clean_column_names(header) if header else None,
+            names=names,
+            usecols=list(range(n)),
+            index_col=False,
             encoding=options.encoding,
+            encoding_errors="replace",
             sep=options.delimiter,
             decimal=options.decimal,
             thousands=options.thousands,
-            nrows=nrows,
             skipinitialspace=True,
-            on_bad_lines="warn",
-            engine="python" if len(options.delimiter) > 1 else "c",
+            on_bad_lines="error",
+            low_memory=False,
         )
     except pd.errors.EmptyDataError:
         raise CsvReadError(str(path), "no columns found", "The file needs a header row and data rows.") from None
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise CsvReadError(str(path), f"cannot be parsed as CSV ({exc})", "Check the delimiter and quoting.") from exc
+        detail = " ".join(str(exc).split())[:300]
+        raise CsvReadError(str(path), f"cannot be parsed as CSV ({detail})", "Check the delimiter and quoting.") from exc
     if df.columns.size == 0:
         raise CsvReadError(str(path), "no columns found", "The file needs a header row and data rows.")
-    if not header:
-        df.columns = _clean_column_names([str(c) for c in df.columns])
-    return df
+    notes += _shape_notes(scan, names)
+    if len(df) != scan.records:
+        notes.append(f"{len(df):,} rows were read but the file has {scan.records:,} records; check its quoting")
+        logger.warning("%s: pandas read %d rows, csv found %d records", path, len(df), scan.records)
+    return Table(frame=df, notes=tuple(notes))
+
+
+def read_csv(path: str | Path, options: ReadOptions, *, nrows: int | None = None) -> pd.DataFrame:
+    """The parsed table (see :func:`read_table`); ``nrows`` keeps only the first rows."""
+    df = read_table(path, options).frame
+    return df.head(nrows) if nrows is not None else df
+
+
+def _lines(lines: list[int], total: int) -> str:
+    shown = ", ".join(f"{x:,}" for x in lines)
+    return f"line {shown}" if total == 1 else f"lines {shown}" + (" …" if total > len(lines) else "")
+
+
+def _shape_notes(scan: RecordScan, names: list[str]) -> list[str]:
+    n = len(scan.header)
+    notes: list[str] = []
+    if scan.long_rows:
+        notes.append(
+            f"{scan.long_rows:,} row(s) have more fields than the header ({_lines(scan.long_lines, scan.long_rows)}: "
+            f"up to {scan.long_fields} fields, header has {n}); their first {n} values were kept, the extra ones "
+            "ignored. Quote values that contain the delimiter"
+        )
+    if scan.trailing_empty:
+        notes.append(f"{scan.trailing_empty:,} row(s) end with extra empty fields (trailing delimiters), ignored")
+    if scan.short_rows:
+        notes.append(
+            f"{scan.short_rows:,} row(s) have fewer fields than the header ({_lines(scan.short_lines, scan.short_rows)});"
+            " their missing cells are empty"
+        )
+    if scan.multiline:
+        notes.append(
+            f"{scan.multiline:,} row(s) have quoted cells with line breaks inside (first on line "
+            f"{scan.first_multiline:,}); each was read as one row"
+        )
+    if scan.longest_cell > LONG_CELL_CHARS and scan.longest_column is not None:
+        column = names[scan.longest_column] if scan.longest_column < len(names) else f"#{scan.longest_column + 1}"
+        notes.append(
+            f"the longest cell has {scan.longest_cell:,} characters (line {scan.longest_line:,}, column "
+            f"{short_text(column, 40)!r}); long text is shortened in charts and the report"
+        )
+    return notes
 
 
 def read_header(path: str | Path, options: ReadOptions) -> list[str]:
     """The header row as written (pandas would rename duplicates to ``x.1``, hiding them)."""
     with open(path, encoding=options.encoding, errors="replace", newline="") as fh:
         try:
-            return next(csv.reader(fh, delimiter=options.delimiter))
-        except (StopIteration, csv.Error):
+            for row in csv.reader(fh, delimiter=options.delimiter):
+                if row and not (len(row) == 1 and not row[0].strip()):
+                    return [row[0].lstrip("\ufeff"), *row[1:]]
+        except csv.Error:
             return []
+    return []
+
+
+def short_text(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def clean_column_names(names: list[str]) -> tuple[list[str], list[str]]:
+    """Usable, unique column names, and a note for each kind of change made.
+
+    Control characters and line breaks become spaces; blank names become ``column_N``; names longer
+    than ``MAX_NAME_CHARS`` are shortened; duplicates get ``_2``, ``_3``. Anything else — HTML,
+    formulas, path fragments — is kept verbatim: it is data, escaped wherever it is shown.
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    blank, duplicate, long, control = [], [], [], []
+    for i, raw in enumerate(names, start=1):
+        name = _CONTROL.sub(" ", raw).strip()
+        if name != raw.strip():
+            control.append(i)
+        if not name or re.fullmatch(r"Unnamed: \d+", name):
+            blank.append(i)
+            name = f"column_{i}"
+        if len(name) > MAX_NAME_CHARS:
+            long.append((i, len(name)))
+            name = name[: MAX_NAME_CHARS - 1] + "…"
+        base, n = name, 2
+        while name in seen:
+            name = f"{short_text(base, MAX_NAME_CHARS - 4)}_{n}"
+            n += 1
+        if n > 2:
+            duplicate.append((base, name))
+        seen.add(name)
+        out.append(name)
+    notes: list[str] = []
+    if blank:
+        notes.append(f"blank column name(s) renamed: {', '.join(f'column {i} -> column_{i}' for i in blank[:10])}")
+    if duplicate:
+        shown = ", ".join(f"{short_text(a, 30)!r} -> {short_text(b, 30)!r}" for a, b in duplicate[:10])
+        notes.append(f"duplicate column name(s) renamed: {shown}" + (" …" if len(duplicate) > 10 else ""))
+    if long:
+        shown = ", ".join(f"column {i} ({n:,} characters)" for i, n in long[:10])
+        notes.append(f"long column name(s) shortened to {MAX_NAME_CHARS} characters: {shown}")
+    if control:
+        notes.append(f"line breaks or control characters in column name(s) {', '.join(map(str, control[:10]))} "
+                     "replaced by spaces")
+    return out, notes
 
 
 def _clean_column_names(names: list[str]) -> list[str]:
-    """Blank names become ``column_N``; duplicates get ``_2``, ``_3``; pandas' ``Unnamed: N`` too."""
-    out: list[str] = []
-    seen: set[str] = set()
-    for i, raw in enumerate(names, start=1):
-        name = raw.strip()
-        if not name or re.fullmatch(r"Unnamed: \d+", name):
-            name = f"column_{i}"
-        base, n = name, 2
-        while name in seen:
-            name = f"{base}_{n}"
-            n += 1
-        seen.add(name)
-        out.append(name)
-    return out
+    return clean_column_names(names)[0]
 
 
 _CURRENCY = re.compile(r"^\s*[-+]?\s*[$€£¥]?\s*[-+]?[\d,.\s]+\s*[$€£¥%]?\s*$")

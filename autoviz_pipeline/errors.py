@@ -2,18 +2,25 @@
 
     AutovizError
     ├── InputError            the CSV or the question cannot be used (which file, what to do)
-    │   └── CsvReadError      the file is empty, binary, or not parseable as CSV
+    │   ├── CsvReadError      the file is empty, binary, or not parseable as CSV
+    │   └── LimitExceededError  the file is over a configured limit (which one, how to raise it)
+    ├── StageTimeoutError     a stage ran longer than limits.stage_timeout_s
+    ├── TransientError        a temporary failure (an LLM timeout, a dropped connection): retried
     ├── PlanError             a template or a plan is malformed (a bug in config/, not in the data)
     └── ToolParamError        a step's params do not fit the data (repair drops the step, logged)
         └── UnknownColumnError
 
 Stages never let these escape for a single bad step: ``repair`` drops the step and ``execution``
 records the failure; only errors that make the whole run meaningless (unreadable input) propagate.
+Only ``TransientError`` is worth retrying: the Dagster layer retries it with backoff and fails every
+other error at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+LIMITS_FILE = "config/autoviz.yaml"
 
 
 class AutovizError(Exception):
@@ -28,6 +35,44 @@ class InputError(AutovizError):
 
 class CsvReadError(InputError):
     """The file cannot be read as a table."""
+
+
+class LimitExceededError(InputError):
+    """The input is over a configured limit (``limits:`` in config/autoviz.yaml)."""
+
+    def __init__(self, path: str, limit: str, value: str, maximum: str) -> None:
+        self.limit, self.value, self.maximum = limit, value, maximum
+        super().__init__(
+            path,
+            f"{value} is over the limit of {maximum} (limits.{limit})",
+            f"Split or reduce the file, or raise limits.{limit} in {LIMITS_FILE} "
+            f"(per run: the settings resource's {limit}).",
+        )
+
+
+class StageTimeoutError(AutovizError):
+    """A stage ran past ``limits.stage_timeout_s``."""
+
+    def __init__(self, stage: str, seconds: float, detail: str = "") -> None:
+        self.stage, self.seconds, self.detail = stage, seconds, detail
+        where = f" ({detail})" if detail else ""
+        super().__init__(
+            f"stage {stage} took longer than {seconds:g} s{where} and was stopped (limits.stage_timeout_s). "
+            f"Reduce the file or the number of charts, or raise limits.stage_timeout_s in {LIMITS_FILE}."
+        )
+
+
+class TransientError(AutovizError):
+    """A failure that may pass if the same stage runs again (an LLM call timing out, a connection reset).
+
+    Raise it (``raise TransientError("llm", "timed out after 30 s") from exc``) only where retrying can
+    help; Dagster retries the stage with exponential backoff, then fails it with this message.
+    """
+
+    def __init__(self, what: str, problem: str) -> None:
+        self.what, self.problem = what, problem
+        super().__init__(f"{what}: {problem} (temporary; retried with backoff). If it keeps failing, check that "
+                         "the service is up, or run with the offline backend.")
 
 
 class PlanError(AutovizError):

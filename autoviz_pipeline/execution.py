@@ -2,7 +2,9 @@
 
 The data is read once; each step gets the rows its filters select. A step that fails is recorded
 with its error and the run goes on: one bad step never costs the others. File names come from the
-step's position and a sanitized id — never from column names or question text.
+step's position and a sanitized id — never from column names or question text. Exported table CSVs
+are made inert for spreadsheets (cells starting with ``=``, ``+``, ``-``, ``@`` get a leading ``'``),
+and the step's notes say so. With ``timeout_s``, steps past the deadline are recorded as not run.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import pandas as pd
 
 from .contracts import DatasetProfile, DroppedStep, ExecutionResult, PlanStep, StepResult, ValidatedPlan
 from .dataio import load_frame
+from .errors import StageTimeoutError
 from .fsutil import atomic_write, atomic_write_text
+from .timeouts import stage_deadline
 from .tools import TOOLS, apply_filters
 from .tools.registry import ToolOutput
 
@@ -35,20 +39,38 @@ def execute_plan(
     *,
     frame: pd.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
+    timeout_s: float | None = None,
 ) -> ExecutionResult:
     out = Path(out_dir)
     (out / "charts").mkdir(parents=True, exist_ok=True)
-    df = frame if frame is not None else load_frame(profile)
     results: list[StepResult] = []
     failed: list[DroppedStep] = []
-    for index, step in enumerate(plan.steps, start=1):
-        if progress:
-            progress(f"step {index}/{len(plan.steps)}: {step.tool} ({step.id})")
-        try:
-            results.append(run_step(step, index, df, profile, out))
-        except Exception as exc:  # noqa: BLE001 - one failing step must not stop the others
-            logger.warning("step %s (%s) failed: %s", step.id, step.tool, exc, exc_info=True)
-            failed.append(DroppedStep(step=step.id, tool=step.tool, reason=f"{type(exc).__name__}: {exc}"))
+    steps = list(enumerate(plan.steps, start=1))
+    loaded = False
+    try:
+        with stage_deadline(timeout_s, "step_results") as deadline:
+            df = frame if frame is not None else load_frame(profile)
+            loaded = True
+            while steps:
+                index, step = steps[0]
+                deadline.check(f"before step {index}/{len(plan.steps)}: {step.tool}")
+                if progress:
+                    progress(f"step {index}/{len(plan.steps)}: {step.tool} ({step.id})")
+                try:
+                    results.append(run_step(step, index, df, profile, out))
+                except StageTimeoutError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - one failing step must not stop the others
+                    logger.warning("step %s (%s) failed: %s", step.id, step.tool, exc)
+                    logger.debug("step %s traceback", step.id, exc_info=True)
+                    failed.append(DroppedStep(step=step.id, tool=step.tool, reason=f"{type(exc).__name__}: {exc}"))
+                steps.pop(0)
+    except StageTimeoutError as exc:
+        if not loaded:
+            raise  # the data could not even be loaded in time: nothing to report
+        reason = f"not run: the stage time limit of {exc.seconds:g} s (limits.stage_timeout_s) was reached"
+        logger.warning("step_results: %s; %d step(s) not run", reason, len(steps))
+        failed += [DroppedStep(step=step.id, tool=step.tool, reason=reason) for _, step in steps]
     return ExecutionResult(out_dir=str(out.resolve()), results=results, failed=failed)
 
 
@@ -74,11 +96,18 @@ def write_output(step: PlanStep, index: int, kind: str, output: ToolOutput, out:
         atomic_write_text(target, json.dumps(output.spec, indent=2, ensure_ascii=False, default=str))
         paths["spec_path"] = str(target.relative_to(out))
     preview: list[dict[str, Any]] = []
+    notes = list(output.notes)
     if output.table is not None:
         target = out / "tables" / f"{stem}.csv"
         target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, lambda tmp: output.table.to_csv(tmp, index=False))
+        export, neutralized = neutralize_formulas(output.table)
+        atomic_write(target, lambda tmp: export.to_csv(tmp, index=False))
         paths["table_csv"] = str(target.relative_to(out))
+        if neutralized:
+            notes.append(
+                f"{neutralized} cell(s) starting with =, +, - or @ were prefixed with ' in the CSV export, "
+                "so spreadsheets show them as text instead of running them as formulas."
+            )
         preview = json.loads(output.table.head(PREVIEW_ROWS).to_json(orient="records", date_format="iso"))
     return StepResult(
         step=step.id,
@@ -92,8 +121,44 @@ def write_output(step: PlanStep, index: int, kind: str, output: ToolOutput, out:
         spec_path=paths.get("spec_path"),
         table_csv=paths.get("table_csv"),
         table=preview,
-        notes=list(output.notes),
+        notes=notes,
     )
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d[\d,]*)?(\.\d+)?([eE][+-]?\d+)?%?$")
+
+
+def _risky(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(value)
+
+
+def neutralize_formulas(table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """A copy safe to open in a spreadsheet (CSV injection): text that a spreadsheet would run as a
+    formula (``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM(...)``) gets a leading ``'``; numbers stay numbers.
+
+    Returns the table to export and how many cells (and header names) were changed.
+    """
+    count = 0
+    out = table
+    for i, column in enumerate(table.columns):
+        series = table.iloc[:, i]
+        if not (series.dtype == object or pd.api.types.is_string_dtype(series)
+                or isinstance(series.dtype, pd.CategoricalDtype)):
+            continue
+        mask = series.map(_risky).astype(bool)
+        if mask.any():
+            if out is table:
+                out = table.copy()
+            values = series.astype(object)
+            out.isetitem(i, values.where(~mask, "'" + values[mask].astype(str)))
+            count += int(mask.sum())
+    if any(_risky(c) for c in table.columns):
+        if out is table:
+            out = table.copy()
+        count += sum(_risky(c) for c in table.columns)
+        out.columns = ["'" + c if _risky(c) else c for c in table.columns]
+    return out, count
 
 
 def _close(figure: Any) -> None:

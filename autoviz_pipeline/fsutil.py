@@ -1,4 +1,9 @@
-"""Atomic file writes: a crash never leaves a half-written file that looks complete."""
+"""Atomic file writes: a crash never leaves a half-written file that looks complete.
+
+The data goes to a hidden temp file in the target's folder (``.tmp-*``: the inbox sensor ignores
+hidden names), is flushed to disk, gets the permissions a plain ``open()`` would give, and is then
+renamed over the target in one step. Readers see the old file or the new one, never a mix.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,16 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+
+def _default_mode() -> int:
+    """0o666 minus the process umask: what ``open(path, "w")`` would create (mkstemp uses 0o600)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_MODE = _default_mode()
 
 
 def atomic_write(target: str | Path, write: Callable[[str], None]) -> Path:
@@ -16,6 +31,8 @@ def atomic_write(target: str | Path, write: Callable[[str], None]) -> Path:
     os.close(fd)
     try:
         write(tmp)
+        _fsync(tmp)
+        os.chmod(tmp, _MODE)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
@@ -27,7 +44,19 @@ def atomic_write_text(target: str | Path, text: str) -> Path:
     def write(tmp: str) -> None:
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
 
     return atomic_write(target, write)
+
+
+def _fsync(path: str) -> None:
+    """Flush a written file to disk before the rename makes it visible (best effort)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

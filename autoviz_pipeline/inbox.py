@@ -15,7 +15,10 @@ from pathlib import Path
 VALID_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
 SIDECAR_SUFFIX = ".question.txt"
 MAX_QUESTION_CHARS = 2000
-_PARTIAL = (".part", ".tmp", ".crdownload", ".partial", ".download")
+_PARTIAL = (".part", ".tmp", ".crdownload", ".partial", ".download", ".filepart", ".!ut", ".opdownload")
+# hidden files (rsync's ".name.XXXXXX", our own ".tmp-*"), Office lock and temp files ("~$book.csv")
+_TEMP_PREFIXES = (".", "~")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def partition_key_for(file_name: str) -> str:
@@ -42,36 +45,65 @@ class FileVersion:
     def run_key(self) -> str:
         return f"{self.partition}@{self.mtime_ns}"
 
+    @property
+    def display_name(self) -> str:
+        return display_name(self.path.name)
+
+
+def display_name(name: str, limit: int = 200) -> str:
+    """A file name safe to show anywhere (tags, logs, JSON): undecodable bytes and control characters
+    escaped, bidi overrides made visible, at most ``limit`` characters."""
+    text = name.encode("utf-8", "backslashreplace").decode("utf-8")
+    text = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def is_utf8_name(name: str) -> bool:
+    """False for names holding bytes that are not UTF-8 (they cannot go into Dagster's run config)."""
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
 
 def scan_inbox(inbox: str | Path, seen: dict[str, int], *, settle_seconds: float,
                now: float | None = None) -> tuple[list[FileVersion], dict[str, int], list[str]]:
     """New or modified CSV files that have settled.
 
     ``seen`` maps file name → mtime_ns of the version already handled (the sensor cursor). Returns the
-    versions to run, the updated map, and human-readable notes on what was skipped and why.
+    versions to run, the updated map, and human-readable notes on what was skipped and why. Files no
+    longer in the inbox leave the map (it stays small; the run key still dedupes if one comes back).
+    One unreadable entry never stops the scan: it gets a note and the others go on.
     """
     folder = Path(inbox)
     now = time.time() if now is None else now
     notes: list[str] = []
     found: list[FileVersion] = []
-    updated = dict(seen)
     if not folder.is_dir():
-        return [], updated, [f"inbox {folder} does not exist"]
-    for path in sorted(folder.iterdir()):
+        return [], dict(seen), [f"inbox {folder} does not exist"]
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        return [], dict(seen), [f"inbox {folder} cannot be listed: {exc}"]
+    present = {p.name for p in entries}
+    updated = {name: mtime for name, mtime in seen.items() if name in present}
+    for path in entries:
         name = path.name
-        if name.startswith(".") or name.lower().endswith(_PARTIAL) or not name.lower().endswith(".csv"):
+        lower = name.lower()
+        if name.startswith(_TEMP_PREFIXES) or lower.endswith(_PARTIAL) or not lower.endswith(".csv"):
             continue
         try:
             st = path.stat()
         except OSError as exc:
-            notes.append(f"skipped {name!r}: {exc}")
+            notes.append(f"skipped {display_name(name)!r}: {exc.strerror or exc}")
             continue
         if not path.is_file():
             continue
         if seen.get(name) == st.st_mtime_ns:
             continue
         if now - st.st_mtime < settle_seconds:
-            notes.append(f"waiting for {name!r} to settle (modified {now - st.st_mtime:.1f}s ago)")
+            notes.append(f"waiting for {display_name(name)!r} to settle (modified {now - st.st_mtime:.1f}s ago)")
             continue
         updated[name] = st.st_mtime_ns
         found.append(FileVersion(path=path, partition=partition_key_for(name), mtime_ns=st.st_mtime_ns, size=st.st_size))
@@ -79,14 +111,40 @@ def scan_inbox(inbox: str | Path, seen: dict[str, int], *, settle_seconds: float
 
 
 def sidecar_question(csv_path: str | Path) -> str | None:
-    """The question in ``NAME.question.txt`` next to ``NAME.csv``, if any (first 2,000 characters)."""
+    """The question in ``NAME.question.txt`` next to ``NAME.csv``, if any (first 2,000 characters).
+
+    Read as UTF-8 (undecodable bytes replaced), control characters removed, whitespace folded. An
+    unreadable sidecar counts as none: the run still goes ahead with the default question.
+    """
     path = Path(csv_path)
     side = path.with_name(path.stem + SIDECAR_SUFFIX)
-    if not side.is_file():
+    try:
+        if not side.is_file():
+            return None
+        with open(side, encoding="utf-8-sig", errors="replace") as fh:
+            raw = fh.read(MAX_QUESTION_CHARS)
+    except OSError:
         return None
-    with open(side, encoding="utf-8", errors="replace") as fh:
-        text = " ".join(fh.read(MAX_QUESTION_CHARS).split())
+    text, _ = clean_question(raw, max_chars=MAX_QUESTION_CHARS)
     return text or None
+
+
+def clean_question(text: str | None, *, max_chars: int = MAX_QUESTION_CHARS) -> tuple[str, list[str]]:
+    """A question as one line of printable text, at most ``max_chars`` long, and notes on what changed.
+
+    The question is only ever matched against column names and shown (escaped) in the report; this
+    keeps a pasted document or binary junk from slowing the matcher down or garbling the report.
+    """
+    notes: list[str] = []
+    raw = text or ""
+    cleaned = " ".join(_CONTROL.sub(" ", raw).split())
+    if len(cleaned) > max_chars:
+        cut = cleaned[:max_chars]
+        cut = cut.rsplit(" ", 1)[0] if " " in cut[max_chars // 2 :] else cut
+        notes.append(f"the question was {len(cleaned):,} characters long and was shortened to its first "
+                     f"{len(cut):,} (limits.max_question_chars = {max_chars:,})")
+        cleaned = cut
+    return cleaned, notes
 
 
 def find_partition_file(inbox: str | Path, partition: str) -> Path | None:

@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from .contracts import ColumnProfile, DatasetProfile, Role, TopValue
-from .dataio import coerce_numeric_text, detect_read_options, parse_dates, read_csv, sha256_file
-from .errors import CsvReadError
+from .dataio import coerce_numeric_text, parse_dates, read_table, sha256_file, sniff
+from .settings import Limits, load_config
 
 logger = logging.getLogger(__name__)
 
@@ -44,19 +44,23 @@ def looks_like_id_name(name: str) -> bool:
 _DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{4}-\d{2}|\d{1,2}:\d{2}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}")
 
 
-def profile_dataset(path: str | Path, *, name: str | None = None) -> DatasetProfile:
-    """Read the CSV once and describe it. Raises CsvReadError for files that are not usable tables."""
+def profile_dataset(path: str | Path, *, name: str | None = None, limits: Limits | None = None) -> DatasetProfile:
+    """Read the CSV once and describe it. Raises CsvReadError for files that are not usable tables.
+
+    ``limits`` (default: ``config/autoviz.yaml``) caps the file size and the number of columns; a file
+    over a cap fails with LimitExceededError before it is parsed. The profile's notes say everything
+    that was assumed to read the file (encoding, delimiter, ragged rows, renamed columns).
+    """
     path = Path(path)
-    options = detect_read_options(path)
-    df = read_csv(path, options)
-    if len(df) == 0:
-        raise CsvReadError(str(path), "the file has a header but no data rows", "Add data rows below the header.")
+    limits = limits or load_config().limits
+    sniffed = sniff(path, max_file_mb=limits.max_file_mb)
+    options = sniffed.options
+    table = read_table(path, options, max_columns=limits.max_columns)
+    df = table.frame
     columns = [profile_column(str(c), df[c]) for c in df.columns]
-    notes = []
-    if options.encoding not in ("utf-8", "utf-8-sig"):
-        notes.append(f"read with encoding {options.encoding}")
-    if options.delimiter != ",":
-        notes.append(f"delimiter {options.delimiter!r}")
+    notes = [*sniffed.notes, *table.notes]
+    if len(df) == 1:
+        notes.append("only one data row: spreads, trends and correlations need more rows")
     return DatasetProfile(
         path=str(path),
         name=name or path.name,

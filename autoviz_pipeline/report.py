@@ -56,15 +56,28 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#!|~&])")
 _MD_NEWLINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 
 
-def markdown_escape(text: Any) -> str:
+MAX_TEXT_CHARS = 2000
+"""Longest data-derived text shown in one place (a 10 MB cell must not become a 10 MB report line)."""
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clip(text: str, limit: int | None = MAX_TEXT_CHARS) -> str:
+    """``text`` shortened to ``limit`` characters with an ellipsis, and the count of what was cut."""
+    if limit is None or len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({len(text) - limit + 1:,} more characters)"
+
+
+def markdown_escape(text: Any, *, limit: int | None = MAX_TEXT_CHARS) -> str:
     """Escape data-derived text for Markdown inline context (paragraphs, headings, table cells, alt text).
 
     Backslash-escapes every character with inline meaning (emphasis, code, links, images, raw HTML,
     entities, table pipes), folds newlines into spaces (a cell or heading must stay on one line), defuses
-    line-start block syntax (``- x``, ``1. x``) and GFM bare autolinks (``http://``, ``www.``).
+    line-start block syntax (``- x``, ``1. x``) and GFM bare autolinks (``http://``, ``www.``), drops
+    control characters and shortens text over ``limit`` characters.
     """
-    s = "" if text is None else str(text)
-    s = _MD_NEWLINES.sub(" ", s).replace("\t", " ")
+    s = clip("" if text is None else str(text), limit)
+    s = _CONTROL_CHARS.sub("", _MD_NEWLINES.sub(" ", s).replace("\t", " "))
     s = _MD_SPECIAL.sub(r"\\\1", s)
     # block syntax that only matters at the start of a line: bullets / thematic breaks ("- x", "---", but
     # not a negative number "-3.2") and ordered lists ("1. x", "2) x", but not a decimal "1.5")
@@ -76,9 +89,12 @@ def markdown_escape(text: Any) -> str:
     return s
 
 
-def html_escape(text: Any) -> str:
-    """Escape data-derived text for HTML element content and quoted attribute values."""
-    return html.escape("" if text is None else str(text), quote=True)
+def html_escape(text: Any, *, limit: int | None = MAX_TEXT_CHARS) -> str:
+    """Escape data-derived text for HTML element content and quoted attribute values.
+
+    Control characters (invalid in HTML) are dropped and text over ``limit`` characters is shortened.
+    """
+    return html.escape(_CONTROL_CHARS.sub("", clip("" if text is None else str(text), limit)), quote=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -590,7 +606,7 @@ def render_html(
             if spec is not None:
                 parts.append(
                     "<details><summary>Vega-Lite spec</summary>"
-                    f"<pre><code>{h(_dumps(spec))}</code></pre></details>"
+                    f"<pre><code>{html_escape(_dumps(spec), limit=None)}</code></pre></details>"
                 )
         if r.kind == "table":
             rows = _table_rows(r, out_dir)

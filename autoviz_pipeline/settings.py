@@ -36,9 +36,15 @@ class Folders(BaseModel):
 
 
 class Limits(BaseModel):
+    """Caps that keep one file from taking the pipeline down; each error that hits one names it."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
     settle_seconds: float = Field(5.0, ge=0, description="a file must be unchanged this long before it is read")
-    max_charts: int = Field(8, ge=1, le=50)
+    max_charts: int = Field(8, ge=1, le=50, description="most steps (charts and tables) in one report")
+    max_file_mb: float = Field(500.0, gt=0, description="larger CSV files fail at once with a clear message")
+    max_columns: int = Field(5000, ge=1, description="files with more columns fail at once with a clear message")
+    stage_timeout_s: float = Field(900.0, ge=0, description="a stage running longer is stopped; 0 turns it off")
+    max_question_chars: int = Field(2000, ge=10, description="longer questions are shortened (with a note)")
 
 
 class AppConfig(BaseModel):

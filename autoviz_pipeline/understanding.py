@@ -366,7 +366,10 @@ def _chart(q: str, lower: str, tokens: list[Token], matches: list[ColumnMatch], 
 def _counted_entity(m: ColumnMatch, tokens: list[Token], profile: DatasetProfile) -> bool:
     """ "number of students" counts rows: the student_id column it loosely names is not a field."""
     col = profile.column(m.column)
-    if col is None or m.score >= 0.9 or (col.role != "identifier" and m.method not in ("stem", "synonym")):
+    if col is None or col.role == "numeric":
+        return False
+    plural_noun = m.phrase.lower().endswith("s") and m.score >= 0.9  # "how many players": rows of players
+    if not plural_noun and (m.score >= 0.9 or (col.role != "identifier" and m.method not in ("stem", "synonym"))):
         return False
     pos = phrase_position(m, tokens)
     before = " ".join(t.lower for t in tokens[max(0, pos - 3):pos])

@@ -15,6 +15,7 @@ from ..contracts import (
     AnalysisRequest,
     ExecutionResult,
     IntentResult,
+    LLMCall,
     ProfiledDataset,
     Report,
     ValidatedPlan,
@@ -22,6 +23,7 @@ from ..contracts import (
 from ..errors import AutovizError
 from ..execution import execute_plan
 from ..inbox import find_partition_file, sidecar_question
+from ..llm import propose_intent, propose_plan_patch
 from ..planning import adapt_plan, select_plan
 from ..profiling import profile_dataset
 from ..report import markdown_escape, render_report
@@ -92,9 +94,12 @@ def dataset_profile(context: dg.AssetExecutionContext, config: RunParams,
 @dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO)
 def question_intent(context: dg.AssetExecutionContext, dataset_profile: ProfiledDataset,
                     llm: LLMResource) -> IntentResult:
-    """Classify the question's intent and ground its columns, values and chart words."""
-    llm.validate_backend()
-    intent = classify_intent(dataset_profile.request.question, dataset_profile.profile)
+    """Classify the question's intent and ground its columns, values and chart words (offline), then let
+    the configured model propose the intent; any failure keeps the offline result, recorded in llm_calls."""
+    profile = dataset_profile.profile
+    offline = classify_intent(dataset_profile.request.question, profile)
+    intent = propose_intent(offline, profile, llm.build("intent"))
+    _log_llm_calls(context, intent.llm_calls)
     context.add_output_metadata({
         "intent": intent.intent,
         "confidence": intent.confidence,
@@ -106,10 +111,13 @@ def question_intent(context: dg.AssetExecutionContext, dataset_profile: Profiled
 
 @dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO)
 def analysis_plan(context: dg.AssetExecutionContext, question_intent: IntentResult,
-                  dataset_profile: ProfiledDataset) -> AdaptedPlan:
-    """Start from the intent's template and adapt it to the question."""
+                  dataset_profile: ProfiledDataset, llm: LLMResource) -> AdaptedPlan:
+    """Start from the intent's template and adapt it to the question (offline), then apply the edits the
+    configured model proposes; validation decides what survives."""
     profile = dataset_profile.profile
-    adapted = adapt_plan(select_plan(question_intent, profile), question_intent, profile)
+    offline = adapt_plan(select_plan(question_intent, profile), question_intent, profile)
+    adapted = propose_plan_patch(offline, question_intent, profile, llm.build("adapt"))
+    _log_llm_calls(context, adapted.llm_calls)
     context.add_output_metadata({
         "template": adapted.before.template,
         "steps": len(adapted.steps),
@@ -172,6 +180,15 @@ def analysis_report(context: dg.AssetExecutionContext, dataset_profile: Profiled
         "manifest": dg.MetadataValue.path(report.manifest),
     })
     return report
+
+
+def _log_llm_calls(context: dg.AssetExecutionContext, calls: list[LLMCall]) -> None:
+    for c in calls:
+        line = f"LLM {c.stage}: {c.backend}/{c.model} {c.outcome} ({c.latency_ms:.0f} ms)"
+        if c.fallback_used:
+            context.log.warning(line + "; the offline result is used")
+        else:
+            context.log.info(line)
 
 
 def _stage_timings(context: dg.AssetExecutionContext) -> dict[str, float]:

@@ -4,6 +4,8 @@
 import dagster as dg
 from pydantic import Field
 
+from ..llm import Backend, LLMConfigError, LLMOverrides, ModelSettings, env_overrides, load_llm_settings, make_backend
+from ..llm.config import Stage
 from ..settings import load_config
 
 
@@ -25,14 +27,27 @@ class PipelineSettings(dg.ConfigurableResource):
 
 
 class LLMResource(dg.ConfigurableResource):
-    """Which backend proposes intents and plan edits. ``offline`` (the default) needs no model."""
+    """Which model proposes intents and plan edits; settings from config/autoviz.yaml (``default_model``,
+    ``models``, ``stages``). Each field, when set, overrides the YAML and the ``AUTOVIZ_LLM_*`` variables
+    for this run (``autoviz run --backend/--llm-url/--model`` sets them)."""
 
     # str, not Literal: dg.EnvVar on a Literal field fails at load
-    backend: str = Field(default="offline", description="offline (more backends: see issue #4)")
+    backend: str | None = Field(default=None, description="offline | openai (alias vllm) | gpt4all; "
+                                                           "default: the configured model's backend")
+    url: str | None = Field(default=None, description="openai: base URL ending in /v1")
+    model: str | None = Field(default=None, description="a model configured under `models:`, else the server's "
+                                                        "model name (gpt4all: the .gguf path)")
 
-    def validate_backend(self) -> str:
-        if self.backend != "offline":
-            raise dg.Failure(
-                description=f"LLM backend {self.backend!r} is not available in this version; use 'offline'."
-            )
-        return self.backend
+    def overrides(self) -> LLMOverrides:
+        return LLMOverrides(backend=self.backend, url=self.url, model=self.model).over(env_overrides())
+
+    def model_for(self, stage: Stage) -> ModelSettings:
+        """The model ``stage`` uses; a config mistake fails the run with what to change."""
+        try:
+            return load_llm_settings().model_for(stage, self.overrides())
+        except LLMConfigError as exc:
+            raise dg.Failure(description=f"LLM settings: {exc}") from None
+
+    def build(self, stage: Stage) -> Backend:
+        """The backend for ``stage``: what ``propose_intent``/``propose_plan_patch`` call."""
+        return make_backend(self.model_for(stage))

@@ -1,46 +1,90 @@
-"""Triggers: a sensor on the inbox folder, a daily refresh schedule, and a run-failure recorder."""
+"""Triggers: a sensor on the inbox folder, a daily refresh schedule, and a run-failure recorder.
 
+Exactly once per file version: the cursor maps file name → mtime_ns of the version handled, and every
+request carries the run key ``<partition>@<mtime_ns>``. The daemon never launches a run key twice, and
+when the cursor is lost (deleted, reset, a new sensor) the sensor itself asks the instance whether a
+version's run already exists before requesting it again. A version whose run failed therefore stays
+failed until the file is saved again (a new version): the failure record says so.
+"""
 
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 
-from ..fsutil import atomic_write_text
-from ..inbox import find_partition_file, scan_inbox, sidecar_question
+from ..inbox import FileVersion, display_name, find_partition_file, is_utf8_name, scan_inbox, sidecar_question
 from .assets import csv_files
-from .failures import step_failure_message
+from .failures import FAILURES_FOLDER, failure_record, first_step_failure, step_failure_message, write_failure_record
 from .resources import PipelineSettings
 
-FAILURES_FOLDER = "_failures"
+__all__ = ["FAILURES_FOLDER", "make_failure_sensor", "make_inbox_sensor", "make_refresh_schedule", "run_config_for"]
+
+RUN_KEY_TAG = "dagster/run_key"
+SENSOR_NAME_TAG = "dagster/sensor_name"
+VERSION_TAG = "autoviz/version"
+FILE_TAG = "autoviz/file"
+_STARTED = [s for s in dg.DagsterRunStatus if s != dg.DagsterRunStatus.NOT_STARTED]
 
 
 def run_config_for(path: Path, settings: PipelineSettings) -> dict:
+    """The run config for an inbox file: its question (sidecar or default) and, when it can be stored, its path.
+
+    A name with bytes that are not UTF-8 cannot go into run config; the run then finds the file by its
+    partition key in the inbox.
+    """
     question = sidecar_question(path) or settings.default_question
-    return {"ops": {"dataset_profile": {"config": {"dataset_path": str(path), "question": question}}}}
+    config: dict[str, Any] = {"question": question}
+    if is_utf8_name(str(path)):
+        config["dataset_path"] = str(path)
+    return {"ops": {"dataset_profile": {"config": config}}}
+
+
+def _tags(version: FileVersion) -> dict[str, str]:
+    return {FILE_TAG: version.display_name, VERSION_TAG: version.run_key}
+
+
+def _already_ran(instance: dg.DagsterInstance, sensor_name: str, run_key: str) -> bool:
+    """Whether a run for this key was launched before (by this sensor), whatever its outcome."""
+    runs = instance.get_runs(dg.RunsFilter(tags={RUN_KEY_TAG: run_key, SENSOR_NAME_TAG: sensor_name},
+                                           statuses=_STARTED), limit=1)
+    return bool(runs)
 
 
 def make_inbox_sensor(job: Any) -> dg.SensorDefinition:
-    @dg.sensor(name=f"{job.name}_inbox_sensor", job=job, minimum_interval_seconds=15,
+    name = f"{job.name}_inbox_sensor"
+
+    @dg.sensor(name=name, job=job, minimum_interval_seconds=15,
                default_status=dg.DefaultSensorStatus.RUNNING,
                description="New or modified CSV files in the inbox → their partition and a run, once per version.")
     def inbox_sensor(context: dg.SensorEvaluationContext, settings: PipelineSettings):
-        seen: dict[str, int] = json.loads(context.cursor) if context.cursor else {}
+        try:
+            seen: dict[str, int] = json.loads(context.cursor) if context.cursor else {}
+            if not isinstance(seen, dict):
+                raise ValueError("not a JSON object")
+        except ValueError as exc:
+            context.log.warning(f"unreadable cursor ({exc}); starting over (run keys still prevent repeats)")
+            seen = {}
         found, updated, notes = scan_inbox(settings.inbox_dir, seen, settle_seconds=settings.settle_seconds)
         for note in notes:
             context.log.info(note)
-        if not found:
+        requests: list[dg.RunRequest] = []
+        for version in found:
+            try:
+                if version.path.name not in seen and _already_ran(context.instance, name, version.run_key):
+                    context.log.info(f"{version.display_name!r}: version {version.run_key} already ran; skipped")
+                    continue
+                requests.append(dg.RunRequest(run_key=version.run_key, partition_key=version.partition,
+                                              run_config=run_config_for(version.path, settings),
+                                              tags=_tags(version)))
+            except Exception as exc:  # noqa: BLE001 - one bad file must never block the others
+                context.log.warning(f"skipped {version.display_name!r}: {type(exc).__name__}: {exc}")
+                updated.pop(version.path.name, None)  # try again next tick
+        if not requests:
             return dg.SensorResult(skip_reason=dg.SkipReason("no new or modified CSV files"),
                                    cursor=json.dumps(updated))
         existing = set(context.instance.get_dynamic_partitions(csv_files.name))
-        new_keys = sorted({f.partition for f in found} - existing)
-        requests = [
-            dg.RunRequest(run_key=f.run_key, partition_key=f.partition, run_config=run_config_for(f.path, settings),
-                          tags={"autoviz/file": f.path.name[:200]})
-            for f in found
-        ]
+        new_keys = sorted({r.partition_key for r in requests} - existing)
         return dg.SensorResult(
             run_requests=requests,
             cursor=json.dumps(updated),
@@ -52,14 +96,28 @@ def make_inbox_sensor(job: Any) -> dg.SensorDefinition:
 
 def make_refresh_schedule(job: Any) -> dg.ScheduleDefinition:
     @dg.schedule(name=f"{job.name}_daily_refresh", cron_schedule="0 6 * * *", job=job, execution_timezone="UTC",
-                 description="Re-run every registered dataset that is still in the inbox, once a day.")
+                 description="Re-run every registered dataset still in the inbox, once a day "
+                             "(not file versions whose run failed: those wait for a new version).")
     def daily_refresh(context: dg.ScheduleEvaluationContext, settings: PipelineSettings):
         day = context.scheduled_execution_time.strftime("%Y-%m-%d")
         for key in context.instance.get_dynamic_partitions(csv_files.name):
             path = find_partition_file(settings.inbox_dir, key)
             if path is None:
                 continue
-            yield dg.RunRequest(run_key=f"{key}:{day}", partition_key=key, run_config=run_config_for(path, settings))
+            try:
+                st = path.stat()
+                version = FileVersion(path=path, partition=key, mtime_ns=st.st_mtime_ns, size=st.st_size)
+                failed = context.instance.get_runs(
+                    dg.RunsFilter(tags={VERSION_TAG: version.run_key}, statuses=[dg.DagsterRunStatus.FAILURE]),
+                    limit=1)
+                if failed:
+                    context.log.info(f"{key}: this version failed in run {failed[0].run_id}; "
+                                     "not retried until the file is saved again")
+                    continue
+                yield dg.RunRequest(run_key=f"{key}:{day}", partition_key=key,
+                                    run_config=run_config_for(path, settings), tags=_tags(version))
+            except Exception as exc:  # noqa: BLE001 - one bad file must never block the others
+                context.log.warning(f"skipped {display_name(key)!r}: {type(exc).__name__}: {exc}")
 
     return daily_refresh
 
@@ -70,18 +128,17 @@ def make_failure_sensor(job: Any) -> dg.SensorDefinition:
                            description="Writes <outputs>/_failures/<run id>.json for every failed run.")
     def failure_recorder(context: dg.RunFailureSensorContext, settings: PipelineSettings):
         run = context.dagster_run
-        failed_steps = context.get_step_failure_events()
-        step = failed_steps[0].step_key if failed_steps else None
-        record = {
-            "run_id": run.run_id,
-            "partition": run.tags.get("dagster/partition"),
-            "file": run.tags.get("autoviz/file"),
-            "stage": step,
-            "error": step_failure_message(failed_steps[0]) if failed_steps else context.failure_event.message,
-            "recorded_at": datetime.now(timezone.utc).isoformat(),
-            "retry": "fix the file (see error), then save it again in the inbox: a new version runs once",
-        }
-        atomic_write_text(Path(settings.outputs_dir) / FAILURES_FOLDER / f"{run.run_id}.json",
-                          json.dumps(record, indent=2, ensure_ascii=False))
+        stage, error = first_step_failure(context.get_step_failure_events())
+        record = failure_record(
+            run_id=run.run_id, partition=run.tags.get("dagster/partition"), file=run.tags.get(FILE_TAG),
+            version=run.tags.get(VERSION_TAG), stage=stage,
+            error=error or context.failure_event.message or "the run failed (see the Dagster logs)",
+        )
+        path = write_failure_record(settings.outputs_dir, record)
+        context.log.info(f"failure recorded in {path}")
 
     return failure_recorder
+
+
+# kept for callers that imported it from here
+__all__ += ["step_failure_message"]
