@@ -459,7 +459,9 @@ def _roles_of_mentions(lower: str, tokens: list[Token], mentioned: list[ColumnMa
             elif m.column not in groups:
                 groups.append(m.column)
         last_end = pos + len(m.phrase.split()) - 1
-    groups = [*cued, *[g for g in groups if g not in cued]]
+    score = {m.column: max(x.score for x in mentioned if x.column == m.column) for m in mentioned}
+    # named categories: the surest match leads (a loose "customer" → customer_id trails "full name")
+    groups = [*cued, *sorted((g for g in groups if g not in cued), key=lambda g: -score.get(g, 0))]
     if color in groups:
         groups.remove(color)
     if not measures and len(groups) > 1:
