@@ -149,6 +149,7 @@ class ChartSpec(Frozen):
     filters: list[FilterSpec] = Field(default_factory=list)
     sort: Literal["ascending", "descending"] | None = None
     limit: int | None = Field(default=None, ge=1)
+    stacked: bool | None = Field(default=None, description="bars split by colour: stacked (True) or side by side")
 
 
 class IntentResult(Frozen):

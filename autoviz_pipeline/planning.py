@@ -111,7 +111,7 @@ def chart_to_tool(chart: ChartSpec) -> tuple[str, dict[str, Any]]:
             **common,
         }
         if chart.mark == "bar":
-            params.update(sort=chart.sort, top_n=chart.limit)
+            params.update(sort=chart.sort, top_n=chart.limit, stacked=chart.stacked)
             return "bar_chart", _clean(params)
         params["area"] = chart.mark == "area"
         return "line_chart", _clean(params)

@@ -279,8 +279,10 @@ def _chart(q: str, lower: str, tokens: list[Token], matches: list[ColumnMatch], 
     slots = _Slots(profile, used=[*groups, *measures, *([color] if color else [])])
     group_pool = [*groups, *[c for c in value_cols if c not in groups]]
     time_unit = _time_unit(lower)
-    mark = _mark(chart_words, intent, groups, measures, profile)
     temporal = profile.names_with_role("temporal")
+    if time_unit and temporal and not any(g in temporal for g in group_pool):
+        group_pool.insert(0, slots.take_named(temporal[0]))  # "visitors by year": the date, per year
+    mark = _mark(chart_words, intent, group_pool, measures, profile)
     binned = "histogram" in chart_words or (mark == "bar" and bool(_BIN_WORDS.search(lower)))
     common = {"filters": filters}
 
@@ -358,9 +360,14 @@ def _chart(q: str, lower: str, tokens: list[Token], matches: list[ColumnMatch], 
         return None
     color = color or next((g for g in group_pool[1:]), None)
     y, agg = _measure([m for m in measures if m != x], aggregate)
+    stacked = None
+    if color and re.search(r"\b(grouped|side[ -]by[ -]side|clustered|dodged)\b", lower):
+        stacked = False
+    elif color and re.search(r"\bstacked\b", lower):
+        stacked = True
     return ChartSpec(mark="bar", x=Encoding(field=x, time_unit=time_unit if x in temporal else None),
                      y=Encoding(field=y, aggregate=agg), color=_enc(color), limit=limit,
-                     sort=sort or ("descending" if limit else None), **common)
+                     sort=sort or ("descending" if limit else None), stacked=stacked, **common)
 
 
 def _counted_entity(m: ColumnMatch, tokens: list[Token], profile: DatasetProfile) -> bool:

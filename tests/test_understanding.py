@@ -168,3 +168,42 @@ def test_year_comparison_filters_the_date(december_profile):
     assert [(f.column, f.op, f.value) for f in r.filters] == [("date", "gt", 2024)]
     plain = classify_intent("revenue by region above 5000", december_profile)
     assert [(f.column, f.op, f.value) for f in plain.filters] == [("revenue", "gt", 5000)]
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("median revenue by region", ("bar", "region", "revenue", "median")),
+    ("highest revenue per product category", ("bar", "product_category", "revenue", "max")),
+    ("number of sales by region", ("bar", "region", None, "count")),
+    ("area chart of revenue over time", ("area", "date", "revenue", "sum")),
+    ("heatmap of region and product category", ("rect", "region", "product_category", None)),
+])
+def test_chart_and_aggregation_words(december_profile, question, expected):
+    c = classify_intent(question, december_profile).chart
+    mark, x, y, agg = expected
+    assert c.mark == mark and c.x.field == x
+    if mark == "rect":
+        assert c.y.field == y and c.color.aggregate == "count"
+    else:
+        assert (c.y.field, c.y.aggregate) == (y, agg)
+
+
+def test_grouped_versus_stacked_bars(december_profile):
+    grouped = classify_intent("grouped bar chart of revenue by region and product category", december_profile)
+    stacked = classify_intent("stacked bar chart of revenue by region and product category", december_profile)
+    assert grouped.chart.stacked is False and stacked.chart.stacked is True
+    from autoviz_pipeline.planning import chart_to_tool
+    assert chart_to_tool(grouped.chart)[1]["stacked"] is False
+
+
+def test_time_units_and_bins(visitors):
+    assert classify_intent("visitors by year", visitors).chart.x.time_unit == "year"
+    assert classify_intent("weekly signups", visitors).chart.x.time_unit == "week"
+    hist = classify_intent("histogram of visitors with 15 bins", visitors).chart
+    assert (hist.x.field, hist.x.bin, hist.y.aggregate) == ("visitors", 15, "count")
+
+
+def test_top_n_sorts_descending_and_bottom_ascending(december_profile):
+    top = classify_intent("top 2 regions by revenue", december_profile).chart
+    bottom = classify_intent("bottom 2 regions by revenue", december_profile).chart
+    assert (top.limit, top.sort) == (2, "descending") and (bottom.limit, bottom.sort) == (2, "ascending")
+    assert top.filters == []  # "top 2" limits, it does not filter
