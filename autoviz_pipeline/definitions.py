@@ -5,13 +5,15 @@ from __future__ import annotations
 import dagster as dg
 
 from .defs.assets import ASSETS, GROUP, IO
+from .defs.executors import autoviz_executor
 from .defs.io_managers import PydanticJsonIOManager
 from .defs.resources import LLMResource, PipelineSettings
 from .defs.sensors import make_failure_sensor, make_inbox_sensor, make_refresh_schedule
 from .settings import load_config
 
 autoviz_job = dg.define_asset_job("autoviz_job", selection=dg.AssetSelection.groups(GROUP),
-                                  description="CSV + question → profile, intent, plan, repairs, charts, report.")
+                                  description="CSV + question → profile, intent, plan, repairs, charts, report.",
+                                  executor_def=autoviz_executor)
 
 
 def build_resources() -> dict[str, object]:
@@ -28,6 +30,5 @@ defs = dg.Definitions(
     sensors=[make_inbox_sensor(autoviz_job), make_failure_sensor(autoviz_job)],
     schedules=[make_refresh_schedule(autoviz_job)],
     resources=build_resources(),
-    # a new Python process per step costs ~7 s on 2 cores; multiprocess/distributed are opt-in per run
-    executor=dg.in_process_executor,
+    executor=dg.in_process_executor,  # for the implicit asset job (UI materializations) too
 )
