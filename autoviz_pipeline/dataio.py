@@ -101,7 +101,8 @@ _MAGIC: tuple[tuple[bytes, str, str], ...] = (
     (b"\x89PNG", "an image (PNG), binary, not a text CSV", "Save the table itself as CSV."),
     (b"\xff\xd8\xff", "an image (JPEG), binary, not a text CSV", "Save the table itself as CSV."),
     (b"GIF8", "an image (GIF), binary, not a text CSV", "Save the table itself as CSV."),
-    (b"PAR1", "a Parquet file (binary), not CSV text", "Convert it to CSV first (e.g. pandas.read_parquet(...).to_csv(...))."),
+    (b"PAR1", "a Parquet file (binary), not CSV text",
+     "Convert it to CSV first (e.g. pandas.read_parquet(...).to_csv(...))."),
     (b"SQLite format 3\x00", "an SQLite database (binary), not CSV text", "Export a table from it as CSV."),
 )
 
@@ -220,7 +221,7 @@ def _check_utf8(data: bytes, final: bool, lines_before: int, scan: _ByteScan) ->
 
 
 def sniff(path: str | Path, *, max_file_mb: float | None = None) -> Sniffed:
-    """Decide how to read ``path``; raise CsvReadError (or LimitExceededError) saying what the file is and what to do."""
+    """Decide how to read ``path``; raise CsvReadError (or LimitExceededError): what the file is, what to do."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -273,8 +274,12 @@ def sniff(path: str | Path, *, max_file_mb: float | None = None) -> Sniffed:
         raise CsvReadError(str(path), "the file is an HTML or XML page, not CSV (often a login or error page saved "
                            "instead of the download)", "Download or export the table again as CSV.")
     if lowered.startswith(("{\"", "[{")):
-        raise CsvReadError(str(path), "the file is JSON, not CSV", "Convert it to CSV (e.g. pandas.read_json(...).to_csv(...)).")
-    delimiter = detect_delimiter(text)
+        raise CsvReadError(str(path), "the file is JSON, not CSV",
+                           "Convert it to CSV (e.g. pandas.read_json(...).to_csv(...)).")
+    hint = re.match(r"\s*sep=(.)\r?\n", text)  # Excel's "sep=;" line names the delimiter
+    delimiter = hint.group(1) if hint and hint.group(1) in DELIMITERS else detect_delimiter(text)
+    if hint:
+        text = text[hint.end():]
     decimal, thousands = ".", None
     if delimiter == ";":
         rows = list(csv.reader(text.splitlines()[1:50], delimiter=";"))
@@ -329,6 +334,7 @@ class RecordScan:
 
     header: list[str] = field(default_factory=list)
     header_line: int = 0
+    hint_line: int | None = None  # Excel's "sep=;" line above the header
     records: int = 0
     long_rows: int = 0
     long_lines: list[int] = field(default_factory=list)
@@ -338,30 +344,43 @@ class RecordScan:
     short_lines: list[int] = field(default_factory=list)
     multiline: int = 0
     first_multiline: int | None = None
-    longest_cell: int = 0
-    longest_line: int | None = None
-    longest_column: int | None = None
+
+
+def _is_sep_hint(row: list[str]) -> bool:
+    """Excel's ``sep=;`` line: it names the delimiter and is not the header."""
+    return len(row) <= 2 and "".join(row).strip() == "sep="
 
 
 def scan_records(path: str | Path, options: ReadOptions, *, examples: int = 5) -> RecordScan:
-    """Count data records and the ones whose field count differs from the header, with their line numbers."""
+    """Count data records and the ones whose field count differs from the header, with their line numbers.
+
+    The usual record (one line, as many fields as the header) takes the fast path; only odd ones are
+    looked at closely.
+    """
     scan = RecordScan()
     with open(path, encoding=options.encoding, errors="replace", newline="") as fh:
         reader = csv.reader(fh, delimiter=options.delimiter)
-        start = 0
+        start, expected, records = 0, 0, 0
         try:
             for row in reader:
                 line = reader.line_num
-                if not row or (len(row) == 1 and not row[0].strip()):
+                n = len(row)
+                if n == expected and line == start + 1:
+                    records += 1
+                    start = line
+                    continue
+                if not row or (n == 1 and not row[0].strip()):
                     start = line
                     continue
                 if not scan.header:
+                    if scan.hint_line is None and _is_sep_hint(row):
+                        scan.hint_line = start = line
+                        continue
                     scan.header, scan.header_line = row, line
                     scan.header[0] = scan.header[0].lstrip("\ufeff")
-                    start = line
+                    expected, start = n, line
                     continue
-                n, expected = len(row), len(scan.header)
-                scan.records += 1
+                records += 1
                 if line - start > 1:
                     scan.multiline += 1
                     scan.first_multiline = scan.first_multiline or start + 1
@@ -377,15 +396,28 @@ def scan_records(path: str | Path, options: ReadOptions, *, examples: int = 5) -
                     scan.short_rows += 1
                     if len(scan.short_lines) < examples:
                         scan.short_lines.append(start + 1)
-                longest = max(map(len, row))
-                if longest > scan.longest_cell:
-                    scan.longest_cell, scan.longest_line = longest, start + 1
-                    scan.longest_column = max(range(n), key=lambda i: len(row[i]))
                 start = line
         except csv.Error as exc:
             raise CsvReadError(str(path), f"line {reader.line_num:,} cannot be parsed as CSV ({exc})",
                                "Check the quoting on that line (a quote opened and never closed?).") from None
+    scan.records = records
     return scan
+
+
+def _longest_cell(df: pd.DataFrame) -> tuple[int, int, int]:
+    """(characters, row, column index) of the longest text cell."""
+    best = (0, 0, 0)
+    for i in range(df.shape[1]):
+        series = df.iloc[:, i]
+        if series.dtype != object and not pd.api.types.is_string_dtype(series):
+            continue
+        try:
+            lengths = series.str.len().fillna(-1).to_numpy()
+        except (AttributeError, TypeError):  # no text in this column
+            continue
+        if len(lengths) and int(lengths.max()) > best[0]:
+            best = (int(lengths.max()), int(lengths.argmax()), i)
+    return best
 
 
 @dataclass(frozen=True)
@@ -415,6 +447,7 @@ def read_table(path: str | Path, options: ReadOptions, *, max_columns: int | Non
     try:
         df = pd.read_csv(
             path,
+            skiprows=[scan.hint_line - 1] if scan.hint_line else None,
             header=0,
             names=names,
             usecols=list(range(n)),
@@ -432,10 +465,11 @@ def read_table(path: str | Path, options: ReadOptions, *, max_columns: int | Non
         raise CsvReadError(str(path), "no columns found", "The file needs a header row and data rows.") from None
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         detail = " ".join(str(exc).split())[:300]
-        raise CsvReadError(str(path), f"cannot be parsed as CSV ({detail})", "Check the delimiter and quoting.") from exc
+        raise CsvReadError(str(path), f"cannot be parsed as CSV ({detail})",
+                           "Check the delimiter and quoting.") from exc
     if df.columns.size == 0:
         raise CsvReadError(str(path), "no columns found", "The file needs a header row and data rows.")
-    notes += _shape_notes(scan, names)
+    notes += _shape_notes(scan, df)
     if len(df) != scan.records:
         notes.append(f"{len(df):,} rows were read but the file has {scan.records:,} records; check its quoting")
         logger.warning("%s: pandas read %d rows, csv found %d records", path, len(df), scan.records)
@@ -453,9 +487,11 @@ def _lines(lines: list[int], total: int) -> str:
     return f"line {shown}" if total == 1 else f"lines {shown}" + (" …" if total > len(lines) else "")
 
 
-def _shape_notes(scan: RecordScan, names: list[str]) -> list[str]:
+def _shape_notes(scan: RecordScan, df: pd.DataFrame) -> list[str]:
     n = len(scan.header)
     notes: list[str] = []
+    if scan.hint_line:
+        notes.append(f"line {scan.hint_line} ('sep=…', a hint Excel writes) names the delimiter; it was skipped")
     if scan.long_rows:
         notes.append(
             f"{scan.long_rows:,} row(s) have more fields than the header ({_lines(scan.long_lines, scan.long_rows)}: "
@@ -466,19 +502,19 @@ def _shape_notes(scan: RecordScan, names: list[str]) -> list[str]:
         notes.append(f"{scan.trailing_empty:,} row(s) end with extra empty fields (trailing delimiters), ignored")
     if scan.short_rows:
         notes.append(
-            f"{scan.short_rows:,} row(s) have fewer fields than the header ({_lines(scan.short_lines, scan.short_rows)});"
-            " their missing cells are empty"
+            f"{scan.short_rows:,} row(s) have fewer fields than the header "
+            f"({_lines(scan.short_lines, scan.short_rows)}); their missing cells are empty"
         )
     if scan.multiline:
         notes.append(
             f"{scan.multiline:,} row(s) have quoted cells with line breaks inside (first on line "
             f"{scan.first_multiline:,}); each was read as one row"
         )
-    if scan.longest_cell > LONG_CELL_CHARS and scan.longest_column is not None:
-        column = names[scan.longest_column] if scan.longest_column < len(names) else f"#{scan.longest_column + 1}"
+    chars, row, column = _longest_cell(df)
+    if chars > LONG_CELL_CHARS:
         notes.append(
-            f"the longest cell has {scan.longest_cell:,} characters (line {scan.longest_line:,}, column "
-            f"{short_text(column, 40)!r}); long text is shortened in charts and the report"
+            f"the longest cell has {chars:,} characters (data row {row + 1:,}, column "
+            f"{short_text(str(df.columns[column]), 40)!r}); long text is shortened in charts and the report"
         )
     return notes
 
@@ -497,6 +533,11 @@ def read_header(path: str | Path, options: ReadOptions) -> list[str]:
 
 def short_text(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _ends(name: str, limit: int = 40) -> str:
+    """A long name shown by its start and its end (where a ``_2`` suffix is)."""
+    return name if len(name) <= limit else f"{name[: limit - 12]}…{name[-10:]}"
 
 
 def clean_column_names(names: list[str]) -> tuple[list[str], list[str]]:
@@ -531,7 +572,7 @@ def clean_column_names(names: list[str]) -> tuple[list[str], list[str]]:
     if blank:
         notes.append(f"blank column name(s) renamed: {', '.join(f'column {i} -> column_{i}' for i in blank[:10])}")
     if duplicate:
-        shown = ", ".join(f"{short_text(a, 30)!r} -> {short_text(b, 30)!r}" for a, b in duplicate[:10])
+        shown = ", ".join(f"{_ends(a)!r} -> {_ends(b)!r}" for a, b in duplicate[:10])
         notes.append(f"duplicate column name(s) renamed: {shown}" + (" …" if len(duplicate) > 10 else ""))
     if long:
         shown = ", ".join(f"column {i} ({n:,} characters)" for i, n in long[:10])

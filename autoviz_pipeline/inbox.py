@@ -19,6 +19,8 @@ _PARTIAL = (".part", ".tmp", ".crdownload", ".partial", ".download", ".filepart"
 # hidden files (rsync's ".name.XXXXXX", our own ".tmp-*"), Office lock and temp files ("~$book.csv")
 _TEMP_PREFIXES = (".", "~")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# in a question, zero-width joiners (Persian, emoji) and direction marks are text: only controls go
+_QUESTION_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def partition_key_for(file_name: str) -> str:
@@ -106,7 +108,8 @@ def scan_inbox(inbox: str | Path, seen: dict[str, int], *, settle_seconds: float
             notes.append(f"waiting for {display_name(name)!r} to settle (modified {now - st.st_mtime:.1f}s ago)")
             continue
         updated[name] = st.st_mtime_ns
-        found.append(FileVersion(path=path, partition=partition_key_for(name), mtime_ns=st.st_mtime_ns, size=st.st_size))
+        found.append(FileVersion(path=path, partition=partition_key_for(name), mtime_ns=st.st_mtime_ns,
+                                 size=st.st_size))
     return found, updated, notes
 
 
@@ -137,7 +140,7 @@ def clean_question(text: str | None, *, max_chars: int = MAX_QUESTION_CHARS) -> 
     """
     notes: list[str] = []
     raw = text or ""
-    cleaned = " ".join(_CONTROL.sub(" ", raw).split())
+    cleaned = " ".join(_QUESTION_CONTROL.sub(" ", raw).split())
     if len(cleaned) > max_chars:
         cut = cleaned[:max_chars]
         cut = cut.rsplit(" ", 1)[0] if " " in cut[max_chars // 2 :] else cut

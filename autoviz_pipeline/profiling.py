@@ -20,6 +20,8 @@ import pandas as pd
 
 from .contracts import ColumnProfile, DatasetProfile, Role, TopValue
 from .dataio import coerce_numeric_text, parse_dates, read_table, sha256_file, sniff
+from .errors import InputError
+from .inbox import display_name, is_utf8_name, partition_key_for
 from .settings import Limits, load_config
 
 logger = logging.getLogger(__name__)
@@ -52,12 +54,16 @@ def profile_dataset(path: str | Path, *, name: str | None = None, limits: Limits
     that was assumed to read the file (encoding, delimiter, ragged rows, renamed columns).
     """
     path = Path(path)
+    if not is_utf8_name(str(path)):
+        raise InputError(display_name(str(path), 1000), "the file name contains bytes that are not UTF-8, so it "
+                         "cannot be recorded in the report or the Dagster run",
+                         f"Rename the file, e.g. to {partition_key_for(path.name)}")
     limits = limits or load_config().limits
     sniffed = sniff(path, max_file_mb=limits.max_file_mb)
     options = sniffed.options
     table = read_table(path, options, max_columns=limits.max_columns)
     df = table.frame
-    columns = [profile_column(str(c), df[c]) for c in df.columns]
+    columns = [_profile_column_safely(str(c), df[c]) for c in df.columns]
     notes = [*sniffed.notes, *table.notes]
     if len(df) == 1:
         notes.append("only one data row: spreads, trends and correlations need more rows")
@@ -71,6 +77,20 @@ def profile_dataset(path: str | Path, *, name: str | None = None, limits: Limits
         read_options=options,
         notes=notes,
     )
+
+
+def _profile_column_safely(name: str, series: pd.Series) -> ColumnProfile:
+    """One odd column (values no rule expected) must not cost the whole profile: it becomes text, noted."""
+    try:
+        return profile_column(name, series)
+    except Exception as exc:  # noqa: BLE001 - robustness around the role rules, never instead of them
+        logger.warning("column %r could not be profiled: %s", name, exc, exc_info=logger.isEnabledFor(logging.DEBUG))
+        non_null = series.dropna()
+        return ColumnProfile(
+            name=name, dtype=str(series.dtype), role="text", count=int(non_null.size), nulls=int(series.isna().sum()),
+            distinct=int(non_null.astype(str).nunique()), samples=[_short(v) for v in non_null.astype(str).head(SAMPLES)],
+            notes=[f"could not be profiled ({type(exc).__name__}: {_short(exc)}); treated as text"],
+        )
 
 
 def profile_column(name: str, series: pd.Series) -> ColumnProfile:

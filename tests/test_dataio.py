@@ -56,3 +56,85 @@ def test_duplicate_and_blank_column_names_are_made_unique(write_csv):
     df = read_csv(path, detect_read_options(path))
     assert list(df.columns) == ["a", "a_2", "column_3", "b"]
     assert df.iloc[0].tolist() == [1, 2, 3, 4]
+
+
+# --- reliability: nothing dropped, shifted or guessed silently -------------------------------------
+from autoviz_pipeline.dataio import MIXED_ENCODING, clean_column_names, read_table, sniff  # noqa: E402
+from autoviz_pipeline.errors import LimitExceededError  # noqa: E402
+
+
+def test_trailing_delimiters_do_not_shift_columns(write_csv):
+    path = write_csv("t.csv", "a,b,c\n1,2,3,\n4,5,6,\n")
+    table = read_table(path, detect_read_options(path))
+    assert table.frame.to_dict("list") == {"a": [1, 4], "b": [2, 5], "c": [3, 6]}
+    assert any("trailing delimiters" in n for n in table.notes)
+
+
+def test_ragged_rows_are_kept_and_noted_with_line_numbers(write_csv):
+    path = write_csv("r.csv", "a,b,c\n1,2,3\n4,5,6,7,8\n9,10\n11,12,13\n")
+    table = read_table(path, detect_read_options(path))
+    assert len(table.frame) == 4 and table.frame["a"].tolist() == [1, 4, 9, 11]
+    long, short = (n for n in table.notes if "fields" in n)
+    assert "line 3" in long and "5 fields" in long and "line 4" in short
+
+
+def test_quoted_newlines_and_cells_over_the_csv_module_limit(write_csv):
+    big = "y" * 200_000
+    path = write_csv("q.csv", f'id,text\n1,"two\nlines"\n2,{big}\n')
+    table = read_table(path, detect_read_options(path))
+    assert table.frame["text"].tolist() == ["two\nlines", big]
+    assert any("line breaks" in n for n in table.notes) and any("200,000 characters" in n for n in table.notes)
+
+
+def test_mixed_utf8_and_cp1252_lines_are_both_decoded(write_csv):
+    data = "city,n\nZürich,1\n".encode() + "Köln,2\n".encode("cp1252") + "Malmö,3\n".encode()
+    path = write_csv("m.csv", data)
+    sniffed = sniff(path)
+    assert sniffed.options.encoding == MIXED_ENCODING and "line 3" in sniffed.notes[0]
+    assert read_table(path, sniffed.options).frame["city"].tolist() == ["Zürich", "Köln", "Malmö"]
+
+
+def test_non_utf8_after_the_sniffed_head_is_detected(write_csv):
+    head = "name,v\n" + "".join(f"plain{i},{i}\n" for i in range(30_000))  # > 256 KiB of ASCII
+    path = write_csv("late.csv", head.encode() + "Caf\xe9 \u20ac,1\n".encode("cp1252"))
+    opts = detect_read_options(path)
+    assert opts.encoding == "cp1252"
+    assert read_table(path, opts).frame["name"].iloc[-1] == "Café €"
+
+
+def test_utf16_without_bom_and_nul_bytes_late_in_the_file(write_csv):
+    path = write_csv("u.csv", "a,b\nÄ,1\nB,2\n".encode("utf-16-le"))
+    assert detect_read_options(path).encoding == "utf-16-le"
+    damaged = write_csv("z.csv", ("a,b\n" + "x,1\n" * 100_000).encode() + b"\x00" * 64)
+    with pytest.raises(CsvReadError, match=r"NUL bytes \(first on line 100,002\)"):
+        detect_read_options(damaged)
+
+
+@pytest.mark.parametrize("content,match", [
+    (b"PK\x03\x04\x14\x00\x06\x00", "Excel"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "xls"),
+    (b"\x1f\x8b\x08\x00", "gzip"),
+    (b"%PDF-1.7\n", "PDF"),
+    (b"  <!DOCTYPE html><html>", "HTML"),
+    (b'{"a": 1}', "JSON"),
+    (b"\n \n\t\n", "blank lines"),
+])
+def test_files_that_are_not_csv_say_what_they_are(write_csv, content, match):
+    with pytest.raises(CsvReadError, match=match) as info:
+        detect_read_options(write_csv("x.csv", content))
+    assert "x.csv" in str(info.value)
+
+
+def test_limits_name_the_setting(write_csv):
+    path = write_csv("w.csv", "a,b,c\n1,2,3\n")
+    with pytest.raises(LimitExceededError, match=r"limits\.max_file_mb"):
+        sniff(path, max_file_mb=1e-6)
+    with pytest.raises(LimitExceededError, match=r"3 columns is over the limit of 2 columns"):
+        read_table(path, detect_read_options(path), max_columns=2)
+
+
+def test_column_names_long_control_blank_duplicate():
+    names, notes = clean_column_names(["x" * 500, "x" * 500, "", "a\nb", "<script>", "=1+1"])
+    assert len(names[0]) == 100 and names[0] != names[1] and len(set(names)) == 6
+    assert names[2:] == ["column_3", "a b", "<script>", "=1+1"]  # hostile text is kept: it is escaped on output
+    assert len(notes) == 4

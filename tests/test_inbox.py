@@ -50,3 +50,24 @@ def test_sidecar_question(tmp_path):
     (tmp_path / "sales.question.txt").write_text("  revenue\nby region  " + "x" * 5000)
     q = sidecar_question(csv)
     assert q.startswith("revenue by region") and len(q) <= 2000
+
+
+def test_temporary_names_wait_and_the_cursor_forgets_removed_files(tmp_path):
+    for name in ("~$book.csv", ".~lock.book.csv#", "x.csv.crdownload", "x.csv.filepart"):
+        _touch(tmp_path / name)
+    gone = _touch(tmp_path / "gone.csv")
+    found, seen, _ = scan_inbox(tmp_path, {}, settle_seconds=5)
+    assert [f.path.name for f in found] == ["gone.csv"]
+    gone.unlink()
+    assert scan_inbox(tmp_path, seen, settle_seconds=5)[1] == {}
+
+
+def test_clean_question_and_display_name():
+    from autoviz_pipeline.inbox import clean_question, display_name
+
+    q, notes = clean_question("  sales\x00 by\n\tregion\u202e  ", max_chars=100)
+    assert q == "sales by region" and notes == []
+    q, notes = clean_question("word " * 1000, max_chars=100)
+    assert len(q) <= 100 and q.endswith("word") and "shortened" in notes[0]
+    shown = display_name("caf\udce9\n\u202e<b>.csv")
+    assert shown == "caf\\udce9\\u000a\\u202e<b>.csv" and len(display_name("x" * 500)) == 200

@@ -56,3 +56,20 @@ def test_all_null_and_constant_columns_are_noted(write_csv):
     p = profile_dataset(write_csv("n.csv", "a,b,c\n1,,x\n2,,x\n3,,x\n"))
     assert p.column("b").count == 0 and "all values are missing" in p.column("b").notes
     assert "constant column (one distinct value)" in p.column("c").notes
+
+
+def test_one_column_that_breaks_the_rules_does_not_break_the_profile(write_csv, monkeypatch):
+    from autoviz_pipeline import profiling
+
+    real = profiling.infer_role
+
+    def picky(name, series):
+        if name == "odd":
+            raise ValueError("values no rule expected")
+        return real(name, series)
+
+    monkeypatch.setattr(profiling, "infer_role", picky)
+    p = profile_dataset(write_csv("o.csv", "a,odd\n1,x\n2,y\n"))
+    assert p.column("a").role == "numeric"
+    odd = p.column("odd")
+    assert odd.role == "text" and odd.count == 2 and "could not be profiled" in odd.notes[0]

@@ -27,10 +27,12 @@ def step_failure_message(event: Any) -> str:
     if data.user_failure_data and data.user_failure_data.description:
         return data.user_failure_data.description
     if data.error:
-        cause = data.error.cause
         message = data.error.message.strip()
-        if cause is not None and "Error occurred while executing" in message:
-            return cause.message.strip()
+        cause = data.error.cause
+        while cause is not None and cause.cause is not None:
+            cause = cause.cause
+        if cause is not None:  # Dagster wraps the real error ("Error occurred while ..."): say both
+            return f"{message} {cause.message.strip()}"
         return message
     return "unknown error (see the Dagster logs)"
 

@@ -2,9 +2,10 @@
 
 Exactly once per file version: the cursor maps file name → mtime_ns of the version handled, and every
 request carries the run key ``<partition>@<mtime_ns>``. The daemon never launches a run key twice, and
-when the cursor is lost (deleted, reset, a new sensor) the sensor itself asks the instance whether a
-version's run already exists before requesting it again. A version whose run failed therefore stays
-failed until the file is saved again (a new version): the failure record says so.
+when the cursor is lost or stale (deleted, reset, restored) the sensor itself asks the instance whether
+a version's run already exists before requesting it (one query per new version, none when nothing
+changed). A version whose run failed therefore stays failed until the file is saved again (a new
+version): the failure record says so.
 """
 
 import json
@@ -15,10 +16,8 @@ import dagster as dg
 
 from ..inbox import FileVersion, display_name, find_partition_file, is_utf8_name, scan_inbox, sidecar_question
 from .assets import csv_files
-from .failures import FAILURES_FOLDER, failure_record, first_step_failure, step_failure_message, write_failure_record
+from .failures import FAILURES_FOLDER, failure_record, first_step_failure, write_failure_record  # noqa: F401
 from .resources import PipelineSettings
-
-__all__ = ["FAILURES_FOLDER", "make_failure_sensor", "make_inbox_sensor", "make_refresh_schedule", "run_config_for"]
 
 RUN_KEY_TAG = "dagster/run_key"
 SENSOR_NAME_TAG = "dagster/sensor_name"
@@ -71,7 +70,7 @@ def make_inbox_sensor(job: Any) -> dg.SensorDefinition:
         requests: list[dg.RunRequest] = []
         for version in found:
             try:
-                if version.path.name not in seen and _already_ran(context.instance, name, version.run_key):
+                if _already_ran(context.instance, name, version.run_key):  # lost or stale cursor
                     context.log.info(f"{version.display_name!r}: version {version.run_key} already ran; skipped")
                     continue
                 requests.append(dg.RunRequest(run_key=version.run_key, partition_key=version.partition,
@@ -139,6 +138,3 @@ def make_failure_sensor(job: Any) -> dg.SensorDefinition:
 
     return failure_recorder
 
-
-# kept for callers that imported it from here
-__all__ += ["step_failure_message"]
