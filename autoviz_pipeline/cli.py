@@ -44,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     schema.add_argument("--question", default="", help="columns relevant to it go first (default: overview)")
     schema.add_argument("--prompt", action="store_true", help="print the prompt messages instead of the schema")
     _llm_options(schema)
+    for subparser in sub.choices.values():  # `autoviz run f.csv q --debug` works too
+        subparser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                               help="show tracebacks and Dagster's logs")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.debug else logging.WARNING, format="%(levelname)s %(message)s")
     try:
@@ -59,6 +62,15 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"autoviz: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("autoviz: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a bug: one line for the user, the traceback with --debug
+        if args.debug:
+            raise
+        print(f"autoviz: internal error: {type(exc).__name__}: {exc} (run again with --debug for the traceback)",
+              file=sys.stderr)
+        return 3
 
 
 def _llm_options(parser: argparse.ArgumentParser) -> None:
@@ -131,7 +143,7 @@ def _register(files: list[str]) -> int:
 def _run(file: str, question: str, out: str | None, *, debug: bool, llm: dict[str, str] | None = None) -> int:
     from .definitions import autoviz_job, defs
     from .defs.assets import csv_files
-    from .inbox import partition_key_for
+    from .inbox import display_name, partition_key_for
 
     path = _check_file(file).resolve()
     key = partition_key_for(path.name)
@@ -142,15 +154,19 @@ def _run(file: str, question: str, out: str | None, *, debug: bool, llm: dict[st
         config["out_dir"] = str(Path(out).resolve())
     run_config: dict[str, Any] = {
         "ops": {"dataset_profile": {"config": config}},
-        "loggers": {"console": {"config": {"log_level": "DEBUG" if debug else "ERROR"}}},
+        # without --debug the CLI prints the one-line error itself; Dagster's ERROR events carry stack traces
+        "loggers": {"console": {"config": {"log_level": "DEBUG" if debug else "CRITICAL"}}},
     }
     if llm:
         run_config["resources"] = {"llm": {"config": llm}}
     job = defs.resolve_job_def(autoviz_job.name)
     result = job.execute_in_process(run_config=run_config, instance=instance, partition_key=key,
-                                    raise_on_error=False, tags={"autoviz/file": path.name[:200]})
+                                    raise_on_error=False, tags={"autoviz/file": display_name(path.name)})
     if not result.success:
         print(f"autoviz: run failed: {_failure_message(result)}", file=sys.stderr)
+        record = _record_failure(result, key, path)
+        if record:
+            print(f"autoviz: failure recorded in {record}", file=sys.stderr)
         return 1
     intent = result.output_for_node("question_intent")
     validated = result.output_for_node("validated_plan")
@@ -164,11 +180,29 @@ def _run(file: str, question: str, out: str | None, *, debug: bool, llm: dict[st
     for call in [*intent.llm_calls, *result.output_for_node("analysis_plan").llm_calls]:
         fallback = "; offline result used" if call.fallback_used else ""
         print(f"llm {call.stage}: {call.backend}/{call.model} {call.outcome} ({call.latency_ms:.0f} ms){fallback}")
+    for note in result.output_for_node("dataset_profile").profile.notes[:8]:
+        print(f"note: {note}")
     if execution.results:
         print(f"answer: {execution.results[0].finding}")
     print(f"report: {report.html}")
     print(f"manifest: {report.manifest}")
     return 0
+
+
+def _record_failure(result: Any, key: str, path: Path) -> Path | None:
+    """``<outputs>/_failures/<run id>.json``, as the run failure sensor writes for sensor runs."""
+    from .defs.failures import failure_record, first_step_failure, write_failure_record
+    from .inbox import display_name
+    from .settings import load_config
+
+    stage, error = first_step_failure(result.all_events)
+    record = failure_record(run_id=result.run_id, partition=key, file=display_name(path.name), stage=stage,
+                            error=error or "the run failed (see --debug)", source="cli")
+    try:
+        return write_failure_record(load_config().path("outputs"), record)
+    except OSError as exc:
+        logger.warning("cannot write the failure record: %s", exc)
+        return None
 
 
 def _failure_message(result: Any) -> str:

@@ -95,6 +95,9 @@ class DatasetProfile(Frozen):
     columns: list[ColumnProfile]
     read_options: ReadOptions
     notes: list[str] = Field(default_factory=list)
+    columnar_cache: str | None = Field(
+        default=None, description="Parquet copy of a large file (engine.py); steps read their columns from it"
+    )
 
     def column(self, name: str) -> ColumnProfile | None:
         for col in self.columns:
@@ -260,8 +263,12 @@ class LLMCall(Frozen):
 # and everything a model returns is validated against these models again.
 # --------------------------------------------------------------------------------------------------
 def _clip(limit: int):
+    """Free text from a model: control characters dropped (grammars let them through), cut to ``limit``."""
+
     def clip(value: Any) -> Any:
-        return value[:limit] if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return value
+        return "".join(ch for ch in value if ch.isprintable() or ch == " ")[:limit]
 
     return clip
 

@@ -22,14 +22,16 @@ from ..contracts import (
 )
 from ..errors import AutovizError
 from ..execution import execute_plan
-from ..inbox import find_partition_file, sidecar_question
+from ..inbox import clean_question, display_name, find_partition_file, sidecar_question
 from ..llm import propose_intent, propose_plan_patch
 from ..planning import adapt_plan, select_plan
 from ..profiling import profile_dataset
 from ..report import markdown_escape, render_report
 from ..repair import validate_plan
+from ..timeouts import stage_deadline
 from ..understanding import classify_intent
 from .resources import LLMResource, PipelineSettings
+from .retries import TRANSIENT_RETRY, retry_transient_only
 
 csv_files = dg.DynamicPartitionsDefinition(name="csv_files")
 GROUP = "autoviz"
@@ -73,11 +75,20 @@ def dataset_profile(context: dg.AssetExecutionContext, config: RunParams,
                     settings: PipelineSettings) -> ProfiledDataset:
     """Profile the CSV: roles, counts, stats, samples, sha256."""
     request = _request(context, config, settings)
-    context.log.info(f"profiling {request.dataset_path}")
+    question, question_notes = clean_question(request.question, max_chars=settings.max_question_chars)
+    if not config.question.strip() and not sidecar_question(request.dataset_path):
+        question_notes.append("no question given (run config or NAME.question.txt): answered the default question")
+    request = request.model_copy(update={"question": question or settings.default_question})
+    context.log.info(f"profiling {display_name(request.dataset_path, 1000)}")
     try:
-        profile = profile_dataset(request.dataset_path, name=Path(request.dataset_path).name)
+        with stage_deadline(settings.stage_timeout_s, "dataset_profile"):
+            profile = profile_dataset(request.dataset_path, name=Path(request.dataset_path).name,
+                                      limits=settings.limits())
     except AutovizError as exc:
-        raise dg.Failure(description=str(exc), metadata={"file": request.dataset_path}) from None
+        raise dg.Failure(description=str(exc), metadata={"file": display_name(request.dataset_path, 1000)},
+                         allow_retries=False) from None
+    if question_notes:
+        profile = profile.model_copy(update={"notes": [*profile.notes, *question_notes]})
     rows = "\n".join(
         f"| {markdown_escape(c.name)} | {c.role} | {c.dtype} | {c.nulls} | {c.distinct} |" for c in profile.columns[:50]
     )
@@ -91,7 +102,8 @@ def dataset_profile(context: dg.AssetExecutionContext, config: RunParams,
     return ProfiledDataset(request=request, profile=profile)
 
 
-@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO)
+@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO, retry_policy=TRANSIENT_RETRY)
+@retry_transient_only
 def question_intent(context: dg.AssetExecutionContext, dataset_profile: ProfiledDataset,
                     llm: LLMResource) -> IntentResult:
     """Classify the question's intent and ground its columns, values and chart words (offline), then let
@@ -109,7 +121,8 @@ def question_intent(context: dg.AssetExecutionContext, dataset_profile: Profiled
     return intent
 
 
-@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO)
+@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO, retry_policy=TRANSIENT_RETRY)
+@retry_transient_only
 def analysis_plan(context: dg.AssetExecutionContext, question_intent: IntentResult,
                   dataset_profile: ProfiledDataset, llm: LLMResource) -> AdaptedPlan:
     """Start from the intent's template and adapt it to the question (offline), then apply the edits the
@@ -145,10 +158,10 @@ def validated_plan(context: dg.AssetExecutionContext, analysis_plan: AdaptedPlan
 
 @dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO)
 def step_results(context: dg.AssetExecutionContext, validated_plan: ValidatedPlan,
-                 dataset_profile: ProfiledDataset) -> ExecutionResult:
+                 dataset_profile: ProfiledDataset, settings: PipelineSettings) -> ExecutionResult:
     """Run the tools; write PNG, SVG, Vega-Lite and CSV artifacts into the run's folder."""
     result = execute_plan(validated_plan, dataset_profile.profile, dataset_profile.request.out_dir,
-                          progress=context.log.info)
+                          progress=context.log.info, timeout_s=settings.stage_timeout_s)
     for f in result.failed:
         context.log.warning(f"step {f.step} failed: {f.reason}")
     context.add_output_metadata({

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ..llm import Backend, LLMConfigError, LLMOverrides, ModelSettings, env_overrides, load_llm_settings, make_backend
 from ..llm.config import Stage
-from ..settings import load_config
+from ..settings import Limits, load_config
 
 
 def _folder(name: str) -> str:
@@ -23,7 +23,19 @@ class PipelineSettings(dg.ConfigurableResource):
         description="a file must be unchanged this long before the sensor picks it up",
     )
     max_charts: int = Field(default=load_config().limits.max_charts)
+    max_file_mb: float = Field(default=load_config().limits.max_file_mb, description="larger CSVs fail at once")
+    max_columns: int = Field(default=load_config().limits.max_columns, description="wider CSVs fail at once")
+    stage_timeout_s: float = Field(default=load_config().limits.stage_timeout_s,
+                                   description="a stage running longer is stopped; 0 turns it off")
+    max_question_chars: int = Field(default=load_config().limits.max_question_chars,
+                                    description="longer questions are shortened, with a note")
     default_question: str = Field(default=load_config().default_question)
+
+    def limits(self) -> Limits:
+        """These settings as the core's ``Limits`` (what ``profile_dataset`` and the stages check)."""
+        return Limits(settle_seconds=self.settle_seconds, max_charts=self.max_charts, max_file_mb=self.max_file_mb,
+                      max_columns=self.max_columns, stage_timeout_s=self.stage_timeout_s,
+                      max_question_chars=self.max_question_chars)
 
 
 class LLMResource(dg.ConfigurableResource):
