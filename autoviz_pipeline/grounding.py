@@ -9,6 +9,7 @@ table- or question-specific rules.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -106,9 +107,18 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+|\d+(?:\.\d+)?")
 
 
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def fold(text: str) -> str:
+    """Fold umlauts the way people type them without the key (ü → ue) and strip other accents (é → e)."""
+    text = text.translate(_UMLAUTS)
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
 def split_name(name: str) -> list[str]:
     """``productCategory`` / ``product_category`` / ``Product Category`` → ``['product', 'category']``."""
-    spaced = _CAMEL.sub(" ", name)
+    spaced = _CAMEL.sub(" ", fold(name))
     return [w.lower() for w in _WORD.findall(spaced)]
 
 
@@ -194,8 +204,8 @@ class Token:
     stem: str = ""
 
     def __post_init__(self) -> None:
-        self.lower = self.text.lower()
-        self.stem = stem(self.text)
+        self.lower = fold(self.text).lower()
+        self.stem = stem(self.lower)
 
 
 NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
@@ -321,7 +331,7 @@ def ground_columns(
 ) -> tuple[list[ColumnMatch], list[ColumnMatch], list[Token]]:
     """Matches (best per phrase, non-overlapping, longer phrases first) and ambiguous alternatives."""
     tokens = tokenize(question)
-    forms = _column_forms(profile)
+    forms = _cached_forms(profile)
     candidates: list[_Candidate] = []
     n = len(tokens)
     for i in range(n):
@@ -397,14 +407,33 @@ def phrase_position(match: ColumnMatch, tokens: list[Token]) -> int:
     return _first_index(match, tokens)
 
 
+_AGGREGATE_WORDS = frozenset("total sum avg average mean count max min maximum minimum median overall".split())
+
+
 def best_column_for(name: str, profile: DatasetProfile, *, settings: MatchSettings = DEFAULT_SETTINGS,
                     candidates: list[str] | None = None) -> tuple[str | None, float, str]:
-    """Repair helper: the column a (possibly wrong) name most likely means, with score and method."""
+    """Repair helper: the column a (possibly wrong) name most likely means, with score and method.
+
+    A model often glues an aggregation onto the name ("revenue_total", "avg_price"); when the name as
+    given matches nothing, it is tried again without those words.
+    """
+    best = _best_column(name, profile, settings, candidates)
+    if best[1] < settings.min_score:
+        words = [w for w in name.replace("_", " ").split() if w.lower() not in _AGGREGATE_WORDS]
+        if words and len(words) < len(name.replace("_", " ").split()):
+            column, score, method = _best_column(" ".join(words), profile, settings, candidates)
+            if score > best[1]:
+                best = (column, round(score * 0.95, 3), method)
+    return best
+
+
+def _best_column(name: str, profile: DatasetProfile, settings: MatchSettings,
+                 candidates: list[str] | None) -> tuple[str | None, float, str]:
     phrase = tokenize(name.replace("_", " "))
     if not phrase:
         return None, 0.0, ""
     best: tuple[str | None, float, str] = (None, 0.0, "")
-    for col in _column_forms(profile):
+    for col in _cached_forms(profile):
         if candidates is not None and col.profile.name not in candidates:
             continue
         score, method = _score_phrase(phrase, col, settings)
@@ -415,3 +444,18 @@ def best_column_for(name: str, profile: DatasetProfile, *, settings: MatchSettin
         if score > best[1]:
             best = (col.profile.name, score, method)
     return best
+
+
+_FORMS_CACHE: dict[int, tuple[DatasetProfile, list[_ColumnForms]]] = {}
+
+
+def _cached_forms(profile: DatasetProfile) -> list[_ColumnForms]:
+    """Column forms per profile object: repairing many params of a wide table builds them once."""
+    hit = _FORMS_CACHE.get(id(profile))
+    if hit is not None and hit[0] is profile:
+        return hit[1]
+    if len(_FORMS_CACHE) > 64:
+        _FORMS_CACHE.clear()
+    forms = _column_forms(profile)
+    _FORMS_CACHE[id(profile)] = (profile, forms)
+    return forms

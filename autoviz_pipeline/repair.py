@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -97,7 +98,8 @@ def validate_step(step: PlanStep, profile: DatasetProfile, *, repairs: list[Repa
         else:
             col = _column(step, name, params[name], kind, profile, repairs, settings, required=required)
             if col is None:
-                params.pop(name)
+                repairs.append(Repair(step=step.id, param=name, original=params.pop(name), repaired=None, score=0.0,
+                                      method="removed_optional_param"))
             else:
                 params[name] = col
     if "filters" in params:
@@ -113,12 +115,19 @@ def _tool(step: PlanStep, repairs: list[Repair]) -> ToolSpec:
     if step.tool in TOOLS:
         return TOOLS[step.tool]
     normalized = step.tool.strip().lower().replace(" ", "_").replace("-", "_")
-    close = difflib.get_close_matches(normalized, list(TOOLS), n=1, cutoff=TOOL_NAME_CUTOFF)
+    by_kind = {_tool_kind(name): name for name in TOOLS}
+    close = [by_kind[_tool_kind(normalized)]] if _tool_kind(normalized) in by_kind else difflib.get_close_matches(
+        normalized, list(TOOLS), n=1, cutoff=TOOL_NAME_CUTOFF)
     if not close:
         raise _StepDropped(f"unknown tool {step.tool!r} (registered: {', '.join(sorted(TOOLS))})")
     repairs.append(Repair(step=step.id, param="tool", original=step.tool, repaired=close[0],
                           score=_ratio(normalized, close[0]), method="tool_name"))
     return TOOLS[close[0]]
+
+
+def _tool_kind(name: str) -> str:
+    """'bar_graph', 'bar chart', 'barplot' → 'bar': the words that name a chart, not which chart, dropped."""
+    return re.sub(r"_?(chart|graph|plot|diagram|table)s?$", "", name).strip("_")
 
 
 def _column(step: PlanStep, param: str, value: Any, kind: ColumnParam, profile: DatasetProfile,
