@@ -113,6 +113,7 @@ class Sniffed:
 
     options: ReadOptions
     notes: tuple[str, ...] = ()
+    sha256: str | None = None  # computed in the same pass as the byte scan (None when no scan was needed)
 
 
 def detect_encoding(head: bytes) -> str:
@@ -173,15 +174,18 @@ class _ByteScan:
     multibyte: bool = False
     cp1252_undefined: bool = False
     nul_line: int | None = None
+    sha256: str = ""
 
 
 def _scan_bytes(path: Path) -> _ByteScan:
     """One pass over the whole file: NUL bytes, UTF-8 validity (and where it breaks), cp1252 fit."""
     scan = _ByteScan()
+    digest = hashlib.sha256()  # the same read hashes the file: large files are read once, not twice
     lines_before, carry = 0, b""
     with open(path, "rb") as fh:
         while True:
             chunk = fh.read(SCAN_CHUNK)
+            digest.update(chunk)
             final = not chunk
             data = carry + chunk
             carry = b""
@@ -196,6 +200,7 @@ def _scan_bytes(path: Path) -> _ByteScan:
             lines_before += data.count(b"\n")
             if final:
                 break
+    scan.sha256 = digest.hexdigest()
     return scan
 
 
@@ -244,6 +249,7 @@ def sniff(path: str | Path, *, max_file_mb: float | None = None) -> Sniffed:
             raise CsvReadError(str(path), f"the file is {what}", hint)
     encoding = detect_encoding(head)
     notes: list[str] = []
+    scan: _ByteScan | None = None
     if not encoding.startswith(("utf-16", "utf-32")):
         scan = _scan_bytes(path)
         if scan.nul_line is not None:
@@ -290,7 +296,7 @@ def sniff(path: str | Path, *, max_file_mb: float | None = None) -> Sniffed:
     if delimiter != ",":
         notes.append(f"delimiter {delimiter!r}")
     options = ReadOptions(encoding=encoding, delimiter=delimiter, decimal=decimal, thousands=thousands)
-    return Sniffed(options=options, notes=tuple(notes))
+    return Sniffed(options=options, notes=tuple(notes), sha256=scan.sha256 if scan is not None else None)
 
 
 def _choose_encoding(sampled: str, scan: _ByteScan) -> str:

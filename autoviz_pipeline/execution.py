@@ -24,7 +24,7 @@ from .errors import StageTimeoutError
 from .fsutil import atomic_write, atomic_write_text
 from .timeouts import stage_deadline
 from .tools import TOOLS, apply_filters
-from .tools.registry import ToolOutput
+from .tools.registry import ToolOutput, column_params
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def execute_plan(
     loaded = False
     try:
         with stage_deadline(timeout_s, "step_results") as deadline:
-            df = frame if frame is not None else load_frame(profile)
+            frame_for = _frame_source(profile, frame)
             loaded = True
             while steps:
                 index, step = steps[0]
@@ -57,7 +57,7 @@ def execute_plan(
                 if progress:
                     progress(f"step {index}/{len(plan.steps)}: {step.tool} ({step.id})")
                 try:
-                    results.append(run_step(step, index, df, profile, out))
+                    results.append(run_step(step, index, frame_for(step), profile, out))
                 except StageTimeoutError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - one failing step must not stop the others
@@ -72,6 +72,35 @@ def execute_plan(
         logger.warning("step_results: %s; %d step(s) not run", reason, len(steps))
         failed += [DroppedStep(step=step.id, tool=step.tool, reason=reason) for _, step in steps]
     return ExecutionResult(out_dir=str(out.resolve()), results=results, failed=failed)
+
+
+def _frame_source(profile: DatasetProfile, frame: pd.DataFrame | None) -> Callable[[PlanStep], pd.DataFrame]:
+    """Small files: the whole table, read once. Large files: each step reads only its columns from the
+    columnar cache, so a 10-million-row file never sits in memory as a whole pandas frame."""
+    if frame is not None:
+        return lambda step: frame
+    if profile.columnar_cache:
+        from .engine import load_columns
+
+        return lambda step: load_columns(profile, step_columns(step, profile))
+    df = load_frame(profile)
+    return lambda step: df
+
+
+def step_columns(step: PlanStep, profile: DatasetProfile) -> list[str]:
+    """The columns a step reads: its column params and filter columns, plus what an empty list means."""
+    params = TOOLS[step.tool].params
+    columns: list[str] = []
+    for name in column_params(params):
+        value = step.params.get(name)
+        columns += [value] if isinstance(value, str) else [v for v in value or [] if isinstance(v, str)]
+    columns += [f["column"] for f in step.params.get("filters") or [] if isinstance(f, dict) and "column" in f]
+    if "columns" in params.model_fields and not step.params.get("columns"):
+        if step.tool == "correlation_heatmap":  # every numeric column
+            columns += [c.name for c in profile.columns if c.role == "numeric"]
+        elif step.params.get("filters"):  # a summary of filtered rows needs the rows; unfiltered: the profile
+            columns += [c.name for c in profile.columns if c.role != "text"]
+    return list(dict.fromkeys(columns))
 
 
 def run_step(step: PlanStep, index: int, df: pd.DataFrame, profile: DatasetProfile, out: Path) -> StepResult:

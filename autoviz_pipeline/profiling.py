@@ -59,6 +59,10 @@ def profile_dataset(path: str | Path, *, name: str | None = None, limits: Limits
                          "cannot be recorded in the report or the Dagster run",
                          f"Rename the file, e.g. to {partition_key_for(path.name)}")
     limits = limits or load_config().limits
+    if _is_large(path, limits):
+        from .engine import profile_large
+
+        return profile_large(path, name=name or path.name, limits=limits)
     sniffed = sniff(path, max_file_mb=limits.max_file_mb)
     options = sniffed.options
     table = read_table(path, options, max_columns=limits.max_columns)
@@ -77,6 +81,13 @@ def profile_dataset(path: str | Path, *, name: str | None = None, limits: Limits
         read_options=options,
         notes=notes,
     )
+
+
+def _is_large(path: Path, limits: Limits) -> bool:
+    try:
+        return path.stat().st_size >= limits.columnar_min_mb * 1024 * 1024
+    except OSError:
+        return False  # sniff() says what is wrong with the path
 
 
 def _profile_column_safely(name: str, series: pd.Series) -> ColumnProfile:

@@ -33,6 +33,7 @@ class Folders(BaseModel):
     outputs: str = Field("data/outputs", description="one folder per dataset, one subfolder per run")
     storage: str = Field("data/storage", description="intermediate stage outputs (JSON)")
     examples: str = Field("data/examples", description="bundled example datasets")
+    cache: str = Field("data/cache", description="columnar (Parquet) copies and profiles of large files")
 
 
 class Limits(BaseModel):
@@ -41,7 +42,10 @@ class Limits(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     settle_seconds: float = Field(5.0, ge=0, description="a file must be unchanged this long before it is read")
     max_charts: int = Field(8, ge=1, le=50, description="most steps (charts and tables) in one report")
-    max_file_mb: float = Field(500.0, gt=0, description="larger CSV files fail at once with a clear message")
+    max_file_mb: float = Field(4096.0, gt=0, description="larger CSV files fail at once with a clear message")
+    columnar_min_mb: float = Field(
+        32.0, ge=0, description="files this large are parsed once into a Parquet cache and profiled on it"
+    )
     max_columns: int = Field(5000, ge=1, description="files with more columns fail at once with a clear message")
     stage_timeout_s: float = Field(900.0, ge=0, description="a stage running longer is stopped; 0 turns it off")
     max_question_chars: int = Field(2000, ge=10, description="longer questions are shortened (with a note)")

@@ -22,6 +22,7 @@ from typing import Any, Literal
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib import cbook
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -1178,6 +1179,29 @@ def _box_stats(values: pd.Series) -> dict[str, float]:
     return {"q1": q1, "median": median, "q3": q3, "outliers": outliers}
 
 
+MAX_FLIERS_PER_BOX = 200
+
+
+def draw_boxes(ax: Axes, arrays: list[np.ndarray], *, widths: float, notes: list[str]) -> None:
+    """Box plots from precomputed statistics; beyond 200 outliers a box shows the most extreme ones and an
+    even sample of the rest, so a 10-million-row column never becomes half a million SVG markers."""
+    stats = cbook.boxplot_stats(arrays)
+    hidden = 0
+    for st in stats:
+        fliers = np.sort(np.asarray(st["fliers"]))
+        if len(fliers) > MAX_FLIERS_PER_BOX:
+            keep = np.unique(np.r_[np.arange(10), np.arange(len(fliers) - 10, len(fliers)),
+                                   np.linspace(0, len(fliers) - 1, MAX_FLIERS_PER_BOX - 20).astype(int)])
+            hidden += len(fliers) - len(keep)
+            st["fliers"] = fliers[keep]
+    ax.bxp(stats, positions=np.arange(len(arrays)), widths=widths, patch_artist=True,
+           boxprops={"facecolor": PALETTE[0], "alpha": 0.6}, medianprops={"color": "black"},
+           flierprops={"markersize": 3}, manage_ticks=False)
+    if hidden:
+        notes.append(f"{hidden:,} outlier points are not drawn (each box shows its {MAX_FLIERS_PER_BOX} most telling: "
+                     "the extremes and an even sample); the whiskers and boxes use every value.")
+
+
 def box_plot(params: BoxPlotParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
     """Render the box plot; the finding gives the median and spread (per group: highest and lowest median)."""
     require_columns(df, {"column": params.column, "by": params.by})
@@ -1204,16 +1228,7 @@ def box_plot(params: BoxPlotParams, df: pd.DataFrame, profile: DatasetProfile) -
             order = list(sizes.sort_values(ascending=False, kind="stable").index[:BOX_MAX_GROUPS])
             notes.append(f"Showing {BOX_MAX_GROUPS} of {len(sizes):,} {by} groups (those with the most rows).")
         order = sorted(order) if keys.ordered else sorted(order, key=lambda k: -medians[k])
-        ax.boxplot(
-            [groups[k].to_numpy() for k in order],
-            positions=np.arange(len(order)),
-            widths=0.6,
-            patch_artist=True,
-            boxprops={"facecolor": PALETTE[0], "alpha": 0.6},
-            medianprops={"color": "black"},
-            flierprops={"markersize": 3},
-            manage_ticks=False,
-        )
+        draw_boxes(ax, [groups[k].to_numpy() for k in order], widths=0.6, notes=notes)
         category_axis(ax, [key_label(k, keys) for k in order])
         shown = medians[order]
         top, low = shown.idxmax(), shown.idxmin()
@@ -1228,16 +1243,7 @@ def box_plot(params: BoxPlotParams, df: pd.DataFrame, profile: DatasetProfile) -
         work = work[work[by].isin(order)]
     else:
         column = work[params.column]
-        ax.boxplot(
-            [column.to_numpy()],
-            positions=[0],
-            widths=0.5,
-            patch_artist=True,
-            boxprops={"facecolor": PALETTE[0], "alpha": 0.6},
-            medianprops={"color": "black"},
-            flierprops={"markersize": 3},
-            manage_ticks=False,
-        )
+        draw_boxes(ax, [column.to_numpy()], widths=0.5, notes=notes)
         category_axis(ax, [params.column])
         stats = _box_stats(column)
         finding = (

@@ -120,6 +120,8 @@ def _column_summary(series: pd.Series, *, column: str, role: str) -> dict[str, A
 
 def summary_statistics(params: SummaryStatisticsParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
     """One row per column; the finding gives the table size and the column with the most missing values."""
+    if profile.columnar_cache and not params.filters:
+        return _summary_from_profile(params, profile)
     columns = list(dict.fromkeys(params.columns)) or [str(c) for c in df.columns]
     require_columns(df, {f"columns[{i}]": c for i, c in enumerate(columns)})
     if not columns:
@@ -139,6 +141,28 @@ def summary_statistics(params: SummaryStatisticsParams, df: pd.DataFrame, profil
     else:
         finding += "no missing values."
     return ToolOutput(title=title, finding=finding, table=table)
+
+
+def _summary_from_profile(params: SummaryStatisticsParams, profile: DatasetProfile) -> ToolOutput:
+    """A large file's profile already holds these statistics over every row (quartiles: the median only)."""
+    columns = [profile.column(c) for c in dict.fromkeys(params.columns or profile.column_names)]
+    rows = []
+    for col in (c for c in columns if c is not None):
+        row: dict[str, Any] = dict.fromkeys(STAT_COLUMNS)
+        row.update(column=col.name, role=col.role, count=col.count, nulls=col.nulls, distinct=col.distinct,
+                   mean=col.mean, std=col.std, min=col.min, max=col.max)
+        row["50%"] = col.median
+        if col.top_values and col.role != "numeric":
+            row.update(top=col.top_values[0].value, top_count=col.top_values[0].count)
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=list(STAT_COLUMNS))
+    worst = max(rows, key=lambda r: r["nulls"], default=None)
+    finding = f"{profile.rows:,} rows × {len(rows)} columns summarised from the profile of every row; "
+    finding += (f"{worst['column']} has the most missing values ({format_number(worst['nulls'])}, "
+                f"{worst['nulls'] / max(profile.rows, 1):.0%})." if worst and worst["nulls"] else "no missing values.")
+    title = "Summary statistics" + (f" of {', '.join(params.columns)}" if params.columns else "")
+    return ToolOutput(title=title, finding=finding, table=table,
+                      notes=["large file: statistics come from the profile; 25%/75% quartiles are not computed"])
 
 
 TABLE_TOOLS: tuple[ToolSpec, ...] = (

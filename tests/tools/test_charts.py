@@ -449,3 +449,21 @@ def test_a_column_without_values_draws_a_placeholder_saying_why(tmp_path):
     out = run("histogram", df, tmp_path, column="v")
     assert out.finding == f"{NO_ROWS}: v has no values."
     assert out.notes == ["2 rows with no v left out."]
+
+
+def test_box_plot_of_millions_of_outliers_draws_a_capped_sample(tmp_path):
+    """A huge column must not become hundreds of thousands of SVG markers; boxes still use every value."""
+    from autoviz_pipeline.tools.charts import MAX_FLIERS_PER_BOX
+
+    rng = np.random.default_rng(0)
+    values = np.r_[rng.normal(0, 1, 200_000), rng.normal(50, 5, 20_000)]  # 20,000 far outliers
+    df = pd.DataFrame({"v": values})
+    spec = get_tool("box_plot")
+    out = spec.run(spec.params(column="v"), df, make_profile(df))
+    drawn = [line for line in out.figure.axes[0].lines if line.get_marker() not in (None, "None", "")]
+    assert sum(len(line.get_xdata()) for line in drawn) <= MAX_FLIERS_PER_BOX
+    assert any("not drawn" in n for n in out.notes)
+    # the extremes are kept: the largest outlier is among the drawn points
+    assert max(max(line.get_ydata()) for line in drawn) == pytest.approx(values.max())
+    _, svg = save_figure(out, tmp_path)
+    assert svg.stat().st_size < 1_000_000
