@@ -333,6 +333,13 @@ def build_manifest(
             "alternatives": [m.model_dump() for m in intent.alternatives],
             "notes": list(intent.notes),
         },
+        # how the question was read: every grounded phrase, and the ambiguous ones kept, not guessed
+        "understanding": {
+            "matches": [m.model_dump() for m in intent.matches],
+            "alternatives": [m.model_dump() for m in intent.alternatives],
+            "filters": [f.model_dump() for f in intent.filters],
+            "chart": intent.chart.model_dump() if intent.chart is not None else None,
+        },
         "plan": {
             "template": adapted.before.template,
             "intent": adapted.before.intent,

@@ -207,3 +207,21 @@ def test_top_n_sorts_descending_and_bottom_ascending(december_profile):
     bottom = classify_intent("bottom 2 regions by revenue", december_profile).chart
     assert (top.limit, top.sort) == (2, "descending") and (bottom.limit, bottom.sort) == (2, "ascending")
     assert top.filters == []  # "top 2" limits, it does not filter
+
+
+def test_ambiguity_reaches_the_manifest(write_csv, tmp_path):
+    """understanding.alternatives in the manifest lists the rivals of an ambiguous phrase."""
+    import json
+
+    from autoviz_pipeline.api import plan_for
+    from autoviz_pipeline.execution import execute_plan
+    from autoviz_pipeline.report import render_report
+
+    profile = profile_dataset(write_csv("people.csv", "first_name,last_name,age\nAnn,Lee,30\nBob,Kim,41\n"))
+    intent, adapted, validated = plan_for("count by name", profile)
+    execution = execute_plan(validated, profile, tmp_path / "out")
+    report = render_report(question=intent.question, profile=profile, intent=intent, adapted=adapted,
+                           validated=validated, execution=execution, llm_calls=[], timings={},
+                           out_dir=tmp_path / "out")
+    alternatives = json.loads(open(report.manifest).read())["understanding"]["alternatives"]
+    assert any({a["column"], *a["alternatives"]} == {"first_name", "last_name"} for a in alternatives)
