@@ -8,12 +8,12 @@ Dagster layer in ``defs/`` only stores them as JSON and wires them together.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 Role = Literal["numeric", "categorical", "temporal", "identifier", "text", "boolean"]
-ROLES: tuple[Role, ...] = ("numeric", "categorical", "temporal", "identifier", "text", "boolean")
+ROLES: tuple[Role, ...] = get_args(Role)
 
 IntentLabel = Literal[
     "general_eda",
@@ -25,16 +25,7 @@ IntentLabel = Literal[
     "composition",
     "ranking",
 ]
-INTENTS: tuple[IntentLabel, ...] = (
-    "general_eda",
-    "comparative_analysis",
-    "time_series",
-    "anomaly_detection",
-    "distribution",
-    "relationship",
-    "composition",
-    "ranking",
-)
+INTENTS: tuple[IntentLabel, ...] = get_args(IntentLabel)
 
 Mark = Literal["bar", "line", "area", "point", "arc", "rect", "boxplot"]
 Aggregate = Literal["count", "sum", "mean", "median", "min", "max"]

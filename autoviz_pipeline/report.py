@@ -401,6 +401,30 @@ def _summary_text(
     return parts
 
 
+def _decision_tables(intent: IntentResult, adapted: AdaptedPlan, validated: ValidatedPlan,
+                     execution: ExecutionResult, llm_calls: Sequence[LLMCall],
+                     timings: Mapping[str, float]) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The "How this was decided" tables, (heading, headers, rows), the same for report.md and report.html."""
+    tables = [
+        ("Matched columns", ["phrase", "column", "method", "score", "value"],
+         [[m.phrase, m.column, m.method, f"{m.score:.2f}", m.value] for m in intent.matches]),
+        ("Ambiguous matches (not guessed)", ["phrase", "column", "alternatives"],
+         [[m.phrase, m.column, ", ".join(m.alternatives)] for m in intent.alternatives]),
+        ("Plan changes", ["op", "step", "detail"], [[c.op, c.step, c.detail] for c in adapted.changes]),
+        ("Repairs", ["step", "param", "original → repaired", "score", "method"],
+         [[r.step, r.param, f"{_fmt(r.original)} → {_fmt(r.repaired)}", f"{r.score:.2f}", r.method]
+          for r in validated.repairs]),
+        ("Dropped steps", ["step", "tool", "stage", "reason"],
+         [[d["step"], d["tool"], d["stage"], d["reason"]] for d in _all_dropped(validated, execution)]),
+        ("LLM calls", ["stage", "backend", "model", "latency ms", "tokens in/out", "outcome", "fallback"],
+         [[c.stage, c.backend, c.model, f"{c.latency_ms:.0f}",
+           f"{_fmt(c.prompt_tokens) or '?'}/{_fmt(c.completion_tokens) or '?'}", c.outcome,
+           "yes" if c.fallback_used else "no"] for c in llm_calls]),
+        ("Timings", ["stage", "seconds"], [[k, f"{v:.3f}"] for k, v in timings.items()]),
+    ]
+    return [t for t in tables if t[2]]
+
+
 def render_markdown(
     *,
     question: str,
@@ -453,63 +477,10 @@ def render_markdown(
     for note in intent.notes:
         lines.append(f"- Note: {e(note)}")
     lines.append("")
-    if intent.matches:
-        lines += ["### Matched columns", ""]
-        lines += _md_table(
-            ["phrase", "column", "method", "score", "value"],
-            ([m.phrase, m.column, m.method, f"{m.score:.2f}", m.value] for m in intent.matches),
-        )
-        lines.append("")
-    if intent.alternatives:
-        lines += ["### Ambiguous matches (not guessed)", ""]
-        lines += _md_table(
-            ["phrase", "column", "alternatives"],
-            ([m.phrase, m.column, ", ".join(m.alternatives)] for m in intent.alternatives),
-        )
-        lines.append("")
-    if adapted.changes:
-        lines += ["### Plan changes", ""]
-        lines += _md_table(["op", "step", "detail"], ([c.op, c.step, c.detail] for c in adapted.changes))
-        lines.append("")
-    if validated.repairs:
-        lines += ["### Repairs", ""]
-        lines += _md_table(
-            ["step", "param", "original → repaired", "score", "method"],
-            (
-                [r.step, r.param, f"{_fmt(r.original)} → {_fmt(r.repaired)}", f"{r.score:.2f}", r.method]
-                for r in validated.repairs
-            ),
-        )
-        lines.append("")
-    dropped = _all_dropped(validated, execution)
-    if dropped:
-        lines += ["### Dropped steps", ""]
-        lines += _md_table(["step", "tool", "stage", "reason"], ([d["step"], d["tool"], d["stage"], d["reason"]] for d in dropped))
-        lines.append("")
-    if llm_calls:
-        lines += ["### LLM calls", ""]
-        lines += _md_table(
-            ["stage", "backend", "model", "latency ms", "tokens in/out", "outcome", "fallback"],
-            (
-                [
-                    c.stage,
-                    c.backend,
-                    c.model,
-                    f"{c.latency_ms:.0f}",
-                    f"{_fmt(c.prompt_tokens) or '?'}/{_fmt(c.completion_tokens) or '?'}",
-                    c.outcome,
-                    "yes" if c.fallback_used else "no",
-                ]
-                for c in llm_calls
-            ),
-        )
-        lines.append("")
-    else:
+    for heading, headers, rows in _decision_tables(intent, adapted, validated, execution, llm_calls, timings):
+        lines += [f"### {heading}", "", *_md_table(headers, rows), ""]
+    if not llm_calls:
         lines += ["No LLM was called.", ""]
-    if timings:
-        lines += ["### Timings", ""]
-        lines += _md_table(["stage", "seconds"], ([k, f"{v:.3f}"] for k, v in timings.items()))
-        lines.append("")
 
     # ---- data profile
     lines += ["## Data profile", ""]
@@ -641,66 +612,10 @@ def render_html(
     for note in intent.notes:
         parts.append(f"<li>Note: {h(note)}</li>")
     parts.append("</ul>")
-    if intent.matches:
-        parts.append("<h3>Matched columns</h3>")
-        parts.append(
-            _html_table(
-                ["phrase", "column", "method", "score", "value"],
-                ([m.phrase, m.column, m.method, f"{m.score:.2f}", m.value] for m in intent.matches),
-            )
-        )
-    if intent.alternatives:
-        parts.append("<h3>Ambiguous matches (not guessed)</h3>")
-        parts.append(
-            _html_table(
-                ["phrase", "column", "alternatives"],
-                ([m.phrase, m.column, ", ".join(m.alternatives)] for m in intent.alternatives),
-            )
-        )
-    if adapted.changes:
-        parts.append("<h3>Plan changes</h3>")
-        parts.append(_html_table(["op", "step", "detail"], ([c.op, c.step, c.detail] for c in adapted.changes)))
-    if validated.repairs:
-        parts.append("<h3>Repairs</h3>")
-        parts.append(
-            _html_table(
-                ["step", "param", "original → repaired", "score", "method"],
-                (
-                    [r.step, r.param, f"{_fmt(r.original)} → {_fmt(r.repaired)}", f"{r.score:.2f}", r.method]
-                    for r in validated.repairs
-                ),
-            )
-        )
-    dropped = _all_dropped(validated, execution)
-    if dropped:
-        parts.append("<h3>Dropped steps</h3>")
-        parts.append(
-            _html_table(["step", "tool", "stage", "reason"], ([d["step"], d["tool"], d["stage"], d["reason"]] for d in dropped))
-        )
-    if llm_calls:
-        parts.append("<h3>LLM calls</h3>")
-        parts.append(
-            _html_table(
-                ["stage", "backend", "model", "latency ms", "tokens in/out", "outcome", "fallback"],
-                (
-                    [
-                        c.stage,
-                        c.backend,
-                        c.model,
-                        f"{c.latency_ms:.0f}",
-                        f"{_fmt(c.prompt_tokens) or '?'}/{_fmt(c.completion_tokens) or '?'}",
-                        c.outcome,
-                        "yes" if c.fallback_used else "no",
-                    ]
-                    for c in llm_calls
-                ),
-            )
-        )
-    else:
+    for heading, headers, rows in _decision_tables(intent, adapted, validated, execution, llm_calls, timings):
+        parts += [f"<h3>{h(heading)}</h3>", _html_table(headers, rows)]
+    if not llm_calls:
         parts.append("<p>No LLM was called.</p>")
-    if timings:
-        parts.append("<h3>Timings</h3>")
-        parts.append(_html_table(["stage", "seconds"], ([k, f"{v:.3f}"] for k, v in timings.items())))
 
     # ---- data profile
     parts.append("<h2>Data profile</h2>")
