@@ -657,27 +657,17 @@ def bar_chart_spec(params: BarChartParams, profile: DatasetProfile) -> dict[str,
     return _bar_spec(params, profile, measure=measure, kind=kind, time_unit=unit, limit=limit)
 
 
+def _grouped_xy(params: BarChartParams | LineChartParams, df: pd.DataFrame, profile: DatasetProfile, *,
+                auto_max: int) -> tuple:
+    """Bar and line charts group the same way: x (binned or by time unit), an optional colour, a measure."""
+    g = prepare_grouped(df, profile, x=params.x, y=params.y, aggregate=params.aggregate, color=params.color,
+                        bins=params.x_bin, time_unit=params.time_unit, auto_max=auto_max)
+    return g.work, g.keys, g.color, g.group, g.measure, g.notes
+
+
 def bar_chart(params: BarChartParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
     """Render the bar chart; the finding names the highest and lowest bar."""
-    grouped = prepare_grouped(
-        df,
-        profile,
-        x=params.x,
-        y=params.y,
-        aggregate=params.aggregate,
-        color=params.color,
-        bins=params.x_bin,
-        time_unit=params.time_unit,
-        auto_max=BAR_AUTO_DATES,
-    )
-    work, keys, color, group, measure, notes = (
-        grouped.work,
-        grouped.keys,
-        grouped.color,
-        grouped.group,
-        grouped.measure,
-        grouped.notes,
-    )
+    work, keys, color, group, measure, notes = _grouped_xy(params, df, profile, auto_max=BAR_AUTO_DATES)
     totals = measure_totals(work, params.x, measure.value, measure.how)
     limit = (
         params.top_n
@@ -776,25 +766,7 @@ def _trend_sentence(series: pd.Series, keys: Keys, *, phrase: str) -> str:
 
 def line_chart(params: LineChartParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
     """Render the line chart; the finding gives the first and last values, the change and the peak."""
-    grouped = prepare_grouped(
-        df,
-        profile,
-        x=params.x,
-        y=params.y,
-        aggregate=params.aggregate,
-        color=params.color,
-        bins=params.x_bin,
-        time_unit=params.time_unit,
-        auto_max=LINE_AUTO_DATES,
-    )
-    work, keys, color, group, measure, notes = (
-        grouped.work,
-        grouped.keys,
-        grouped.color,
-        grouped.group,
-        grouped.measure,
-        grouped.notes,
-    )
+    work, keys, color, group, measure, notes = _grouped_xy(params, df, profile, auto_max=LINE_AUTO_DATES)
     spec = _line_spec(params, profile, measure=measure, kind=keys.kind, time_unit=keys.time_unit)
     title = spec["title"]
     if work.empty:
