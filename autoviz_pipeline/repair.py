@@ -108,6 +108,8 @@ def validate_step(step: PlanStep, profile: DatasetProfile, *, repairs: list[Repa
         validated = model.model_validate(params)
     except ValidationError as exc:
         raise _StepDropped(f"invalid params for {spec.name}: {_short_errors(exc)}") from None
+    if spec.precheck is not None and (reason := spec.precheck(validated, profile)):
+        raise _StepDropped(reason)
     return step.model_copy(update={"tool": spec.name, "params": validated.model_dump(mode="json", exclude_defaults=False)})
 
 

@@ -295,7 +295,7 @@ def _chart(q: str, lower: str, tokens: list[Token], matches: list[ColumnMatch], 
             return None
         rest = [g for g in group_pool if g != x]
         color = color or (rest[0] if rest else None)
-        y, agg = _measure(measures, aggregate)
+        y, agg = _measure([m for m in measures if m != x], aggregate)
         return ChartSpec(mark=mark, x=Encoding(field=x, time_unit=time_unit if x in temporal else None),
                          y=Encoding(field=y, aggregate=agg), color=_enc(color), **common)
     if mark == "point":
@@ -333,6 +333,8 @@ def _chart(q: str, lower: str, tokens: list[Token], matches: list[ColumnMatch], 
         axes = [*group_pool, *[m for m in measures if m not in group_pool], *[c for c in counted if c not in group_pool]]
         if color and color not in axes:
             axes.append(color)
+        axes = list(dict.fromkeys(axes))
+        slots.used.update(axes)
         while len(axes) < 2 and (extra := slots.group() or slots.numeric()):
             axes.append(extra)
         if len(axes) < 2:

@@ -80,3 +80,11 @@ def test_duplicates_and_limit(december_profile):
     reasons = [d.reason for d in v.dropped]
     assert reasons.count("same tool and params as an earlier step") == 2
     assert sum("limit" in r for r in reasons) == 2
+
+
+def test_step_sure_to_fail_on_this_data_is_dropped_in_validation(write_csv):
+    from autoviz_pipeline.profiling import profile_dataset
+
+    one_number = profile_dataset(write_csv("one.csv", "city,price\nRome,3\nOslo,5\nLima,4\n"))
+    v = validate_plan([PlanStep(id="c", tool="correlation_heatmap", params={})], one_number)
+    assert v.steps == [] and "at least two numeric columns" in v.dropped[0].reason

@@ -225,3 +225,12 @@ def test_ambiguity_reaches_the_manifest(write_csv, tmp_path):
                            out_dir=tmp_path / "out")
     alternatives = json.loads(open(report.manifest).read())["understanding"]["alternatives"]
     assert any({a["column"], *a["alternatives"]} == {"first_name", "last_name"} for a in alternatives)
+
+
+def test_one_column_never_fills_two_axes(write_csv):
+    profile = profile_dataset(write_csv("papers.csv", "paperid,authid,venue\n" + "".join(
+        f"{i % 7},{i},{'ABC'[i % 3]}\n" for i in range(30))))
+    line = classify_intent("line chart of the average paper id for each paper id", profile).chart
+    assert line.x.field == "paperid" and line.y.field != "paperid"
+    heat = classify_intent("heat map of venue for venues A, B or C", profile).chart
+    assert heat.x.field != heat.y.field

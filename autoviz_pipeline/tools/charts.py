@@ -1543,6 +1543,13 @@ def _numeric_columns(
     return columns, notes
 
 
+def correlation_precheck(params: CorrelationHeatmapParams, profile: DatasetProfile) -> str | None:
+    numeric = list(dict.fromkeys(params.columns)) or profile.names_with_role("numeric")
+    if len(numeric) < 2:
+        return f"a correlation needs at least two numeric columns; the data has {len(numeric) or 'none'}"
+    return None
+
+
 def correlation_heatmap(params: CorrelationHeatmapParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
     """Render the correlation matrix; the finding names the most strongly correlated pair."""
     require_columns(df, {f"columns[{i}]": c for i, c in enumerate(params.columns)})
@@ -1654,6 +1661,7 @@ CHART_TOOLS: tuple[ToolSpec, ...] = (
         params=CorrelationHeatmapParams,
         run=correlation_heatmap,
         vega_lite=correlation_heatmap_spec,
+        precheck=correlation_precheck,
         description="Show correlations between numeric columns and name the strongest pair.",
     ),
 )

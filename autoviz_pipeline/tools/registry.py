@@ -81,6 +81,9 @@ class ToolSpec:
     params: type[ToolParams]
     run: Callable[[Any, pd.DataFrame, DatasetProfile], ToolOutput]
     vega_lite: Callable[[Any, DatasetProfile], dict[str, Any]] | None = None
+    # why this step cannot run on this data at all (None: it can); validation drops it with the reason,
+    # instead of planning a step that is sure to fail
+    precheck: Callable[[Any, DatasetProfile], str | None] | None = None
 
 
 def column_params(model: type[BaseModel]) -> dict[str, tuple[ColumnParam, bool]]:
