@@ -33,21 +33,23 @@ def test_sensor_new_same_modified(tmp_path):
     _write(tmp_path / "sales.csv", "a,b\n1,2\n")
     (tmp_path / "sales.question.txt").write_text("b by a")
     with dg.instance_for_test() as instance:
-        ctx = dg.build_sensor_context(instance=instance, cursor=None, resources={"settings": _settings(tmp_path)})
-        first = sensor(ctx)
+        with dg.build_sensor_context(instance=instance, cursor=None, resources={"settings": _settings(tmp_path)}) as ctx:
+            first = sensor(ctx)
         assert [r.partition_key for r in first.run_requests] == ["sales.csv"]
         assert first.dynamic_partitions_requests[0].partition_keys == ["sales.csv"]
         cfg = first.run_requests[0].run_config["ops"]["dataset_profile"]["config"]
         assert cfg == {"dataset_path": str(tmp_path / "sales.csv"), "question": "b by a"}
         # the same file again: nothing
         instance.add_dynamic_partitions(csv_files.name, ["sales.csv"])
-        ctx2 = dg.build_sensor_context(instance=instance, cursor=first.cursor, resources={"settings": _settings(tmp_path)})
-        second = sensor(ctx2)
+        with dg.build_sensor_context(instance=instance, cursor=first.cursor,
+                                     resources={"settings": _settings(tmp_path)}) as ctx2:
+            second = sensor(ctx2)
         assert not second.run_requests
         # modified: a new run for the same partition, no new partition
         _write(tmp_path / "sales.csv", "a,b\n1,3\n", age=5.0)
-        ctx3 = dg.build_sensor_context(instance=instance, cursor=second.cursor, resources={"settings": _settings(tmp_path)})
-        third = sensor(ctx3)
+        with dg.build_sensor_context(instance=instance, cursor=second.cursor,
+                                     resources={"settings": _settings(tmp_path)}) as ctx3:
+            third = sensor(ctx3)
         assert [r.partition_key for r in third.run_requests] == ["sales.csv"]
         assert third.run_requests[0].run_key != first.run_requests[0].run_key
         assert not third.dynamic_partitions_requests
@@ -58,9 +60,9 @@ def test_schedule_requests_registered_partitions(tmp_path):
     _write(tmp_path / "a.csv", "x\n1\n")
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions(csv_files.name, ["a.csv", "gone.csv"])
-        ctx = dg.build_schedule_context(instance=instance, resources={"settings": _settings(tmp_path)},
-                                        scheduled_execution_time=datetime(2026, 11, 25, 6, tzinfo=timezone.utc))
-        requests = list(schedule(ctx))
+        with dg.build_schedule_context(instance=instance, resources={"settings": _settings(tmp_path)},
+                                       scheduled_execution_time=datetime(2026, 11, 25, 6, tzinfo=timezone.utc)) as ctx:
+            requests = list(schedule(ctx))
         assert [(r.partition_key, r.run_key) for r in requests] == [("a.csv", "a.csv:2026-11-25")]
 
 
