@@ -155,7 +155,8 @@ def _run(file: str, question: str, out: str | None, *, debug: bool, llm: dict[st
     run_config: dict[str, Any] = {
         "ops": {"dataset_profile": {"config": config}},
         # without --debug the CLI prints the one-line error itself; Dagster's ERROR events carry stack traces
-        "loggers": {"console": {"config": {"log_level": "DEBUG" if debug else "CRITICAL"}}},
+        # --debug: Dagster's full log; otherwise one line of progress per stage message (stderr)
+        "loggers": {"console": {"config": {"log_level": "DEBUG"}}} if debug else {"progress": {"config": {}}},
     }
     if llm:
         run_config["resources"] = {"llm": {"config": llm}}

@@ -6,6 +6,7 @@ import dagster as dg
 
 from .defs.assets import ASSETS, GROUP, IO
 from .defs.executors import autoviz_executor
+from .defs.loggers import progress_logger
 from .defs.io_managers import PydanticJsonIOManager
 from .defs.resources import LLMResource, PipelineSettings
 from .defs.sensors import make_failure_sensor, make_inbox_sensor, make_refresh_schedule
@@ -30,5 +31,6 @@ defs = dg.Definitions(
     sensors=[make_inbox_sensor(autoviz_job), make_failure_sensor(autoviz_job)],
     schedules=[make_refresh_schedule(autoviz_job)],
     resources=build_resources(),
+    loggers={"console": dg.colored_console_logger, "progress": progress_logger},
     executor=dg.in_process_executor,  # for the implicit asset job (UI materializations) too
 )

@@ -23,6 +23,8 @@ def test_run_writes_report_to_out(tmp_path):
                  tmp_path=tmp_path)
     assert p.returncode == 0, p.stderr
     assert f"report: {out / 'report.html'}" in p.stdout
+    # progress, one line per stage message, on stderr
+    assert "dataset_profile: 620 rows × 4 columns profiled" in p.stderr and "step_results: step 1/" in p.stderr
     for name in ("report.md", "report.html", "manifest.json"):
         assert (out / name).is_file()
     manifest = json.loads((out / "manifest.json").read_text())

@@ -89,6 +89,8 @@ def dataset_profile(context: dg.AssetExecutionContext, config: RunParams,
                          allow_retries=False) from None
     if question_notes:
         profile = profile.model_copy(update={"notes": [*profile.notes, *question_notes]})
+    context.log.info(f"{profile.rows:,} rows × {len(profile.columns)} columns profiled"
+                     + (" (columnar cache)" if profile.columnar_cache else ""))
     rows = "\n".join(
         f"| {markdown_escape(c.name)} | {c.role} | {c.dtype} | {c.nulls} | {c.distinct} |" for c in profile.columns[:50]
     )
