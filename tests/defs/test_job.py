@@ -6,24 +6,18 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from autoviz_pipeline.defs.assets import ASSETS, csv_files
-from autoviz_pipeline.defs.io_managers import PydanticJsonIOManager
 from autoviz_pipeline.defs.resources import LLMResource, PipelineSettings
 from tests.conftest import EXAMPLES
+from tests.dagster_support import question_config, run_partition
 
 REQUIRED = {"question", "dataset", "intent", "charts", "repairs", "dropped", "llm_calls", "timings"}
 
 
 def _materialize(instance, tmp_path, csv: Path, question: str, key: str | None = None):
-    key = key or csv.name
-    instance.add_dynamic_partitions(csv_files.name, [key])
-    return dg.materialize(
-        ASSETS, partition_key=key, instance=instance,
-        resources={"settings": PipelineSettings(inbox_dir=str(tmp_path / "inbox"), outputs_dir=str(tmp_path / "out")),
-                   "llm": LLMResource(),
-                   "json_io_manager": PydanticJsonIOManager(base_dir=str(tmp_path / "storage"))},
-        run_config=dg.RunConfig(ops={"dataset_profile": {"config": {"dataset_path": str(csv), "question": question}}}),
-    )
+    return run_partition(
+        instance, key or csv.name, llm=LLMResource(), storage=tmp_path / "storage",
+        settings=PipelineSettings(inbox_dir=str(tmp_path / "inbox"), outputs_dir=str(tmp_path / "out")),
+        run_config=question_config(csv, question))
 
 
 @pytest.fixture(scope="module")

@@ -67,19 +67,14 @@ def test_schedule_requests_registered_partitions(tmp_path):
 
 
 def test_failure_sensor_records_failed_run(tmp_path):
-    from autoviz_pipeline.defs.assets import ASSETS
-    from autoviz_pipeline.defs.io_managers import PydanticJsonIOManager
     from autoviz_pipeline.defs.resources import LLMResource
+    from tests.dagster_support import question_config, run_partition
 
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"\x00\x01binary")
     with dg.instance_for_test() as instance:
-        instance.add_dynamic_partitions(csv_files.name, ["bad.csv"])
-        result = dg.materialize(
-            ASSETS, partition_key="bad.csv", instance=instance, raise_on_error=False,
-            resources={"settings": _settings(tmp_path), "llm": LLMResource(),
-                       "json_io_manager": PydanticJsonIOManager(base_dir=str(tmp_path / "storage"))},
-            run_config={"ops": {"dataset_profile": {"config": {"dataset_path": str(bad)}}}})
+        result = run_partition(instance, "bad.csv", settings=_settings(tmp_path), llm=LLMResource(),
+                               storage=tmp_path / "storage", run_config=question_config(bad), raise_on_error=False)
         assert not result.success
         failure_event = next(e for e in result.all_events if e.event_type_value == "PIPELINE_FAILURE")
         ctx = dg.build_run_status_sensor_context(

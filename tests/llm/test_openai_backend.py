@@ -11,9 +11,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from autoviz_pipeline.defs.assets import ASSETS, csv_files
-from autoviz_pipeline.defs.io_managers import PydanticJsonIOManager
 from autoviz_pipeline.defs.resources import LLMResource, PipelineSettings
+from tests.dagster_support import question_config, run_partition
 from autoviz_pipeline.llm import LLMUnavailable, ModelSettings, OpenAICompatibleBackend, propose_intent, propose_plan_patch
 from tests.conftest import EXAMPLES
 from tests.llm.conftest import offline_context
@@ -174,14 +173,10 @@ def test_hallucinated_plan_is_repaired_or_dropped(server, december):
 def _materialize(tmp_path, server, question=QUESTION):
     csv = EXAMPLES / "december_revenue.csv"
     with dg.instance_for_test() as instance:
-        instance.add_dynamic_partitions(csv_files.name, [csv.name])
-        result = dg.materialize(
-            ASSETS, partition_key=csv.name, instance=instance,
-            resources={"settings": PipelineSettings(inbox_dir=str(tmp_path / "inbox"), outputs_dir=str(tmp_path / "out")),
-                       "llm": LLMResource(backend="vllm", url=server.url, model="qwen"),
-                       "json_io_manager": PydanticJsonIOManager(base_dir=str(tmp_path / "storage"))},
-            run_config=dg.RunConfig(ops={"dataset_profile": {"config": {"dataset_path": str(csv), "question": question}}}),
-        )
+        result = run_partition(
+            instance, csv.name, llm=LLMResource(backend="vllm", url=server.url, model="qwen"),
+            settings=PipelineSettings(inbox_dir=str(tmp_path / "inbox"), outputs_dir=str(tmp_path / "out")),
+            storage=tmp_path / "storage", run_config=question_config(csv, question))
     assert result.success
     return json.loads(Path(result.output_for_node("analysis_report").manifest).read_text())
 

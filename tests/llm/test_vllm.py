@@ -169,20 +169,15 @@ def test_pipeline_with_grammar_on_the_real_server(vllm_server, tmp_path, monkeyp
     monkeypatch.setenv("AUTOVIZ_CONFIG_DIR", str(config))
     for var in ("AUTOVIZ_LLM_BACKEND", "AUTOVIZ_LLM_URL", "AUTOVIZ_LLM_MODEL"):
         monkeypatch.delenv(var, raising=False)
-    from autoviz_pipeline.defs.assets import ASSETS, csv_files
-    from autoviz_pipeline.defs.io_managers import PydanticJsonIOManager
     from autoviz_pipeline.defs.resources import LLMResource, PipelineSettings
+    from tests.dagster_support import question_config, run_partition
 
     csv = EXAMPLES / "december_revenue.csv"
     with dg.instance_for_test() as instance:
-        instance.add_dynamic_partitions(csv_files.name, [csv.name])
-        result = dg.materialize(
-            ASSETS, partition_key=csv.name, instance=instance,
-            resources={"settings": PipelineSettings(inbox_dir=str(tmp_path / "inbox"), outputs_dir=str(tmp_path / "out")),
-                       "llm": LLMResource(),
-                       "json_io_manager": PydanticJsonIOManager(base_dir=str(tmp_path / "storage"))},
-            run_config=dg.RunConfig(ops={"dataset_profile": {"config": {
-                "dataset_path": str(csv), "question": QUESTIONS[csv.name]}}}),
+        result = run_partition(
+            instance, csv.name, llm=LLMResource(), storage=tmp_path / "storage",
+            settings=PipelineSettings(inbox_dir=str(tmp_path / "inbox"), outputs_dir=str(tmp_path / "out")),
+            run_config=question_config(csv, QUESTIONS[csv.name]),
         )
     assert result.success
     manifest = json.loads(Path(result.output_for_node("analysis_report").manifest).read_text())

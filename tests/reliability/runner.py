@@ -86,28 +86,21 @@ def _clear(message: str, file: str) -> bool:
 
 
 def run_dagster(case: Case, folder: Path, instance: Any) -> Outcome:
-    import dagster as dg
 
-    from autoviz_pipeline.defs.assets import ASSETS, csv_files
     from autoviz_pipeline.defs.failures import first_step_failure
-    from autoviz_pipeline.defs.io_managers import PydanticJsonIOManager
-    from autoviz_pipeline.defs.resources import LLMResource, PipelineSettings
+    from autoviz_pipeline.defs.resources import PipelineSettings
+    from tests.dagster_support import question_config, run_partition
     from autoviz_pipeline.inbox import partition_key_for
 
     folder.mkdir(parents=True, exist_ok=True)
     csv = case.write(folder)
     before = sha256(csv)
     key = partition_key_for(csv.name)
-    instance.add_dynamic_partitions(csv_files.name, [key])
     started = time.perf_counter()
     try:
-        result = dg.materialize(
-            ASSETS, partition_key=key, instance=instance, raise_on_error=False,
-            resources={"settings": PipelineSettings(inbox_dir=str(folder), outputs_dir=str(folder / "out")),
-                       "llm": LLMResource(backend="offline"),
-                       "json_io_manager": PydanticJsonIOManager(base_dir=str(folder / "storage"))},
-            run_config={"ops": {"dataset_profile": {"config": {"dataset_path": str(csv), "question": case.question}}}},
-        )
+        result = run_partition(
+            instance, key, settings=PipelineSettings(inbox_dir=str(folder), outputs_dir=str(folder / "out")),
+            storage=folder / "storage", run_config=question_config(csv, case.question), raise_on_error=False)
     except Exception as exc:  # noqa: BLE001 - that is what a crash is
         return Outcome(case.name, "dagster", "crash", f"{type(exc).__name__}: {exc}", intact=sha256(csv) == before,
                        seconds=time.perf_counter() - started)

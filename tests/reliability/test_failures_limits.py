@@ -14,10 +14,9 @@ import dagster as dg
 import pytest
 
 from autoviz_pipeline.defs import assets as assets_mod
-from autoviz_pipeline.defs.assets import ASSETS, csv_files
 from autoviz_pipeline.defs.failures import first_step_failure
-from autoviz_pipeline.defs.io_managers import PydanticJsonIOManager
-from autoviz_pipeline.defs.resources import LLMResource, PipelineSettings
+from autoviz_pipeline.defs.resources import PipelineSettings
+from tests.dagster_support import question_config, run_partition
 from autoviz_pipeline.errors import TransientError
 from autoviz_pipeline.fsutil import atomic_write, atomic_write_text
 
@@ -38,14 +37,10 @@ def data(tmp_path):
 
 
 def _run(instance, tmp_path, csv: Path, *, question="revenue by region", **settings):
-    instance.add_dynamic_partitions(csv_files.name, [csv.name])
-    return dg.materialize(
-        ASSETS, partition_key=csv.name, instance=instance, raise_on_error=False,
-        resources={"settings": PipelineSettings(inbox_dir=str(tmp_path), outputs_dir=str(tmp_path / "out"),
-                                                **settings),
-                   "llm": LLMResource(backend="offline"),
-                   "json_io_manager": PydanticJsonIOManager(base_dir=str(tmp_path / "storage"))},
-        run_config={"ops": {"dataset_profile": {"config": {"dataset_path": str(csv), "question": question}}}})
+    return run_partition(
+        instance, csv.name, storage=tmp_path / "storage", run_config=question_config(csv, question),
+        settings=PipelineSettings(inbox_dir=str(tmp_path), outputs_dir=str(tmp_path / "out"), **settings),
+        raise_on_error=False)
 
 
 def _retries(result, step: str) -> int:

@@ -20,9 +20,8 @@ import pytest
 from autoviz_pipeline.contracts import AdaptedPlan, LLMCall, PlanChange, PlanStep
 from autoviz_pipeline.definitions import autoviz_job
 from autoviz_pipeline.defs import assets as assets_mod
-from autoviz_pipeline.defs.assets import ASSETS, csv_files
-from autoviz_pipeline.defs.io_managers import PydanticJsonIOManager
-from autoviz_pipeline.defs.resources import LLMResource, PipelineSettings
+from autoviz_pipeline.defs.resources import PipelineSettings
+from tests.dagster_support import run_partition
 from autoviz_pipeline.defs.sensors import make_inbox_sensor
 
 SCRIPT = "<script>alert(1)</script>"
@@ -131,15 +130,12 @@ def hostile_inbox(tmp_path):
 def _run_from_sensor(tmp_path: Path, inbox: Path, instance: dg.DagsterInstance):
     settings = PipelineSettings(inbox_dir=str(inbox), outputs_dir=str(tmp_path / "out"), settle_seconds=0)
     sensor = make_inbox_sensor(autoviz_job)
-    tick = sensor(dg.build_sensor_context(instance=instance, cursor=None, resources={"settings": settings}))
+    with dg.build_sensor_context(instance=instance, cursor=None, resources={"settings": settings}) as ctx:
+        tick = sensor(ctx)
     (request,) = tick.run_requests
-    instance.add_dynamic_partitions(csv_files.name, list(tick.dynamic_partitions_requests[0].partition_keys))
-    return dg.materialize(
-        ASSETS, partition_key=request.partition_key, instance=instance, tags=request.tags,
-        resources={"settings": settings, "llm": LLMResource(backend="offline"),
-                   "json_io_manager": PydanticJsonIOManager(base_dir=str(tmp_path / "storage"))},
-        run_config=request.run_config,
-    )
+    assert list(tick.dynamic_partitions_requests[0].partition_keys) == [request.partition_key]
+    return run_partition(instance, request.partition_key, settings=settings, storage=tmp_path / "storage",
+                         run_config=request.run_config, tags=request.tags)
 
 
 def _check_run(result, tmp_path: Path, before: set[str], canary: Path) -> dict:

@@ -16,9 +16,9 @@ import pytest
 
 from autoviz_pipeline.definitions import autoviz_job
 from autoviz_pipeline.defs import sensors as sensors_mod
-from autoviz_pipeline.defs.assets import ASSETS, csv_files
-from autoviz_pipeline.defs.io_managers import PydanticJsonIOManager
-from autoviz_pipeline.defs.resources import LLMResource, PipelineSettings
+from autoviz_pipeline.defs.assets import csv_files
+from autoviz_pipeline.defs.resources import PipelineSettings
+from tests.dagster_support import run_partition
 from autoviz_pipeline.defs.sensors import make_failure_sensor, make_inbox_sensor, make_refresh_schedule
 from autoviz_pipeline.inbox import VALID_KEY
 
@@ -46,13 +46,10 @@ def _tick(instance, tmp_path, cursor=None):
 
 def _launch(instance, tmp_path, sensor, request):
     """What the daemon does with a run request: add the partition, run with the sensor's tags."""
-    instance.add_dynamic_partitions(csv_files.name, [request.partition_key])
-    return dg.materialize(
-        ASSETS, partition_key=request.partition_key, instance=instance, raise_on_error=False,
-        tags={**request.tags, "dagster/run_key": request.run_key, "dagster/sensor_name": sensor.name},
-        resources={"settings": _settings(tmp_path), "llm": LLMResource(backend="offline"),
-                   "json_io_manager": PydanticJsonIOManager(base_dir=str(tmp_path / "storage"))},
-        run_config=request.run_config)
+    return run_partition(
+        instance, request.partition_key, settings=_settings(tmp_path), storage=tmp_path / "storage",
+        run_config=request.run_config, raise_on_error=False,
+        tags={**request.tags, "dagster/run_key": request.run_key, "dagster/sensor_name": sensor.name})
 
 
 def test_each_version_runs_once_across_lost_cursors_and_failures_are_not_retried(tmp_path):
