@@ -596,12 +596,15 @@ def _clean_column_names(names: list[str]) -> list[str]:
 _CURRENCY = re.compile(r"^\s*[-+]?\s*[$€£¥]?\s*[-+]?[\d,.\s]+\s*[$€£¥%]?\s*$")
 
 
+NUMERIC_TEXT_NOISE = r"[\s$€£¥%,]"  # what is stripped from "$1,234.50" or "12 %" before parsing the number
+
+
 def coerce_numeric_text(series: pd.Series) -> pd.Series | None:
     """Numbers written as text ("$1,234.50", "12%"): the parsed series when >= 95% parse, else None."""
     values = series.dropna().astype(str)
     if values.empty or not values.head(200).map(lambda v: bool(_CURRENCY.match(v))).mean() >= 0.95:
         return None
-    cleaned = series.astype("string").str.replace(r"[\s$€£¥%,]", "", regex=True)
+    cleaned = series.astype("string").str.replace(NUMERIC_TEXT_NOISE, "", regex=True)
     parsed = pd.to_numeric(cleaned, errors="coerce")
     if parsed.notna().sum() < 0.95 * series.notna().sum():
         return None

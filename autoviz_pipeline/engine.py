@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from .contracts import ColumnProfile, DatasetProfile, ReadOptions, TopValue
+from .dataio import NUMERIC_TEXT_NOISE, typed_frame
 from .fsutil import atomic_write_text
 
 logger = logging.getLogger(__name__)
@@ -130,29 +131,26 @@ def parquet_cache(path: str | Path, options: ReadOptions, digest: str, cache: Pa
 
 
 def _csv_to_parquet(path: Path, options: ReadOptions, target: Path) -> None:
+    """polars parses UTF-8 only: a file in another encoding is first re-encoded, streaming, next to the
+    cache (temp file, removed after). Decimal commas are polars' ``decimal_comma``."""
     import polars as pl
 
-    if options.encoding in ("utf-8", "utf-8-sig") and options.decimal == "." and len(options.delimiter) == 1:
-        pl.scan_csv(
-            path, separator=options.delimiter, infer_schema_length=10_000, try_parse_dates=True,
-            encoding="utf8-lossy",
-        ).sink_parquet(target)
-        return
-    # legacy encodings and decimal commas: pandas reads them correctly, in chunks, into one Parquet file
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    writer = None
+    source, tmp = path, None
+    if options.encoding not in ("utf-8", "utf-8-sig"):
+        tmp = target.with_suffix(".utf8.csv.tmp")
+        with open(path, encoding=options.encoding, errors="replace", newline="") as src, \
+                open(tmp, "w", encoding="utf-8", newline="") as dst:
+            while chunk := src.read(1 << 22):
+                dst.write(chunk)
+        source = tmp
     try:
-        for chunk in pd.read_csv(path, encoding=options.encoding, sep=options.delimiter, decimal=options.decimal,
-                                 thousands=options.thousands, chunksize=500_000, dtype=str):
-            table = pa.Table.from_pandas(chunk, preserve_index=False)
-            if writer is None:
-                writer = pq.ParquetWriter(target, table.schema)
-            writer.write_table(table.cast(writer.schema))
+        pl.scan_csv(
+            source, separator=options.delimiter, infer_schema_length=10_000, try_parse_dates=True,
+            encoding="utf8-lossy", decimal_comma=options.decimal == ",",
+        ).sink_parquet(target)
     finally:
-        if writer is not None:
-            writer.close()
+        if tmp is not None and tmp.exists():
+            tmp.unlink()
 
 
 def columnar_profile(path: str | Path, *, name: str, digest: str, options: ReadOptions, parquet: Path,
@@ -206,6 +204,8 @@ def _one_column_stats(lf, col: ColumnProfile) -> dict:
     numeric = col.role in ("numeric", "boolean") or (col.role == "identifier" and col.dtype.startswith(("int", "float")))
     if numeric:
         num = c.cast(pl.Float64, strict=False)
+        if lf.collect_schema()[col.name] == pl.Utf8:  # numbers written as text ("$1,234.50"), as dataio parses them
+            num = c.str.replace_all(NUMERIC_TEXT_NOISE, "").cast(pl.Float64, strict=False)
         exprs += [num.min().alias("min"), num.max().alias("max"), num.mean().alias("mean"), num.std().alias("std"),
                   num.median().alias("median")]
     elif col.role == "temporal":
@@ -242,4 +242,5 @@ def load_columns(profile: DatasetProfile, columns: Iterable[str]) -> pd.DataFram
             casts.append(pl.col(name).cast(pl.Utf8).cast(pl.Categorical))
     if casts:
         lf = lf.with_columns(casts)
-    return lf.collect().to_pandas()
+    # the same typing as the small path: dates written as text parsed, "$1,234" as numbers
+    return typed_frame(lf.collect().to_pandas(), profile)

@@ -108,10 +108,10 @@ def run_step(step: PlanStep, index: int, df: pd.DataFrame, profile: DatasetProfi
     params = spec.params.model_validate(step.params)
     rows = apply_filters(df, params.filters) if params.filters else df
     output = spec.run(params, rows, profile)
-    return write_output(step, index, spec.kind, output, out)
+    return write_output(step, index, output, out)
 
 
-def write_output(step: PlanStep, index: int, kind: str, output: ToolOutput, out: Path) -> StepResult:
+def write_output(step: PlanStep, index: int, output: ToolOutput, out: Path) -> StepResult:
     stem = f"{index:02d}_{_SAFE.sub('_', step.id)[:40]}"
     paths: dict[str, Any] = {}
     if output.figure is not None:

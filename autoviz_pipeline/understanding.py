@@ -110,9 +110,9 @@ def classify_intent(
     lower = " " + q.lower() + " "
     chart_words = _chart_words(lower)
     aggregate = _aggregate(lower)
-    filters, limit, sort = _filters(q, lower, matches, profile, tokens)
+    filters, limit, sort = _filters(lower, matches, profile, tokens)
     intent, confidence = _intent(lower, matches, profile, chart_words)
-    chart = _chart(q, lower, tokens, matches, profile, intent, chart_words, aggregate, filters, limit, sort)
+    chart = _chart(lower, tokens, matches, profile, intent, chart_words, aggregate, filters, limit, sort)
     if not [m for m in matches if m.method != "value"]:
         notes.append("no column named in the question: chose columns from the data profile")
     for m in matches:
@@ -191,7 +191,7 @@ def _intent(lower: str, matches: list[ColumnMatch], profile: DatasetProfile,
     return best, round(min(0.99, 0.5 + 0.45 * margin + 0.05 * min(scores[best], 2)), 2)
 
 
-def _filters(q: str, lower: str, matches: list[ColumnMatch], profile: DatasetProfile,
+def _filters(lower: str, matches: list[ColumnMatch], profile: DatasetProfile,
              tokens: list[Token]) -> tuple[list[FilterSpec], int | None, str | None]:
     """Value mentions become equality filters; comparisons next to a numeric/temporal column become ranges."""
     filters: list[FilterSpec] = []
@@ -214,7 +214,7 @@ def _filters(q: str, lower: str, matches: list[ColumnMatch], profile: DatasetPro
     col_mentions = [(phrase_position(m, tokens), m.column) for m in matches if m.method != "value" and m.column in ranged]
     consumed: list[tuple[int, int]] = []
     for m in _RANGE.finditer(lower):
-        column = _nearest_column(lower, m.start(), col_mentions, tokens, profile, number=m.group("a"))
+        column = _nearest_column(lower, m.start(), col_mentions, profile, number=m.group("a"))
         if column:
             lo, hi = _number(m.group("a")), _number(m.group("b"))
             filters.append(FilterSpec(column=column, op="range", values=[min(lo, hi), max(lo, hi)]))
@@ -224,7 +224,7 @@ def _filters(q: str, lower: str, matches: list[ColumnMatch], profile: DatasetPro
     for m in _NUMBER_LIST.finditer(lower):
         if any(s <= m.start() < e for s, e in consumed):
             continue
-        column = _nearest_column(lower, m.start(), key_mentions, tokens, profile)
+        column = _nearest_column(lower, m.start(), key_mentions, profile)
         if column and not any(f.column == column for f in filters):
             values = [_number(v) for v in re.findall(r"-?\d[\d,]*(?:\.\d+)?", m.group(0))]
             filters.append(FilterSpec(column=column, op="in", values=list(dict.fromkeys(values))))
@@ -233,7 +233,7 @@ def _filters(q: str, lower: str, matches: list[ColumnMatch], profile: DatasetPro
         for m in regex.finditer(lower):
             if any(s <= m.start() < e or s < m.end() <= e for s, e in consumed):
                 continue
-            column = _nearest_column(lower, m.start(), col_mentions, tokens, profile, number=m.group("n"))
+            column = _nearest_column(lower, m.start(), col_mentions, profile, number=m.group("n"))
             if column:
                 filters.append(FilterSpec(column=column, op=op, value=_number(m.group("n"))))
                 consumed.append(m.span())
@@ -245,7 +245,7 @@ def _number(text: str) -> float | int:
     return int(value) if value.is_integer() else value
 
 
-def _nearest_column(lower: str, pos: int, mentions: list[tuple[int, str]], tokens: list[Token],
+def _nearest_column(lower: str, pos: int, mentions: list[tuple[int, str]],
                     profile: DatasetProfile, number: str | None = None) -> str | None:
     if number is not None and re.fullmatch(r"(19|20)\d\d", number):
         temporal = profile.names_with_role("temporal")
@@ -262,7 +262,7 @@ def _nearest_column(lower: str, pos: int, mentions: list[tuple[int, str]], token
 
 
 # --------------------------------------------------------------------------------------------------
-def _chart(q: str, lower: str, tokens: list[Token], matches: list[ColumnMatch], profile: DatasetProfile,
+def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile: DatasetProfile,
            intent: IntentLabel, chart_words: list[str], aggregate: Aggregate | None,
            filters: list[FilterSpec], limit: int | None, sort: str | None) -> ChartSpec | None:
     """Fill the chart's slots: the question's own columns first, then the profile's, never a column twice."""
@@ -270,7 +270,7 @@ def _chart(q: str, lower: str, tokens: list[Token], matches: list[ColumnMatch], 
     named = {m.column for m, is_counted in counted_flags if not is_counted}
     counted = [m.column for m, is_counted in counted_flags if is_counted and m.column not in named]
     mentioned = [m for m, _ in counted_flags if m.column not in counted]
-    groups, measures, color = _roles_of_mentions(lower, tokens, mentioned, profile)
+    groups, measures, color = _roles_of_mentions(tokens, mentioned, profile)
     value_cols = [f.column for f in filters if f.op in ("eq", "in")]
     range_cols = [f.column for f in filters if f.op not in ("eq", "in")]
     # a column mentioned only to filter on ("authors with an order of 2 or higher") measures only if nothing else does
@@ -437,7 +437,7 @@ class _Slots:
                           + [c.name for c in cols if _NUMERIC.fits(c)])
 
 
-def _roles_of_mentions(lower: str, tokens: list[Token], mentioned: list[ColumnMatch],
+def _roles_of_mentions(tokens: list[Token], mentioned: list[ColumnMatch],
                        profile: DatasetProfile) -> tuple[list[str], list[str], str | None]:
     """Split mentioned columns into groups (after by/per/each …), measures (numeric) and a colour split."""
     groups: list[str] = []  # categories named without a grouping word ("players by school": players)

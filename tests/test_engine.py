@@ -84,3 +84,23 @@ def test_steps_read_only_their_columns_and_agree_with_the_simple_path(sales, tmp
     summary = {r["column"]: r for r in a.results[1].table}
     assert summary["revenue"]["mean"] == pytest.approx(df["revenue"].mean())
     assert any("profile" in n for n in a.results[1].notes)
+
+
+def test_legacy_encoding_decimal_commas_and_currency_text_agree_with_the_simple_path(tmp_path, monkeypatch):
+    """cp1252 with ';' and decimal commas (the bundled export), and '$1,234.50' text, on both paths."""
+    from tests.conftest import EXAMPLES
+
+    monkeypatch.setenv("AUTOVIZ_CACHE_DIR", str(tmp_path / "cache"))
+    money = tmp_path / "money.csv"
+    money.write_text("shop,amount\n" + "".join(f'S{i % 3},"${1000 + 7 * i:,}.50"\n' for i in range(60)))
+    for path, group, value in ((EXAMPLES / "european_sales_cp1252.csv", "Stadt", "Umsatz €"),
+                               (money, "shop", "amount")):
+        big, small = profile_dataset(path, limits=COLUMNAR), profile_dataset(path, limits=SIMPLE)
+        assert big.columnar_cache and big.read_options == small.read_options
+        b, s = big.column(value), small.column(value)
+        assert (b.role, s.role) == ("numeric", "numeric")
+        assert b.mean == pytest.approx(s.mean, rel=1e-6) and b.max == pytest.approx(s.max)
+        step = PlanStep(id="t", tool="aggregate_table", params={"group_by": [group], "value": value, "aggregate": "sum"})
+        a = execute_plan(ValidatedPlan(steps=[step]), big, tmp_path / f"big_{path.stem}")
+        c = execute_plan(ValidatedPlan(steps=[step]), small, tmp_path / f"small_{path.stem}")
+        assert not a.failed and a.results[0].table == c.results[0].table
