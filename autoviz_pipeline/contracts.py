@@ -112,7 +112,7 @@ class ColumnMatch(Frozen):
 
     phrase: str
     column: str
-    method: Literal["exact", "normalized", "stem", "synonym", "abbreviation", "fuzzy", "value"]
+    method: Literal["exact", "normalized", "stem", "derived", "synonym", "abbreviation", "fuzzy", "value"]
     score: float = Field(ge=0, le=1)
     value: str | None = None
     alternatives: list[str] = Field(default_factory=list, description="equal-score rivals; non-empty = ambiguous")

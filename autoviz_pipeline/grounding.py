@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -63,7 +64,7 @@ ABBREVIATIONS = {
     "yr": "year", "mo": "month", "addr": "address", "emp": "employee", "cust": "customer", "prod": "product",
     "cat": "category", "info": "information", "dob": "birth", "img": "image", "tel": "phone", "org": "organization",
     "mgr": "manager", "max": "maximum", "min": "minimum", "std": "standard", "lat": "latitude", "lon": "longitude",
-    "lng": "longitude", "acct": "account", "bal": "balance", "inv": "invoice", "ssn": "ssn",
+    "lng": "longitude", "acct": "account", "bal": "balance", "inv": "invoice", "ssn": "ssn", "ref": "reference",
 }
 STOPWORDS = frozenset(
     "a an the of for in on at to by per and or with from as is are was were be been what which who whom how "
@@ -76,23 +77,37 @@ UNIT_WORDS = frozenset(
     "c f k mm cm m km kg g lb lbs s ms sec min h hr hrs kw kwh w v a mph kph pct usd eur gbp jpy chf".split()
 )
 
-# multi-word phrases that name the same thing as a shorter column word
-PHRASE_SYNONYMS: dict[str, str] = {
-    "contact number": "phone", "phone number": "phone", "mobile number": "phone", "telephone number": "phone",
-    "telephone": "phone", "cell phone": "phone", "family name": "last name", "surname": "last name",
-    "given name": "first name", "forename": "first name", "full name": "name", "web link": "url",
-    "web links": "url", "website": "url", "link": "url", "links": "url", "email address": "email",
-    "e mail": "email", "mail address": "email", "staff member": "staff", "staff members": "staff",
-    "date of birth": "birth date", "birthday": "birth date", "zip code": "postal code", "zip": "postal code",
-    "postcode": "postal code", "identification number": "id", "identifier": "id", "identifiers": "id",
-    "venue": "location", "venues": "location", "nation": "country", "nations": "country",
-    "gender": "sex", "sex": "gender", "elevation": "height", "altitude": "height",
-}
+# phrases that name the same thing, in either direction: a question saying "family name" finds a
+# ``surname`` column and one saying "surname" finds ``last_name``
+PHRASE_SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("phone", "contact number", "phone number", "mobile number", "telephone number", "telephone", "cell phone"),
+    ("last name", "family name", "surname"),
+    ("first name", "given name", "forename"),
+    ("name", "full name"),
+    ("url", "web link", "website", "link", "homepage"),
+    ("email", "email address", "e mail", "mail address"),
+    ("staff", "staff member"),
+    ("birth date", "date of birth", "birthday"),
+    ("postal code", "zip code", "zip", "postcode"),
+    ("id", "identification number", "identifier"),
+    ("location", "venue", "geographic area"),
+    ("country", "nation"),
+    ("gender", "sex"),
+    ("height", "elevation", "altitude"),
+    ("major", "field of study", "area of study", "subject of study", "specialization"),
+    ("position", "role"),
+    ("player", "athlete"),
+    ("college", "university", "educational institution"),
+)
+PHRASE_SYNONYMS: dict[str, tuple[str, ...]] = {}
+for _group in PHRASE_SYNONYM_GROUPS:
+    for _phrase in _group:
+        PHRASE_SYNONYMS[_phrase] = PHRASE_SYNONYMS.get(_phrase, ()) + tuple(p for p in _group if p != _phrase)
 
 # words that qualify a column name without saying what it holds ("recorded_by_staff_id" is about staff)
 GENERIC_NAME_WORDS = frozenset("id code key by of the number no num type name value".split())
 
-_PHRASE_SYNONYM_STEMS: dict[str, str] = {}  # filled below, once stem() exists
+_PHRASE_SYNONYM_STEMS: dict[str, tuple[str, ...]] = {}  # filled below, once stem() exists
 
 _SHORT_FORMS: dict[str, list[str]] = {}
 for _short, _full in ABBREVIATIONS.items():
@@ -141,8 +156,9 @@ def stem(word: str) -> str:
 
 
 def _init_phrase_synonym_stems() -> None:
-    for phrase, alias in PHRASE_SYNONYMS.items():
-        _PHRASE_SYNONYM_STEMS.setdefault(" ".join(stem(w) for w in phrase.split()), alias)
+    for phrase, aliases in PHRASE_SYNONYMS.items():
+        key = " ".join(stem(w) for w in phrase.split())
+        _PHRASE_SYNONYM_STEMS[key] = _PHRASE_SYNONYM_STEMS.get(key, ()) + aliases
 
 
 def canonical(word: str) -> str:
@@ -274,16 +290,13 @@ def _score_phrase(phrase: list[Token], col: _ColumnForms, settings: MatchSetting
     canon = [canonical(t.text) for t in phrase]
     if canon == col.canon:
         return settings.synonym_weight, "synonym"
-    alias = PHRASE_SYNONYMS.get(" ".join(lower)) or _PHRASE_SYNONYM_STEMS.get(" ".join(stems))
-    if alias is not None:
-        alias_words = alias.split()
-        alias_stems = [stem(w) for w in alias_words]
-        if alias_stems == col.stems or alias_stems == col.content:
-            return settings.synonym_weight, "synonym"
-        if set(alias_stems) <= set(col.stems) and len(alias_stems) < len(col.stems):
-            distinctive = [w for w in col.stems if w not in GENERIC_NAME_WORDS] or col.stems
-            coverage = min(1.0, len(alias_stems) / len(distinctive))
-            return round(settings.partial_weight * (0.8 + 0.2 * coverage), 3), "synonym"
+    aliases = PHRASE_SYNONYMS.get(" ".join(lower)) or _PHRASE_SYNONYM_STEMS.get(" ".join(stems)) or ()
+    alias_score = max((_alias_score(alias, col, settings) for alias in aliases), default=0.0)
+    if alias_score:
+        return alias_score, "synonym"
+    # a verb's noun ("acceleration" → accelerate, "expiration" → certificationexpires)
+    if _derived_match(lower, col):
+        return settings.stem_weight - 0.06, "derived"
     # the name without its unit suffix ("vibration" → vibration_mm_s, "power" → power_kw)
     if col.content != col.stems and col.content:
         if stems == col.content:
@@ -313,6 +326,47 @@ def _score_phrase(phrase: list[Token], col: _ColumnForms, settings: MatchSetting
             coverage = min(1.0, len(phrase) / len(distinctive))
             return round(settings.partial_weight * (0.8 + 0.2 * coverage), 3), "stem"
     return 0.0, ""
+
+
+def _alias_score(alias: str, col: _ColumnForms, settings: MatchSettings) -> float:
+    alias_stems = [stem(w) for w in alias.split()]
+    if alias_stems == col.stems or alias_stems == col.content:
+        return settings.synonym_weight
+    if set(alias_stems) <= set(col.stems) and len(alias_stems) < len(col.stems):
+        distinctive = [w for w in col.stems if w not in GENERIC_NAME_WORDS] or col.stems
+        coverage = min(1.0, len(alias_stems) / len(distinctive))
+        return round(settings.partial_weight * (0.8 + 0.2 * coverage), 3)
+    return 0.0
+
+
+_DERIVATION_SUFFIXES = ("ation", "ition", "ution", "ion", "ing", "ment", "es", "ed", "e", "s")
+
+
+def roots(word: str) -> set[str]:
+    """What a word may share with its verb: acceleration → {acceler, accelerat}, accelerate → {accelerat}."""
+    word = word.lower()
+    return {word[: -len(s)] for s in _DERIVATION_SUFFIXES if word.endswith(s)}
+
+
+def _related(a: str, b: str) -> bool:
+    """Two forms of one verb: a shared root of 5+ letters, and one of them is the verb ("accelerate",
+    "expires"), so nouns that merely share a start ("product" / "production", "general" / "generation")
+    stay apart."""
+    if a == b:
+        return True
+    if not any(w.endswith(("e", "es", "ed")) for w in (a, b)):
+        return False
+    return any(len(r) >= 5 for r in roots(a) & roots(b))
+
+
+def _derived_match(lower: list[str], col: _ColumnForms) -> bool:
+    if len(lower) == len(col.words) and lower != col.words and all(map(_related, lower, col.words)):
+        return True
+    # a run-together name ending in the verb: "certification expiration" → certificationexpires
+    if len(lower) >= 2 and len(col.words) == 1:
+        head = "".join(lower[:-1])
+        return col.joined.startswith(head) and _related(lower[-1], col.joined[len(head):])
+    return False
 
 
 @dataclass
@@ -358,6 +412,8 @@ def ground_columns(
                     candidates.append(
                         _Candidate(i, j, col.profile.name, settings.value_weight, "value", text, value=value)
                     )
+    entity = _entity_stems(profile, forms)
+    candidates = [c for c in candidates if not _names_rows(c, tokens, entity, settings)]
     # longer phrases first, then higher score
     candidates.sort(key=lambda c: (-(c.end - c.start), -c.score))
     taken: set[int] = set()
@@ -386,6 +442,32 @@ def ground_columns(
         matches.append(match)
     matches.sort(key=lambda m: _first_index(m, tokens))
     return matches, alternatives, tokens
+
+
+_GROUPING_WORDS = frozenset("by per each every across".split())
+
+
+def _entity_stems(profile: DatasetProfile, forms: list[_ColumnForms]) -> set[str]:
+    """Words that name the rows rather than a column: the file's own name ("customers.csv") and a word
+    three or more columns start with (customer_id, customer_name, customer_phone …)."""
+    firsts: dict[str, int] = {}
+    for col in forms:
+        if len(col.stems) >= 2:
+            firsts[col.stems[0]] = firsts.get(col.stems[0], 0) + 1
+    words = split_name(Path(profile.name).stem)
+    return {w for w, n in firsts.items() if n >= 3} | ({stem(words[-1])} if words else set())
+
+
+def _names_rows(c: _Candidate, tokens: list[Token], entity: set[str], settings: MatchSettings) -> bool:
+    """ "for customers named …", "the customer's email", "among dependents": the word names the rows, so it
+    is no column mention; only a weak partial match is dropped, and never after a grouping word ("by customer")."""
+    if c.end - c.start != 1 or c.method not in ("stem", "synonym", "fuzzy") or c.score >= settings.stem_weight - 0.03:
+        return False
+    token = tokens[c.start]
+    if token.stem not in entity or (c.start > 0 and tokens[c.start - 1].lower in _GROUPING_WORDS):
+        return False
+    possessive = c.end < len(tokens) and tokens[c.end].lower == "s"
+    return possessive or token.lower != token.stem
 
 
 def _to_match(c: _Candidate, rivals: list[str]) -> ColumnMatch:

@@ -61,7 +61,7 @@ INTENT_CUES: dict[IntentLabel, tuple[str, ...]] = {
                     "weekly", "yearly", "seasonal", "season", "forecast", "history", "timeline", "change over"),
     "anomaly_detection": ("anomal", "outlier", "unusual", "abnormal", "spike", "odd", "suspicious", "weird",
                           "deviation", "irregular", "fraud", "extreme"),
-    "comparative_analysis": ("compare", "comparison", "versus", " vs", "differ", "difference", "breakdown",
+    "comparative_analysis": ("compare", "comparison", "versus", " vs", "differ ", "differs", "difference", "breakdown",
                              "broken down", "totals"),
     "distribution": ("distribution", "histogram", "spread", "range of", "variance", "skew", "box plot", "boxplot",
                      "frequency"),

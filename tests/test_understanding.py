@@ -234,3 +234,67 @@ def test_one_column_never_fills_two_axes(write_csv):
     assert line.x.field == "paperid" and line.y.field != "paperid"
     heat = classify_intent("heat map of venue for venues A, B or C", profile).chart
     assert heat.x.field != heat.y.field
+
+
+# ---------------------------------------------------------------- synonyms both ways, verb forms, row words
+@pytest.fixture
+def drivers(write_csv):
+    rows = ["driver_id,forename,surname,accelerate,certificationexpires,product,general_notes"]
+    for i in range(30):
+        rows.append(f"{i},F{i},S{i % 11},{10 + i % 7}.5,2008-0{1 + i % 9}-15,P{i % 4},n{i}")
+    return profile_dataset(write_csv("drivers.csv", "\n".join(rows) + "\n"))
+
+
+@pytest.mark.parametrize("phrase,column,method", [
+    ("family names", "surname", "synonym"),        # the column says "surname", the question "family names"
+    ("first names", "forename", "synonym"),
+    ("acceleration", "accelerate", "derived"),      # a verb's noun
+    ("certification expiration", "certificationexpires", "derived"),  # run-together name ending in the verb
+])
+def test_synonym_groups_and_verb_forms(drivers, phrase, column, method):
+    matches, _, _ = ground_columns(f"show the {phrase}", drivers)
+    assert [(m.column, m.method) for m in matches] == [(column, method)]
+
+
+@pytest.mark.parametrize("phrase", ["production", "generation", "expiry"])
+def test_nouns_that_only_share_a_start_do_not_match(drivers, phrase):
+    # "production" is not "product", "generation" is not "general_notes", "expiry" shares only 4 letters
+    matches, _, _ = ground_columns(f"show the {phrase}", drivers)
+    assert matches == []
+
+
+def test_surname_finds_a_last_name_column(write_csv):
+    profile = profile_dataset(write_csv("people.csv", "last_name,age\nLee,30\nKim,41\n"))
+    matches, _, _ = ground_columns("count by surname", profile)
+    assert [(m.column, m.method) for m in matches] == [("last_name", "synonym")]
+
+
+@pytest.fixture
+def customers(write_csv):
+    rows = ["customer_id,customer_name,customer_phone,customer_email,payment_method,amount"]
+    for i, name in enumerate(["Cheyenne", "Caterina", "Ottilie", "Bob", "Ann", "Lee"] * 3):
+        rows.append(f"{i},{name},555-01{i:02d},{name.lower()}{i}@x.org,{['Cash', 'Card'][i % 2]},{10 * i}")
+    return profile_dataset(write_csv("customers.csv", "\n".join(rows) + "\n"))
+
+
+def test_a_word_naming_the_rows_is_no_column(customers):
+    # "customers" names the rows (the file, and the start of four column names), not customer_id
+    r = classify_intent("Which customers are in the pie chart for those named Cheyenne, Caterina, or Ottilie?",
+                        customers)
+    assert [m.column for m in r.matches if m.method != "value"] == []
+    assert r.chart.mark == "arc" and r.chart.color.field == "customer_name"
+    r = classify_intent("the customer's payment method", customers)
+    assert [m.column for m in r.matches] == ["payment_method"]
+
+
+def test_a_row_word_after_by_still_groups(customers):
+    matches, _, _ = ground_columns("amount by customer", customers)
+    assert "amount" in [m.column for m in matches] and any(m.phrase == "customer" for m in matches)
+
+
+def test_different_is_not_a_comparison(write_csv):
+    rows = ["order_id,product_quantity"] + [f"{i % 6},{(i * 7) % 11}" for i in range(60)]
+    profile = profile_dataset(write_csv("items.csv", "\n".join(rows) + "\n"))
+    r = classify_intent("How does the distribution of product quantities vary across different orders?", profile)
+    assert r.intent == "distribution"
+    assert (r.chart.mark, r.chart.x.field, r.chart.y.field) == ("boxplot", "order_id", "product_quantity")
