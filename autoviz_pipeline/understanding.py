@@ -307,6 +307,13 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
             measured = measures.pop(0)
             size = Encoding(field=measured, aggregate=aggregate)
         cols = [*measures, *[g for g in group_pool if g not in measures]]
+        # a scatter plot's axes are quantities; a category it names ("mountains with their names") colours
+        # the points, and the profile supplies the missing number
+        quantities = [c for c in cols if _quantitative(profile.column(c))]
+        nominal = [c for c in cols if c not in quantities]
+        if len(quantities) < 2 and nominal and not color:
+            color = nominal.pop(0)
+        cols = [*quantities, *nominal]
         while len(cols) < 2 and (extra := slots.numeric() or slots.group()):
             cols.append(extra)
         if len(cols) < 2:
@@ -370,6 +377,11 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
     return ChartSpec(mark="bar", x=Encoding(field=x, time_unit=time_unit if x in temporal else None),
                      y=Encoding(field=y, aggregate=agg), color=_enc(color), limit=limit,
                      sort=sort or ("descending" if limit else None), stacked=stacked, **common)
+
+
+def _quantitative(col) -> bool:
+    """Can the column be a scatter axis: a number (numeric ids too) or a date."""
+    return col is not None and (col.role == "temporal" or _NUMERIC.fits(col))
 
 
 def _counted_entity(m: ColumnMatch, tokens: list[Token], profile: DatasetProfile) -> bool:

@@ -298,3 +298,14 @@ def test_different_is_not_a_comparison(write_csv):
     r = classify_intent("How does the distribution of product quantities vary across different orders?", profile)
     assert r.intent == "distribution"
     assert (r.chart.mark, r.chart.x.field, r.chart.y.field) == ("boxplot", "order_id", "product_quantity")
+
+
+def test_scatter_axes_are_quantities_and_a_named_category_colours(write_csv):
+    rows = ["mountain_id,name,height,prominence,range"]
+    rows += [f"{i},M{i},{4000 + 37 * i},{500 + 11 * i},{'ABC'[i % 3]}" for i in range(12)]
+    profile = profile_dataset(write_csv("mountain.csv", "\n".join(rows) + "\n"))
+    c = classify_intent("The height of mountains displayed as scatter points with their names.", profile).chart
+    # name is a category: it colours the points; the second axis is the other number in the table
+    assert (c.mark, c.x.field, c.y.field, c.color.field) == ("point", "height", "prominence", "name")
+    both = classify_intent("scatter plot of height against prominence", profile).chart
+    assert {both.x.field, both.y.field} == {"height", "prominence"} and both.color is None
