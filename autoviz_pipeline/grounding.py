@@ -420,6 +420,7 @@ def ground_columns(
     matches: list[ColumnMatch] = []
     alternatives: list[ColumnMatch] = []
     used_spans: dict[tuple[int, int], ColumnMatch] = {}
+    chosen: list[_Candidate] = []
     for cand in candidates:
         span = set(range(cand.start, cand.end))
         key = (cand.start, cand.end)
@@ -440,8 +441,35 @@ def ground_columns(
         used_spans[key] = match
         taken |= span
         matches.append(match)
+        chosen.append(cand)
+    absorbed = _absorbed(chosen, tokens, forms, settings)
+    matches = [m for m, c in zip(matches, chosen, strict=True) if c not in absorbed]
     matches.sort(key=lambda m: _first_index(m, tokens))
     return matches, alternatives, tokens
+
+
+def _absorbed(chosen: list[_Candidate], tokens: list[Token], forms: list[_ColumnForms],
+              settings: MatchSettings) -> list[_Candidate]:
+    """One-word matches that only finish a neighbour's name: in "customer email addresses", "addresses" is
+    part of "email address" (the email column the neighbour found), not the address column."""
+    by_name = {f.profile.name: f for f in forms}
+    out = []
+    for word in chosen:
+        if word.end - word.start != 1 or word.method == "value":
+            continue
+        for other in chosen:
+            if other is word or other.method == "value" or other.column == word.column:
+                continue
+            if other.end == word.start:
+                pair = tokens[other.end - 1: word.end]
+            elif word.end == other.start:
+                pair = tokens[word.start: other.start + 1]
+            else:
+                continue
+            if _score_phrase(pair, by_name[other.column], settings)[0] >= settings.min_score:
+                out.append(word)
+                break
+    return out
 
 
 _GROUPING_WORDS = frozenset("by per each every across".split())

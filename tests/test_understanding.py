@@ -309,3 +309,13 @@ def test_scatter_axes_are_quantities_and_a_named_category_colours(write_csv):
     assert (c.mark, c.x.field, c.y.field, c.color.field) == ("point", "height", "prominence", "name")
     both = classify_intent("scatter plot of height against prominence", profile).chart
     assert {both.x.field, both.y.field} == {"height", "prominence"} and both.color is None
+
+
+def test_a_word_finishing_a_neighbours_name_is_absorbed(write_csv):
+    profile = profile_dataset(write_csv("people.csv", "customer_email,customer_address,customer_phone\n"
+                                        "a@x.org,1 Main St,555\nb@x.org,2 Main St,556\n"))
+    matches, _, _ = ground_columns("the customer email addresses and phone numbers", profile)
+    # "addresses" finishes "email address" (the email column), it does not name customer_address
+    assert [m.column for m in matches] == ["customer_email", "customer_phone"]
+    matches, _, _ = ground_columns("the customer email and the addresses", profile)
+    assert [m.column for m in matches] == ["customer_email", "customer_address"]  # not adjacent: both stay
