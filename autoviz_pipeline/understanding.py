@@ -23,7 +23,7 @@ from .contracts import (
     Mark,
     TimeUnit,
 )
-from .grounding import DEFAULT_SETTINGS, MatchSettings, Token, ground_columns, phrase_position, stem
+from .grounding import DEFAULT_SETTINGS, MatchSettings, Token, ground_columns, phrase_position, stem, tokenize
 from .tools.registry import ColumnParam
 
 logger = logging.getLogger(__name__)
@@ -166,6 +166,7 @@ def _aggregate(lower: str) -> Aggregate | None:
 def _intent(lower: str, matches: list[ColumnMatch], profile: DatasetProfile,
             chart_words: list[str]) -> tuple[IntentLabel, float]:
     scores: dict[IntentLabel, float] = {k: 0.0 for k in INTENT_CUES}
+    lower = _RANGE.sub(" ", lower)  # "within the range of 4.29 and 5.98" filters; it asks for no spread
     for label, cues in INTENT_CUES.items():
         for cue in cues:
             if _has(lower, cue):
@@ -282,7 +283,7 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
     temporal = profile.names_with_role("temporal")
     if time_unit and temporal and not any(g in temporal for g in group_pool):
         group_pool.insert(0, slots.take_named(temporal[0]))  # "visitors by year": the date, per year
-    mark = _mark(chart_words, intent, group_pool, measures, profile)
+    mark = _mark(chart_words, intent, group_pool, measures, profile, bin_words=bool(_BIN_WORDS.search(lower)))
     binned = "histogram" in chart_words or (mark == "bar" and bool(_BIN_WORDS.search(lower)))
     common = {"filters": filters}
 
@@ -353,15 +354,19 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
                          y=Encoding(field=axes[1], bin=_axis_bins(axes[1], profile)),
                          color=Encoding(field=value if agg != "count" else None, aggregate=agg), **common)
     if binned:
-        col = measures[0] if measures else slots.numeric()
+        col = _binned_measure(lower, tokens, matches, measures) or slots.numeric()
         if col is None:
             return None
-        return ChartSpec(mark="bar", x=Encoding(field=col, bin=_bins(lower)), y=Encoding(aggregate="count"),
+        # a second number is measured per bin ("weight and mpg in weight ranges of 10": mean mpg per range)
+        y, agg = _measure([m for m in measures if m != col], aggregate if aggregate != "count" else None)
+        if y is None:
+            agg = "count"
+        return ChartSpec(mark="bar", x=Encoding(field=col, bin=_bins(lower)), y=Encoding(field=y, aggregate=agg),
                          color=_enc(group_pool[0] if group_pool else None), **common)
     # bar
     x = group_pool[0] if group_pool else None
-    if x is None and measures and aggregate is None and len(measures) >= 2:
-        x = measures.pop(0)
+    if x is None and measures and (aggregate is None and len(measures) >= 2 or aggregate == "count"):
+        x = measures.pop(0)  # a count measures no column: the number the question names is what it counts by
     x = x or slots.group()
     if x is None and measures:
         x = measures.pop(0)
@@ -377,6 +382,17 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
     return ChartSpec(mark="bar", x=Encoding(field=x, time_unit=time_unit if x in temporal else None),
                      y=Encoding(field=y, aggregate=agg), color=_enc(color), limit=limit,
                      sort=sort or ("descending" if limit else None), stacked=stacked, **common)
+
+
+def _binned_measure(lower: str, tokens: list[Token], matches: list[ColumnMatch], measures: list[str]) -> str | None:
+    """The number the bins are on: the measure named last before the bin words ("weight ranges of 10")."""
+    if len(measures) < 2:
+        return measures[0] if measures else None
+    m = _BIN_WORDS.search(lower)
+    before = len(tokenize(lower[: m.start()])) if m else len(tokens)
+    named = [(phrase_position(x, tokens), x.column) for x in matches if x.column in measures and x.method != "value"]
+    named = [c for pos, c in sorted(named) if pos <= before]
+    return named[-1] if named else measures[0]
 
 
 def _quantitative(col) -> bool:
@@ -497,7 +513,7 @@ def _roles_of_mentions(tokens: list[Token], mentioned: list[ColumnMatch],
 
 
 def _mark(chart_words: list[str], intent: IntentLabel, groups: list[str], measures: list[str],
-          profile: DatasetProfile) -> Mark:
+          profile: DatasetProfile, *, bin_words: bool = False) -> Mark:
     for word in chart_words:
         if word not in ("trend",):
             return CHART_WORDS[word]
@@ -506,6 +522,8 @@ def _mark(chart_words: list[str], intent: IntentLabel, groups: list[str], measur
         return "line"
     if any(g in temporal for g in groups):
         return "line"
+    if bin_words and measures:
+        return "bar"  # "weight ranges of 10": values counted or averaged per bin, not a point per row
     if intent == "relationship" or (len(measures) >= 2 and not groups):
         return "point"
     if intent == "composition":

@@ -319,3 +319,26 @@ def test_a_word_finishing_a_neighbours_name_is_absorbed(write_csv):
     assert [m.column for m in matches] == ["customer_email", "customer_phone"]
     matches, _, _ = ground_columns("the customer email and the addresses", profile)
     assert [m.column for m in matches] == ["customer_email", "customer_address"]  # not adjacent: both stay
+
+
+@pytest.fixture
+def cars(write_csv):
+    rows = ["id,name,maker,weight,mpg,horsepower"]
+    rows += [f"{i},car{i},{1 + i % 9},{2000 + 53 * i},{15 + (i * 7) % 20},{60 + (i * 13) % 90}" for i in range(60)]
+    return profile_dataset(write_csv("cars.csv", "\n".join(rows) + "\n"))
+
+
+def test_a_filter_range_is_no_distribution_cue(cars):
+    r = classify_intent("How many cars are there for the maker within the range of 2 and 5?", cars)
+    assert r.intent != "distribution" and r.chart.mark == "bar"
+    # a count measures no column: it counts by the number the question names (maker)
+    assert (r.chart.x.field, r.chart.y.aggregate) == ("maker", "count")
+    assert [(f.column, f.op, tuple(f.values)) for f in r.filters] == [("maker", "range", (2, 5))]
+
+
+def test_bin_words_make_bars_of_a_measure_per_bin(cars):
+    r = classify_intent("Display mpg and weight grouped into weight ranges of 10", cars)
+    c = r.chart  # not a scatter: the bins aggregate; the other number is averaged per bin
+    assert (c.mark, c.x.field, c.x.bin, c.y.field, c.y.aggregate) == ("bar", "weight", 10, "mpg", "mean")
+    h = classify_intent("histogram of weight", cars).chart
+    assert (h.mark, h.x.field, h.y.aggregate) == ("bar", "weight", "count")
