@@ -167,7 +167,7 @@ def _utf16_without_bom(head: bytes) -> str | None:
 
 
 @dataclass
-class _ByteScan:
+class ByteScan:
     valid_utf8: bool = True
     first_bad_line: int | None = None
     bad_lines: int = 0
@@ -177,9 +177,12 @@ class _ByteScan:
     sha256: str = ""
 
 
-def _scan_bytes(path: Path) -> _ByteScan:
-    """One pass over the whole file: NUL bytes, UTF-8 validity (and where it breaks), cp1252 fit."""
-    scan = _ByteScan()
+def scan_bytes(path: str | Path) -> ByteScan:
+    """One pass over the whole file: NUL bytes, UTF-8 validity (and where it breaks), cp1252 fit, sha256.
+
+    Safe to run in a thread beside a parse: hashlib releases the GIL on these 4 MiB chunks.
+    """
+    scan = ByteScan()
     digest = hashlib.sha256()  # the same read hashes the file: large files are read once, not twice
     lines_before, carry = 0, b""
     with open(path, "rb") as fh:
@@ -204,7 +207,7 @@ def _scan_bytes(path: Path) -> _ByteScan:
     return scan
 
 
-def _check_utf8(data: bytes, final: bool, lines_before: int, scan: _ByteScan) -> tuple[bytes, bytes]:
+def _check_utf8(data: bytes, final: bool, lines_before: int, scan: ByteScan) -> tuple[bytes, bytes]:
     """Count the lines of ``data`` that are not valid UTF-8; a character cut at the end is carried over."""
     start = 0
     while True:
@@ -225,8 +228,33 @@ def _check_utf8(data: bytes, final: bool, lines_before: int, scan: _ByteScan) ->
             start = nl + 1
 
 
+@dataclass(frozen=True)
+class Head:
+    """The start of a file that passed the cheap checks, and the encoding those bytes suggest."""
+
+    path: Path
+    data: bytes
+    encoding: str
+
+    @property
+    def needs_scan(self) -> bool:
+        """Whether :func:`finish_sniff` wants the whole file scanned (not for UTF-16/32, told by their NULs)."""
+        return not self.encoding.startswith(("utf-16", "utf-32"))
+
+
 def sniff(path: str | Path, *, max_file_mb: float | None = None) -> Sniffed:
     """Decide how to read ``path``; raise CsvReadError (or LimitExceededError): what the file is, what to do."""
+    head = sniff_head(path, max_file_mb=max_file_mb)
+    return finish_sniff(head, scan_bytes(head.path) if head.needs_scan else None)
+
+
+def sniff_head(path: str | Path, *, max_file_mb: float | None = None) -> Head:
+    """The checks that need only the first ``SNIFF_BYTES``: exists, not empty, under the limit, not binary.
+
+    ``finish_sniff(head, None)`` then gives the options the head alone suggests; with the whole-file
+    :func:`scan_bytes` it gives the final ones (what :func:`sniff` returns). Large files start parsing on
+    the first while the scan runs.
+    """
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -247,11 +275,14 @@ def sniff(path: str | Path, *, max_file_mb: float | None = None) -> Sniffed:
     for magic, what, hint in _MAGIC:
         if head.startswith(magic) and (magic != b"BZh" or head[4:10] == b"1AY&SY"):
             raise CsvReadError(str(path), f"the file is {what}", hint)
-    encoding = detect_encoding(head)
+    return Head(path=path, data=head, encoding=detect_encoding(head))
+
+
+def finish_sniff(start: Head, scan: ByteScan | None) -> Sniffed:
+    """The read options from the head and, when given, the scan of the whole file (NUL bytes, encoding)."""
+    path, head, encoding = start.path, start.data, start.encoding
     notes: list[str] = []
-    scan: _ByteScan | None = None
-    if not encoding.startswith(("utf-16", "utf-32")):
-        scan = _scan_bytes(path)
+    if scan is not None:
         if scan.nul_line is not None:
             raise CsvReadError(
                 str(path),
@@ -267,7 +298,7 @@ def sniff(path: str | Path, *, max_file_mb: float | None = None) -> Sniffed:
             )
         elif encoding in ("cp1252", "latin-1"):
             notes.append(f"the file is not UTF-8: read with encoding {encoding}")
-    elif encoding == "utf-16-le" or encoding == "utf-16-be":
+    elif encoding in ("utf-16-le", "utf-16-be"):
         notes.append(f"read as {encoding.upper()} without a byte-order mark (NUL bytes in every other byte)")
     text = head.decode(encoding, errors="replace")
     if encoding in ("utf-8-sig", "utf-16", "utf-32"):
@@ -299,7 +330,7 @@ def sniff(path: str | Path, *, max_file_mb: float | None = None) -> Sniffed:
     return Sniffed(options=options, notes=tuple(notes), sha256=scan.sha256 if scan is not None else None)
 
 
-def _choose_encoding(sampled: str, scan: _ByteScan) -> str:
+def _choose_encoding(sampled: str, scan: ByteScan) -> str:
     if scan.valid_utf8:
         return "utf-8-sig" if sampled == "utf-8-sig" else "utf-8"
     if scan.multibyte:  # real UTF-8 characters and bytes that are not: two exports pasted together
@@ -612,8 +643,11 @@ def coerce_numeric_text(series: pd.Series) -> pd.Series | None:
 
 
 def typed_frame(df: pd.DataFrame, profile: DatasetProfile) -> pd.DataFrame:
-    """Apply the profile's roles: temporal → datetime, numeric text → numbers."""
-    out = df.copy()
+    """Apply the profile's roles: temporal → datetime, numeric text → numbers (a new frame; ``df`` unchanged).
+
+    The copy is shallow: parsed columns are replaced, never written into, so unchanged ones are shared.
+    """
+    out = df.copy(deep=False)
     for col in profile.columns:
         if col.name not in out.columns:
             continue

@@ -1,14 +1,19 @@
 """Large files: parse the CSV once into a columnar cache, then profile and aggregate on that.
 
-Measured on this 2-core machine with a 10 M-row, 918 MB sales CSV (benchmarks/scale.py): pandas
-``read_csv`` 3.8 s / 2.6 GB peak; polars ``scan_csv().sink_parquet()`` 3.3 s / 0.44 GB; DuckDB's
-CSV → Parquet copy 4.5 s / 0.78 GB. Polars streams with the smallest footprint, so it does the parse.
+Measured on a 2-core machine with a 10 M-row, 918 MB sales CSV (benchmarks/scale.py): pandas
+``read_csv`` 1.6-2.0 s / 2.6 GB peak (it holds every row); polars ``scan_csv().sink_parquet()`` 3.3-3.8 s
+/ 0.4 GB with lz4 (4.2-5.9 s with its default zstd); DuckDB's CSV → Parquet copy 4.5 s / 0.78 GB (an
+earlier measurement). Polars streams with the smallest footprint, so it does the parse.
 
-- ``parquet_cache`` writes ``<cache>/<sha256>.parquet`` once per file content (temp file + rename);
-  later runs and every step reuse it. A digest index keyed by (path, size, mtime) spares re-hashing.
+- ``profile_large`` parses while ``dataio.scan_bytes`` checks every byte and hashes the file in a
+  thread (the parse runs on the options the file's head suggests and is redone in the rare case the
+  scan disagrees); ``parquet_cache`` keeps ``<cache>/<sha256>.parquet`` (lz4: the fastest to write and
+  to read back) once per file content. A digest index keyed by (path, size, mtime) spares re-hashing.
 - ``columnar_profile`` decides roles on a sample with the same rules as small files
-  (``profiling.profile_column``) and takes counts and statistics over every row with polars.
-- ``load_columns`` hands a step only the columns it needs, low-cardinality text as pandas categories.
+  (``profiling.profile_column``) and takes counts and statistics over every row with polars, one
+  column at a time (categories: one group-by gives the distinct count and the top values).
+- ``load_columns`` hands the steps only the columns they need (``execution`` reads the union of all
+  steps' columns once when it is small enough), low-cardinality text as pandas categories.
 
 Small files keep the simple pandas path (``profiling.profile_dataset``); the threshold is
 ``limits.columnar_min_mb`` in config/autoviz.yaml.
@@ -18,18 +23,25 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
+import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from .contracts import ColumnProfile, DatasetProfile, ReadOptions, TopValue
-from .dataio import NUMERIC_TEXT_NOISE, typed_frame
+from .dataio import NUMERIC_TEXT_NOISE, Sniffed, typed_frame
 from .fsutil import atomic_write_text
 
 logger = logging.getLogger(__name__)
 
+PARQUET_COMPRESSION = "lz4"
+"""Measured on the 10 M-row file: lz4 writes in 3.5 s and decodes fastest; zstd (polars' default) takes
+5.9 s to write a file 40% smaller; uncompressed is slower still (more bytes to write)."""
 SAMPLE_ROWS = 20_000
 TOP_VALUES = 10
 VALUE_INDEX_MAX = 200
@@ -44,7 +56,7 @@ def cache_dir() -> Path:
 
 def profile_large(path: str | Path, *, name: str, limits) -> DatasetProfile:
     """Profile a large CSV through the columnar cache; a second run on the same content reads no rows."""
-    from .dataio import read_header, sha256_file, sniff
+    from .dataio import read_header, sha256_file, sniff_head
     from .errors import LimitExceededError
 
     path = Path(path)
@@ -57,21 +69,81 @@ def profile_large(path: str | Path, *, name: str, limits) -> DatasetProfile:
         cached = _cached_profile(cache, digest)
         if cached is not None:
             return cached.model_copy(update={"path": str(path), "name": name})
-    sniffed = sniff(path, max_file_mb=limits.max_file_mb)
-    digest = sniffed.sha256 or sha256_file(path)
-    remember_digest(path, cache, digest)
-    cached = _cached_profile(cache, digest)  # the same content under another name or time
-    if cached is not None:
-        return cached.model_copy(update={"path": str(path), "name": name})
-    header = read_header(path, sniffed.options)
-    if len(header) > limits.max_columns:
-        raise LimitExceededError(str(path), "max_columns", f"{len(header):,} columns", f"{limits.max_columns:,}")
-    parquet = parquet_cache(path, sniffed.options, digest, cache)
+    sniffed, early = _sniff_while_parsing(sniff_head(path, max_file_mb=limits.max_file_mb), cache,
+                                          max_columns=limits.max_columns)
+    try:
+        digest = sniffed.sha256 or sha256_file(path)
+        remember_digest(path, cache, digest)
+        cached = _cached_profile(cache, digest)  # the same content under another name or time
+        if cached is not None:
+            return cached.model_copy(update={"path": str(path), "name": name})
+        header = read_header(path, sniffed.options)
+        if len(header) > limits.max_columns:
+            raise LimitExceededError(str(path), "max_columns", f"{len(header):,} columns", f"{limits.max_columns:,}")
+        if early is not None and early.options == sniffed.options:
+            if early.error is not None:
+                raise early.error
+            parquet = parquet_cache(path, sniffed.options, digest, cache, parsed=early.parquet)
+        else:  # nothing parsed yet, or on options the whole file proved wrong
+            parquet = parquet_cache(path, sniffed.options, digest, cache)
+    finally:
+        if early is not None and early.parquet is not None:
+            early.parquet.unlink(missing_ok=True)
     profile = columnar_profile(path, name=name, digest=digest, options=sniffed.options, parquet=parquet,
                                size_bytes=size)
     profile = profile.model_copy(update={"notes": [*sniffed.notes, *profile.notes]})
     atomic_write_text(cache / f"{digest}.profile.json", profile.model_dump_json())
     return profile
+
+
+@dataclass
+class _EarlyParse:
+    """The Parquet parsed on the options the file's head suggests, before the whole file was checked."""
+
+    options: ReadOptions
+    parquet: Path | None = None
+    error: Exception | None = None
+
+
+def _sniff_while_parsing(head, cache: Path, *, max_columns: int) -> tuple[Sniffed, _EarlyParse | None]:
+    """``sniff``'s pass over every byte (NUL bytes, encoding, sha256) in a thread while polars parses the
+    CSV on the options the head suggests: the ~1 s scan of a 1 GB file overlaps the ~3.5 s parse.
+
+    The parse is kept only when the scan confirms its options (UTF-8 throughout: the usual case); the
+    scan's errors come first, as with ``sniff``. Files the head already finds odd are sniffed first.
+    """
+    from .dataio import finish_sniff, read_header, scan_bytes
+    from .errors import InputError, StageTimeoutError
+
+    if not head.needs_scan:
+        return finish_sniff(head, None), None
+    try:
+        guess = finish_sniff(head, None)
+    except InputError:
+        guess = None  # the whole-file sniff says what is wrong (NUL bytes are named before anything else)
+    if (guess is None or guess.options.encoding not in ("utf-8", "utf-8-sig")
+            or len(read_header(head.path, guess.options)) > max_columns):
+        return finish_sniff(head, scan_bytes(head.path)), None
+    cache.mkdir(parents=True, exist_ok=True)
+    early = _EarlyParse(guess.options)
+    tmp = cache / f".early.{os.getpid()}.{threading.get_ident()}.parquet.tmp"
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autoviz-scan")
+    try:
+        scanning = pool.submit(scan_bytes, head.path)
+        try:
+            _csv_to_parquet(head.path, guess.options, tmp)
+            early.parquet = tmp
+        except StageTimeoutError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - raised later, if the scan confirms these options
+            early.error = exc
+            tmp.unlink(missing_ok=True)  # what the failed parse wrote
+        return finish_sniff(head, scanning.result()), early
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _cached_profile(cache: Path, digest: str) -> DatasetProfile | None:
@@ -112,12 +184,18 @@ def remember_digest(path: str | Path, cache: Path, digest: str) -> None:
 
 
 def parquet_cache(path: str | Path, options: ReadOptions, digest: str, cache: Path,
-                  progress: Callable[[str], None] | None = None) -> Path:
-    """The Parquet copy of the CSV, written once per content; a streaming parse that never holds all rows."""
+                  progress: Callable[[str], None] | None = None, *, parsed: Path | None = None) -> Path:
+    """The Parquet copy of the CSV, written once per content; a streaming parse that never holds all rows.
+
+    ``parsed``: a Parquet file already parsed from this content with these options, moved into place.
+    """
     target = cache / f"{digest}.parquet"
     if target.is_file():
         return target
     cache.mkdir(parents=True, exist_ok=True)
+    if parsed is not None:
+        os.replace(parsed, target)
+        return target
     tmp = cache / f".{digest}.{os.getpid()}.parquet.tmp"
     if progress:
         progress(f"parsing {Path(path).name} once into the columnar cache")
@@ -132,7 +210,11 @@ def parquet_cache(path: str | Path, options: ReadOptions, digest: str, cache: Pa
 
 def _csv_to_parquet(path: Path, options: ReadOptions, target: Path) -> None:
     """polars parses UTF-8 only: a file in another encoding is first re-encoded, streaming, next to the
-    cache (temp file, removed after). Decimal commas are polars' ``decimal_comma``."""
+    cache (temp file, removed after). Decimal commas are polars' ``decimal_comma``.
+
+    The text polars reads is valid UTF-8 (the byte scan said so, or it was re-encoded), so it is parsed
+    strictly, which is 10% faster than ``utf8-lossy``; a parse on the head's guess that meets bytes
+    that are not UTF-8 fails, and the scan's encoding parses again."""
     import polars as pl
 
     source, tmp = path, None
@@ -146,8 +228,8 @@ def _csv_to_parquet(path: Path, options: ReadOptions, target: Path) -> None:
     try:
         pl.scan_csv(
             source, separator=options.delimiter, infer_schema_length=10_000, try_parse_dates=True,
-            encoding="utf8-lossy", decimal_comma=options.decimal == ",",
-        ).sink_parquet(target)
+            encoding="utf8", decimal_comma=options.decimal == ",",
+        ).sink_parquet(target, compression=PARQUET_COMPRESSION)
     finally:
         if tmp is not None and tmp.exists():
             tmp.unlink()
@@ -200,7 +282,11 @@ def _one_column_stats(lf, col: ColumnProfile) -> dict:
     c = pl.col(col.name)
     # exact distinct counts where few are expected; an estimate where there may be millions
     many = col.role in ("identifier", "text")
-    exprs = [c.null_count().alias("nulls"), (c.approx_n_unique() if many else c.drop_nulls().n_unique()).alias("distinct")]
+    # categories are counted by a group-by: its groups are the exact distinct count, and the top values
+    grouped = col.role in ("categorical", "boolean")
+    exprs = [c.null_count().alias("nulls")]
+    if not grouped:
+        exprs.append((c.approx_n_unique() if many else c.drop_nulls().n_unique()).alias("distinct"))
     numeric = col.role in ("numeric", "boolean") or (col.role == "identifier" and col.dtype.startswith(("int", "float")))
     if numeric:
         num = c.cast(pl.Float64, strict=False)
@@ -210,37 +296,73 @@ def _one_column_stats(lf, col: ColumnProfile) -> dict:
                   num.median().alias("median")]
     elif col.role == "temporal":
         exprs += [c.min().cast(pl.Utf8).alias("min"), c.max().cast(pl.Utf8).alias("max")]
-    row = lf.select(exprs).collect().row(0, named=True)
-    out = {k: (None if isinstance(v, float) and v != v else round(v, 6) if isinstance(v, float) else v)
+    queries = [lf.select(exprs)]
+    n = "n" if col.name != "n" else "n_"  # the count's name must not be the column's
+    if grouped:  # largest first; ties by value, so the top values are the same every run
+        queries.append(lf.group_by(col.name).agg(pl.len().alias(n)).drop_nulls(col.name)
+                       .sort([n, col.name], descending=[True, False]))
+    frames = pl.collect_all(queries)
+    row = frames[0].row(0, named=True)
+    out = {k: (None if isinstance(v, float) and math.isnan(v) else round(v, 6) if isinstance(v, float) else v)
            for k, v in row.items()}
+    if grouped:
+        top = frames[1]
+        out["distinct"] = top.height
+        if top.height <= 10_000:
+            names = top[col.name].cast(pl.Utf8).to_list()
+            out["top"] = list(zip(names[:TOP_VALUES], top[n].to_list()[:TOP_VALUES]))
+            if top.height <= VALUE_INDEX_MAX:
+                out["values"] = sorted(names)
     out["distinct"] = int(out["distinct"] or 0)
     out["estimated"] = many
     if many and out["distinct"] <= 200:
         out["distinct"] = int(lf.select(c.drop_nulls().n_unique()).collect().item())  # few: count exactly
         out["estimated"] = False
-    if col.role in ("categorical", "boolean") and out["distinct"] <= 10_000:
-        top = (lf.group_by(col.name).agg(pl.len().alias("n")).drop_nulls(col.name)
-               .sort("n", descending=True).collect())
-        names = top[col.name].cast(pl.Utf8).to_list()
-        out["top"] = list(zip(names[:TOP_VALUES], top["n"].to_list()[:TOP_VALUES]))
-        if out["distinct"] <= VALUE_INDEX_MAX:
-            out["values"] = sorted(names)
     return out
 
 
+def frame_bytes(profile: DatasetProfile, columns: Iterable[str]) -> int:
+    """About how many bytes these columns take as the pandas frame ``load_columns`` returns."""
+    total = 0
+    for name in dict.fromkeys(columns):
+        col = profile.column(name)
+        if col is None:
+            continue
+        if col.role in ("categorical", "boolean") and not col.dtype.startswith(("int", "float", "bool")):
+            per_row = 4  # category codes
+        elif col.dtype.startswith(("int", "uint", "float", "datetime", "date")):
+            per_row = 8
+        elif col.dtype.startswith("bool"):
+            per_row = 1
+        else:  # text: its characters and an offset (pandas' Arrow-backed strings)
+            per_row = 8 + max((len(s) for s in col.samples), default=16)
+        total += per_row * profile.rows
+    return total
+
+
 def load_columns(profile: DatasetProfile, columns: Iterable[str]) -> pd.DataFrame:
-    """Only these columns, as pandas; categorical/boolean text becomes a pandas category (small in memory)."""
+    """Only these columns, as pandas; categorical/boolean text becomes a pandas category (small in memory).
+
+    When the profile lists every value of such a column, its categories are those values, sorted (as
+    sorting the text would order them), and polars encodes them directly (an ``Enum``): a third faster
+    than building a ``Categorical`` and converting it.
+    """
     import polars as pl
 
     assert profile.columnar_cache, "load_columns needs a profile made on the columnar cache"
     wanted = [c for c in dict.fromkeys(columns) if profile.column(c) is not None]
     lf = pl.scan_parquet(profile.columnar_cache).select(wanted)
-    casts = []
+    casts, fallback = [], []
     for name in wanted:
         col = profile.column(name)
         if col.role in ("categorical", "boolean") and not col.dtype.startswith(("int", "float", "bool")):
-            casts.append(pl.col(name).cast(pl.Utf8).cast(pl.Categorical))
-    if casts:
-        lf = lf.with_columns(casts)
+            text = pl.col(name).cast(pl.Utf8)
+            listed = len(col.values) == col.distinct and len(set(col.values)) == len(col.values)
+            casts.append(text.cast(pl.Enum(sorted(col.values))) if listed else text.cast(pl.Categorical))
+            fallback.append(text.cast(pl.Categorical))
+    try:
+        frame = lf.with_columns(casts).collect() if casts else lf.collect()
+    except pl.exceptions.PolarsError:  # a value the profile does not list (it cannot, unless edited)
+        frame = lf.with_columns(fallback).collect()
     # the same typing as the small path: dates written as text parsed, "$1,234" as numbers
-    return typed_frame(lf.collect().to_pandas(), profile)
+    return typed_frame(frame.to_pandas(), profile)

@@ -30,14 +30,15 @@ TOP_VALUES = 10
 VALUE_INDEX_MAX = 200
 SAMPLES = 5
 _BOOL_WORDS = {"true", "false", "yes", "no", "y", "n", "t", "f", "0", "1"}
-_ID_NAME = re.compile(r"(^|[_\s-])(id|key|code|uuid|guid|no|number|num)$|[a-z]I[Dd]$|^id[_\s]|^ID$", re.I)
+_ID_NAME = re.compile(r"(^|[_\s-])(id|key|code|uuid|guid|no|number|num)$|[a-z]I[Dd]$|^id[_\s]|^ID$", re.IGNORECASE)
 # "authid", "paperid": run-together names ending in "id" — but not English words that end in "id"
-_ID_SUFFIX = re.compile(r"^[a-z]{2,}id$", re.I)
-_ID_WORDS = frozenset(
-    "paid unpaid prepaid valid invalid void avoid said acid fluid liquid solid rapid humid kid bid grid hybrid "
-    "pyramid david madrid rigid squid vivid lucid hid rid amid orchid stupid timid candid splendid android "
-    "druid cupid vapid torrid lipid tepid morbid placid".split()
-)
+_ID_SUFFIX = re.compile(r"^[a-z]{2,}id$", re.IGNORECASE)
+_ID_WORDS = frozenset([
+    "paid", "unpaid", "prepaid", "valid", "invalid", "void", "avoid", "said", "acid", "fluid", "liquid",
+    "solid", "rapid", "humid", "kid", "bid", "grid", "hybrid", "pyramid", "david", "madrid", "rigid", "squid",
+    "vivid", "lucid", "hid", "rid", "amid", "orchid", "stupid", "timid", "candid", "splendid", "android",
+    "druid", "cupid", "vapid", "torrid", "lipid", "tepid", "morbid", "placid",
+])
 
 
 def looks_like_id_name(name: str) -> bool:
@@ -74,7 +75,7 @@ def profile_dataset(path: str | Path, *, name: str | None = None, limits: Limits
     return DatasetProfile(
         path=str(path),
         name=name or path.name,
-        sha256=sha256_file(path),
+        sha256=sniffed.sha256 or sha256_file(path),
         size_bytes=path.stat().st_size,
         rows=len(df),
         columns=columns,
@@ -94,7 +95,7 @@ def _profile_column_safely(name: str, series: pd.Series) -> ColumnProfile:
     """One odd column (values no rule expected) must not cost the whole profile: it becomes text, noted."""
     try:
         return profile_column(name, series)
-    except Exception as exc:  # noqa: BLE001 - robustness around the role rules, never instead of them
+    except Exception as exc:  # robustness around the role rules, never instead of them
         logger.warning("column %r could not be profiled: %s", name, exc, exc_info=logger.isEnabledFor(logging.DEBUG))
         non_null = series.dropna()
         return ColumnProfile(
@@ -135,7 +136,7 @@ def profile_column(name: str, series: pd.Series) -> ColumnProfile:
     if role != "numeric" or distinct <= TOP_VALUES:
         counts = non_null.astype(str).value_counts().head(TOP_VALUES)
         top = [TopValue(value=_short(v), count=int(c)) for v, c in counts.items()]
-    samples = [_short(v) for v in non_null.astype(str).drop_duplicates().head(SAMPLES)]
+    samples = [_short(v) for v in _first_distinct_text(non_null, SAMPLES)]
     values: list[str] = []
     if role in ("categorical", "boolean", "identifier", "text") and 0 < distinct <= VALUE_INDEX_MAX:
         uniques = [str(v) for v in non_null.astype(str).unique()]
@@ -160,6 +161,14 @@ def profile_column(name: str, series: pd.Series) -> ColumnProfile:
     )
 
 
+def _first_distinct_text(values: pd.Series, n: int, *, prefix: int = 1000) -> list[str]:
+    """The first ``n`` distinct values as text, in order; only a prefix is converted when it has ``n``."""
+    head = values.iloc[:prefix].astype(str).drop_duplicates()
+    if len(head) < n and len(values) > prefix:
+        head = values.astype(str).drop_duplicates()
+    return head.head(n).tolist()
+
+
 def infer_role(name: str, series: pd.Series) -> tuple[Role, pd.Series]:
     non_null = series.dropna()
     if non_null.empty:
@@ -167,10 +176,10 @@ def infer_role(name: str, series: pd.Series) -> tuple[Role, pd.Series]:
     distinct = non_null.nunique()
     if pd.api.types.is_bool_dtype(series):
         return "boolean", series
-    if distinct <= 2 and {str(v).strip().lower() for v in non_null.unique()} <= _BOOL_WORDS:
-        # 0/1 flags, yes/no answers; a 2-valued numeric column named like a measure stays numeric
-        if not pd.api.types.is_numeric_dtype(series) or set(non_null.unique()) <= {0, 1}:
-            return "boolean", series
+    # 0/1 flags, yes/no answers; a 2-valued numeric column named like a measure stays numeric
+    if (distinct <= 2 and {str(v).strip().lower() for v in non_null.unique()} <= _BOOL_WORDS
+            and (not pd.api.types.is_numeric_dtype(series) or set(non_null.unique()) <= {0, 1})):
+        return "boolean", series
     if pd.api.types.is_datetime64_any_dtype(series):
         return "temporal", series
     unique_ratio = distinct / len(non_null)

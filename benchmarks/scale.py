@@ -2,6 +2,7 @@
 
     python benchmarks/scale.py                       # 1e5, 1e6, 1e7 rows (~0.9 GB) and a 1,000-column file
     python benchmarks/scale.py --sizes 100000        # quicker
+    python benchmarks/scale.py --repeat 3            # the median of three measurements per cell
 
 Files are generated deterministically under benchmarks/out/ (never committed) by scale_data.py. Every
 measurement runs in a fresh Python process that reports its own wall time and peak RSS, so one
@@ -18,6 +19,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -59,10 +61,21 @@ print(json.dumps({"wall": wall, "rss_mb": resource.getrusage(resource.RUSAGE_SEL
 
 
 def measure(code: str, *args: str, env: dict[str, str]) -> dict:
-    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, cwd=ROOT)
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, cwd=ROOT,
+                          check=False)
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-3000:])
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def median_run(runs: list[dict]) -> dict:
+    """Each measured number's median over the runs (the other fields from the first run)."""
+    out = dict(runs[0])
+    for key in ("wall", "rss_mb"):
+        out[key] = statistics.median(r[key] for r in runs)
+    if "success" in out:
+        out["success"] = all(r["success"] for r in runs)
+    return out
 
 
 def ensure(path: Path, args: list[str]) -> Path:
@@ -76,6 +89,9 @@ def main() -> int:
     parser.add_argument("--sizes", default="100000,1000000,10000000")
     parser.add_argument("--wide", type=int, default=1000, help="columns of the wide file (0: skip)")
     parser.add_argument("--question", default="revenue by region and category")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="measure each cell this many times and show the median (timings on a shared 2-core VM "
+                             "vary by 20%% run to run)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     files = [(f"{int(n):,} rows", ensure(OUT / f"sales_{int(n)}.csv", ["--rows", str(int(n))]), args.question)
@@ -92,10 +108,14 @@ def main() -> int:
     print("-" * len(header))
     try:
         for label, path, question in files:
-            ref = measure(_PANDAS, str(path), env=env)
-            shutil.rmtree(work / "cache", ignore_errors=True)
-            cold = measure(_PIPELINE, str(path), question, str(work / "r1"), env=env)
-            warm = measure(_PIPELINE, str(path), question, str(work / "r2"), env=env)
+            runs = []
+            for _ in range(max(args.repeat, 1)):
+                ref = measure(_PANDAS, str(path), env=env)
+                shutil.rmtree(work / "cache", ignore_errors=True)
+                cold = measure(_PIPELINE, str(path), question, str(work / "r1"), env=env)
+                warm = measure(_PIPELINE, str(path), question, str(work / "r2"), env=env)
+                runs.append((ref, cold, warm))
+            ref, cold, warm = (median_run([r[i] for r in runs]) for i in range(3))
             ok = "" if cold["success"] and warm["success"] else "  FAILED"
             print(f"{label:>16} {path.stat().st_size / 1e6:6.0f} | {ref['wall']:8.2f} {ref['rss_mb']:9.0f} | "
                   f"{cold['wall']:7.2f} {cold['wall'] / ref['wall']:5.2f} {cold['rss_mb']:6.0f} "

@@ -19,7 +19,8 @@ import polars as pl
 REGIONS = ["North", "South", "East", "West", "Central", "Northeast", "Southwest", "Islands"]
 CATEGORIES = [f"Category {i:02d}" for i in range(30)]
 CHANNELS = ["online", "store", "phone", "partner"]
-WORDS = "fast delivery great price damaged box late refund asked again happy customer would buy".split()
+WORDS = ["fast", "delivery", "great", "price", "damaged", "box", "late", "refund", "asked", "again", "happy",
+         "customer", "would", "buy"]
 CHUNK = 1_000_000
 
 

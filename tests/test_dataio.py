@@ -1,4 +1,3 @@
-import codecs
 
 import pandas as pd
 import pytest
@@ -59,8 +58,13 @@ def test_duplicate_and_blank_column_names_are_made_unique(write_csv):
 
 
 # --- reliability: nothing dropped, shifted or guessed silently -------------------------------------
-from autoviz_pipeline.dataio import MIXED_ENCODING, clean_column_names, read_table, sniff  # noqa: E402
-from autoviz_pipeline.errors import LimitExceededError  # noqa: E402
+from autoviz_pipeline.dataio import (
+    MIXED_ENCODING,
+    clean_column_names,
+    read_table,
+    sniff,
+)
+from autoviz_pipeline.errors import LimitExceededError
 
 
 def test_trailing_delimiters_do_not_shift_columns(write_csv):
@@ -138,3 +142,34 @@ def test_column_names_long_control_blank_duplicate():
     assert len(names[0]) == 100 and names[0] != names[1] and len(set(names)) == 6
     assert names[2:] == ["column_3", "a b", "<script>", "=1+1"]  # hostile text is kept: it is escaped on output
     assert len(notes) == 4
+
+
+def test_the_head_guess_and_the_whole_file_scan_make_the_same_sniff(write_csv):
+    """Large files parse on the head's guess while the rest is scanned; the two halves give sniff's answer."""
+    from autoviz_pipeline.dataio import finish_sniff, scan_bytes, sniff_head
+
+    plain = write_csv("plain.csv", ("a;b\n" + "x;1,5\n" * 50_000).encode())
+    head = sniff_head(plain)
+    assert finish_sniff(head, None).options == finish_sniff(head, scan_bytes(plain)).options == sniff(plain).options
+    assert finish_sniff(head, scan_bytes(plain)).sha256 == sniff(plain).sha256 is not None
+    late = write_csv("late.csv", ("a,b\n" + "x,1\n" * 80_000).encode() + "Caf\xe9,2\n".encode("cp1252"))
+    head = sniff_head(late)
+    assert finish_sniff(head, None).options.encoding == "utf-8"  # the head alone looks like UTF-8
+    assert finish_sniff(head, scan_bytes(late)).options.encoding == "cp1252"  # the scan knows better
+
+
+def test_typed_frame_leaves_its_input_unchanged():
+    from autoviz_pipeline.contracts import ColumnProfile, DatasetProfile, ReadOptions
+    from autoviz_pipeline.dataio import typed_frame
+
+    df = pd.DataFrame({"d": ["2024-01-02", "2024-02-03"], "m": ["$1,000", "$2,500.50"], "n": [1.0, 2.0]})
+    cols = [ColumnProfile(name="d", dtype="str", role="temporal", count=2, nulls=0, distinct=2),
+            ColumnProfile(name="m", dtype="str", role="numeric", count=2, nulls=0, distinct=2),
+            ColumnProfile(name="n", dtype="float64", role="numeric", count=2, nulls=0, distinct=2)]
+    profile = DatasetProfile(path="x.csv", name="x.csv", sha256="0", size_bytes=1, rows=2, columns=cols,
+                             read_options=ReadOptions(encoding="utf-8", delimiter=","))
+    typed = typed_frame(df, profile)
+    assert typed["m"].tolist() == [1000.0, 2500.5] and str(typed["d"].dtype).startswith("datetime64")
+    assert df["m"].tolist() == ["$1,000", "$2,500.50"] and df["d"].tolist() == ["2024-01-02", "2024-02-03"]
+    typed.loc[0, "n"] = 99.0
+    assert df["n"].tolist() == [1.0, 2.0]  # shared columns are not written through

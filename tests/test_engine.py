@@ -52,9 +52,15 @@ def test_columnar_profile_matches_the_simple_path(sales):
     assert {t.value: t.count for t in big.column("region").top_values} == df["region"].value_counts().to_dict()
 
 
-def test_second_run_reads_the_cache_and_a_new_version_parses_again(sales):
+def test_second_run_reads_the_cache_and_a_new_version_parses_again(sales, monkeypatch):
+    from autoviz_pipeline import engine
+
     path, _ = sales
+    parses = []
+    real = engine._csv_to_parquet
+    monkeypatch.setattr(engine, "_csv_to_parquet", lambda p, o, t: parses.append(p) or real(p, o, t))
     first = profile_dataset(path, limits=COLUMNAR)
+    assert len(parses) == 1  # parsed once, while the bytes were scanned
     parquet_mtime = os.stat(first.columnar_cache).st_mtime_ns
     again = profile_dataset(path, limits=COLUMNAR)
     assert again == first and os.stat(first.columnar_cache).st_mtime_ns == parquet_mtime
@@ -62,6 +68,7 @@ def test_second_run_reads_the_cache_and_a_new_version_parses_again(sales):
         fh.write("2024-12-31,North,C00001,10.0,0.1\n")
     time.sleep(0.01)
     changed = profile_dataset(path, limits=COLUMNAR)
+    assert len(parses) == 2
     assert changed.sha256 != first.sha256 and changed.rows == first.rows + 1
     assert changed.columnar_cache != first.columnar_cache
 
@@ -104,3 +111,125 @@ def test_legacy_encoding_decimal_commas_and_currency_text_agree_with_the_simple_
         a = execute_plan(ValidatedPlan(steps=[step]), big, tmp_path / f"big_{path.stem}")
         c = execute_plan(ValidatedPlan(steps=[step]), small, tmp_path / f"small_{path.stem}")
         assert not a.failed and a.results[0].table == c.results[0].table
+
+
+@pytest.fixture
+def shop(tmp_path, monkeypatch):
+    """Twelve products (more than a chart's ten colours), some missing; channels with a missing value; dates."""
+    monkeypatch.setenv("AUTOVIZ_CACHE_DIR", str(tmp_path / "cache"))
+    rng = np.random.default_rng(11)
+    n = 6000
+    df = pd.DataFrame({
+        "day": pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D"),
+        "product": rng.choice([f"P{i:02d}" for i in range(12)], n, p=np.r_[np.full(6, 0.125), np.full(6, 0.125 / 3)]),
+        "channel": rng.choice(["web", "store", "phone", None], n),
+        "units": rng.integers(1, 9, n),
+        "revenue": rng.gamma(2, 40, n).round(2),
+    })
+    df.loc[rng.random(n) < 0.03, "product"] = None  # missing values are never lumped into "Other"
+    path = tmp_path / "shop.csv"
+    df.to_csv(path, index=False, date_format="%Y-%m-%d")
+    return path
+
+
+CHART_STEPS = [
+    ("bar_chart", {"x": "channel", "y": "revenue", "aggregate": "sum", "color": "product"}),
+    ("bar_chart", {"x": "product", "y": "revenue"}),
+    ("line_chart", {"x": "day", "y": "revenue", "color": "product"}),
+    ("line_chart", {"x": "day", "y": "units", "time_unit": "month", "area": True, "color": "channel"}),
+    ("box_plot", {"column": "revenue", "by": "product"}),
+    ("pie_chart", {"category": "product", "value": "revenue"}),
+    ("histogram", {"column": "revenue", "color": "product"}),
+    ("scatter_plot", {"x": "units", "y": "revenue", "color": "product"}),
+    ("heatmap", {"x": "product", "y": "channel", "value": "revenue"}),
+    ("aggregate_table", {"group_by": ["product", "channel"], "value": "revenue", "aggregate": "mean"}),
+]
+
+
+def test_charts_from_the_columnar_cache_match_the_simple_path(shop, tmp_path):
+    """Categories loaded from the cache (lumped into "Other", split by colour, sampled) draw the same charts,
+    findings, notes and spec rows as the pandas path, and the steps share one read of their columns."""
+    big, small = profile_dataset(shop, limits=COLUMNAR), profile_dataset(shop, limits=SIMPLE)
+    plan = ValidatedPlan(steps=[PlanStep(id=f"s{i}", tool=tool, params=params)
+                                for i, (tool, params) in enumerate(CHART_STEPS)])
+    a = execute_plan(plan, big, tmp_path / "big")
+    b = execute_plan(plan, small, tmp_path / "small")
+    assert not a.failed and not b.failed
+    assert any("Other" in str(r.spec) for r in a.results)  # twelve products: some charts lump
+    for x, y in zip(a.results, b.results, strict=True):
+        assert (x.tool, x.finding, x.notes) == (y.tool, y.finding, y.notes)
+        if x.spec is not None:
+            assert x.spec["data"] == y.spec["data"], x.step
+        assert x.table == y.table, x.step
+
+
+def test_non_utf8_bytes_past_the_head_are_parsed_again_with_the_scanned_encoding(tmp_path, monkeypatch):
+    """The parse starts on the head's guess (UTF-8) while every byte is scanned; cp1252 bytes after the
+    first 256 KiB make the scan win: the cache holds the text decoded as cp1252, not replacement marks."""
+    from autoviz_pipeline import engine
+
+    monkeypatch.setenv("AUTOVIZ_CACHE_DIR", str(tmp_path / "cache"))
+    parses = []
+    real = engine._csv_to_parquet
+    monkeypatch.setattr(engine, "_csv_to_parquet", lambda p, o, t: parses.append(o.encoding) or real(p, o, t))
+    head = "name,v\n" + "".join(f"plain{i % 7},{i}\n" for i in range(30_000))  # > 256 KiB of ASCII
+    path = tmp_path / "late.csv"
+    path.write_bytes(head.encode() + "Caf\xe9 \u20ac,1\n".encode("cp1252"))
+    big = profile_dataset(path, limits=COLUMNAR)
+    assert parses == ["utf-8", "cp1252"]
+    assert big.read_options.encoding == "cp1252"
+    assert "Café €" in big.column("name").values
+    assert any("not UTF-8" in n for n in big.notes)
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir() if p.name.endswith(".tmp")) == []
+
+
+def test_nul_bytes_past_the_head_fail_as_the_sniff_says_and_leave_no_cache(tmp_path, monkeypatch):
+    from autoviz_pipeline.errors import CsvReadError
+
+    monkeypatch.setenv("AUTOVIZ_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "damaged.csv"
+    path.write_bytes(("a,b\n" + "x,1\n" * 100_000).encode() + b"\x00" * 64 + b"\ny,2\n")
+    with pytest.raises(CsvReadError, match=r"NUL bytes \(first on line 100,002\)"):
+        profile_dataset(path, limits=COLUMNAR)
+    assert not any(p.suffix in (".parquet", ".tmp") for p in (tmp_path / "cache").iterdir())
+
+
+def test_category_counts_are_exact_ordered_and_work_for_a_column_named_n(tmp_path, monkeypatch):
+    """One group-by gives a category's distinct count and top values; ties are ordered by value (the same
+    every run), and a column called "n" does not collide with the count."""
+    monkeypatch.setenv("AUTOVIZ_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "n.csv"
+    path.write_text("n,v\n" + "".join(f"{'bca'[i % 3]},{i}\n" for i in range(300)) + "d,1\n,2\n")
+    col = profile_dataset(path, limits=COLUMNAR).column("n")
+    assert col.role == "categorical" and (col.distinct, col.nulls) == (4, 1)
+    assert [(t.value, t.count) for t in col.top_values] == [("a", 100), ("b", 100), ("c", 100), ("d", 1)]
+    assert col.values == ["a", "b", "c", "d"]
+
+
+def test_steps_share_one_read_of_their_columns_unless_it_would_be_too_big(sales, tmp_path, monkeypatch):
+    from autoviz_pipeline import engine, execution
+
+    path, df = sales
+    big = profile_dataset(path, limits=COLUMNAR)
+    reads = []
+    real = engine.load_columns
+    monkeypatch.setattr(engine, "load_columns", lambda p, cols: reads.append(list(cols)) or real(p, cols))
+    plan = ValidatedPlan(steps=[
+        PlanStep(id="bar", tool="bar_chart", params={"x": "region", "y": "revenue"}),
+        PlanStep(id="box", tool="box_plot", params={"column": "discount", "by": "region"}),
+        PlanStep(id="bad", tool="histogram", params={"column": "no_such_column"}),
+        PlanStep(id="sum", tool="summary_statistics", params={"columns": []}),
+    ])
+    shared = execute_plan(plan, big, tmp_path / "shared")
+    assert reads == [["region", "revenue", "discount"]]  # once, the union (the unknown column is not read)
+    assert [r.step for r in shared.results] == ["bar", "box", "sum"]
+    assert [f.step for f in shared.failed] == ["bad"] and "no_such_column" in shared.failed[0].reason
+
+    reads.clear()
+    monkeypatch.setattr(execution, "SHARED_FRAME_MAX_BYTES", 1)  # too big to share: each step reads its own
+    apart = execute_plan(plan, big, tmp_path / "apart")
+    assert reads == [["region", "revenue"], ["discount", "region"], ["no_such_column"], []]
+    assert [(r.finding, r.notes) for r in apart.results] == [(r.finding, r.notes) for r in shared.results]
+    assert [f.reason for f in apart.failed] == [f.reason for f in shared.failed]
+    assert engine.frame_bytes(big, ["revenue", "date"]) == 16 * len(df)
+    assert engine.frame_bytes(big, ["region"]) == 4 * len(df)  # category codes, not strings

@@ -73,3 +73,12 @@ def test_one_column_that_breaks_the_rules_does_not_break_the_profile(write_csv, 
     assert p.column("a").role == "numeric"
     odd = p.column("odd")
     assert odd.role == "text" and odd.count == 2 and "could not be profiled" in odd.notes[0]
+
+
+def test_samples_are_the_first_distinct_values_even_far_down_a_long_column():
+    from autoviz_pipeline.profiling import profile_column
+
+    long_run = pd.Series([7.0] * 5000 + [1.5, 7.0, 2.5, 3.5, 4.5, 5.5])  # one value for the first 5,000 rows
+    assert profile_column("x", long_run).samples == ["7.0", "1.5", "2.5", "3.5", "4.5"]
+    varied = pd.Series(range(100_000))
+    assert profile_column("y", varied).samples == ["0", "1", "2", "3", "4"]
