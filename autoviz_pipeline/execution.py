@@ -9,6 +9,7 @@ and the step's notes say so. With ``timeout_s``, steps past the deadline are rec
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -18,7 +19,14 @@ from typing import Any
 
 import pandas as pd
 
-from .contracts import DatasetProfile, DroppedStep, ExecutionResult, PlanStep, StepResult, ValidatedPlan
+from .contracts import (
+    DatasetProfile,
+    DroppedStep,
+    ExecutionResult,
+    PlanStep,
+    StepResult,
+    ValidatedPlan,
+)
 from .dataio import load_frame
 from .errors import StageTimeoutError
 from .fsutil import atomic_write, atomic_write_text
@@ -49,7 +57,7 @@ def execute_plan(
     loaded = False
     try:
         with stage_deadline(timeout_s, "step_results") as deadline:
-            frame_for = _frame_source(profile, frame)
+            frame_for = _frame_source(profile, frame, plan.steps)
             loaded = True
             while steps:
                 index, step = steps[0]
@@ -60,7 +68,7 @@ def execute_plan(
                     results.append(run_step(step, index, frame_for(step), profile, out))
                 except StageTimeoutError:
                     raise
-                except Exception as exc:  # noqa: BLE001 - one failing step must not stop the others
+                except Exception as exc:  # one failing step must not stop the others
                     logger.warning("step %s (%s) failed: %s", step.id, step.tool, exc)
                     logger.debug("step %s traceback", step.id, exc_info=True)
                     failed.append(DroppedStep(step=step.id, tool=step.tool, reason=f"{type(exc).__name__}: {exc}"))
@@ -74,17 +82,43 @@ def execute_plan(
     return ExecutionResult(out_dir=str(out.resolve()), results=results, failed=failed)
 
 
-def _frame_source(profile: DatasetProfile, frame: pd.DataFrame | None) -> Callable[[PlanStep], pd.DataFrame]:
-    """Small files: the whole table, read once. Large files: each step reads only its columns from the
-    columnar cache, so a 10-million-row file never sits in memory as a whole pandas frame."""
+SHARED_FRAME_MAX_BYTES = 512 * 1024 * 1024
+"""Large files: the columns of all steps are read once when they fit in this (estimated, in pandas)."""
+
+
+def _frame_source(profile: DatasetProfile, frame: pd.DataFrame | None,
+                  steps: list[PlanStep]) -> Callable[[PlanStep], pd.DataFrame]:
+    """Small files: the whole table, read once. Large files: only the columns the steps need, from the
+    columnar cache, so a 10-million-row file never sits in memory as a whole pandas frame — read once
+    for all steps when they fit in ``SHARED_FRAME_MAX_BYTES``, else once per step."""
     if frame is not None:
         return lambda step: frame
     if profile.columnar_cache:
-        from .engine import load_columns
+        from .engine import frame_bytes, load_columns
 
-        return lambda step: load_columns(profile, step_columns(step, profile))
+        needed = {id(step): _columns_or_none(step, profile) for step in steps}
+        union = list(dict.fromkeys(c for cols in needed.values() for c in cols or [] if profile.column(c)))
+        if not union or frame_bytes(profile, union) > SHARED_FRAME_MAX_BYTES:
+            return lambda step: load_columns(profile, step_columns(step, profile))
+        shared = load_columns(profile, union)
+
+        def columns_of(step: PlanStep) -> pd.DataFrame:
+            wanted = needed.get(id(step))
+            if wanted is None:  # not a step of this plan, or one that says its error when it loads
+                return load_columns(profile, step_columns(step, profile))
+            return shared[[c for c in wanted if c in shared.columns]]
+
+        return columns_of
     df = load_frame(profile)
     return lambda step: df
+
+
+def _columns_or_none(step: PlanStep, profile: DatasetProfile) -> list[str] | None:
+    """The step's columns, or None for a step too broken to say (it fails on its own when it runs)."""
+    try:
+        return step_columns(step, profile)
+    except Exception:  # noqa: BLE001 - run_step reports the real error for this step
+        return None
 
 
 def step_columns(step: PlanStep, profile: DatasetProfile) -> list[str]:
@@ -191,7 +225,5 @@ def neutralize_formulas(table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
 
 
 def _close(figure: Any) -> None:
-    try:
+    with contextlib.suppress(Exception):  # closing must never fail a step that already wrote its files
         figure.clear()
-    except Exception:  # noqa: BLE001
-        pass

@@ -33,7 +33,13 @@ from .charts import (
     role_of,
     split_column,
 )
-from .frame import JSON_ROW_CAP, numeric_values, require_columns, unique_name
+from .frame import (
+    JSON_ROW_CAP,
+    numeric_values,
+    require_columns,
+    sample_rows,
+    unique_name,
+)
 from .registry import GroupCol, NumericCol, ToolOutput, ToolParams, ToolSpec
 
 logger = logging.getLogger(__name__)
@@ -122,8 +128,8 @@ def score_anomalies(values: pd.Series, *, method: Method, threshold: float = 3.5
         scale = MEAN_AD_FACTOR * mean_ad
         rule += " using the mean absolute deviation"
         notes = (
-            f"The MAD is 0 (more than half the values equal {format_number(median)}); "
-            "scores use the mean absolute deviation instead.",
+            (f"The MAD is 0 (more than half the values equal {format_number(median)}); "
+             "scores use the mean absolute deviation instead."),
         )
     scores = deviation / scale
     return AnomalyScores(
@@ -290,7 +296,7 @@ def anomaly_detection(params: AnomalyDetectionParams, df: pd.DataFrame, profile:
         }
     )
     if len(plotted) > JSON_ROW_CAP:
-        normal = plotted[~flags].sample(n=max(0, JSON_ROW_CAP - flagged_count), random_state=0)
+        normal = sample_rows(plotted[~flags], max(0, JSON_ROW_CAP - flagged_count))
         plotted = pd.concat([plotted[flags], normal]).sort_index()
         notes.append(f"The chart data holds every flagged row and a sample of the rest ({len(plotted):,} rows).")
     spec, more = vega.with_data(spec, plotted)

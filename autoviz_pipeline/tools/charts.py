@@ -30,6 +30,7 @@ from pydantic import Field
 
 from ..contracts import Aggregate, DatasetProfile, Role, TimeUnit
 from . import vega
+from .downsample import lttb_indices
 from .frame import (
     JSON_ROW_CAP,
     ColumnDataError,
@@ -39,6 +40,7 @@ from .frame import (
     bin_starts,
     coarse_time_unit,
     column_kind,
+    group_arrays,
     group_keys,
     lump_other,
     measure_totals,
@@ -46,6 +48,8 @@ from .frame import (
     numeric_values,
     partial_periods,
     require_columns,
+    sample_positions,
+    sample_rows,
     unique_name,
 )
 from .registry import AnyCol, GroupCol, NumericCol, ToolOutput, ToolParams, ToolSpec
@@ -71,6 +75,8 @@ MAX_CATEGORIES = 30
 BAR_AUTO_DATES = 60
 LINE_AUTO_DATES = 200
 """More distinct dates than this on a line and a coarser time unit is picked, so the trend stays readable."""
+LINE_MAX_POINTS = 2000
+"""A line with more points than this is drawn with this many, chosen by LTTB (numbers on x, or a fine time_unit)."""
 BOX_MAX_GROUPS = 20
 PIE_DEFAULT_SLICES = 10
 NO_ROWS = "No rows to plot"
@@ -358,7 +364,9 @@ def prepare_grouped(
         columns[y] = numeric_values(df, y, param="y")
     work = key_frame(df.index, columns).dropna(subset=[x])
     group = [x] + ([color] if color else [])
-    measure, more = resolve_measure(y, aggregate, duplicates=bool(work.duplicated(group).any()), taken=group)
+    # whether groups repeat matters only for a value shown as-is (and is a pass over every row)
+    duplicates = y is not None and aggregate is None and bool(work.duplicated(group).any())
+    measure, more = resolve_measure(y, aggregate, duplicates=duplicates, taken=group)
     return Grouped(work, keys, color, group, measure, notes + more)
 
 
@@ -398,8 +406,7 @@ def lump_series(
     if len(totals) <= max_series:
         return work, []
     keep = totals.sort_values(ascending=False, kind="stable").index[: max_series - 1]
-    out = work.copy()
-    out[column] = lump_other(out[column], keep, total=len(totals))
+    out = work.assign(**{column: lump_other(work[column], keep, total=len(totals))})
     return out, [f"{column!r} has {len(totals):,} values; the {max_series - 1} largest are shown, the rest as Other."]
 
 
@@ -668,7 +675,8 @@ def _grouped_xy(params: BarChartParams | LineChartParams, df: pd.DataFrame, prof
 def bar_chart(params: BarChartParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
     """Render the bar chart; the finding names the highest and lowest bar."""
     work, keys, color, group, measure, notes = _grouped_xy(params, df, profile, auto_max=BAR_AUTO_DATES)
-    totals = measure_totals(work, params.x, measure.value, measure.how)
+    per_x = aggregate_values(work, [params.x], measure.value, measure.how, out=measure.field)
+    totals = per_x.set_index(params.x)[measure.field]
     limit = (
         params.top_n
         if params.top_n is not None
@@ -683,9 +691,13 @@ def bar_chart(params: BarChartParams, df: pd.DataFrame, profile: DatasetProfile)
         totals, keys, column=params.x, measure=measure, sort=params.sort, top_n=params.top_n
     )
     notes += more
-    work, more = lump_series(work[work[params.x].isin(order)], color, measure)
-    notes += more
-    table = aggregate_values(work, group, measure.value, measure.how, out=measure.field)
+    hidden = not set(totals.index) <= set(order)  # some categories are not shown: their rows go
+    if color is None:  # the bars are the totals per x (a group's aggregate does not depend on other rows)
+        table = per_x[per_x[params.x].isin(order)].reset_index(drop=True) if hidden else per_x
+    else:
+        work, more = lump_series(work[work[params.x].isin(order)] if hidden else work, color, measure)
+        notes += more
+        table = aggregate_values(work, group, measure.value, measure.how, out=measure.field)
 
     fig, ax = new_figure()
     draw_bars(ax, table, order=order, x=params.x, color=color, field=measure.field, stacked=params.stacked)
@@ -789,20 +801,25 @@ def line_chart(params: LineChartParams, df: pd.DataFrame, profile: DatasetProfil
     names = pivot.sum().sort_values(ascending=False).index.tolist() if color else [measure.field]
     xs = np.arange(len(order)) if nominal else pd.Index(order)
     marker = "o" if len(order) <= 40 else None
-    if params.area and color:
+    stacked = params.area and bool(color)
+    drawn, more = line_points(pivot, names, xs, stacked=stacked)
+    notes += more
+    if stacked:
+        shown = drawn[names[0]] if drawn else slice(None)
         ax.stackplot(
-            xs,
-            *[pivot[n].fillna(0).to_numpy(dtype=float) for n in names],
+            xs[shown],
+            *[pivot[n].fillna(0).to_numpy(dtype=float)[shown] for n in names],
             labels=[key_label(n) for n in names],
             colors=PALETTE[: len(names)],
             alpha=0.85,
         )
     else:
         for i, name in enumerate(names):
-            ys = pivot[name].to_numpy(dtype=float)
+            shown = drawn.get(name, slice(None))
+            ys = pivot[name].to_numpy(dtype=float)[shown]
             colour = PALETTE[i % len(PALETTE)]
             ax.plot(
-                xs,
+                xs[shown],
                 ys,
                 color=colour,
                 marker=marker,
@@ -839,8 +856,57 @@ def line_chart(params: LineChartParams, df: pd.DataFrame, profile: DatasetProfil
         finding = f"Of {plural(len(names), color + ' line')}, {key_label(main)} is largest overall: its {trend}."
     else:
         finding = _trend_sentence(trend_values, keys, phrase=measure.label) + "."
+    if drawn:  # the spec carries the drawn points, so it shows what the figure shows
+        table = drawn_rows(table, drawn, order, x=params.x, color=color)
     spec, more = vega.with_data(spec, bin_frame(table, keys), count_field=measure.field)
     return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
+
+
+def line_points(
+    pivot: pd.DataFrame, names: list[Any], xs: pd.Index | np.ndarray, *, stacked: bool
+) -> tuple[dict[Any, np.ndarray], list[str]]:
+    """Which positions of each line to draw when a line has more than ``LINE_MAX_POINTS``; ``{}``: all of them.
+
+    Each line keeps at most ``LINE_MAX_POINTS`` (fewer when several lines would overflow the spec's
+    ``JSON_ROW_CAP`` rows), chosen by LTTB among its present values; stacked areas share one set of x
+    positions, chosen on the stacked total. The findings are computed from ``pivot`` itself, every point.
+    """
+    values = {name: pivot[name].to_numpy(dtype=float) for name in names}
+    counts = {name: int(np.isfinite(v).sum()) for name, v in values.items()}
+    if not names or (len(xs) if stacked else max(counts.values())) <= LINE_MAX_POINTS:
+        return {}, []
+    limit = min(LINE_MAX_POINTS, max(JSON_ROW_CAP // len(names), 3))
+    x = np.asarray(xs.asi8 if isinstance(xs, pd.DatetimeIndex) else xs, dtype="float64")
+    if stacked:
+        total = np.nansum(np.column_stack(list(values.values())), axis=1)
+        kept = lttb_indices(x, total, limit)
+        drawn = dict.fromkeys(names, kept)
+        shown, of = len(kept), len(x)
+    else:
+        drawn = {}
+        for name, v in values.items():
+            present = np.flatnonzero(np.isfinite(v))
+            drawn[name] = present[lttb_indices(x[present], v[present], limit)]
+        shown, of = sum(len(d) for d in drawn.values()), sum(counts.values())
+    if stacked:
+        how = f"at {shown:,} of {of:,} x values (LTTB downsampling of the stacked total)"
+    else:
+        how = f"with {shown:,} of {of:,} points (LTTB downsampling" + (
+            f", at most {limit:,} a line)" if len(names) > 1 else ")")
+    return drawn, [f"Drawn {how}; the finding uses every point."]
+
+
+def drawn_rows(table: pd.DataFrame, drawn: dict[Any, np.ndarray], order: list[Any], *, x: str,
+               color: str | None) -> pd.DataFrame:
+    """The rows of ``table`` behind the drawn points (``drawn``: positions in ``order`` per line)."""
+    order_index = pd.Index(order)
+    if color is None:
+        ((_, positions),) = drawn.items()
+        return table[table[x].isin(order_index[positions])]
+    keep = np.zeros(len(table), dtype=bool)
+    for name, positions in drawn.items():
+        keep |= ((table[color] == name) & table[x].isin(order_index[positions])).to_numpy()
+    return table[keep]
 
 
 # ==================================================================================================
@@ -943,7 +1009,7 @@ def scatter_plot(params: ScatterPlotParams, df: pd.DataFrame, profile: DatasetPr
         work = aggregate_values(work, group, size.value, size.how, out=size.field)
     if len(work) > params.max_points:
         notes.append(f"Showing a random sample of {params.max_points:,} of {len(work):,} points.")
-        work = work.sample(n=params.max_points, random_state=0).sort_index()
+        work = sample_rows(work, params.max_points)
     work, more = lump_series(work, color, Measure(None, "count", "count", "count"))
     notes += more
     work = work.reset_index(drop=True)
@@ -1185,26 +1251,27 @@ def box_plot(params: BoxPlotParams, df: pd.DataFrame, profile: DatasetProfile) -
         notes += keys.notes
     spec = _box_spec(params, profile, kind=keys.kind if keys else "nominal", time_unit=keys.time_unit if keys else None)
     title = spec["title"]
-    columns = {params.column: values} | ({by: keys.values} if by and keys else {})
-    work = key_frame(df.index, columns).dropna()
-    if work.empty:
+    present = values.notna().to_numpy() & (keys.values.notna().to_numpy() if by and keys else True)
+    if not present.any():
         return empty_output(title, spec=spec, notes=notes)
 
     fig, ax = new_figure()
     if by and keys:
-        groups = {k: g[params.column] for k, g in work.groupby(by, sort=False, observed=True)}
+        rows = np.flatnonzero(present)
+        names, arrays, codes = group_arrays(keys.values.iloc[rows], values.to_numpy()[rows])
+        groups = dict(zip(names, arrays, strict=True))
         sizes = pd.Series({k: len(v) for k, v in groups.items()})
-        medians = pd.Series({k: v.median() for k, v in groups.items()})
+        medians = pd.Series({k: np.median(v) for k, v in groups.items()})
         order = list(sizes.index)
         if len(order) > BOX_MAX_GROUPS:
             order = list(sizes.sort_values(ascending=False, kind="stable").index[:BOX_MAX_GROUPS])
             notes.append(f"Showing {BOX_MAX_GROUPS} of {len(sizes):,} {by} groups (those with the most rows).")
         order = sorted(order) if keys.ordered else sorted(order, key=lambda k: -medians[k])
-        draw_boxes(ax, [groups[k].to_numpy() for k in order], widths=0.6, notes=notes)
+        draw_boxes(ax, [groups[k] for k in order], widths=0.6, notes=notes)
         category_axis(ax, [key_label(k, keys) for k in order])
         shown = medians[order]
         top, low = shown.idxmax(), shown.idxmin()
-        top_stats = _box_stats(groups[top])
+        top_stats = _box_stats(pd.Series(groups[top]))
         finding = (
             f"{key_label(top, keys)} has the highest median {params.column}: {format_number(top_stats['median'])} "
             f"(IQR {format_number(top_stats['q1'])}–{format_number(top_stats['q3'])})"
@@ -1212,8 +1279,14 @@ def box_plot(params: BoxPlotParams, df: pd.DataFrame, profile: DatasetProfile) -
         if len(order) > 1:
             finding += f"; {key_label(low, keys)} the lowest: {format_number(shown[low])}"
         finding += "."
-        work = work[work[by].isin(order)]
+        if len(order) < len(names):  # the rows of the groups drawn
+            rows = rows[np.isin(codes, [names.index(k) for k in order])]
+        total = len(rows)
+        rows = rows[sample_positions(total, JSON_ROW_CAP)]
+        work = key_frame(df.index[rows], {params.column: values.iloc[rows], by: keys.values.iloc[rows]})
     else:
+        work = key_frame(df.index, {params.column: values}).dropna()
+        total = len(work)
         column = work[params.column]
         draw_boxes(ax, [column.to_numpy()], widths=0.5, notes=notes)
         category_axis(ax, [params.column])
@@ -1225,9 +1298,9 @@ def box_plot(params: BoxPlotParams, df: pd.DataFrame, profile: DatasetProfile) -
         )
     ax.yaxis.set_major_formatter(NUMBER_FORMATTER)
     finish_axes(ax, title=title, xlabel=axis_title(by, keys) if by else None, ylabel=params.column)
-    if len(work) > JSON_ROW_CAP:
-        notes.append(f"The chart data holds a random sample of {JSON_ROW_CAP:,} of {len(work):,} values.")
-        work = work.sample(n=JSON_ROW_CAP, random_state=0).sort_index()
+    if total > JSON_ROW_CAP:
+        notes.append(f"The chart data holds a random sample of {JSON_ROW_CAP:,} of {total:,} values.")
+        work = sample_rows(work, JSON_ROW_CAP)
     spec, more = vega.with_data(spec, work)
     return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
 

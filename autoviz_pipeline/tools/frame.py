@@ -111,7 +111,8 @@ def numeric_values(df: pd.DataFrame, column: str, *, param: str) -> pd.Series:
                 f"Param {param!r} needs a numeric column, but {column!r} holds text such as {str(example)[:40]!r} "
                 f"({int(bad.sum())} of {int(series.notna().sum())} values are not numbers)."
             )
-    return values.replace([np.inf, -np.inf], np.nan)
+    infinite = np.isinf(values.to_numpy())
+    return values.mask(infinite) if infinite.any() else values
 
 
 def unique_name(base: str, taken: Iterable[str]) -> str:
@@ -488,11 +489,67 @@ def group_keys(
 
 
 def lump_other(series: pd.Series, keep: Iterable[Any], *, total: int) -> pd.Series:
-    """Values outside ``keep`` replaced by one "Other (N more)" label, so shares still add up to 100%."""
+    """Values outside ``keep`` replaced by one "Other (N more)" label, so shares still add up to 100%.
+
+    A categorical column stays categorical (its categories are relabelled, no row is touched): on ten
+    million rows that is a lookup per row instead of ten million Python objects.
+    """
     keep = set(keep)
     label = f"Other ({total - len(keep)} more)"
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return _lump_categories(series, keep, label)
     lumped = series.astype(object).where(series.isin(keep) | series.isna(), label)
     return lumped
+
+
+def _lump_categories(series: pd.Series, keep: set[Any], label: str) -> pd.Series:
+    old = series.cat.categories
+    kept = [c for c in old if c in keep]
+    categories = kept if label in kept else [*kept, label]
+    position = {c: i for i, c in enumerate(categories)}
+    # old code -> new code; the last entry is for code -1 (missing), which stays -1
+    recode = np.array([position.get(c, position[label]) for c in old] + [-1], dtype=np.int64)
+    old_codes = series.cat.codes.to_numpy()
+    used_old = np.bincount(old_codes.astype(np.intp) + 1, minlength=len(old) + 1)[1:] > 0
+    used = np.zeros(len(categories), dtype=bool)
+    used[recode[:-1][used_old]] = True
+    if not used.all():  # drop categories no row has
+        recode = np.r_[np.cumsum(used) - 1, -1][recode]
+        categories = [c for c, u in zip(categories, used, strict=True) if u]
+    codes = recode.astype(old_codes.dtype)[old_codes]  # as small as the old codes: no 80 MB temporaries
+    lumped = pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+    return pd.Series(lumped, index=series.index, name=series.name)
+
+
+def sample_positions(count: int, n: int, *, seed: int = 0) -> np.ndarray:
+    """``n`` of the positions ``0..count-1`` drawn at random without replacement (the same every run), sorted.
+
+    The draw costs O(n), not O(count): picking 5,000 of ten million rows takes milliseconds.
+    """
+    if count <= n:
+        return np.arange(count)
+    return np.sort(np.random.default_rng(seed).choice(count, size=max(n, 0), replace=False))
+
+
+def sample_rows(frame: pd.DataFrame, n: int, *, seed: int = 0) -> pd.DataFrame:
+    """``n`` rows drawn at random without replacement, the same ones every run, kept in frame order."""
+    if len(frame) <= n:
+        return frame
+    return frame.iloc[sample_positions(len(frame), n, seed=seed)]
+
+
+def group_arrays(keys: pd.Series, values: np.ndarray) -> tuple[list[Any], list[np.ndarray], np.ndarray]:
+    """Each group's values: ``(groups, arrays, codes)``, groups in order of first appearance (as
+    ``groupby(sort=False)`` gives them), each array in row order, ``codes[i]`` the group of row ``i``.
+
+    One stable sort of the group codes, instead of a copy of the frame per group; ``keys`` has no
+    missing values (drop those rows first).
+    """
+    codes, uniques = pd.factorize(keys, sort=False)
+    narrow = codes.astype(np.int16) if len(uniques) <= np.iinfo(np.int16).max else codes
+    order = np.argsort(narrow, kind="stable")  # a radix sort on 16-bit codes: 5x faster than on int64
+    ends = np.cumsum(np.bincount(codes, minlength=len(uniques)))
+    return list(uniques), np.split(np.asarray(values)[order], ends[:-1]), codes
 
 
 # --------------------------------------------------------------------------------------------------

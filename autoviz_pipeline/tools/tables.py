@@ -24,7 +24,14 @@ from .charts import (
     resolve_measure,
     role_of,
 )
-from .frame import ColumnDataError, aggregate_values, column_kind, numeric_values, require_columns, unique_name
+from .frame import (
+    ColumnDataError,
+    aggregate_values,
+    column_kind,
+    numeric_values,
+    require_columns,
+    unique_name,
+)
 from .registry import AnyCol, GroupCol, NumericCol, ToolOutput, ToolParams, ToolSpec
 
 logger = logging.getLogger(__name__)

@@ -146,6 +146,9 @@ def test_bar_chart_top_n_and_sort(sales, tmp_path):
     assert tick_labels(out) == ["North", "East"]
     assert any("top 2 of 4" in n for n in out.notes)
     assert out.spec["encoding"]["x"]["sort"] == "y"
+    assert data(out) == [{"region": "North", "revenue": 30.0}, {"region": "East", "revenue": 45.0}]  # shown bars
+    heights = [p.get_height() for p in out.figure.axes[0].patches]
+    assert heights == [30.0, 45.0]
 
 
 def test_bar_chart_rejects_text_in_a_numeric_param(sales):
@@ -203,6 +206,54 @@ def test_line_chart_one_line_per_color_and_area(sales, tmp_path):
 def test_line_chart_counts_rows(sales):
     out = run("line_chart", sales, x="date", time_unit="year")
     assert [r["count"] for r in data(out)] == [3, 3, 1]
+
+
+def test_line_chart_downsamples_many_numeric_x_values_but_the_finding_uses_every_point(tmp_path):
+    n = 100_000
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame({"t": np.arange(n, dtype=float), "v": rng.normal(size=n).cumsum()})
+    df.loc[61_234, "v"] = 10_000.0  # a one-point spike
+    out = run("line_chart", df, tmp_path, x="t", y="v")
+    (line,) = out.figure.axes[0].get_lines()
+    assert len(line.get_xdata()) == 2000
+    assert 10_000.0 in line.get_ydata() and df["v"].min() in line.get_ydata()  # the spike and the low are drawn
+    assert line.get_xdata()[0] == 0 and line.get_xdata()[-1] == n - 1
+    assert "Drawn with 2,000 of 100,000 points (LTTB downsampling); the finding uses every point." in out.notes
+    last = format_number(df["v"].iloc[-1])
+    assert out.finding == f"v went from {format_number(df['v'].iloc[0])} (0) to {last} (99999), " \
+        f"{(df['v'].iloc[-1] - df['v'].iloc[0]) / abs(df['v'].iloc[0]):+.0%}; the peak was 10,000 in 61234."
+    rows = data(out)  # the spec holds the drawn points, not the first 5,000 rows
+    assert [r["t"] for r in rows] == line.get_xdata().tolist()
+    assert not any("inline chart data" in note for note in out.notes)
+
+
+def test_line_chart_downsamples_each_line_within_the_spec_cap():
+    n = 30_000
+    df = pd.DataFrame({"t": np.tile(np.arange(n // 3, dtype=float), 3), "v": np.arange(n, dtype=float),
+                       "g": np.repeat(["a", "b", "c"], n // 3)})
+    df.loc[5, "v"] = -1e6  # line "a" dips once
+    out = run("line_chart", df, x="t", y="v", color="g")
+    lines = out.figure.axes[0].get_lines()
+    assert [len(line.get_xdata()) for line in lines] == [1666, 1666, 1666]  # 5,000 spec rows // 3 lines
+    assert any(-1e6 in line.get_ydata() for line in lines)
+    assert len(data(out)) == 3 * 1666 and any("at most 1,666 a line" in n for n in out.notes)
+
+
+def test_line_chart_downsamples_a_fine_time_unit_and_stacked_areas_share_x():
+    hours = pd.date_range("2020-01-01", periods=24 * 400, freq="h")
+    df = pd.DataFrame({"ts": np.tile(hours, 2), "v": 1.0, "g": np.repeat(["a", "b"], len(hours))})
+    out = run("line_chart", df, x="ts", y="v", time_unit="hour")
+    (line,) = out.figure.axes[0].get_lines()
+    assert len(line.get_xdata()) == 2000 and any("of 9,600 points" in n for n in out.notes)
+    stacked = run("line_chart", df, x="ts", y="v", color="g", area=True, time_unit="hour")
+    assert any("at 2,000 of 9,600 x values" in n for n in stacked.notes)
+    assert len(data(stacked)) == 2 * 2000  # both areas at the same 2,000 x values
+
+
+def test_line_chart_with_few_points_draws_them_all(sales):
+    out = run("line_chart", sales, x="date", y="revenue")
+    assert len(out.figure.axes[0].get_lines()[0].get_xdata()) == len(sales)
+    assert not any("LTTB" in n for n in out.notes)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -16,11 +16,15 @@ from autoviz_pipeline.tools.frame import (
     ColumnDataError,
     aggregate_values,
     coarse_time_unit,
+    group_arrays,
     group_keys,
     json_records,
+    lump_other,
     nice_bin_edges,
     numeric_values,
     partial_periods,
+    sample_positions,
+    sample_rows,
 )
 
 
@@ -224,3 +228,53 @@ def test_json_records_are_json_safe():
     assert records[0] == {"t": "2015-01-02T03:04:00", "x": 3, "y": None, "b": True, "s": "a"}
     assert records[1]["t"] is None and records[1]["y"] is None
     assert len(json_records(pd.DataFrame({"a": range(10)}), cap=4)) == 4
+
+
+def test_lump_other_on_categories_matches_text_and_keeps_missing_values_apart():
+    values = ["a", "b", None, "c", "d", "a", "z", "b"]
+    text = pd.Series(values, index=range(10, 18), name="g")
+    category = text.astype(pd.CategoricalDtype(["z", "a", "b", "c", "d", "never"]))
+    as_text = lump_other(text, ["a", "b"], total=5)
+    as_category = lump_other(category, ["a", "b"], total=5)
+    missing = "<missing>"
+    assert as_text.fillna(missing).tolist() == [
+        "a", "b", missing, "Other (3 more)", "Other (3 more)", "a", "Other (3 more)", "b"]
+    assert as_category.astype(object).fillna(missing).tolist() == as_text.fillna(missing).tolist()
+    assert isinstance(as_category.dtype, pd.CategoricalDtype)  # relabelled, not ten million Python objects
+    assert as_category.cat.categories.tolist() == ["a", "b", "Other (3 more)"]  # no unused category ("never")
+    assert (as_category.index.tolist(), as_category.name) == (list(range(10, 18)), "g")
+    untouched = lump_other(category, ["a", "b", "c", "d", "z"], total=5)  # nothing to lump: no "Other"
+    assert untouched.cat.categories.tolist() == ["z", "a", "b", "c", "d"]
+
+
+def test_lumped_categories_aggregate_like_lumped_text():
+    rng = np.random.default_rng(2)
+    g = pd.Series(rng.choice(list("abcdefghijkl"), 5000))
+    frame = pd.DataFrame({"v": rng.normal(size=5000)})
+    keep = list("abc")
+    results = []
+    for series in (g, g.astype("category")):
+        lumped = frame.assign(g=lump_other(series, keep, total=12))
+        table = aggregate_values(lumped, ["g"], "v", "sum", out="v")
+        results.append(dict(zip(table["g"].astype(str), table["v"], strict=True)))
+    assert results[0] == results[1] and "Other (9 more)" in results[0]
+
+
+def test_sample_rows_are_a_fixed_random_subset_in_frame_order():
+    frame = pd.DataFrame({"v": np.arange(1_000_000)})
+    first, second = sample_rows(frame, 5000), sample_rows(frame, 5000)
+    assert len(first) == 5000 and first.equals(second)
+    assert first["v"].is_monotonic_increasing and first["v"].is_unique
+    assert first["v"].iloc[-1] > 900_000 and first["v"].iloc[0] < 100_000  # spread over all rows, not a head
+    assert len(sample_rows(frame.head(10), 5000)) == 10
+    assert sample_positions(3, 5).tolist() == [0, 1, 2]
+
+
+def test_group_arrays_match_groupby_in_order_and_content():
+    keys = pd.Series(pd.Categorical(["b", "a", "b", "c", "a", "b"], categories=["c", "b", "a", "unused"]))
+    values = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    names, arrays, codes = group_arrays(keys, values)
+    expected = {k: g.tolist() for k, g in pd.Series(values).groupby(keys, sort=False, observed=True)}
+    assert names == list(expected) == ["b", "a", "c"]  # first appearance, as groupby(sort=False)
+    assert [a.tolist() for a in arrays] == list(expected.values())  # each in row order
+    assert codes.tolist() == [0, 1, 0, 2, 1, 0]

@@ -14,7 +14,13 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from autoviz_pipeline.contracts import ColumnProfile, DatasetProfile, ReadOptions, Role, TopValue
+from autoviz_pipeline.contracts import (
+    ColumnProfile,
+    DatasetProfile,
+    ReadOptions,
+    Role,
+    TopValue,
+)
 from autoviz_pipeline.tools.registry import ToolOutput
 
 
@@ -75,7 +81,7 @@ def save_figure(output: ToolOutput, tmp_path: Path, stem: str = "chart") -> tupl
     assert png.stat().st_size > 1000
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     head = svg.read_bytes()[:200].lstrip()
-    assert head.startswith(b"<?xml") or head.startswith(b"<svg")
+    assert head.startswith((b"<?xml", b"<svg"))
     return png, svg
 
 
