@@ -163,10 +163,10 @@ def profile_column(name: str, series: pd.Series) -> ColumnProfile:
 
 def _first_distinct_text(values: pd.Series, n: int, *, prefix: int = 1000) -> list[str]:
     """The first ``n`` distinct values as text, in order; only a prefix is converted when it has ``n``."""
-    head = values.iloc[:prefix].astype(str).drop_duplicates()
+    head = values.iloc[:prefix].drop_duplicates()  # raw values hash fast; only the few kept become text
     if len(head) < n and len(values) > prefix:
-        head = values.astype(str).drop_duplicates()
-    return head.head(n).tolist()
+        head = values.drop_duplicates()
+    return head.head(4 * n).astype(str).drop_duplicates().head(n).tolist()
 
 
 def infer_role(name: str, series: pd.Series) -> tuple[Role, pd.Series]:

@@ -99,7 +99,19 @@ STAT_COLUMNS = (
 )  # fmt: skip
 
 
-def _column_summary(series: pd.Series, *, column: str, role: str) -> dict[str, Any]:
+def _numeric_stats(df: pd.DataFrame, columns: list[str]) -> dict[str, dict[str, Any]]:
+    """mean, std, min, max and quartiles of these numeric columns, computed for all of them at once
+    (a thousand columns: one vectorised pass instead of a thousand small ones)."""
+    if not columns:
+        return {}
+    values = pd.concat({c: numeric_values(df, c, param="columns") for c in columns}, axis=1)
+    quartiles = values.quantile([0.25, 0.5, 0.75])
+    stats = {"mean": values.mean(), "std": values.std(), "min": values.min(), "max": values.max(),
+             "25%": quartiles.loc[0.25], "50%": quartiles.loc[0.5], "75%": quartiles.loc[0.75]}
+    return {c: {k: v[c] for k, v in stats.items()} for c in columns if values[c].notna().any()}
+
+
+def _column_summary(series: pd.Series, *, column: str, role: str, numeric: dict[str, Any] | None) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(STAT_COLUMNS)
     row.update(
         column=column,
@@ -110,11 +122,8 @@ def _column_summary(series: pd.Series, *, column: str, role: str) -> dict[str, A
     )
     kind = column_kind(series)
     present = series.dropna()
-    if kind == "numeric" and not present.empty:
-        values = numeric_values(present.to_frame(), column, param="columns")
-        quartiles = values.quantile([0.25, 0.5, 0.75]).tolist()
-        row.update(mean=values.mean(), std=values.std(), min=values.min(), max=values.max())
-        row.update(zip(("25%", "50%", "75%"), quartiles, strict=True))
+    if kind == "numeric" and numeric:
+        row.update(numeric)
     elif kind == "temporal" and not present.empty:
         row.update(
             min=key_label(present.min()), max=key_label(present.max()), **{"50%": key_label(present.quantile(0.5))}
@@ -133,7 +142,9 @@ def summary_statistics(params: SummaryStatisticsParams, df: pd.DataFrame, profil
     require_columns(df, {f"columns[{i}]": c for i, c in enumerate(columns)})
     if not columns:
         raise ColumnDataError("summary_statistics needs at least one column; the table has none.")
-    rows = [_column_summary(df[c], column=c, role=role_of(profile, c) or column_kind(df[c])) for c in columns]
+    numeric = _numeric_stats(df, [c for c in columns if column_kind(df[c]) == "numeric"])
+    rows = [_column_summary(df[c], column=c, role=role_of(profile, c) or column_kind(df[c]), numeric=numeric.get(c))
+            for c in columns]
     table = pd.DataFrame(rows, columns=list(STAT_COLUMNS))
     title = "Summary statistics" + (f" of {', '.join(columns)}" if params.columns else "")
     if df.empty:
