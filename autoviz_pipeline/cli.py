@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="run the whole pipeline (the Dagster job, in-process)")
     run.add_argument("file")
     run.add_argument("question", nargs="?", default="")
-    run.add_argument("--out", help="write report.md, report.html, manifest.json and charts/ here")
+    run.add_argument("--out", help="write report.md, report.html, manifest.json and charts/ here "
+                     "(an earlier autoviz report there is replaced; other files are left alone)")
     _llm_options(run)
     chart = sub.add_parser("chart", help="print the first chart's Vega-Lite spec")
     chart.add_argument("file")

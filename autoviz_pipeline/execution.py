@@ -50,6 +50,7 @@ def execute_plan(
     timeout_s: float | None = None,
 ) -> ExecutionResult:
     out = Path(out_dir)
+    clear_previous_report(out)
     (out / "charts").mkdir(parents=True, exist_ok=True)
     results: list[StepResult] = []
     failed: list[DroppedStep] = []
@@ -119,6 +120,29 @@ def _columns_or_none(step: PlanStep, profile: DatasetProfile) -> list[str] | Non
         return step_columns(step, profile)
     except Exception:  # noqa: BLE001 - run_step reports the real error for this step
         return None
+
+
+_OUR_FILE = re.compile(r"^\d{2}_[A-Za-z0-9_-]+\.(png|svg|vl\.json|csv)$")
+REPORT_FILES = ("report.md", "report.html", "manifest.json")
+
+
+def clear_previous_report(out: Path) -> None:
+    """A folder reused for a new run (``autoviz run --out DIR``) must not mix the runs: when it holds an
+    earlier autoviz report, that report's files go (the report, the manifest, ``charts/`` and ``tables/``
+    files named as this module names them). Nothing else in the folder is touched."""
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if not isinstance(manifest, dict) or "autoviz_version" not in manifest:
+        return  # not ours: leave it alone
+    stale = [out / name for name in REPORT_FILES]
+    for sub in ("charts", "tables"):
+        if (out / sub).is_dir():
+            stale += [f for f in (out / sub).iterdir() if f.is_file() and _OUR_FILE.match(f.name)]
+    for file in stale:
+        file.unlink(missing_ok=True)
+    logger.info("%s held an earlier report: its %d files were replaced by this run's", out, len(stale))
 
 
 def step_columns(step: PlanStep, profile: DatasetProfile) -> list[str]:

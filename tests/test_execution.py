@@ -1,6 +1,7 @@
 """Execution: exported tables are inert in spreadsheets, one failing step never stops the others."""
 
 import csv
+from pathlib import Path
 
 import pandas as pd
 
@@ -37,3 +38,45 @@ def test_exported_csv_is_inert_and_a_failing_step_does_not_stop_the_rest(tmp_pat
         cells = [c for row in csv.reader(fh) for c in row]
     assert "'=cmd|x" in cells and not any(c.startswith("=") for c in cells)
     assert any("prefixed with '" in n for n in table.notes)
+
+
+def _report_into(out, question, profile):
+    from autoviz_pipeline.api import plan_for
+    from autoviz_pipeline.report import render_report
+
+    intent, adapted, validated = plan_for(question, profile)
+    execution = execute_plan(validated, profile, out)
+    return render_report(question=intent.question, profile=profile, intent=intent, adapted=adapted,
+                         validated=validated, execution=execution, llm_calls=[], timings={}, out_dir=out)
+
+
+def test_a_reused_out_folder_holds_only_the_new_run_and_the_users_own_files(tmp_path):
+    from tests.conftest import EXAMPLES
+
+    profile = profile_dataset(EXAMPLES / "december_revenue.csv")
+    out = tmp_path / "out"
+    first = _report_into(out, "revenue totals by region and product type", profile)
+    (out / "my_notes.txt").write_text("keep me")
+    (out / "charts" / "my_logo.png").write_bytes(b"\x89PNG keep")
+    before = {p.name for p in (out / "charts").iterdir()}
+    second = _report_into(out, "histogram of revenue", profile)
+    import json
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    listed = {Path(c[k]).name for c in manifest["charts"] for k in ("png", "svg", "spec_path") if c.get(k)}
+    listed |= {Path(t["csv"]).name for t in manifest["tables"] if t.get("csv")}
+    now = {p.name for p in (out / "charts").iterdir()} | {p.name for p in (out / "tables").iterdir()}
+    assert before - now, "the first run's charts should be gone"  # the two plans differ
+    assert now - {"my_logo.png"} == listed  # nothing of the first run is left beside the second
+    assert (out / "my_notes.txt").read_text() == "keep me" and (out / "charts" / "my_logo.png").exists()
+    assert first.manifest == second.manifest
+
+
+def test_a_folder_without_an_autoviz_manifest_is_left_alone(tmp_path):
+    from autoviz_pipeline.execution import clear_previous_report
+
+    (tmp_path / "charts").mkdir()
+    (tmp_path / "charts" / "01_mine.png").write_bytes(b"x")
+    (tmp_path / "manifest.json").write_text('{"name": "someone else\'s"}')
+    clear_previous_report(tmp_path)
+    assert (tmp_path / "charts" / "01_mine.png").exists() and (tmp_path / "manifest.json").exists()
