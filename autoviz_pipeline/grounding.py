@@ -1,9 +1,11 @@
 """Grounding question phrases to columns and to values, with a score and a method for every match.
 
 A cascade of small matchers (after NL4DV): exact > normalized (case/space/underscore) > stem (plurals)
-> synonym > fuzzy, each giving a score; a longer phrase beats its substring; equal-score rivals are
-kept as alternatives rather than silently guessed. Everything is driven by the profile — there are no
-table- or question-specific rules.
+> derived (a verb's noun: acceleration → accelerate) > synonym (words and phrases, both ways) >
+abbreviation > fuzzy, each giving a score; a longer phrase beats its substring; equal-score rivals are
+kept as alternatives rather than silently guessed. A word that names the rows ("for customers named …")
+and a word that only finishes its neighbour's name ("email *addresses*") are no column mentions.
+Everything is driven by the profile — there are no table- or question-specific rules.
 """
 
 from __future__ import annotations
