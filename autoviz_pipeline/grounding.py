@@ -305,8 +305,11 @@ def _score_phrase(phrase: list[Token], col: _ColumnForms, settings: MatchSetting
             return settings.stem_weight - 0.03, "stem"
         if canon == [canonical(w) for w in col.content]:
             return settings.synonym_weight - 0.03, "synonym"
-    # a run-together abbreviation of the phrase ("student id" → stuid, "first name" → fname)
-    if len(col.words) == 1 and len(phrase) >= 2 and abbreviation_of(lower, col.joined):
+    # a run-together abbreviation of the phrase ("student id" → stuid, "first name" → fname), or the
+    # initials of three or more words, small ones included ("miles per gallon" → mpg)
+    if len(col.words) == 1 and len(phrase) >= 2 and (
+        abbreviation_of(lower, col.joined) or (len(phrase) >= 3 and col.joined == "".join(w[0] for w in lower))
+    ):
         return settings.abbreviation_weight, "abbreviation"
     # fuzzy on the joined forms: typos and run-together words, a small edit distance only
     joined = "".join(lower)

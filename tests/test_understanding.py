@@ -342,3 +342,11 @@ def test_bin_words_make_bars_of_a_measure_per_bin(cars):
     assert (c.mark, c.x.field, c.x.bin, c.y.field, c.y.aggregate) == ("bar", "weight", 10, "mpg", "mean")
     h = classify_intent("histogram of weight", cars).chart
     assert (h.mark, h.x.field, h.y.aggregate) == ("bar", "weight", "count")
+
+
+def test_initials_of_three_or_more_words(write_csv):
+    profile = profile_dataset(write_csv("cars.csv", "mpg,weight,mg\n21.5,3000,1\n18.0,3500,2\n"))
+    matches, _, _ = ground_columns("average miles per gallon by weight", profile)
+    assert [(m.column, m.method) for m in matches] == [("mpg", "abbreviation"), ("weight", "exact")]
+    matches, _, _ = ground_columns("miles gallon", profile)  # two initials are not enough ("mg")
+    assert matches == []
