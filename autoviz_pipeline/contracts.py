@@ -116,6 +116,7 @@ class ColumnMatch(Frozen):
     score: float = Field(ge=0, le=1)
     value: str | None = None
     alternatives: list[str] = Field(default_factory=list, description="equal-score rivals; non-empty = ambiguous")
+    position: int | None = Field(None, ge=0, description="index of the phrase's first word in the question")
 
 
 class FilterSpec(Frozen):

@@ -316,8 +316,9 @@ def _score_phrase(phrase: list[Token], col: _ColumnForms, settings: MatchSetting
     if len(joined) >= 4 and joined[0] == col.joined[0]:
         distance = edit_distance(joined, col.joined)
         allowed = 1 if min(len(joined), len(col.joined)) <= 8 else 2
-        if 0 < distance <= allowed:
-            return round(settings.synonym_weight * (1 - distance / max(len(joined), len(col.joined))), 3), "fuzzy"
+        fuzzy = round(settings.synonym_weight * (1 - distance / max(len(joined), len(col.joined))), 3)
+        if 0 < distance <= allowed and fuzzy >= settings.min_score:  # a weaker one must not hide the rules below
+            return fuzzy, "fuzzy"
     # one word that starts or ends a run-together name ("floor" → blockfloor)
     if len(phrase) == 1 and len(col.words) == 1 and len(lower[0]) >= 5 and len(col.joined) > len(lower[0]) + 2 and (
         col.joined.startswith(phrase[0].stem) or col.joined.endswith(lower[0])
@@ -449,7 +450,7 @@ def ground_columns(
         chosen.append(cand)
     absorbed = _absorbed(chosen, tokens, forms, settings)
     matches = [m for m, c in zip(matches, chosen, strict=True) if c not in absorbed]
-    matches.sort(key=lambda m: _first_index(m, tokens))
+    matches.sort(key=lambda m: phrase_position(m, tokens))
     return matches, alternatives, tokens
 
 
@@ -506,7 +507,7 @@ def _names_rows(c: _Candidate, tokens: list[Token], entity: set[str], settings: 
 def _to_match(c: _Candidate, rivals: list[str]) -> ColumnMatch:
     return ColumnMatch(
         phrase=c.phrase, column=c.column, method=c.method, score=round(min(1.0, c.score), 3),
-        value=c.value, alternatives=sorted(set(rivals)),
+        value=c.value, alternatives=sorted(set(rivals)), position=c.start,
     )
 
 
@@ -519,7 +520,9 @@ def _first_index(match: ColumnMatch, tokens: list[Token]) -> int:
 
 
 def phrase_position(match: ColumnMatch, tokens: list[Token]) -> int:
-    return _first_index(match, tokens)
+    """Where the match's phrase starts: its own position, so a phrase said twice ("weight … weight ranges")
+    is found where this match was made, not at its first occurrence."""
+    return match.position if match.position is not None else _first_index(match, tokens)
 
 
 _AGGREGATE_WORDS = frozenset("total sum avg average mean count max min maximum minimum median overall".split())

@@ -220,7 +220,9 @@ def _filters(lower: str, matches: list[ColumnMatch], profile: DatasetProfile,
             lo, hi = _number(m.group("a")), _number(m.group("b"))
             filters.append(FilterSpec(column=column, op="range", values=[min(lo, hi), max(lo, hi)]))
             consumed.append(m.span())
-    keyed = {c.name for c in profile.columns if c.role in ("identifier", "numeric", "categorical")}
+    # a list of numbers ("IDs 5, 7, or 11") filters a column that holds numbers, never an e-mail column
+    keyed = {c.name for c in profile.columns if c.role in ("identifier", "numeric", "categorical")
+             and (c.role == "numeric" or c.dtype.startswith(("int", "uint", "float")))}
     key_mentions = [(phrase_position(m, tokens), m.column) for m in matches if m.method != "value" and m.column in keyed]
     for m in _NUMBER_LIST.finditer(lower):
         if any(s <= m.start() < e for s, e in consumed):
@@ -275,6 +277,7 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
     value_cols = [f.column for f in filters if f.op in ("eq", "in")]
     range_cols = [f.column for f in filters if f.op not in ("eq", "in")]
     # a column mentioned only to filter on ("authors with an order of 2 or higher") measures only if nothing else does
+    named_numbers = list(measures)  # a binned axis may be the filtered one ("weight ranges … weighing between")
     if len(measures) > 1:
         measures = [c for c in measures if c not in range_cols] or measures
     slots = _Slots(profile, used=[*groups, *measures, *([color] if color else [])])
@@ -354,7 +357,7 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
                          y=Encoding(field=axes[1], bin=_axis_bins(axes[1], profile)),
                          color=Encoding(field=value if agg != "count" else None, aggregate=agg), **common)
     if binned:
-        col = _binned_measure(lower, tokens, matches, measures) or slots.numeric()
+        col = _binned_measure(lower, tokens, matches, named_numbers) or slots.numeric()
         if col is None:
             return None
         # a second number is measured per bin ("weight and mpg in weight ranges of 10": mean mpg per range)

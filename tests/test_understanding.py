@@ -350,3 +350,27 @@ def test_initials_of_three_or_more_words(write_csv):
     assert [(m.column, m.method) for m in matches] == [("mpg", "abbreviation"), ("weight", "exact")]
     matches, _, _ = ground_columns("miles gallon", profile)  # two initials are not enough ("mg")
     assert matches == []
+
+
+def test_a_phrase_said_twice_is_placed_where_it_was_said(cars):
+    r = classify_intent("Display weight and mpg grouped into weight ranges of 10 for cars weighing between 2100 and "
+                        "4000", cars)
+    # the range follows the second "weight": it filters weight, not the mpg named in between
+    assert [(f.column, f.op) for f in r.filters] == [("weight", "range")]
+    assert [m.position for m in r.matches if m.column == "weight"] == [1, 6]  # Display(0) weight(1) … into(5) weight(6)
+    c = r.chart
+    assert (c.x.field, c.x.bin, c.y.field, c.y.aggregate) == ("weight", 10, "mpg", "mean")
+
+
+def test_a_number_list_filters_a_column_of_numbers(write_csv):
+    rows = ["student_id,email_address,age"] + [f"{i},s{i}@x.org,{18 + i % 5}" for i in range(1, 16)]
+    profile = profile_dataset(write_csv("people.csv", "\n".join(rows) + "\n"))
+    r = classify_intent("The emails of people with IDs 5, 7, or 11", profile)
+    assert all(f.column != "email_address" for f in r.filters)  # 5, 7, 11 are no e-mail addresses
+
+
+def test_a_weak_fuzzy_score_does_not_hide_a_partial_name(write_csv):
+    profile = profile_dataset(write_csv("lines.csv", "order_item_id,order_id,quantity\n1,1,3\n2,1,4\n3,2,5\n"))
+    matches, _, _ = ground_columns("quantity of order items", profile)
+    # "orderitems" is two edits from "orderitemid" (too weak for fuzzy); the words name order_item_id
+    assert [m.column for m in matches] == ["quantity", "order_item_id"]
