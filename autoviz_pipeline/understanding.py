@@ -357,15 +357,15 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
                          y=Encoding(field=axes[1], bin=_axis_bins(axes[1], profile)),
                          color=Encoding(field=value if agg != "count" else None, aggregate=agg), **common)
     if binned:
-        col = _binned_measure(lower, tokens, matches, named_numbers) or slots.numeric()
+        numbers = list(dict.fromkeys([*named_numbers, *[g for g in group_pool if _NUMERIC.fits(profile.column(g))]]))
+        col = _binned_measure(lower, tokens, matches, numbers) or slots.numeric()
         if col is None:
             return None
         # a second number is measured per bin ("weight and mpg in weight ranges of 10": mean mpg per range)
-        y, agg = _measure([m for m in measures if m != col], aggregate if aggregate != "count" else None)
-        if y is None:
-            agg = "count"
+        y, agg = _measure([m for m in measures if m != col], aggregate)
+        split = next((g for g in group_pool if g != col), None)
         return ChartSpec(mark="bar", x=Encoding(field=col, bin=_bins(lower)), y=Encoding(field=y, aggregate=agg),
-                         color=_enc(group_pool[0] if group_pool else None), **common)
+                         color=_enc(split), **common)
     # bar
     x = group_pool[0] if group_pool else None
     if x is None and measures and (aggregate is None and len(measures) >= 2 or aggregate == "count"):

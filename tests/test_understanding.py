@@ -374,3 +374,15 @@ def test_a_weak_fuzzy_score_does_not_hide_a_partial_name(write_csv):
     matches, _, _ = ground_columns("quantity of order items", profile)
     # "orderitems" is two edits from "orderitemid" (too weak for fuzzy); the words name order_item_id
     assert [m.column for m in matches] == ["quantity", "order_item_id"]
+
+
+@pytest.mark.parametrize("question,expected", [
+    # (x binned, y field, y aggregate): a count stays a count; "by weight" bins weight, not the filtered mpg
+    ("number of cars by weight ranges of 10 with mpg over 20", ("weight", None, "count")),
+    ("average mpg in weight ranges of 10", ("weight", "mpg", "mean")),
+    ("mpg by weight in 5 bins", ("weight", "mpg", "mean")),
+])
+def test_which_number_is_binned(cars, question, expected):
+    c = classify_intent(question, cars).chart
+    assert c.mark == "bar" and c.x.bin and (c.x.field, c.y.field, c.y.aggregate) == expected
+    assert c.color is None or c.color.field != c.x.field
