@@ -226,13 +226,42 @@ def _csv_to_parquet(path: Path, options: ReadOptions, target: Path) -> None:
                 dst.write(chunk)
         source = tmp
     try:
-        pl.scan_csv(
+        grouped = _grouped_number_columns(source, options) if options.thousands else []
+        lf = pl.scan_csv(
             source, separator=options.delimiter, infer_schema_length=10_000, try_parse_dates=True,
-            encoding="utf8", decimal_comma=options.decimal == ",",
-        ).sink_parquet(target, compression=PARQUET_COMPRESSION)
+            encoding="utf8", decimal_comma=options.decimal == ",", schema_overrides=dict.fromkeys(grouped, pl.Utf8),
+        )
+        if grouped:  # "1.234,56": thousands dots dropped, the decimal comma made a point, as pandas reads it
+            lf = lf.with_columns(
+                pl.col(c).str.strip_chars().str.replace_all(options.thousands, "", literal=True)
+                .str.replace(options.decimal, ".", literal=True).cast(pl.Float64, strict=False)
+                for c in grouped
+            )
+        lf.sink_parquet(target, compression=PARQUET_COMPRESSION)
     finally:
         if tmp is not None and tmp.exists():
             tmp.unlink()
+
+
+def _grouped_number_columns(source: Path, options: ReadOptions) -> list[str]:
+    """Columns of decimal-comma numbers in an export that also groups thousands ("1.234,56"), which polars'
+    ``decimal_comma`` does not read: judged on the first 10,000 rows, every value a number."""
+    import re
+
+    import polars as pl
+
+    t, d = re.escape(options.thousands or ""), re.escape(options.decimal)
+    number = rf"^-?(\d{{1,3}}({t}\d{{3}})+|\d+)({d}\d+)?$"
+    head = pl.read_csv(source, separator=options.delimiter, n_rows=10_000, infer_schema=False, encoding="utf8")
+    out = []
+    for name in head.columns:
+        values = head[name].drop_nulls().str.strip_chars()
+        values = values.filter(values != "")
+        # with a separator in any value: polars would read "695,94" in the first rows as a number and
+        # then fail on a later "1.234,56"; plain integers (no separator) keep polars' own reading
+        if len(values) and values.str.contains(number).all() and values.str.contains(f"{t}|{d}").any():
+            out.append(name)
+    return out
 
 
 def columnar_profile(path: str | Path, *, name: str, digest: str, options: ReadOptions, parquet: Path,

@@ -1,6 +1,7 @@
 """The columnar path for large files, checked against the simple pandas path on the same data."""
 
 import os
+import re
 import time
 
 import numpy as np
@@ -111,6 +112,30 @@ def test_legacy_encoding_decimal_commas_and_currency_text_agree_with_the_simple_
         a = execute_plan(ValidatedPlan(steps=[step]), big, tmp_path / f"big_{path.stem}")
         c = execute_plan(ValidatedPlan(steps=[step]), small, tmp_path / f"small_{path.stem}")
         assert not a.failed and a.results[0].table == c.results[0].table
+
+
+def test_grouped_thousands_in_a_decimal_comma_export_read_as_numbers(tmp_path, monkeypatch):
+    """'1.234,56' (a German export): polars' decimal_comma alone reads '2.695,94' as 2.69594 or fails on
+    it when the first 10,000 rows are all below 1,000; both paths must give the same numbers."""
+    monkeypatch.setenv("AUTOVIZ_CACHE_DIR", str(tmp_path / "cache"))
+    rows = ["Monat;Stadt;Umsatz;Menge"]
+    for i in range(12_000):  # the first 10,000 values below 1,000, then thousands
+        cents = (i * 7919) % 90_000 + 1_000 if i < 10_000 else (i * 7919) % 2_000_000 + 100_000
+        euros = f"{cents // 100:,}".replace(",", ".") + f",{cents % 100:02d}"
+        rows.append(f"2024-0{1 + i % 9}-01;{['Köln', 'Bonn', 'Ulm'][i % 3]};{euros};{i % 50}")
+    path = tmp_path / "umsatz.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert re.search(r";\d{1,2}\.\d{3},\d\d;", path.read_text())  # the rows do group thousands (1.079,21)
+    big, small = profile_dataset(path, limits=COLUMNAR), profile_dataset(path, limits=SIMPLE)
+    assert big.columnar_cache and small.read_options.thousands == "."
+    b, s = big.column("Umsatz"), small.column("Umsatz")
+    assert (b.role, b.nulls) == ("numeric", 0)
+    assert (b.mean, b.min, b.max) == pytest.approx((s.mean, s.min, s.max))
+    assert big.column("Menge").dtype == small.column("Menge").dtype == "int64"  # plain integers stay integers
+    step = PlanStep(id="t", tool="aggregate_table", params={"group_by": ["Stadt"], "value": "Umsatz", "aggregate": "sum"})
+    a = execute_plan(ValidatedPlan(steps=[step]), big, tmp_path / "big")
+    c = execute_plan(ValidatedPlan(steps=[step]), small, tmp_path / "small")
+    assert not a.failed and a.results[0].table == c.results[0].table
 
 
 @pytest.fixture
