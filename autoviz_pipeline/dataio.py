@@ -15,6 +15,7 @@ import hashlib
 import logging
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -627,15 +628,32 @@ def _clean_column_names(names: list[str]) -> list[str]:
 _CURRENCY = re.compile(r"^\s*[-+]?\s*[$€£¥]?\s*[-+]?[\d,.\s]+\s*[$€£¥%]?\s*$")
 
 
-NUMERIC_TEXT_NOISE = r"[\s$€£¥%,]"  # what is stripped from "$1,234.50" or "12 %" before parsing the number
+NUMERIC_TEXT_NOISE = r"[\s$€£¥%]"  # what is stripped from "$1,234.50", "1.234,50 €" or "12 %" before the number
+_POINT_DECIMAL = re.compile(r"-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?|-?\.\d+")  # 1,234.56 / 987.10
+_COMMA_DECIMAL = re.compile(r"-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?|-?,\d+")  # 1.234,56 / 987,10
+
+
+def decimal_mark(values: Iterable[str]) -> str:
+    """The decimal mark numbers written as text use: "," when more of them read as 1.234,56 or 987,10 than
+    as 1,234.56 or 987.10 (a German or French export's "1.234,56 €"), else "."."""
+    point = comma = 0
+    for value in values:
+        value = re.sub(NUMERIC_TEXT_NOISE, "", str(value))
+        point += bool(_POINT_DECIMAL.fullmatch(value))
+        comma += bool(_COMMA_DECIMAL.fullmatch(value))
+    return "," if comma > point else "."
 
 
 def coerce_numeric_text(series: pd.Series) -> pd.Series | None:
-    """Numbers written as text ("$1,234.50", "12%"): the parsed series when >= 95% parse, else None."""
+    """Numbers written as text ("$1,234.50", "1.234,50 €", "12%"): the parsed series when >= 95% parse, else None."""
     values = series.dropna().astype(str)
     if values.empty or not values.head(200).map(lambda v: bool(_CURRENCY.match(v))).mean() >= 0.95:
         return None
     cleaned = series.astype("string").str.replace(NUMERIC_TEXT_NOISE, "", regex=True)
+    if decimal_mark(values.head(1000)) == ",":  # "1.234,56 €": the dots group thousands
+        cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:  # "$1,234.56": the commas group thousands
+        cleaned = cleaned.str.replace(",", "", regex=False)
     parsed = pd.to_numeric(cleaned, errors="coerce")
     if parsed.notna().sum() < 0.95 * series.notna().sum():
         return None

@@ -34,7 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from .contracts import ColumnProfile, DatasetProfile, ReadOptions, TopValue
-from .dataio import NUMERIC_TEXT_NOISE, Sniffed, typed_frame
+from .dataio import NUMERIC_TEXT_NOISE, Sniffed, decimal_mark, typed_frame
 from .fsutil import atomic_write_text
 
 logger = logging.getLogger(__name__)
@@ -320,7 +320,13 @@ def _one_column_stats(lf, col: ColumnProfile) -> dict:
     if numeric:
         num = c.cast(pl.Float64, strict=False)
         if lf.collect_schema()[col.name] == pl.Utf8:  # numbers written as text ("$1,234.50"), as dataio parses them
-            num = c.str.replace_all(NUMERIC_TEXT_NOISE, "").cast(pl.Float64, strict=False)
+            head = lf.select(c).head(1000).collect()[col.name].drop_nulls().to_list()
+            text = c.str.replace_all(NUMERIC_TEXT_NOISE, "")
+            if decimal_mark(head) == ",":  # "1.234,56 €"
+                text = text.str.replace_all(".", "", literal=True).str.replace_all(",", ".", literal=True)
+            else:
+                text = text.str.replace_all(",", "", literal=True)
+            num = text.cast(pl.Float64, strict=False)
         exprs += [num.min().alias("min"), num.max().alias("max"), num.mean().alias("mean"), num.std().alias("std"),
                   num.median().alias("median")]
     elif col.role == "temporal":

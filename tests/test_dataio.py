@@ -173,3 +173,29 @@ def test_typed_frame_leaves_its_input_unchanged():
     assert df["m"].tolist() == ["$1,000", "$2,500.50"] and df["d"].tolist() == ["2024-01-02", "2024-02-03"]
     typed.loc[0, "n"] = 99.0
     assert df["n"].tolist() == [1.0, 2.0]  # shared columns are not written through
+
+
+@pytest.mark.parametrize("values,expected", [
+    (["1.234,56 €", "987,10 €", "12.345,00 €"], [1234.56, 987.10, 12345.0]),   # a German export
+    (["$1,234.56", "$987.10", "$12,345.00"], [1234.56, 987.10, 12345.0]),      # a US one
+    (["1 234,5", "87,25", "-3,5"], [1234.5, 87.25, -3.5]),                      # French spaces, comma decimals
+    (["1,234", "2,500", "12"], [1234, 2500, 12]),                               # ambiguous: commas group thousands
+])
+def test_numbers_written_as_text_follow_their_own_decimal_mark(values, expected):
+    from autoviz_pipeline.dataio import coerce_numeric_text
+
+    parsed = coerce_numeric_text(pd.Series(values))
+    assert parsed is not None and parsed.tolist() == pytest.approx(expected)
+
+
+def test_euro_text_agrees_on_both_paths(tmp_path, monkeypatch):
+    from autoviz_pipeline.profiling import profile_dataset
+    from autoviz_pipeline.settings import Limits
+
+    monkeypatch.setenv("AUTOVIZ_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "umsatz.csv"
+    path.write_text("Stadt;Umsatz\nKöln;1.234,56 €\nBonn;987,10 €\nUlm;12.345,00 €\n", encoding="utf-8")
+    for limits in (Limits(columnar_min_mb=10_000), Limits(columnar_min_mb=0)):
+        col = profile_dataset(path, limits=limits).column("Umsatz")
+        assert col.role == "numeric"
+        assert (col.min, col.max, col.mean) == pytest.approx((987.10, 12345.0, (1234.56 + 987.10 + 12345.0) / 3))
