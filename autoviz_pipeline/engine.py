@@ -232,15 +232,24 @@ def _csv_to_parquet(path: Path, options: ReadOptions, target: Path) -> None:
             encoding="utf8", decimal_comma=options.decimal == ",", schema_overrides=dict.fromkeys(grouped, pl.Utf8),
         )
         if grouped:  # "1.234,56": thousands dots dropped, the decimal comma made a point, as pandas reads it
-            lf = lf.with_columns(
-                pl.col(c).str.strip_chars().str.replace_all(options.thousands, "", literal=True)
-                .str.replace(options.decimal, ".", literal=True).cast(pl.Float64, strict=False)
-                for c in grouped
-            )
+            lf = lf.with_columns(text_to_number(pl.col(c), options.decimal) for c in grouped)
         lf.sink_parquet(target, compression=PARQUET_COMPRESSION)
     finally:
         if tmp is not None and tmp.exists():
             tmp.unlink()
+
+
+def text_to_number(text, decimal: str):
+    """A polars expression: numbers written as text ("1.234,56 €" with decimal ",", "$1,234.56" with ".")
+    as Float64, what ``dataio.coerce_numeric_text`` does in pandas; what does not parse is null."""
+    import polars as pl
+
+    text = text.str.replace_all(NUMERIC_TEXT_NOISE, "")
+    grouping = "." if decimal == "," else ","
+    text = text.str.replace_all(grouping, "", literal=True)
+    if decimal != ".":
+        text = text.str.replace_all(decimal, ".", literal=True)
+    return text.cast(pl.Float64, strict=False)
 
 
 def _grouped_number_columns(source: Path, options: ReadOptions) -> list[str]:
@@ -321,12 +330,7 @@ def _one_column_stats(lf, col: ColumnProfile) -> dict:
         num = c.cast(pl.Float64, strict=False)
         if lf.collect_schema()[col.name] == pl.Utf8:  # numbers written as text ("$1,234.50"), as dataio parses them
             head = lf.select(c).head(1000).collect()[col.name].drop_nulls().to_list()
-            text = c.str.replace_all(NUMERIC_TEXT_NOISE, "")
-            if decimal_mark(head) == ",":  # "1.234,56 €"
-                text = text.str.replace_all(".", "", literal=True).str.replace_all(",", ".", literal=True)
-            else:
-                text = text.str.replace_all(",", "", literal=True)
-            num = text.cast(pl.Float64, strict=False)
+            num = text_to_number(c, decimal_mark(head))
         exprs += [num.min().alias("min"), num.max().alias("max"), num.mean().alias("mean"), num.std().alias("std"),
                   num.median().alias("median")]
     elif col.role == "temporal":

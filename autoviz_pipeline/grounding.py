@@ -348,7 +348,7 @@ def _alias_score(alias: str, col: _ColumnForms, settings: MatchSettings) -> floa
 _DERIVATION_SUFFIXES = ("ation", "ition", "ution", "ion", "ing", "ment", "es", "ed", "e", "s")
 
 
-def roots(word: str) -> set[str]:
+def _roots(word: str) -> set[str]:
     """What a word may share with its verb: acceleration → {acceler, accelerat}, accelerate → {accelerat}."""
     word = word.lower()
     return {word[: -len(s)] for s in _DERIVATION_SUFFIXES if word.endswith(s)}
@@ -362,7 +362,7 @@ def _related(a: str, b: str) -> bool:
         return True
     if not any(w.endswith(("e", "es", "ed")) for w in (a, b)):
         return False
-    return any(len(r) >= 5 for r in roots(a) & roots(b))
+    return any(len(r) >= 5 for r in _roots(a) & _roots(b))
 
 
 def _derived_match(lower: list[str], col: _ColumnForms) -> bool:
