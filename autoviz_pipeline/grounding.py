@@ -234,6 +234,11 @@ def tokenize(question: str) -> list[Token]:
     return [Token(m.group(0), i) for i, m in enumerate(_WORD.finditer(question))]
 
 
+def word_index(text: str, pos: int) -> int:
+    """The position, among ``tokenize(text)``'s words, of the word at character ``pos`` of ``text``."""
+    return len(_WORD.findall(text[:pos]))
+
+
 def _with_number_words(phrase: list[Token]) -> list[Token] | None:
     """'line one' → 'line 1' (column names write numbers as digits); None when nothing changes."""
     if len(phrase) < 2 or phrase[-1].lower not in NUMBER_WORDS or phrase[-1].lower in ("first", "second", "third"):

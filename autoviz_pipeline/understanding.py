@@ -23,7 +23,16 @@ from .contracts import (
     Mark,
     TimeUnit,
 )
-from .grounding import DEFAULT_SETTINGS, MatchSettings, Token, ground_columns, phrase_position, stem, tokenize
+from .grounding import (
+    DEFAULT_SETTINGS,
+    MatchSettings,
+    Token,
+    ground_columns,
+    phrase_position,
+    stem,
+    tokenize,
+    word_index,
+)
 from .tools.registry import ColumnParam
 
 logger = logging.getLogger(__name__)
@@ -33,7 +42,7 @@ DEFAULT_QUESTION = "Give an overview of this dataset."
 # cue words → chart mark (checked on stems and on two-word phrases)
 CHART_WORDS: dict[str, Mark] = {
     "bar": "bar", "column": "bar", "histogram": "bar", "line": "line", "trend": "line",
-    "area": "area", "scatter": "point", "scatterplot": "point", "point": "point", "dot": "point",
+    "area": "area", "scatter": "point", "scatterplot": "point", "scattering": "point", "point": "point", "dot": "point",
     "bubble": "point", "pie": "arc", "donut": "arc", "doughnut": "arc", "heatmap": "rect", "heat map": "rect",
     "matrix": "rect", "density": "rect",
     "box": "boxplot", "boxplot": "boxplot", "whisker": "boxplot",
@@ -63,7 +72,7 @@ INTENT_CUES: dict[IntentLabel, tuple[str, ...]] = {
                           "deviation", "irregular", "fraud", "extreme"),
     "comparative_analysis": ("compare", "comparison", "versus", " vs", "differ ", "differs", "difference", "breakdown",
                              "broken down", "totals"),
-    "distribution": ("distribution", "histogram", "spread", "range of", "variance", "skew", "box plot", "boxplot",
+    "distribution": ("distribution", "distributed", "histogram", "spread", "range of", "variance", "skew", "box plot", "boxplot",
                      "frequency"),
     "relationship": ("correlat", "relationship", "relate", "related", "associat", "depend", "impact", "affect",
                      "scatter", "against"),
@@ -108,7 +117,7 @@ def classify_intent(
         notes.append("empty question: using the default overview question")
     matches, alternatives, tokens = ground_columns(q, profile, settings=settings)
     lower = " " + q.lower() + " "
-    chart_words = _chart_words(lower)
+    chart_words = _chart_words(lower, named=_named_words(matches, tokens))
     aggregate = _aggregate(lower)
     filters, limit, sort = _filters(lower, matches, profile, tokens)
     intent, confidence = _intent(lower, matches, profile, chart_words)
@@ -140,16 +149,33 @@ def _has(lower: str, cue: str) -> bool:
     return re.search(rf"\b{re.escape(cue)}", lower) is not None
 
 
-def _chart_words(lower: str) -> list[str]:
-    """Chart words in the order they appear; words with other meanings need a chart word after them."""
+_CHART_NOUN = r"(?:s|es)?\s+(?:chart|plot|graph|diagram|map)s?\b"
+
+
+def _chart_words(lower: str, *, named: frozenset[int] = frozenset()) -> list[str]:
+    """Chart words in the order they appear; words with other meanings need a chart word after them.
+
+    ``named``: positions of words that are part of a column's name in the question ("line one addresses"
+    names ``line_1``); such a word is no chart word unless a chart noun follows it ("a line chart").
+    """
     found: list[tuple[int, str]] = []
     for word in CHART_WORDS:
         needs_noun = word in _AMBIGUOUS_CHART_WORDS
-        suffix = r"(?:s|es)?\s+(?:chart|plot|graph|diagram|map)s?\b" if needs_noun else r"(?:s|es)?\b"
-        m = re.search(rf"\b{re.escape(word)}{suffix}", lower)
-        if m:
-            found.append((m.start(), word))
+        suffix = _CHART_NOUN if needs_noun else r"(?:s|es)?\b"
+        for m in re.finditer(rf"\b{re.escape(word)}{suffix}", lower):
+            if needs_noun or word_index(lower, m.start()) not in named or re.match(_CHART_NOUN, lower[m.end():]):
+                found.append((m.start(), word))
+                break
     return [w for _, w in sorted(found)]
+
+
+def _named_words(matches: list[ColumnMatch], tokens: list[Token]) -> frozenset[int]:
+    """Positions of the words that name a column (or one of its values) in the question."""
+    named: set[int] = set()
+    for m in matches:
+        start = phrase_position(m, tokens)
+        named.update(range(start, start + len(m.phrase.split())))
+    return frozenset(named)
 
 
 def _aggregate(lower: str) -> Aggregate | None:
@@ -259,9 +285,9 @@ def _nearest_column(lower: str, pos: int, mentions: list[tuple[int, str]],
     mentions = [m for m in mentions if m[1] not in temporal]  # a plain number is not a date
     if not mentions:
         return None
-    word_index = len(re.findall(r"[A-Za-z\u00c0-\u024f]+|\d+(?:\.\d+)?", lower[:pos]))
+    at = word_index(lower, pos)
     # the column named just before the comparison ("students aged 19 or older"), else just after it
-    return min(mentions, key=lambda m: (m[0] > word_index, abs(word_index - m[0])))[1]
+    return min(mentions, key=lambda m: (m[0] > at, abs(at - m[0])))[1]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -286,7 +312,8 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
     temporal = profile.names_with_role("temporal")
     if time_unit and temporal and not any(g in temporal for g in group_pool):
         group_pool.insert(0, slots.take_named(temporal[0]))  # "visitors by year": the date, per year
-    mark = _mark(chart_words, intent, group_pool, measures, profile, bin_words=bool(_BIN_WORDS.search(lower)))
+    mark = _mark(chart_words, intent, group_pool, measures, profile, aggregate=aggregate,
+                 bin_words=bool(_BIN_WORDS.search(lower)))
     binned = "histogram" in chart_words or (mark == "bar" and bool(_BIN_WORDS.search(lower)))
     common = {"filters": filters}
 
@@ -495,7 +522,8 @@ def _roles_of_mentions(tokens: list[Token], mentioned: list[ColumnMatch],
             if col is not None and _NUMERIC.fits(col) and col.role != "identifier" or (
                 col is not None and col.role == "identifier" and any(stem(w) in ("average", "total", "sum", "mean")
                                                                      for w in before[-3:])):
-                measures.append(m.column)
+                if m.column not in measures:  # "tries … 3 or fewer tries": one column, said twice
+                    measures.append(m.column)
             elif m.column not in groups:
                 groups.append(m.column)
         last_end = pos + len(m.phrase.split()) - 1
@@ -516,7 +544,7 @@ def _roles_of_mentions(tokens: list[Token], mentioned: list[ColumnMatch],
 
 
 def _mark(chart_words: list[str], intent: IntentLabel, groups: list[str], measures: list[str],
-          profile: DatasetProfile, *, bin_words: bool = False) -> Mark:
+          profile: DatasetProfile, *, aggregate: Aggregate | None = None, bin_words: bool = False) -> Mark:
     for word in chart_words:
         if word not in ("trend",):
             return CHART_WORDS[word]
@@ -527,7 +555,10 @@ def _mark(chart_words: list[str], intent: IntentLabel, groups: list[str], measur
         return "line"
     if bin_words and measures:
         return "bar"  # "weight ranges of 10": values counted or averaged per bin, not a point per row
-    if intent == "relationship" or (len(measures) >= 2 and not groups):
+    counts_keys = aggregate == "count" and len(measures) < 2
+    if (intent == "relationship" and not counts_keys) or (len(measures) >= 2 and not groups):
+        # a scatter plot relates quantities; "how many records relate to address ids 5, 12 or 14"
+        # counts rows per key, which bars show
         return "point"
     if intent == "composition":
         return "arc"

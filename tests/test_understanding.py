@@ -38,6 +38,7 @@ def test_headline_question(december_profile):
     ("show the trend of revenue over time", "time_series"),
     ("are there any outliers in revenue?", "anomaly_detection"),
     ("what is the distribution of revenue", "distribution"),
+    ("how is revenue distributed across regions", "distribution"),
     ("share of revenue per region", "composition"),
     ("top 3 regions by revenue", "ranking"),
     ("give me an overview", "general_eda"),
@@ -386,3 +387,36 @@ def test_which_number_is_binned(cars, question, expected):
     c = classify_intent(question, cars).chart
     assert c.mark == "bar" and c.x.bin and (c.x.field, c.y.field, c.y.aggregate) == expected
     assert c.color is None or c.color.field != c.x.field
+
+
+def test_a_chart_word_that_names_a_column_is_no_chart_word(write_csv):
+    rows = ["address_id,line_1,city"] + [f"{i},{i} Main Street,{'AB'[i % 2]}town" for i in range(1, 21)]
+    profile = profile_dataset(write_csv("addresses.csv", "\n".join(rows) + "\n"))
+    r = classify_intent("How many addresses are there for each line one address?", profile)
+    # "line one" names line_1: the question asks for counts per address line, not for a line chart
+    assert r.chart_words == [] and r.chart.mark == "bar" and r.chart.x.field == "line_1"
+    said = classify_intent("a line chart of the number of addresses per line one address", profile)
+    assert said.chart_words == ["line"] and said.chart.mark == "line"
+    named_then_said = classify_intent("count per line one address as a line chart", profile)
+    assert named_then_said.chart_words == ["line"] and named_then_said.chart.x.field == "line_1"
+
+
+def test_a_column_said_twice_fills_one_axis(write_csv):
+    rows = ["player_id,name,apps,tries,points"] + [f"{i},P{i},{10 + i},{i % 7},{3 * i}" for i in range(1, 16)]
+    profile = profile_dataset(write_csv("players.csv", "\n".join(rows) + "\n"))
+    c = classify_intent("scatter plot of tries for players with 3 or fewer tries", profile).chart
+    assert c.mark == "point" and c.x.field != c.y.field and "tries" in (c.x.field, c.y.field)
+
+
+def test_a_count_over_keys_is_bars_a_relation_of_quantities_is_a_scatter(write_csv):
+    rows = ["customer_id,address_id,height,prominence"]
+    rows += [f"{1 + i % 12},{1 + i % 8},{4000 + 37 * i},{500 + (11 * i) % 97}" for i in range(40)]
+    profile = profile_dataset(write_csv("links.csv", "\n".join(rows) + "\n"))
+    keys = classify_intent("How many records exist for customer identifiers related to address identifiers 5, 6, or 7?",
+                           profile)
+    assert keys.intent == "relationship" and keys.chart.mark == "bar" and keys.chart.y.aggregate == "count"
+    quantities = classify_intent("How is height related to prominence?", profile).chart
+    assert quantities.mark == "point" and {quantities.x.field, quantities.y.field} == {"height", "prominence"}
+    counted = classify_intent("How many rows have different height prominences?", profile).chart
+    assert counted.mark == "point" and counted.size is not None and counted.size.aggregate == "count"
+    assert classify_intent("The scattering of heights by prominence is plotted.", profile).chart.mark == "point"
