@@ -466,6 +466,12 @@ class Table:
     notes: tuple[str, ...] = ()
 
 
+_LAST_TABLE: dict[tuple[str, int, int, str], Table] = {}
+"""The last table parsed, by file version and read options: the profile stage parses a small file and the
+execute stage of the same (in-process) run gets that table again instead of a second parse. One entry:
+a long-lived process never holds more than one table. Callers only read the frame, never write to it."""
+
+
 def read_table(path: str | Path, options: ReadOptions, *, max_columns: int | None = None) -> Table:
     """Parse a CSV with the sniffed options; raise CsvReadError with the file and what to do.
 
@@ -473,6 +479,19 @@ def read_table(path: str | Path, options: ReadOptions, *, max_columns: int | Non
     extra ones are counted, with line numbers), rows with fewer get empty cells, and both are noted.
     Trailing delimiters never shift the columns (``index_col=False``).
     """
+    st = Path(path).stat()
+    key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns, options.model_dump_json())
+    table = _LAST_TABLE.get(key)
+    if table is None:
+        table = _parse_table(path, options, max_columns=max_columns)
+        _LAST_TABLE.clear()
+        _LAST_TABLE[key] = table
+    elif max_columns is not None and table.frame.shape[1] > max_columns:
+        raise LimitExceededError(str(path), "max_columns", f"{table.frame.shape[1]:,} columns", f"{max_columns:,} columns")
+    return table
+
+
+def _parse_table(path: str | Path, options: ReadOptions, *, max_columns: int | None) -> Table:
     scan = scan_records(path, options)
     if not scan.header:
         raise CsvReadError(str(path), "no header row found", "The file needs a header row and data rows.")

@@ -199,3 +199,22 @@ def test_euro_text_agrees_on_both_paths(tmp_path, monkeypatch):
         col = profile_dataset(path, limits=limits).column("Umsatz")
         assert col.role == "numeric"
         assert (col.min, col.max, col.mean) == pytest.approx((987.10, 12345.0, (1234.56 + 987.10 + 12345.0) / 3))
+
+
+def test_a_file_version_is_parsed_once_and_a_changed_file_again(write_csv, monkeypatch):
+    import os
+
+    from autoviz_pipeline import dataio
+
+    path = write_csv("t.csv", "a,b\n1,x\n2,y\n")
+    opts = detect_read_options(path)
+    parses = []
+    real_parse = dataio._parse_table
+    monkeypatch.setattr(dataio, "_parse_table", lambda *a, **k: parses.append(1) or real_parse(*a, **k))
+    first = dataio.read_table(path, opts)
+    assert dataio.read_table(path, opts) is first and len(parses) == 1  # the execute stage's read: no parse
+    with pytest.raises(dataio.LimitExceededError):
+        dataio.read_table(path, opts, max_columns=1)  # a cached table still honours the limit
+    path.write_text("a,b\n1,x\n2,y\n3,z\n")
+    os.utime(path, ns=(1, 1))  # a new version, whatever the clock's resolution
+    assert len(dataio.read_table(path, opts).frame) == 3 and len(parses) == 2
