@@ -35,19 +35,32 @@ class MatchSettings(BaseModel):
 
 DEFAULT_SETTINGS = MatchSettings()
 
-# Words that mean the same thing in column names. Each group maps to its first word.
+# Words that mean the same thing in column names. Each group maps to its first word. Exports often keep
+# their headers in the language of the office that made them, so the common business words of German,
+# French, Spanish, Italian, Portuguese and Dutch are here too (folded: "Stückpreis" is "stueckpreis";
+# words that are also English words with another meaning, such as "pays" or "data", are left out).
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("category", "type", "kind", "class", "group", "segment", "genre", "sort"),
-    ("revenue", "sales", "turnover", "income", "earnings", "proceeds"),
-    ("price", "cost", "fee", "charge", "rate"),
-    ("amount", "value", "total", "sum"),
-    ("quantity", "qty", "units", "volume", "count"),
-    ("date", "day", "time", "timestamp", "datetime", "when"),
-    ("region", "area", "zone", "territory", "district"),
-    ("country", "nation"),
-    ("city", "town"),
-    ("customer", "client", "buyer", "consumer"),
-    ("product", "item", "article", "good", "merchandise"),
+    ("category", "type", "kind", "class", "group", "segment", "genre", "sort",
+     "kategorie", "categorie", "categoria", "art", "typ", "tipo"),
+    ("revenue", "sales", "turnover", "income", "earnings", "proceeds", "sold", "sell", "selling",
+     "umsatz", "erloes", "verkauf", "ventes", "ventas", "ingresos", "vendite", "fatturato", "vendas", "receita",
+     "omzet"),
+    ("price", "cost", "fee", "charge", "rate", "preis", "stueckpreis", "einzelpreis", "kosten", "prix", "precio",
+     "prezzo", "preco", "prijs"),
+    ("amount", "value", "total", "sum", "betrag", "summe", "montant", "importe", "monto", "importo", "valor",
+     "bedrag"),
+    ("quantity", "qty", "units", "volume", "count", "menge", "anzahl", "stueck", "stueckzahl", "quantite",
+     "cantidad", "quantita", "quantidade", "aantal"),
+    ("profit", "gewinn", "benefice", "beneficio", "ganancia", "profitto", "lucro", "winst"),
+    ("date", "day", "time", "timestamp", "datetime", "when", "datum", "fecha", "tag"),
+    ("month", "monat", "mois", "mes", "mese", "maand"),
+    ("year", "yr", "jahr", "annee", "ano", "anno", "jaar"),
+    ("region", "area", "zone", "territory", "district", "gebiet", "regione", "regiao"),
+    ("country", "nation", "land", "staat", "pais", "paese", "nazione"),
+    ("city", "town", "stadt", "ort", "ville", "ciudad", "citta", "cidade", "stad", "plaats"),
+    ("customer", "client", "buyer", "consumer", "kunde", "cliente", "klant"),
+    ("product", "item", "article", "good", "merchandise", "produkt", "artikel", "ware", "produit", "producto",
+     "prodotto", "produto"),
     ("employee", "staff", "worker", "personnel"),
     ("identifier", "id", "key", "code"),
     ("number", "num", "no", "nbr", "count"),
@@ -57,7 +70,6 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("percentage", "percent", "pct", "share", "ratio"),
     ("description", "desc", "details", "text", "comment", "notes"),
     ("address", "location", "place"),
-    ("year", "yr"),
     ("average", "avg", "mean"),
 )
 ABBREVIATIONS = {
@@ -173,6 +185,12 @@ def value_key(value: str) -> str:
     return " ".join(_WORD.findall(value.replace("_", " ").lower()))
 
 
+def stem_key(key: str) -> str:
+    """A ``value_key`` with each word stemmed, so a plural finds its singular value and back (short forms
+    stay as written: the value "no" is not the word "number")."""
+    return " ".join(w if w in ABBREVIATIONS else stem(w) for w in key.split())
+
+
 def abbreviation_of(words: list[str], joined: str) -> bool:
     """Is ``joined`` (a column name) made of prefixes of ``words``, in order, one each?
 
@@ -255,18 +273,22 @@ class _ColumnForms:
     joined: str
     content: list[str] = field(default_factory=list)  # stems without unit suffixes (mm, kw, c, usd …)
     values: dict[str, str] = field(default_factory=dict)  # lower-cased value → value as written
+    value_stems: dict[str, str] = field(default_factory=dict)  # its words stemmed ("faults" → "fault") → value
 
 
 def _column_forms(profile: DatasetProfile) -> list[_ColumnForms]:
     forms = []
     for col in profile.columns:
         words = split_name(col.name) or [col.name.lower()]
-        values = {}
+        values: dict[str, str] = {}
+        value_stems: dict[str, str | None] = {}
         if col.role in ("categorical", "boolean", "identifier", "text"):
             for v in col.values or [tv.value for tv in col.top_values]:
                 key = value_key(v)
                 if key and not key.isdigit():
                     values.setdefault(key, v)
+                    stemmed = stem_key(key)
+                    value_stems[stemmed] = v if value_stems.get(stemmed, v) == v else None  # two values: neither
         forms.append(
             _ColumnForms(
                 profile=col,
@@ -276,6 +298,7 @@ def _column_forms(profile: DatasetProfile) -> list[_ColumnForms]:
                 joined="".join(words),
                 content=[stem(w) for w in words if w not in UNIT_WORDS and not w.isdigit()],
                 values=values,
+                value_stems={k: v for k, v in value_stems.items() if v is not None},
             )
         )
     return forms
@@ -418,11 +441,11 @@ def ground_columns(
                             score, method = alt_score, alt_method
                 if score >= settings.min_score:
                     candidates.append(_Candidate(i, j, col.profile.name, score, method, text))
-                value = col.values.get(value_key(text))
+                value, weight = col.values.get(value_key(text)), settings.value_weight
+                if value is None and (value := col.value_stems.get(stem_key(value_key(text)))) is not None:
+                    weight *= settings.stem_weight  # "which machines had faults": the status "fault"
                 if value is not None:
-                    candidates.append(
-                        _Candidate(i, j, col.profile.name, settings.value_weight, "value", text, value=value)
-                    )
+                    candidates.append(_Candidate(i, j, col.profile.name, weight, "value", text, value=value))
     entity = _entity_stems(profile, forms)
     candidates = [c for c in candidates if not _names_rows(c, tokens, entity, settings)]
     # longer phrases first, then higher score

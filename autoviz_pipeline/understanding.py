@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import re
 
+import pandas as pd
+
 from .contracts import (
     Aggregate,
     ChartSpec,
@@ -23,12 +25,15 @@ from .contracts import (
     Mark,
     TimeUnit,
 )
+from .datephrases import date_mentions, resolve_year
 from .grounding import (
     DEFAULT_SETTINGS,
     MatchSettings,
     Token,
+    canonical,
     ground_columns,
     phrase_position,
+    split_name,
     stem,
     tokenize,
     word_index,
@@ -67,7 +72,10 @@ COLOR_CUES = ("colored by", "coloured by", "color by", "colour by", "broken down
               "grouped by", "segmented by", "breakdown by")
 INTENT_CUES: dict[IntentLabel, tuple[str, ...]] = {
     "time_series": ("trend", "over time", "time series", "evolution", "evolve", "growth", "monthly", "daily",
-                    "weekly", "yearly", "seasonal", "season", "forecast", "history", "timeline", "change over"),
+                    "weekly", "yearly", "seasonal", "season", "forecast", "history", "timeline", "change over",
+                    "over the month", "over the year", "over the week", "over the quarter", "over the period",
+                    "over the day", "over the last", "over the past", "through the year", "day by day",
+                    "week by week", "month by month", "year by year", "year over year"),
     "anomaly_detection": ("anomal", "outlier", "unusual", "abnormal", "spike", "odd", "suspicious", "weird",
                           "deviation", "irregular", "fraud", "extreme"),
     "comparative_analysis": ("compare", "comparison", "versus", " vs", "differ ", "differs", "difference", "breakdown",
@@ -118,8 +126,12 @@ def classify_intent(
     matches, alternatives, tokens = ground_columns(q, profile, settings=settings)
     lower = " " + q.lower() + " "
     chart_words = _chart_words(lower, named=_named_words(matches, tokens))
-    aggregate = _aggregate(lower)
-    filters, limit, sort = _filters(lower, matches, profile, tokens)
+    order, unordered = _order(lower)
+    aggregate = _aggregate(unordered)
+    if aggregate == "count" and _asks_how_many_of_a_quantity(lower, matches, tokens, profile):
+        aggregate = "sum"  # "how many visitors came from paid": the visitors column counts them, add it up
+    filters, limit, sort = _filters(lower, matches, profile, tokens, notes=notes)
+    sort = sort or order
     intent, confidence = _intent(lower, matches, profile, chart_words)
     chart = _chart(lower, tokens, matches, profile, intent, chart_words, aggregate, filters, limit, sort)
     if not [m for m in matches if m.method != "value"]:
@@ -178,6 +190,55 @@ def _named_words(matches: list[ColumnMatch], tokens: list[Token]) -> frozenset[i
     return frozenset(named)
 
 
+_SUPERLATIVES = {"highest": "descending", "largest": "descending", "biggest": "descending", "most": "descending",
+                 "greatest": "descending", "best": "descending", "lowest": "ascending", "smallest": "ascending",
+                 "least": "ascending", "fewest": "ascending", "worst": "ascending"}
+_ORDER_PHRASE = re.compile(
+    r"\b(?:sorted|ordered|organi[sz]ed|ranked|arranged|listed|from)?\s*(?:from\s+)?"
+    r"(?P<first>highest|largest|greatest|most|biggest|high|lowest|smallest|least|fewest|low)\s+to\s+"
+    r"(?:the\s+)?(?:highest|largest|greatest|most|biggest|high|lowest|smallest|least|fewest|low)\b"
+    r"|\b(?P<dir>descending|decreasing|ascending|increasing)\s+order\b|\bin\s+(?P<dir2>descending|ascending)\b")
+# "which region sold the most", "what product has the lowest price": the question asks which group ranks
+# first, so the superlative orders the groups; it asks for no max() or min() of single rows
+_WHICH_SUPERLATIVE = re.compile(
+    rf"^\s*(?:which|what|who|where)\b[^?.;]*?\b(?:the\s+)?(?P<word>{'|'.join(_SUPERLATIVES)})\b")
+
+
+def _order(lower: str) -> tuple[str | None, str]:
+    """The order the question asks for ("sorted from highest to lowest", "which … the most"), and the
+    question without those words, so "highest" there is read as an order, not as ``max``."""
+    m = _ORDER_PHRASE.search(lower)
+    if m:
+        word = m.group("first") or m.group("dir") or m.group("dir2")
+        order = "ascending" if word in ("lowest", "smallest", "least", "fewest", "low", "ascending", "increasing") \
+            else "descending"
+        return order, lower[: m.start()] + " " + lower[m.end():]
+    m = _WHICH_SUPERLATIVE.search(lower)
+    if m:
+        return _SUPERLATIVES[m.group("word")], lower[: m.start("word")] + " " + lower[m.end("word"):]
+    return None, lower
+
+
+def _asks_how_many_of_a_quantity(lower: str, matches: list[ColumnMatch], tokens: list[Token],
+                                 profile: DatasetProfile) -> bool:
+    """ "How many (total) <a numeric column> …" where the column holds a quantity (its name is a plural or a
+    count word: visitors, units, weeks_on_top, number_cities): its values are added up. "How many
+    scientists" over a ``scientist`` column of ids, or "how many orders" with no such column, count rows."""
+    m = re.search(r"\bhow many\s+(?:total\s+)?", lower)
+    if m is None:
+        return False
+    at = word_index(lower, m.end())
+    named = next((x for x in matches if x.method != "value" and phrase_position(x, tokens) == at), None)
+    col = profile.column(named.column) if named is not None else None
+    if col is None or col.role != "numeric":
+        return False
+    words = split_name(col.name)
+    return any(stem(w) != w or w in _QUANTITY_WORDS for w in words)
+
+
+_QUANTITY_WORDS = frozenset("number num count total amount quantity qty sum".split())
+
+
 def _aggregate(lower: str) -> Aggregate | None:
     if re.search(r"\btotal (?:number|count|amount) of (?:entries|records|rows|occurrences)\b|\btotal (?:number|count)\b", lower):
         return "count"  # "the total number of claims" counts rows, it does not sum a column
@@ -218,9 +279,10 @@ def _intent(lower: str, matches: list[ColumnMatch], profile: DatasetProfile,
     return best, round(min(0.99, 0.5 + 0.45 * margin + 0.05 * min(scores[best], 2)), 2)
 
 
-def _filters(lower: str, matches: list[ColumnMatch], profile: DatasetProfile,
-             tokens: list[Token]) -> tuple[list[FilterSpec], int | None, str | None]:
-    """Value mentions become equality filters; comparisons next to a numeric/temporal column become ranges."""
+def _filters(lower: str, matches: list[ColumnMatch], profile: DatasetProfile, tokens: list[Token], *,
+             notes: list[str]) -> tuple[list[FilterSpec], int | None, str | None]:
+    """Value mentions become equality filters; comparisons next to a numeric/temporal column become ranges;
+    dates ("before 2024-12-10", "in May 2024") filter the date column named nearest, else the first one."""
     filters: list[FilterSpec] = []
     by_column: dict[str, list[str]] = {}
     for m in matches:
@@ -239,8 +301,10 @@ def _filters(lower: str, matches: list[ColumnMatch], profile: DatasetProfile,
     # comparisons next to a numeric/temporal column: "over 100", "2 or higher", "between 5 and 9"
     ranged = {c.name for c in profile.columns if c.role in ("temporal",) or _NUMERIC.fits(c)}
     col_mentions = [(phrase_position(m, tokens), m.column) for m in matches if m.method != "value" and m.column in ranged]
-    consumed: list[tuple[int, int]] = []
+    consumed = _date_filters(lower, col_mentions, profile, filters, notes)
     for m in _RANGE.finditer(lower):
+        if any(s <= m.start() < e for s, e in consumed):
+            continue
         column = _nearest_column(lower, m.start(), col_mentions, profile, number=m.group("a"))
         if column:
             lo, hi = _number(m.group("a")), _number(m.group("b"))
@@ -269,14 +333,64 @@ def _filters(lower: str, matches: list[ColumnMatch], profile: DatasetProfile,
     return filters, limit, sort
 
 
+def _date_filters(lower: str, col_mentions: list[tuple[int, str]], profile: DatasetProfile,
+                  filters: list[FilterSpec], notes: list[str]) -> list[tuple[int, int]]:
+    """Filters for the dates the question names; returns the spans read, which no number filter reads again."""
+    temporal = profile.names_with_role("temporal")
+    consumed: list[tuple[int, int]] = []
+    if not temporal:
+        return consumed
+    named = [(pos, c) for pos, c in col_mentions if c in temporal]
+    for mention in date_mentions(lower):
+        at = word_index(lower, mention.span[0])
+        if all(d.bare_year for d in mention.dates) and _after_a_number_column(at, col_mentions, temporal):
+            continue  # "price between 2000 and 2020": numbers of the column just named, not years
+        column = min(named, key=lambda m: (m[0] > at, abs(at - m[0])))[1] if named else temporal[0]
+        years = [resolve_year(d, lambda column=column: _date_range(profile, column)) for d in mention.dates]
+        if None in years:
+            said = lower[mention.span[0]:mention.span[1]].strip()
+            notes.append(f"{said!r} names no year, and the dates in {column!r} span several years: not filtered "
+                         "(say the year, e.g. 'May 2024')")
+            consumed.append(mention.span)
+            continue
+        values = [d.value(y) for d, y in zip(mention.dates, years, strict=True)]
+        if mention.op == "range":
+            filters.append(FilterSpec(column=column, op="range", values=values))
+        else:
+            filters.append(FilterSpec(column=column, op=mention.op, value=values[0]))
+        consumed.append(mention.span)
+    return consumed
+
+
+def _date_range(profile: DatasetProfile, column: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    col = profile.column(column)
+
+    def stamp(text: object) -> pd.Timestamp | None:
+        try:
+            ts = pd.Timestamp(str(text))
+        except (TypeError, ValueError):
+            return None
+        return None if pd.isna(ts) else ts.tz_localize(None) if ts.tzinfo is not None else ts
+
+    return (stamp(col.min), stamp(col.max)) if col is not None and col.min is not None else (None, None)
+
+
 def _number(text: str) -> float | int:
     value = float(text.replace(",", "").replace("$", ""))
     return int(value) if value.is_integer() else value
 
 
+def _after_a_number_column(at: int, mentions: list[tuple[int, str]], temporal: list[str]) -> bool:
+    """Is a column of numbers, not of dates, named right before word ``at`` ("price between 2000 and …")?"""
+    before = [(pos, c) for pos, c in mentions if at - 2 <= pos < at]
+    return bool(before) and max(before)[1] not in temporal
+
+
 def _nearest_column(lower: str, pos: int, mentions: list[tuple[int, str]],
                     profile: DatasetProfile, number: str | None = None) -> str | None:
-    if number is not None and re.fullmatch(r"(19|20)\d\d", number):
+    at = word_index(lower, pos)
+    if number is not None and re.fullmatch(r"(19|20)\d\d", number) and not _after_a_number_column(
+            at, mentions, profile.names_with_role("temporal")):
         temporal = profile.names_with_role("temporal")
         named = [c for _, c in mentions if c in temporal]
         if named or temporal:
@@ -285,7 +399,6 @@ def _nearest_column(lower: str, pos: int, mentions: list[tuple[int, str]],
     mentions = [m for m in mentions if m[1] not in temporal]  # a plain number is not a date
     if not mentions:
         return None
-    at = word_index(lower, pos)
     # the column named just before the comparison ("students aged 19 or older"), else just after it
     return min(mentions, key=lambda m: (m[0] > at, abs(at - m[0])))[1]
 
@@ -300,18 +413,25 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
     counted = [m.column for m, is_counted in counted_flags if is_counted and m.column not in named]
     mentioned = [m for m, _ in counted_flags if m.column not in counted]
     groups, measures, color = _roles_of_mentions(tokens, mentioned, profile)
-    value_cols = [f.column for f in filters if f.op in ("eq", "in")]
+    # a column filtered to several values splits the chart by them ("Electronics and Clothing by region");
+    # one filtered to a single value ("in the West") would split it into one group, so it only fills an
+    # axis nothing else can; a date filter ("in May 2024") restricts the rows and names no groups
+    temporal = profile.names_with_role("temporal")
     range_cols = [f.column for f in filters if f.op not in ("eq", "in")]
     # a column mentioned only to filter on ("authors with an order of 2 or higher") measures only if nothing else does
     named_numbers = list(measures)  # a binned axis may be the filtered one ("weight ranges … weighing between")
     if len(measures) > 1:
         measures = [c for c in measures if c not in range_cols] or measures
     slots = _Slots(profile, used=[*groups, *measures, *([color] if color else [])])
-    group_pool = [*groups, *[c for c in value_cols if c not in groups]]
+    group_pool = list(groups)
     time_unit = _time_unit(lower)
-    temporal = profile.names_with_role("temporal")
     if time_unit and temporal and not any(g in temporal for g in group_pool):
         group_pool.insert(0, slots.take_named(temporal[0]))  # "visitors by year": the date, per year
+    value_cols = [f.column for f in filters if f.op == "in" and f.column not in temporal]
+    value_cols += [f.column for f in filters if f.op == "eq" and not group_pool and f.column not in value_cols
+                   and f.column not in temporal]
+    group_pool += [c for c in value_cols if c not in group_pool]
+    one_valued = {f.column for f in filters if f.op == "eq"}  # as a colour: one colour, no split
     mark = _mark(chart_words, intent, group_pool, measures, profile, aggregate=aggregate,
                  bin_words=bool(_BIN_WORDS.search(lower)))
     binned = "histogram" in chart_words or (mark == "bar" and bool(_BIN_WORDS.search(lower)))
@@ -325,7 +445,7 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
         if x is None:
             return None
         rest = [g for g in group_pool if g != x]
-        color = color or (rest[0] if rest else None)
+        color = color or next((g for g in rest if g not in one_valued), None)
         y, agg = _measure([m for m in measures if m != x], aggregate)
         return ChartSpec(mark=mark, x=Encoding(field=x, time_unit=time_unit if x in temporal else None),
                          y=Encoding(field=y, aggregate=agg), color=_enc(color), **common)
@@ -349,7 +469,7 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
             cols.append(extra)
         if len(cols) < 2:
             return None
-        color = color or next((g for g in group_pool if g not in cols[:2]), None)
+        color = color or next((g for g in group_pool if g not in cols[:2] and g not in one_valued), None)
         return ChartSpec(mark="point", x=Encoding(field=cols[0]), y=Encoding(field=cols[1]), color=_enc(color),
                          size=size, **common)
     if mark == "boxplot":
@@ -402,7 +522,7 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
         x = measures.pop(0)
     if x is None:
         return None
-    color = color or next((g for g in group_pool[1:]), None)
+    color = color or next((g for g in group_pool[1:] if g not in one_valued), None)
     y, agg = _measure([m for m in measures if m != x], aggregate)
     stacked = None
     if color and re.search(r"\b(grouped|side[ -]by[ -]side|clustered|dodged)\b", lower):
@@ -589,8 +709,13 @@ def _bins(lower: str) -> int:
 
 
 def _default_aggregate(column: str) -> Aggregate:
-    """Sum what adds up (revenue, quantities, counts); average what does not (prices, rates, temperatures)."""
-    words = {stem(w) for w in re.findall(r"[a-z]+", column.lower())}
+    """Sum what adds up (revenue, quantities, counts); average what does not (prices, rates, temperatures).
+
+    The column's words are read as the grounding reads them, so "Umsatz €" (revenue) and "Menge" (quantity)
+    add up and "Stückpreis €" (unit price) is averaged."""
+    words = split_name(column)
+    stems = {stem(w) for w in words}
     additive = {"revenue", "sale", "amount", "quantity", "unit", "count", "total", "cost", "profit", "spend",
                 "volume", "visitor", "signup", "order", "income", "expense", "budget", "population", "view", "click"}
-    return "sum" if words & additive else "mean"
+    return "sum" if stems & additive or {canonical(w) for w in words} & {"revenue", "amount", "quantity", "profit"} \
+        else "mean"

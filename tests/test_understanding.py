@@ -420,3 +420,87 @@ def test_a_count_over_keys_is_bars_a_relation_of_quantities_is_a_scatter(write_c
     counted = classify_intent("How many rows have different height prominences?", profile).chart
     assert counted.mark == "point" and counted.size is not None and counted.size.aggregate == "count"
     assert classify_intent("The scattering of heights by prominence is plotted.", profile).chart.mark == "point"
+
+
+def test_dates_in_the_question_filter_the_date_column(december_profile, visitors):
+    from autoviz_pipeline.dataio import load_frame
+    from autoviz_pipeline.tools import apply_filters
+
+    frame = load_frame(december_profile)  # 31 days x 4 regions x 5 categories = 20 rows a day
+    before = classify_intent("revenue before 2024-12-10 by region", december_profile)
+    assert [(f.column, f.op, f.value) for f in before.filters] == [("date", "lt", "2024-12-10")]  # not "lt 2024"
+    assert len(apply_filters(frame, before.filters)) == 9 * 20  # December 1-9
+    after = classify_intent("revenue after December 20", december_profile)  # the year the data covers
+    assert [(f.column, f.op, f.value) for f in after.filters] == [("date", "gt", "2024-12-20")]
+    assert len(apply_filters(frame, after.filters)) == 11 * 20  # December 21-31
+    span = classify_intent("revenue between December 1 and December 15 by category", december_profile)
+    assert [(f.op, f.values) for f in span.filters] == [("range", ["2024-12-01", "2024-12-15"])]
+    assert len(apply_filters(frame, span.filters)) == 15 * 20 and span.chart.x.field == "product_category"
+    # the data spans 2023 and 2024: "May" alone is not guessed, and the note says so
+    may = classify_intent("visitors in May", visitors)
+    assert may.filters == [] and any("names no year" in n for n in may.notes)
+    month = classify_intent("How many visitors came from paid in May 2024?", visitors)
+    assert {(f.column, f.op, f.value) for f in month.filters} == {("channel", "eq", "paid"), ("date", "eq", "2024-05")}
+    # "how many visitors": the visitors column counts them, so it is added up; the date filter is no axis
+    assert (month.chart.mark, month.chart.y.field, month.chart.y.aggregate) == ("bar", "visitors", "sum")
+
+
+def test_a_year_like_number_after_a_numeric_column_is_a_number(write_csv):
+    rows = ["day,price,shop"] + [f"2024-01-{d:02d},{1990 + d},{'AB'[d % 2]}" for d in range(1, 29)]
+    profile = profile_dataset(write_csv("prices.csv", "\n".join(rows) + "\n"))
+    r = classify_intent("shops with a price between 2000 and 2010", profile)
+    assert [(f.column, f.op, f.values) for f in r.filters] == [("price", "range", [2000, 2010])]
+
+
+def test_order_words_sort_and_superlatives_after_which_rank(december_profile, sensors):
+    sold = classify_intent("Which region sold the most in December?", december_profile).chart
+    # "sold" is revenue; "the most" ranks the regions by their total, it asks for no max() of single rows
+    assert (sold.x.field, sold.y.field, sold.y.aggregate, sold.sort) == ("region", "revenue", "sum", "descending")
+    low = classify_intent("which product category had the lowest revenue in the South?", december_profile).chart
+    assert (low.y.aggregate, low.sort) == ("sum", "ascending")
+    assert low.color is None  # filtered to the South: one region, nothing to split by
+    ordered = classify_intent("revenue by region sorted from highest to lowest", december_profile).chart
+    assert (ordered.y.aggregate, ordered.sort) == ("sum", "descending")
+    peak = classify_intent("the highest temperature per machine", sensors).chart
+    assert (peak.y.field, peak.y.aggregate, peak.sort) == ("temperature_c", "max", None)
+
+
+def test_a_column_filtered_to_one_value_is_no_colour(december_profile):
+    west = classify_intent("top 3 categories by revenue in the West", december_profile)
+    assert [(f.column, f.value) for f in west.filters] == [("region", "West")] and west.chart.color is None
+    pair = classify_intent("Compare Electronics and Clothing revenue by region", december_profile).chart
+    assert pair.color is not None and pair.color.field == "product_category"  # two values: a split
+    toys = classify_intent("How did Toys sell over the month?", december_profile)
+    assert (toys.intent, toys.chart.mark, toys.chart.x.field, toys.chart.color) == ("time_series", "line", "date", None)
+
+
+def test_how_many_counts_rows_unless_the_column_holds_the_quantity(write_csv):
+    rows = ["project,scientist,hours"] + [f"P{i % 3},{100 + i},{i % 7 + 1}" for i in range(30)]
+    profile = profile_dataset(write_csv("work.csv", "\n".join(rows) + "\n"))
+    people = classify_intent("How many scientists are there for each project?", profile).chart
+    assert people.y.aggregate == "count"  # scientist holds ids: the rows are counted
+    hours = classify_intent("How many hours were spent on each project?", profile).chart
+    assert (hours.y.field, hours.y.aggregate) == ("hours", "sum")
+
+
+def test_a_plural_finds_its_value_and_short_forms_stay_apart(sensors, write_csv):
+    faults = classify_intent("which machines had faults?", sensors)
+    assert [(f.column, f.value) for f in faults.filters] == [("status", "fault")]
+    profile = profile_dataset(write_csv("decisions.csv", "player,decision\nA,yes\nB,no\nC,yes\n"))
+    r = classify_intent("the number of players by decision", profile)
+    assert r.filters == []  # "number" is not the value "no"
+
+
+def test_headers_in_another_language(write_csv):
+    from tests.conftest import EXAMPLES
+
+    euro = profile_dataset(EXAMPLES / "european_sales_cp1252.csv")
+    city = classify_intent("revenue by city", euro).chart
+    assert (city.x.field, city.y.field, city.y.aggregate) == ("Stadt", "Umsatz €", "sum")
+    price = classify_intent("unit price by product", euro).chart
+    assert (price.x.field, price.y.field, price.y.aggregate) == ("Produkt", "Stückpreis €", "mean")
+    country = classify_intent("which country has the highest sales?", euro).chart
+    assert (country.x.field, country.y.field, country.sort) == ("Land", "Umsatz €", "descending")
+    french = profile_dataset(write_csv("ventes.csv", "ville,produit,quantite,prix\nLyon,pain,3,1.2\nNice,vin,1,9.5\n"))
+    units = classify_intent("quantity by city", french).chart
+    assert (units.x.field, units.y.field, units.y.aggregate) == ("ville", "quantite", "sum")
