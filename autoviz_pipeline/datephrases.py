@@ -1,10 +1,11 @@
 """Dates said in a question ("after December 20", "before 2024-12-10", "in May 2024", "in Q2 2024",
-"between March 1 and March 15") as filter operations on a date column.
+"between March 1 and March 15", "the last 7 days") as filter operations on a date column.
 
 The values are the period forms ``frame.date_interval`` reads: ``YYYY-MM-DD`` (a day, or an instant with
 a time), ``YYYY-MM`` (a month), ``YYYY-Qn`` (a quarter) and a bare year. A day or month said without a
 year takes the year the date column covers, when only one year fits; otherwise nothing is assumed and
-the caller is told why. Bare years after comparison words ("after 2015") are read by the numeric
+the caller is told why. "The last 7 days" counts back from the column's latest date (the data may end
+long before today). Bare years after comparison words ("after 2015") are read by the numeric
 comparisons in ``understanding``; here a bare year only counts after "in"/"during" ("in 2024").
 """
 
@@ -51,6 +52,11 @@ _MENTION = re.compile(
     rf"\b(?P<cue>{'|'.join(sorted((re.escape(c) for c in _CUES), key=len, reverse=True))})\s+"
     rf"(?:the\s+)?(?:(?:year|month|day|date|quarter)\s+(?:of\s+)?)?{_DATE}"
 )
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                 "twelve": 12, "fourteen": 14, "thirty": 30}
+_LAST = re.compile(
+    rf"\b(?:the\s+)?(?:last|past|previous|final|latest)\s+(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMBER_WORDS)})\s+)?"
+    r"(?P<unit>day|week|month|quarter|year)s?\b")
 _SECOND = re.compile(rf"\s*,?\s*(?:and|to|until|till|through|-|–)\s*(?:the\s+)?{_DATE}")
 
 
@@ -81,14 +87,29 @@ class PartialDate:
 
 @dataclass(frozen=True)
 class DateMention:
-    """``op`` on one date (or ``range`` between two), said at ``span`` of the question."""
+    """``op`` on one date (or ``range`` between two), said at ``span`` of the question; or, with ``last``,
+    the last ``(n, unit)`` of the data ("the last 7 days"), which the column's latest date places."""
 
     span: tuple[int, int]
     op: str
     dates: tuple[PartialDate, ...]
+    last: tuple[int, str] | None = None
 
 
-def _partial(m: re.Match[str]) -> PartialDate | None:
+def last_period_start(n: int, unit: str, end: pd.Timestamp) -> str | int:
+    """Where the last ``n`` days/weeks/months/quarters/years up to ``end`` (the data's latest date) begin:
+    the last 7 days of data ending 2024-12-31 begin on 2024-12-25, the last 2 months in 2024-11."""
+    day = end.normalize()
+    if unit in ("day", "week"):
+        return (day - pd.Timedelta(days=n * (7 if unit == "week" else 1) - 1)).strftime("%Y-%m-%d")
+    if unit == "year":
+        return end.year - n + 1
+    months = n * (3 if unit == "quarter" else 1)
+    first = (day.replace(day=1) - pd.DateOffset(months=months - 1))
+    return first.strftime("%Y-%m")
+
+
+def _partial(m: re.Match[str]) -> PartialDate:
     g = m.groupdict()
     if g["iy"]:
         return PartialDate(int(g["iy"]), int(g["im"]), int(g["id"]), time=g["it"])
@@ -127,14 +148,13 @@ def date_mentions(lower: str) -> list[DateMention]:
             continue
         first = _partial(m)
         op = _CUES[m.group("cue")]
-        if first is None or not _valid(first):
+        if not _valid(first):
             continue
         end = m.end()
         dates: tuple[PartialDate, ...] = (first,)
         second = _SECOND.match(lower, end) if m.group("cue") in ("between", "from") else None
-        if second is not None and (other := _partial(second)) is not None and _valid(other):
-            if other.bare_year == first.bare_year or not other.bare_year:
-                op, dates, end = "range", (first, other), second.end()
+        if second is not None and _valid(other := _partial(second)):
+            op, dates, end = "range", (first, other), second.end()
         if op != "range" and m.group("cue") == "between":
             continue  # "between" with one date says nothing
         if op != "range" and first.bare_year and op != "eq":
@@ -144,7 +164,12 @@ def date_mentions(lower: str) -> list[DateMention]:
         if m.group("m4") == "may" and m.group("cue") in ("for", "on"):
             continue  # "for May" is rare, "for may" often the verb's neighbour: not a date without a year
         out.append(DateMention(span=(m.start(), end), op=op, dates=dates))
-    return out
+    for m in _LAST.finditer(lower):
+        if not any(s <= m.start() < e for s, e in (x.span for x in out)):
+            n = m.group("n")
+            count = 1 if n is None else int(n) if n.isdigit() else _NUMBER_WORDS[n]
+            out.append(DateMention(span=m.span(), op="gte", dates=(), last=(count, m.group("unit"))))
+    return sorted(out, key=lambda x: x.span)
 
 
 def resolve_year(date: PartialDate, covered: Callable[[], tuple[pd.Timestamp | None, pd.Timestamp | None]],

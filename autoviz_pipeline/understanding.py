@@ -25,7 +25,7 @@ from .contracts import (
     Mark,
     TimeUnit,
 )
-from .datephrases import date_mentions, resolve_year
+from .datephrases import date_mentions, last_period_start, resolve_year
 from .grounding import (
     DEFAULT_SETTINGS,
     MatchSettings,
@@ -130,10 +130,18 @@ def classify_intent(
     aggregate = _aggregate(unordered)
     if aggregate == "count" and _asks_how_many_of_a_quantity(lower, matches, tokens, profile):
         aggregate = "sum"  # "how many visitors came from paid": the visitors column counts them, add it up
-    filters, limit, sort = _filters(lower, matches, profile, tokens, notes=notes)
+    filters, limit, sort, dated = _filters(lower, matches, profile, tokens, notes=notes)
     sort = sort or order
     intent, confidence = _intent(lower, matches, profile, chart_words)
-    chart = _chart(lower, tokens, matches, profile, intent, chart_words, aggregate, filters, limit, sort)
+    chart = _chart(lower, tokens, [m for m in matches if m not in dated], profile, intent, chart_words, aggregate,
+                   filters, limit, sort)
+    if chart is not None and chart.mark == "arc" and chart.color is not None:
+        part = [f for f in filters if f.op == "eq" and f.column == chart.color.field]
+        if part:  # "what percentage of readings are faults": the share of faults among all, not of faults alone
+            filters = [f for f in filters if f not in part]
+            chart = chart.model_copy(update={"filters": filters})
+            notes.append(f"{part[0].value!r} is the share asked about: the pie shows it among all "
+                         f"{chart.color.field} values, not only those rows")
     if not [m for m in matches if m.method != "value"]:
         notes.append("no column named in the question: chose columns from the data profile")
     for m in matches:
@@ -280,7 +288,7 @@ def _intent(lower: str, matches: list[ColumnMatch], profile: DatasetProfile,
 
 
 def _filters(lower: str, matches: list[ColumnMatch], profile: DatasetProfile, tokens: list[Token], *,
-             notes: list[str]) -> tuple[list[FilterSpec], int | None, str | None]:
+             notes: list[str]) -> tuple[list[FilterSpec], int | None, str | None, list[ColumnMatch]]:
     """Value mentions become equality filters; comparisons next to a numeric/temporal column become ranges;
     dates ("before 2024-12-10", "in May 2024") filter the date column named nearest, else the first one."""
     filters: list[FilterSpec] = []
@@ -293,6 +301,7 @@ def _filters(lower: str, matches: list[ColumnMatch], profile: DatasetProfile, to
             filters.append(FilterSpec(column=column, op="eq", value=values[0]))
         else:
             filters.append(FilterSpec(column=column, op="in", values=list(dict.fromkeys(values))))
+    filters += _missing_filters(matches, tokens, taken={f.column for f in filters})
     limit, sort = None, None
     top = re.search(r"\b(top|bottom|first|last|best|worst)\s+(\d{1,3})\b", lower)
     if top:
@@ -302,6 +311,9 @@ def _filters(lower: str, matches: list[ColumnMatch], profile: DatasetProfile, to
     ranged = {c.name for c in profile.columns if c.role in ("temporal",) or _NUMERIC.fits(c)}
     col_mentions = [(phrase_position(m, tokens), m.column) for m in matches if m.method != "value" and m.column in ranged]
     consumed = _date_filters(lower, col_mentions, profile, filters, notes)
+    said_in_dates = {i for s, e in consumed for i in range(word_index(lower, s), word_index(lower, e))}
+    # "the last 7 days": "days" names the dates to filter, it asks for no axis of dates
+    dated = [m for m in matches if m.method != "value" and phrase_position(m, tokens) in said_in_dates]
     for m in _RANGE.finditer(lower):
         if any(s <= m.start() < e for s, e in consumed):
             continue
@@ -330,7 +342,29 @@ def _filters(lower: str, matches: list[ColumnMatch], profile: DatasetProfile, to
             if column:
                 filters.append(FilterSpec(column=column, op=op, value=_number(m.group("n"))))
                 consumed.append(m.span())
-    return filters, limit, sort
+    return filters, limit, sort, dated
+
+
+_MISSING_AFTER = re.compile(r"(?:is|are|was|were)\s+(?P<not>not\s+)?(?:missing|empty|blank|null|unknown)\b")
+_MISSING_BEFORE = re.compile(r"(?:\bmissing|\bwithout(?:\s+an?)?|\bwith\s+no|^no|\sno)$")
+
+
+def _missing_filters(matches: list[ColumnMatch], tokens: list[Token], *, taken: set[str]) -> list[FilterSpec]:
+    """ "readings where pressure is missing", "rows with no discount", "… pressure is not missing":
+    filters on a missing (``eq None``) or a present (``neq None``) value of the column just named."""
+    out: list[FilterSpec] = []
+    for m in matches:
+        if m.method == "value" or m.column in taken:
+            continue
+        start = phrase_position(m, tokens)
+        end = start + len(m.phrase.split())
+        after = " ".join(t.lower for t in tokens[end:end + 3])
+        before = " ".join(t.lower for t in tokens[max(0, start - 2):start])
+        said = _MISSING_AFTER.match(after)
+        if said or _MISSING_BEFORE.search(before):
+            out.append(FilterSpec(column=m.column, op="neq" if said and said.group("not") else "eq", value=None))
+            taken.add(m.column)
+    return out
 
 
 def _date_filters(lower: str, col_mentions: list[tuple[int, str]], profile: DatasetProfile,
@@ -343,12 +377,22 @@ def _date_filters(lower: str, col_mentions: list[tuple[int, str]], profile: Data
     named = [(pos, c) for pos, c in col_mentions if c in temporal]
     for mention in date_mentions(lower):
         at = word_index(lower, mention.span[0])
-        if all(d.bare_year for d in mention.dates) and _after_a_number_column(at, col_mentions, temporal):
+        if mention.op != "eq" and mention.dates and all(d.bare_year for d in mention.dates) and _after_a_number_column(
+                at, col_mentions, temporal):
             continue  # "price between 2000 and 2020": numbers of the column just named, not years
         column = min(named, key=lambda m: (m[0] > at, abs(at - m[0])))[1] if named else temporal[0]
+        said = lower[mention.span[0]:mention.span[1]].strip()
+        if mention.last is not None:
+            end = _date_range(profile, column)[1]
+            if end is not None:
+                start = last_period_start(*mention.last, end)
+                filters.append(FilterSpec(column=column, op="gte", value=start))
+                notes.append(f"{said!r}: counted back from the last date in {column!r} ({end:%Y-%m-%d}), "
+                             f"from {start}")
+            consumed.append(mention.span)
+            continue
         years = [resolve_year(d, lambda column=column: _date_range(profile, column)) for d in mention.dates]
         if None in years:
-            said = lower[mention.span[0]:mention.span[1]].strip()
             notes.append(f"{said!r} names no year, and the dates in {column!r} span several years: not filtered "
                          "(say the year, e.g. 'May 2024')")
             consumed.append(mention.span)
@@ -422,6 +466,8 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
     named_numbers = list(measures)  # a binned axis may be the filtered one ("weight ranges … weighing between")
     if len(measures) > 1:
         measures = [c for c in measures if c not in range_cols] or measures
+    # "readings where pressure is missing": rows without pressure have no pressure to measure
+    measures = [c for c in measures if not any(f.column == c and f.op == "eq" and f.value is None for f in filters)]
     slots = _Slots(profile, used=[*groups, *measures, *([color] if color else [])])
     group_pool = list(groups)
     time_unit = _time_unit(lower)
@@ -429,11 +475,13 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
         group_pool.insert(0, slots.take_named(temporal[0]))  # "visitors by year": the date, per year
     value_cols = [f.column for f in filters if f.op == "in" and f.column not in temporal]
     value_cols += [f.column for f in filters if f.op == "eq" and not group_pool and f.column not in value_cols
-                   and f.column not in temporal]
+                   and f.column not in temporal and f.value is not None]
     group_pool += [c for c in value_cols if c not in group_pool]
     one_valued = {f.column for f in filters if f.op == "eq"}  # as a colour: one colour, no split
+    if color and not group_pool:  # "revenue broken down by category": the categories are the bars
+        group_pool, color = [color], None
     mark = _mark(chart_words, intent, group_pool, measures, profile, aggregate=aggregate,
-                 bin_words=bool(_BIN_WORDS.search(lower)))
+                 bin_words=bool(_BIN_WORDS.search(lower)), versus=bool(re.search(r"\b(?:vs|versus|against)\b", lower)))
     binned = "histogram" in chart_words or (mark == "bar" and bool(_BIN_WORDS.search(lower)))
     common = {"filters": filters}
 
@@ -523,7 +571,13 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
     if x is None:
         return None
     color = color or next((g for g in group_pool[1:] if g not in one_valued), None)
-    y, agg = _measure([m for m in measures if m != x], aggregate)
+    measured = [m for m in measures if m != x]
+    if not measured and (aggregate not in (None, "count") or aggregate is None and (
+            intent == "ranking" or re.search(r"\bhow much\b", lower))):
+        # "top 2 regions", "how much did we make in total per category", "the average per region": a
+        # total or an average of something, and no number named: the table's main quantity
+        measured = [m] if (m := slots.quantity()) else []
+    y, agg = _measure(measured, aggregate)
     stacked = None
     if color and re.search(r"\b(grouped|side[ -]by[ -]side|clustered|dodged)\b", lower):
         stacked = False
@@ -609,6 +663,11 @@ class _Slots:
                           + [c.name for c in cols if c.role == "temporal"] + [c.name for c in texts]
                           + [c.name for c in cols if c.role == "numeric"])
 
+    def quantity(self) -> str | None:
+        """The table's main quantity: the first number that adds up (revenue, units), else the first number."""
+        numbers = [c.name for c in self.profile.columns if c.role == "numeric" and c.distinct > 1]
+        return self._take([c for c in numbers if _default_aggregate(c) == "sum"] + numbers)
+
     def numeric(self) -> str | None:
         cols = self.profile.columns
         return self._take([c.name for c in cols if c.role == "numeric" and c.distinct > 1]
@@ -664,7 +723,8 @@ def _roles_of_mentions(tokens: list[Token], mentioned: list[ColumnMatch],
 
 
 def _mark(chart_words: list[str], intent: IntentLabel, groups: list[str], measures: list[str],
-          profile: DatasetProfile, *, aggregate: Aggregate | None = None, bin_words: bool = False) -> Mark:
+          profile: DatasetProfile, *, aggregate: Aggregate | None = None, bin_words: bool = False,
+          versus: bool = False) -> Mark:
     for word in chart_words:
         if word not in ("trend",):
             return CHART_WORDS[word]
@@ -676,7 +736,8 @@ def _mark(chart_words: list[str], intent: IntentLabel, groups: list[str], measur
     if bin_words and measures:
         return "bar"  # "weight ranges of 10": values counted or averaged per bin, not a point per row
     counts_keys = aggregate == "count" and len(measures) < 2
-    if (intent == "relationship" and not counts_keys) or (len(measures) >= 2 and not groups):
+    # "temperature vs vibration for M-03 and M-06": two numbers against each other, whatever else is named
+    if (intent == "relationship" and not counts_keys) or (len(measures) >= 2 and (not groups or versus)):
         # a scatter plot relates quantities; "how many records relate to address ids 5, 12 or 14"
         # counts rows per key, which bars show
         return "point"

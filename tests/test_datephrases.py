@@ -53,9 +53,9 @@ def test_no_date(question):
 
 
 def test_a_year_left_unsaid_comes_from_the_column():
-    december = lambda: (pd.Timestamp("2024-12-01"), pd.Timestamp("2024-12-31"))  # noqa: E731
-    two_years = lambda: (pd.Timestamp("2023-01-01"), pd.Timestamp("2024-12-31"))  # noqa: E731
-    from_march = lambda: (pd.Timestamp("2023-03-01"), pd.Timestamp("2024-02-28"))  # noqa: E731
+    december = lambda: (pd.Timestamp("2024-12-01"), pd.Timestamp("2024-12-31"))
+    two_years = lambda: (pd.Timestamp("2023-01-01"), pd.Timestamp("2024-12-31"))
+    from_march = lambda: (pd.Timestamp("2023-03-01"), pd.Timestamp("2024-02-28"))
     assert resolve_year(PartialDate(None, 12, 20), december) == 2024
     assert resolve_year(PartialDate(None, 11, 10), december) == 2024  # one year of data: its year, even outside it
     assert resolve_year(PartialDate(None, 5), two_years) is None  # May 2023 or May 2024: not guessed

@@ -439,6 +439,9 @@ def test_dates_in_the_question_filter_the_date_column(december_profile, visitors
     # the data spans 2023 and 2024: "May" alone is not guessed, and the note says so
     may = classify_intent("visitors in May", visitors)
     assert may.filters == [] and any("names no year" in n for n in may.notes)
+    year = classify_intent("visitors in 2024 by month", visitors)
+    assert [(f.column, f.op, f.value) for f in year.filters] == [("date", "eq", 2024)]
+    assert (year.chart.x.field, year.chart.x.time_unit) == ("date", "month")
     month = classify_intent("How many visitors came from paid in May 2024?", visitors)
     assert {(f.column, f.op, f.value) for f in month.filters} == {("channel", "eq", "paid"), ("date", "eq", "2024-05")}
     # "how many visitors": the visitors column counts them, so it is added up; the date filter is no axis
@@ -504,3 +507,54 @@ def test_headers_in_another_language(write_csv):
     french = profile_dataset(write_csv("ventes.csv", "ville,produit,quantite,prix\nLyon,pain,3,1.2\nNice,vin,1,9.5\n"))
     units = classify_intent("quantity by city", french).chart
     assert (units.x.field, units.y.field, units.y.aggregate) == ("ville", "quantite", "sum")
+
+
+def test_a_split_with_nothing_to_split_is_the_axis(december_profile):
+    alone = classify_intent("revenue broken down by category", december_profile).chart
+    # no region was asked for: the categories are the bars, nothing is invented for the x axis
+    assert (alone.x.field, alone.color) == ("product_category", None)
+    both = classify_intent("revenue by region broken down by category", december_profile).chart
+    assert (both.x.field, both.color.field) == ("region", "product_category")
+
+
+def test_a_ranking_or_a_total_without_a_number_uses_the_main_quantity(december_profile, sensors):
+    top = classify_intent("top 2 regions", december_profile).chart
+    assert (top.x.field, top.y.field, top.y.aggregate, top.limit) == ("region", "revenue", "sum", 2)
+    much = classify_intent("how much did we make in total per category?", december_profile).chart
+    assert (much.x.field, much.y.field, much.y.aggregate) == ("product_category", "revenue", "sum")
+    counted = classify_intent("how many readings per status?", sensors).chart
+    assert (counted.y.field, counted.y.aggregate) == (None, "count")  # a count stays a count
+
+
+def test_the_share_of_one_value_is_shown_among_all(sensors):
+    r = classify_intent("what percentage of readings are faults?", sensors)
+    assert (r.chart.mark, r.chart.color.field) == ("arc", "status")
+    assert r.filters == [] and r.chart.filters == []  # a pie of the faults alone would be one slice of 100%
+    assert any("share asked about" in n for n in r.notes)
+
+
+def test_two_numbers_against_each_other_are_a_scatter(sensors):
+    c = classify_intent("temperature vs vibration for machines M-03 and M-06", sensors).chart
+    assert (c.mark, c.x.field, c.y.field, c.color.field) == ("point", "temperature_c", "vibration_mm_s", "machine_id")
+
+
+def test_the_last_days_count_back_from_the_data(december_profile, visitors):
+    week = classify_intent("revenue in the last 7 days by region", december_profile)
+    assert [(f.column, f.op, f.value) for f in week.filters] == [("date", "gte", "2024-12-25")]  # 25th..31st
+    assert week.chart.x.field == "region" and any("2024-12-31" in n for n in week.notes)
+    months = classify_intent("visitors over the past 3 months", visitors)  # the data ends 2024-12-31
+    assert [(f.op, f.value) for f in months.filters] == [("gte", "2024-10")]
+
+
+def test_missing_values_filter_and_are_not_measured(sensors):
+    from autoviz_pipeline.dataio import load_frame
+    from autoviz_pipeline.tools import apply_filters
+
+    gaps = classify_intent("readings where pressure is missing", sensors)
+    assert [(f.column, f.op, f.value) for f in gaps.filters] == [("pressure_kpa", "eq", None)]
+    assert len(apply_filters(load_frame(sensors), gaps.filters)) == 25  # the example's 25 missing pressures
+    assert gaps.chart.y.aggregate == "count" and gaps.chart.x.field != "pressure_kpa"
+    present = classify_intent("machines where pressure is not missing", sensors)
+    assert [(f.column, f.op) for f in present.filters] == [("pressure_kpa", "neq")]
+    without = classify_intent("average temperature for readings with no pressure", sensors).chart
+    assert (without.mark, without.y.field, without.y.aggregate) == ("bar", "temperature_c", "mean")
