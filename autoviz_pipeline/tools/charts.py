@@ -79,6 +79,8 @@ LINE_MAX_POINTS = 2000
 """A line with more points than this is drawn with this many, chosen by LTTB (numbers on x, or a fine time_unit)."""
 BOX_MAX_GROUPS = 20
 PIE_DEFAULT_SLICES = 10
+PIE_SLICES_NAMED = 5
+"""A pie of at most this many slices names each slice's share in its finding."""
 NO_ROWS = "No rows to plot"
 
 
@@ -450,6 +452,8 @@ def ranking_sentence(values: pd.Series, *, phrase: str, additive: bool) -> str:
     if values.empty:
         return f"No {phrase} to compare."
     top_label, top = values.idxmax(), values.max()
+    if len(values) == 1:  # "visitors from paid in May 2024": one group, its number is the answer
+        return f"The {phrase} for {top_label} is {format_number(top)}."
     if len(values) > 1 and top == values.min():
         return f"All {len(values):,} groups have the same {phrase}: {format_number(top)}."
     total = values.sum()
@@ -1406,8 +1410,12 @@ def pie_chart(params: PieChartParams, df: pd.DataFrame, profile: DatasetProfile)
     top = named.idxmax() if not named.empty else sizes.idxmax()
     finding = (
         f"{key_label(top)} makes up the largest share of {measure.total_phrase}: {shares[top]:.0%} "
-        f"({format_number(sizes[top])} of {format_number(sizes.sum())})."
+        f"({format_number(sizes[top])} of {format_number(sizes.sum())})"
     )
+    if 1 < len(sizes) <= PIE_SLICES_NAMED:  # few slices: each one's share ("what percentage are faults?")
+        rest = sizes.drop(top).sort_values(ascending=False, kind="stable")
+        finding += "; " + ", ".join(f"{key_label(k)} {shares[k]:.0%} ({format_number(v)})" for k, v in rest.items())
+    finding += "."
     spec, more = vega.with_data(spec, table, count_field=measure.field)
     return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
 

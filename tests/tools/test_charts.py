@@ -67,6 +67,11 @@ def test_bar_chart_sums_revenue_by_region(sales, tmp_path):
     assert out.spec["encoding"]["x"]["sort"] == "-y"
 
 
+def test_one_bar_states_its_number(sales, tmp_path):
+    out = run("bar_chart", sales[sales["region"] == "East"], tmp_path, x="region", y="revenue")
+    assert out.finding == "The sum of revenue for East is 45."  # not "the highest … (100% of total)"
+
+
 def test_bar_chart_counts_rows_without_y(sales, tmp_path):
     out = run("bar_chart", sales, tmp_path, x="region")
     assert {r["region"]: r["count"] for r in data(out)} == {"East": 3, "North": 2, "South": 1, "West": 1}
@@ -342,7 +347,9 @@ def test_pie_chart_sums_and_lumps_small_slices_into_other(tmp_path):
 def test_pie_chart_of_values_and_top_n(sales, tmp_path):
     out = run("pie_chart", sales, tmp_path, category="region", value="revenue", top_n=2)
     assert {r["region"]: r["revenue"] for r in data(out)} == {"East": 45.0, "North": 30.0, "Other (2 more)": 17.5}
-    assert out.finding == "East makes up the largest share of total revenue: 49% (45 of 92.50)."
+    # three slices: each is named (North 30 of 92.50 is 32%, the two others 17.50: 19%)
+    assert out.finding == ("East makes up the largest share of total revenue: 49% (45 of 92.50); North 32% (30), "
+                           "Other (2 more) 19% (17.50).")
 
 
 # --------------------------------------------------------------------------------------------------
