@@ -1,5 +1,6 @@
 """Dates said in a question ("after December 20", "before 2024-12-10", "in May 2024", "in Q2 2024",
-"between March 1 and March 15", "the last 7 days") as filter operations on a date column.
+"between March 1 and March 15", "the last 7 days", "in summer 2023") as filter operations on a date
+column.
 
 The values are the period forms ``frame.date_interval`` reads: ``YYYY-MM-DD`` (a day, or an instant with
 a time), ``YYYY-MM`` (a month), ``YYYY-Qn`` (a quarter) and a bare year. A day or month said without a
@@ -57,6 +58,10 @@ _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 
 _LAST = re.compile(
     rf"\b(?:the\s+)?(?:last|past|previous|final|latest)\s+(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMBER_WORDS)})\s+)?"
     r"(?P<unit>day|week|month|quarter|year)s?\b")
+SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11)}
+"""Meteorological seasons of the northern hemisphere; winter straddles two years, so it is not read."""
+_SEASON = re.compile(r"\b(?:in|during|for|over)\s+(?:the\s+)?(?P<season>spring|summer|autumn|fall)\b"
+                     r"(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b)?")
 _SECOND = re.compile(rf"\s*,?\s*(?:and|to|until|till|through|-|–)\s*(?:the\s+)?{_DATE}")
 
 
@@ -164,6 +169,11 @@ def date_mentions(lower: str) -> list[DateMention]:
         if m.group("m4") == "may" and m.group("cue") in ("for", "on"):
             continue  # "for May" is rare, "for may" often the verb's neighbour: not a date without a year
         out.append(DateMention(span=(m.start(), end), op=op, dates=dates))
+    for m in _SEASON.finditer(lower):
+        if not any(s <= m.start() < e for s, e in (x.span for x in out)):
+            first, last = SEASONS[m.group("season")]
+            year = int(m.group("year")) if m.group("year") else None
+            out.append(DateMention(span=m.span(), op="range", dates=(PartialDate(year, first), PartialDate(year, last))))
     for m in _LAST.finditer(lower):
         if not any(s <= m.start() < e for s, e in (x.span for x in out)):
             n = m.group("n")

@@ -45,7 +45,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("revenue", "sales", "turnover", "income", "earnings", "proceeds", "sold", "sell", "selling",
      "umsatz", "erloes", "verkauf", "ventes", "ventas", "ingresos", "vendite", "fatturato", "vendas", "receita",
      "omzet"),
-    ("price", "cost", "fee", "charge", "rate", "preis", "stueckpreis", "einzelpreis", "kosten", "prix", "precio",
+    ("price", "cost", "fee", "charge", "rate", "expensive", "cheap", "cheaper", "cheapest", "pricey", "preis", "stueckpreis", "einzelpreis", "kosten", "prix", "precio",
      "prezzo", "preco", "prijs"),
     ("amount", "value", "total", "sum", "betrag", "summe", "montant", "importe", "monto", "importo", "valor",
      "bedrag"),
@@ -65,8 +65,16 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("identifier", "id", "key", "code"),
     ("number", "num", "no", "nbr", "count"),
     ("name", "title", "label"),
-    ("age", "years"),
-    ("temperature", "temp"),
+    # what a question's adjectives measure: "employees older than 50", "the hottest days", "how windy"
+    ("age", "years", "old", "older", "oldest", "young", "younger", "youngest"),
+    ("temperature", "temp", "hot", "hotter", "hottest", "cold", "colder", "coldest", "warm", "warmer", "warmest"),
+    ("precipitation", "rain", "rainfall", "rainy", "snowfall"),
+    ("wind", "windy", "windier", "windiest"),
+    ("weight", "heavy", "heavier", "heaviest"),
+    ("height", "tall", "taller", "tallest"),
+    ("speed", "fast", "faster", "fastest", "velocity"),
+    ("duration", "long", "longer", "longest"),
+    ("distance", "far", "farther", "farthest", "further", "furthest"),
     ("percentage", "percent", "pct", "share", "ratio"),
     ("description", "desc", "details", "text", "comment", "notes"),
     ("address", "location", "place"),
@@ -88,12 +96,14 @@ STOPWORDS = frozenset(
 )
 
 UNIT_WORDS = frozenset(
-    "c f k mm cm m km kg g lb lbs s ms sec min h hr hrs kw kwh w v a mph kph pct usd eur gbp jpy chf".split()
+    "c f k mm cm m km kg g lb lbs s ms sec min h hr hrs kw kwh w v a mph kph kmh pct usd eur gbp jpy chf "
+    "hpa kpa mbar psi rpm db ppm ml cl oz ft mi wh mwh hz khz mhz ghz kcal kj gb mb kb tb".split()
 )
 
 # phrases that name the same thing, in either direction: a question saying "family name" finds a
 # ``surname`` column and one saying "surname" finds ``last_name``
 PHRASE_SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("revenue", "total amount", "sales amount", "order value", "order total", "sales total"),
     ("phone", "contact number", "phone number", "mobile number", "telephone number", "telephone", "cell phone"),
     ("last name", "family name", "surname"),
     ("first name", "given name", "forename"),
@@ -120,6 +130,8 @@ for _group in PHRASE_SYNONYM_GROUPS:
 
 # words that qualify a column name without saying what it holds ("recorded_by_staff_id" is about staff)
 GENERIC_NAME_WORDS = frozenset("id code key by of the number no num type name value".split())
+# aggregates that qualify what a column holds ("max_temp_c" holds temperatures, "total_amount" amounts)
+_QUALIFIERS = frozenset("maximum minimum average mean median total sum".split())
 
 _PHRASE_SYNONYM_STEMS: dict[str, tuple[str, ...]] = {}  # filled below, once stem() exists
 
@@ -272,6 +284,7 @@ class _ColumnForms:
     canon: list[str]
     joined: str
     content: list[str] = field(default_factory=list)  # stems without unit suffixes (mm, kw, c, usd …)
+    core: list[str] = field(default_factory=list)  # what it holds, as synonyms read it: max_temp_c → temperature
     values: dict[str, str] = field(default_factory=dict)  # lower-cased value → value as written
     value_stems: dict[str, str] = field(default_factory=dict)  # its words stemmed ("faults" → "fault") → value
 
@@ -297,6 +310,8 @@ def _column_forms(profile: DatasetProfile) -> list[_ColumnForms]:
                 canon=[canonical(w) for w in words],
                 joined="".join(words),
                 content=[stem(w) for w in words if w not in UNIT_WORDS and not w.isdigit()],
+                core=[canonical(w) for w in words if w not in UNIT_WORDS and not w.isdigit()
+                      and w not in GENERIC_NAME_WORDS and stem(w) not in _QUALIFIERS],
                 values=values,
                 value_stems={k: v for k, v in value_stems.items() if v is not None},
             )
@@ -356,10 +371,19 @@ def _score_phrase(phrase: list[Token], col: _ColumnForms, settings: MatchSetting
     if len(phrase) < len(col.words) and all(s in col.stems or c in col.canon for s, c in zip(stems, canon)):
         content = [s for s in stems if s not in STOPWORDS]
         if content and len(set(stems) & set(col.stems)) >= 1:
-            distinctive = [w for w in col.stems if w not in GENERIC_NAME_WORDS] or col.stems
-            coverage = min(1.0, len(phrase) / len(distinctive))
+            coverage = min(1.0, len(phrase) / len(_distinctive(col)))
             return round(settings.partial_weight * (0.8 + 0.2 * coverage), 3), "stem"
+    # a synonym of what the column holds, its qualifier unsaid ("the hottest days" → max_temp_c), or of the
+    # noun its name ends in ("the most expensive orders" → unit_price: a unit price is a price)
+    if col.core and (canon == col.core != col.canon or len(canon) == 1 < len(col.core) and canon[0] == col.core[-1]):
+        return settings.synonym_weight - 0.07, "synonym"
     return 0.0, ""
+
+
+def _distinctive(col: _ColumnForms) -> list[str]:
+    """The words of a column name that say what it holds: not its unit, key words or an aggregate that
+    qualifies it ("max_temp_c" is about temperature, "total_amount" about the amount)."""
+    return [w for w in col.content if w not in GENERIC_NAME_WORDS and w not in _QUALIFIERS] or col.stems
 
 
 def _alias_score(alias: str, col: _ColumnForms, settings: MatchSettings) -> float:
@@ -367,8 +391,7 @@ def _alias_score(alias: str, col: _ColumnForms, settings: MatchSettings) -> floa
     if alias_stems == col.stems or alias_stems == col.content:
         return settings.synonym_weight
     if set(alias_stems) <= set(col.stems) and len(alias_stems) < len(col.stems):
-        distinctive = [w for w in col.stems if w not in GENERIC_NAME_WORDS] or col.stems
-        coverage = min(1.0, len(alias_stems) / len(distinctive))
+        coverage = min(1.0, len(alias_stems) / len(_distinctive(col)))
         return round(settings.partial_weight * (0.8 + 0.2 * coverage), 3)
     return 0.0
 
@@ -383,10 +406,13 @@ def _roots(word: str) -> set[str]:
 
 
 def _related(a: str, b: str) -> bool:
-    """Two forms of one verb: a shared root of 5+ letters, and one of them is the verb ("accelerate",
+    """Two forms of one word: a shared root of 5+ letters, and one of them is the verb ("accelerate",
     "expires"), so nouns that merely share a start ("product" / "production", "general" / "generation")
-    stay apart."""
+    stay apart; or an adverb or adjective of the other ("remotely", "windy")."""
     if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    if len(short) >= 4 and long in (short + "ly", short + "y"):  # "work remotely" → remote, "windy" → wind
         return True
     if not any(w.endswith(("e", "es", "ed")) for w in (a, b)):
         return False

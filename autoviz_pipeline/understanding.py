@@ -25,7 +25,7 @@ from .contracts import (
     Mark,
     TimeUnit,
 )
-from .datephrases import date_mentions, last_period_start, resolve_year
+from .datephrases import SEASONS, date_mentions, last_period_start, resolve_year
 from .grounding import (
     DEFAULT_SETTINGS,
     MatchSettings,
@@ -200,7 +200,8 @@ def _named_words(matches: list[ColumnMatch], tokens: list[Token]) -> frozenset[i
 
 _SUPERLATIVES = {"highest": "descending", "largest": "descending", "biggest": "descending", "most": "descending",
                  "greatest": "descending", "best": "descending", "lowest": "ascending", "smallest": "ascending",
-                 "least": "ascending", "fewest": "ascending", "worst": "ascending"}
+                 "least": "ascending", "fewest": "ascending", "worst": "ascending", "oldest": "descending",
+                 "youngest": "ascending", "hottest": "descending", "coldest": "ascending", "cheapest": "ascending"}
 _ORDER_PHRASE = re.compile(
     r"\b(?:sorted|ordered|organi[sz]ed|ranked|arranged|listed|from)?\s*(?:from\s+)?"
     r"(?P<first>highest|largest|greatest|most|biggest|high|lowest|smallest|least|fewest|low)\s+to\s+"
@@ -392,12 +393,16 @@ def _date_filters(lower: str, col_mentions: list[tuple[int, str]], profile: Data
             consumed.append(mention.span)
             continue
         years = [resolve_year(d, lambda column=column: _date_range(profile, column)) for d in mention.dates]
+        if all(d.year is None for d in mention.dates):  # "between March and June", "in summer": one year
+            years = [years[0]] * len(years)
         if None in years:
             notes.append(f"{said!r} names no year, and the dates in {column!r} span several years: not filtered "
                          "(say the year, e.g. 'May 2024')")
             consumed.append(mention.span)
             continue
         values = [d.value(y) for d, y in zip(mention.dates, years, strict=True)]
+        if season := next((w for w in SEASONS if re.search(rf"\b{w}\b", said)), None):
+            notes.append(f"{season!r} read as {values[0]} to {values[-1]} (the northern hemisphere's months)")
         if mention.op == "range":
             filters.append(FilterSpec(column=column, op="range", values=values))
         else:
@@ -480,6 +485,14 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
     one_valued = {f.column for f in filters if f.op == "eq"}  # as a colour: one colour, no split
     if color and not group_pool:  # "revenue broken down by category": the categories are the bars
         group_pool, color = [color], None
+    # "the oldest employees", "the 5 most expensive products", "the hottest days": rows ranked by a quantity
+    keyed = len(groups) == 1 and profile.column(groups[0]).role in ("temporal", "identifier")
+    ranked = _ranked_rows(tokens, mentioned, measures) if (not groups or keyed) and not color else None
+    if ranked and set(chart_words) <= {"bar", "column"} and (key := groups[0] if keyed else slots.row_key()):
+        measure, order, count = ranked
+        return ChartSpec(mark="bar", x=Encoding(field=key),
+                         y=Encoding(field=measure, aggregate="max" if order == "descending" else "min"),
+                         sort=order, limit=limit or count or RANKED_ROWS, filters=filters)
     mark = _mark(chart_words, intent, group_pool, measures, profile, aggregate=aggregate,
                  bin_words=bool(_BIN_WORDS.search(lower)), versus=bool(re.search(r"\b(?:vs|versus|against)\b", lower)))
     binned = "histogram" in chart_words or (mark == "bar" and bool(_BIN_WORDS.search(lower)))
@@ -588,6 +601,36 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
                      sort=sort or ("descending" if limit else None), stacked=stacked, **common)
 
 
+RANKED_ROWS = 10
+"""Rows shown for "the oldest employees" when the question says no number ("the 5 oldest …" shows 5)."""
+_ROW_SUPERLATIVES = {
+    "oldest": "descending", "youngest": "ascending", "hottest": "descending", "warmest": "descending",
+    "coldest": "ascending", "cheapest": "ascending", "heaviest": "descending", "tallest": "descending",
+    "fastest": "descending", "longest": "descending", "farthest": "descending", "furthest": "descending",
+    "windiest": "descending",
+}
+
+
+def _ranked_rows(tokens: list[Token], mentioned: list[ColumnMatch],
+                 measures: list[str]) -> tuple[str, str, int | None] | None:
+    """(measure, order, how many) when a superlative names the quantity rows are ranked by: "the oldest
+    employees" (age), "the 5 most expensive products" (price, after "most"), "the least windy days"."""
+    for m in mentioned:
+        if m.column not in measures or len(m.phrase.split()) != 1:
+            continue
+        at = phrase_position(m, tokens)
+        word, before = m.phrase.lower(), tokens[at - 1].lower if at > 0 else ""
+        if word in _ROW_SUPERLATIVES:
+            order, start = _ROW_SUPERLATIVES[word], at
+        elif before in ("most", "least"):
+            order, start = ("descending" if before == "most" else "ascending"), at - 1
+        else:
+            continue
+        said = tokens[start - 1].text if start > 0 else ""
+        return m.column, order, int(said) if said.isdigit() and 0 < int(said) <= 100 else None
+    return None
+
+
 def _binned_measure(lower: str, tokens: list[Token], matches: list[ColumnMatch], measures: list[str]) -> str | None:
     """The number the bins are on: the measure named last before the bin words ("weight ranges of 10")."""
     if len(measures) < 2:
@@ -662,6 +705,13 @@ class _Slots:
         return self._take([c.name for c in categorical] + [c.name for c in cols if c.role == "identifier"]
                           + [c.name for c in cols if c.role == "temporal"] + [c.name for c in texts]
                           + [c.name for c in cols if c.role == "numeric"])
+
+    def row_key(self) -> str | None:
+        """What names one row: a label unique to each row, else an identifier, else a date."""
+        cols, rows = self.profile.columns, self.profile.rows
+        return self._take([c.name for c in cols if c.role in ("categorical", "text") and c.distinct == rows]
+                          + [c.name for c in cols if c.role == "identifier"]
+                          + [c.name for c in cols if c.role == "temporal"])
 
     def quantity(self) -> str | None:
         """The table's main quantity: the first number that adds up (revenue, units), else the first number."""
@@ -778,5 +828,5 @@ def _default_aggregate(column: str) -> Aggregate:
     stems = {stem(w) for w in words}
     additive = {"revenue", "sale", "amount", "quantity", "unit", "count", "total", "cost", "profit", "spend",
                 "volume", "visitor", "signup", "order", "income", "expense", "budget", "population", "view", "click"}
-    return "sum" if stems & additive or {canonical(w) for w in words} & {"revenue", "amount", "quantity", "profit"} \
-        else "mean"
+    return "sum" if stems & additive or {canonical(w) for w in words} & {
+        "revenue", "amount", "quantity", "profit", "precipitation"} else "mean"

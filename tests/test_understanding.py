@@ -558,3 +558,62 @@ def test_missing_values_filter_and_are_not_measured(sensors):
     assert [(f.column, f.op) for f in present.filters] == [("pressure_kpa", "neq")]
     without = classify_intent("average temperature for readings with no pressure", sensors).chart
     assert (without.mark, without.y.field, without.y.aggregate) == ("bar", "temperature_c", "mean")
+
+
+@pytest.fixture
+def hr(write_csv):
+    rows = ["employee_id,department,age,salary,remote"]
+    rows += [f"{i},{['Sales', 'HR', 'IT'][i % 3]},{22 + (i * 7) % 40},{40000 + 500 * i},{'yes' if i % 4 else 'no'}"
+             for i in range(1, 61)]
+    return profile_dataset(write_csv("staff.csv", "\n".join(rows) + "\n"))
+
+
+@pytest.fixture
+def weather(write_csv):
+    rows = ["date,city,max_temp_c,precipitation_mm,wind_kmh"]
+    rows += [f"2023-{1 + d // 28:02d}-{1 + d % 28:02d},{city},{10 + d % 17},{(d * 3) % 11},{5 + (d * 7) % 30}"
+             for d in range(0, 336) for city in ("Oslo", "Madrid")]
+    return profile_dataset(write_csv("weather.csv", "\n".join(rows) + "\n"))
+
+
+def test_adjectives_name_what_they_measure(hr, weather):
+    older = classify_intent("salary of employees older than 50 by department", hr)
+    assert [(f.column, f.op, f.value) for f in older.filters] == [("age", "gt", 50)]  # not "salary > 50"
+    assert (older.chart.x.field, older.chart.y.field) == ("department", "salary")
+    windy = classify_intent("how windy is each city?", weather).chart
+    assert (windy.x.field, windy.y.field, windy.y.aggregate) == ("city", "wind_kmh", "mean")
+    rain = classify_intent("monthly rainfall in Oslo", weather)
+    # rain adds up over a month; the unit (mm) and the qualifier of max_temp_c are no part of the meaning
+    assert (rain.chart.y.field, rain.chart.y.aggregate, rain.chart.x.time_unit) == ("precipitation_mm", "sum", "month")
+    temp = classify_intent("temperature over time for each city", weather).chart
+    assert (temp.mark, temp.y.field, temp.color.field) == ("line", "max_temp_c", "city")
+    remote = classify_intent("what share of employees work remotely?", hr).chart
+    assert (remote.mark, remote.color.field) == ("arc", "remote")
+
+
+def test_a_name_ending_in_the_noun_is_that_noun(write_csv):
+    profile = profile_dataset(write_csv("orders.csv", "order_id,unit_price,total_amount,country\n"
+                                        + "".join(f"{i},{5 + i % 9},{20 + 3 * i},{'AB'[i % 2]}\n" for i in range(40))))
+    pricey = classify_intent("the most expensive orders", profile).chart  # a unit price is a price
+    assert (pricey.x.field, pricey.y.field, pricey.sort, pricey.limit) == ("order_id", "unit_price", "descending", 10)
+    monthly = classify_intent("revenue by country", profile).chart  # no revenue column: the order totals
+    assert (monthly.y.field, monthly.y.aggregate) == ("total_amount", "sum")
+
+
+def test_rows_ranked_by_a_superlative(hr, weather):
+    young = classify_intent("the 5 youngest employees", hr).chart
+    assert (young.mark, young.x.field, young.y.field, young.sort, young.limit) == (
+        "bar", "employee_id", "age", "ascending", 5)
+    hot = classify_intent("hottest days in Madrid", weather)
+    assert (hot.chart.x.field, hot.chart.y.field, hot.chart.sort, hot.chart.limit) == (
+        "date", "max_temp_c", "descending", 10)
+    assert [(f.column, f.value) for f in hot.filters] == [("city", "Madrid")]
+    which = classify_intent("which department has the oldest employees?", hr).chart
+    # groups named: the departments are ranked, by their employees' age
+    assert (which.x.field, which.y.field, which.sort) == ("department", "age", "descending")
+
+
+def test_a_season_is_its_three_months(weather):
+    r = classify_intent("temperature in summer 2023", weather)
+    assert [(f.column, f.op, f.values) for f in r.filters] == [("date", "range", ["2023-06", "2023-08"])]
+    assert any("'summer' read as 2023-06 to 2023-08" in n for n in r.notes)
