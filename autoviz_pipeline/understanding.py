@@ -490,8 +490,10 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
     ranked = _ranked_rows(tokens, mentioned, measures) if (not groups or keyed) and not color else None
     if ranked and set(chart_words) <= {"bar", "column"} and (key := groups[0] if keyed else slots.row_key()):
         measure, order, count = ranked
+        # one row per key: its value as it is; several (a date per city): the day's highest (lowest) value
+        unique = profile.column(key).distinct == profile.rows
         return ChartSpec(mark="bar", x=Encoding(field=key),
-                         y=Encoding(field=measure, aggregate="max" if order == "descending" else "min"),
+                         y=Encoding(field=measure, aggregate=None if unique else "max" if order == "descending" else "min"),
                          sort=order, limit=limit or count or RANKED_ROWS, filters=filters)
     mark = _mark(chart_words, intent, group_pool, measures, profile, aggregate=aggregate,
                  bin_words=bool(_BIN_WORDS.search(lower)), versus=bool(re.search(r"\b(?:vs|versus|against)\b", lower)))

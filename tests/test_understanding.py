@@ -604,9 +604,10 @@ def test_rows_ranked_by_a_superlative(hr, weather):
     young = classify_intent("the 5 youngest employees", hr).chart
     assert (young.mark, young.x.field, young.y.field, young.sort, young.limit) == (
         "bar", "employee_id", "age", "ascending", 5)
+    assert young.y.aggregate is None  # one row per employee: each age as it is
     hot = classify_intent("hottest days in Madrid", weather)
-    assert (hot.chart.x.field, hot.chart.y.field, hot.chart.sort, hot.chart.limit) == (
-        "date", "max_temp_c", "descending", 10)
+    assert (hot.chart.x.field, hot.chart.y.field, hot.chart.y.aggregate, hot.chart.sort, hot.chart.limit) == (
+        "date", "max_temp_c", "max", "descending", 10)  # a date has a row per city: the day's highest
     assert [(f.column, f.value) for f in hot.filters] == [("city", "Madrid")]
     which = classify_intent("which department has the oldest employees?", hr).chart
     # groups named: the departments are ranked, by their employees' age

@@ -424,9 +424,10 @@ def select_categories(
 ) -> tuple[list[Any], list[str]]:
     """Which categories to draw and in what order.
 
-    ``top_n`` keeps the largest; without it a nominal axis is still capped at ``default_cap`` (a note says
-    "showing top 30 of N") while dates and bins keep all their periods. Order: by value when ``sort`` says
-    so, dates and bins in their natural order, other categories from largest to smallest.
+    ``top_n`` keeps the largest (the smallest when ``sort`` is ascending: "the bottom 3", "the 5 youngest");
+    without it a nominal axis is still capped at ``default_cap`` (a note says "showing top 30 of N") while
+    dates and bins keep all their periods. Order: by value when ``sort`` says so, dates and bins in their
+    natural order, other categories from largest to smallest.
     """
     notes: list[str] = []
     if keys.kind == "binned" and keys.bin_step is not None and len(totals):
@@ -435,8 +436,10 @@ def select_categories(
     limit = top_n if top_n is not None else (None if keys.kind in ("temporal", "binned") else default_cap)
     chosen = totals
     if limit is not None and len(totals) > limit:
-        chosen = totals.sort_values(ascending=False, kind="stable", na_position="last").head(limit)
-        notes.append(f"Showing top {limit} of {len(totals):,} {column} values by {measure.phrase}.")
+        smallest = top_n is not None and sort == "ascending"
+        chosen = totals.sort_values(ascending=smallest, kind="stable", na_position="last").head(limit)
+        notes.append(f"Showing {'bottom' if smallest else 'top'} {limit} of {len(totals):,} {column} values by "
+                     f"{measure.phrase}.")
     if sort is not None:
         chosen = chosen.sort_values(ascending=sort == "ascending", kind="stable", na_position="last")
     elif keys.ordered:
@@ -616,7 +619,8 @@ class BarChartParams(ToolParams):
         None, description="Order bars by value; empty ranks categories high to low and keeps dates/bins in order."
     )
     top_n: int | None = Field(
-        None, ge=1, le=100, description=f"Show only the N largest bars; without it at most {MAX_CATEGORIES} are shown."
+        None, ge=1, le=100, description=f"Show only the N largest bars (the N smallest when sort is ascending: "
+        f"'bottom 3'); without it at most {MAX_CATEGORIES} are shown."
     )
     stacked: bool = Field(True, description="Stack the color split (true) or put its bars side by side (false).")
 
@@ -640,7 +644,8 @@ def _bar_spec(
         sort = None if kind in ("temporal", "binned", "ordinal") else "-y"
     transforms = []
     if limit is not None:
-        transforms = vega.top_n_transforms(params.x, value=measure.value, aggregate=measure.how, n=limit)
+        transforms = vega.top_n_transforms(params.x, value=measure.value, aggregate=measure.how, n=limit,
+                                           smallest=params.top_n is not None and params.sort == "ascending")
     color = params.color if params.color != params.x else None
     encoding: dict[str, Any] = {
         "x": axis_channel(params.x, kind, profile, bins=params.x_bin, time_unit=time_unit, discrete=True, sort=sort),
@@ -663,9 +668,14 @@ def bar_chart_spec(params: BarChartParams, profile: DatasetProfile) -> dict[str,
     kind = profile_axis_kind(profile, params.x, bins=params.x_bin)
     grouped = params.x_bin is not None or params.time_unit is not None
     measure = profile_measure(profile, params.y, params.aggregate, group=params.x, grouped=grouped)
-    unit = profile_time_unit(profile, params.x, params.time_unit, auto_max=BAR_AUTO_DATES)
+    unit = profile_time_unit(profile, params.x, params.time_unit, auto_max=_bar_auto_dates(params))
     limit = profile_limit(profile, params.x, kind, params.top_n, MAX_CATEGORIES)
     return _bar_spec(params, profile, measure=measure, kind=kind, time_unit=unit, limit=limit)
+
+
+def _bar_auto_dates(params: BarChartParams) -> int | None:
+    """Most dates drawn before a coarser time unit is picked; "the 10 hottest days" keeps its days."""
+    return None if params.top_n is not None else BAR_AUTO_DATES
 
 
 def _grouped_xy(params: BarChartParams | LineChartParams, df: pd.DataFrame, profile: DatasetProfile, *,
@@ -678,7 +688,7 @@ def _grouped_xy(params: BarChartParams | LineChartParams, df: pd.DataFrame, prof
 
 def bar_chart(params: BarChartParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
     """Render the bar chart; the finding names the highest and lowest bar."""
-    work, keys, color, group, measure, notes = _grouped_xy(params, df, profile, auto_max=BAR_AUTO_DATES)
+    work, keys, color, group, measure, notes = _grouped_xy(params, df, profile, auto_max=_bar_auto_dates(params))
     per_x = aggregate_values(work, [params.x], measure.value, measure.how, out=measure.field)
     totals = per_x.set_index(params.x)[measure.field]
     limit = (
@@ -711,7 +721,9 @@ def bar_chart(params: BarChartParams, df: pd.DataFrame, profile: DatasetProfile)
     if color:
         outside_legend(ax, title=color)
 
-    finding = ranking_sentence(labelled(totals, keys), phrase=measure.phrase, additive=measure.additive)
+    # the bars asked for ("the 5 youngest") when a number was asked; else every category, shown or not
+    described = totals[order] if params.top_n is not None else totals
+    finding = ranking_sentence(labelled(described, keys), phrase=measure.phrase, additive=measure.additive)
     spec, more = vega.with_data(spec, bin_frame(table, keys), count_field=measure.field)
     return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
 

@@ -231,8 +231,10 @@ def _datetime(stamp: pd.Timestamp) -> Spec:
     return out
 
 
-def top_n_transforms(field: str, *, value: str | None, aggregate: Aggregate, n: int, other: bool = False) -> list[Spec]:
-    """Keep the ``n`` categories with the largest measure (or relabel the rest "Other" when ``other``).
+def top_n_transforms(field: str, *, value: str | None, aggregate: Aggregate, n: int, other: bool = False,
+                     smallest: bool = False) -> list[Spec]:
+    """Keep the ``n`` categories with the largest measure, the smallest with ``smallest`` (or relabel the
+    rest "Other" when ``other``).
 
     A ``joinaggregate`` + ``dense_rank`` window leaves the rows intact, so the encoding's own aggregate
     still applies after the cut.
@@ -244,7 +246,7 @@ def top_n_transforms(field: str, *, value: str | None, aggregate: Aggregate, n: 
         {"joinaggregate": [op], "groupby": [field_ref(field)]},
         {
             "window": [{"op": "dense_rank", "as": "__group_rank"}],
-            "sort": [{"field": "__group_measure", "order": "descending"}],
+            "sort": [{"field": "__group_measure", "order": "ascending" if smallest else "descending"}],
         },
     ]
     if other:

@@ -147,13 +147,28 @@ def test_bar_chart_caps_categories_at_30(tmp_path):
 
 
 def test_bar_chart_top_n_and_sort(sales, tmp_path):
-    out = run("bar_chart", sales, tmp_path, x="region", y="revenue", top_n=2, sort="ascending")
-    assert tick_labels(out) == ["North", "East"]
+    out = run("bar_chart", sales, tmp_path, x="region", y="revenue", top_n=2)
+    assert tick_labels(out) == ["East", "North"]  # the 2 largest of North 30, South 5, East 45, West 12.5
     assert any("top 2 of 4" in n for n in out.notes)
-    assert out.spec["encoding"]["x"]["sort"] == "y"
-    assert data(out) == [{"region": "North", "revenue": 30.0}, {"region": "East", "revenue": 45.0}]  # shown bars
-    heights = [p.get_height() for p in out.figure.axes[0].patches]
-    assert heights == [30.0, 45.0]
+    assert out.finding == "East has the highest sum of revenue: 45 (60% of total); North the lowest: 30."  # of the 2
+    # ascending with top_n: the bottom 2 ("the bottom 2 regions", "the 5 youngest"), smallest first
+    bottom = run("bar_chart", sales, tmp_path, x="region", y="revenue", top_n=2, sort="ascending")
+    assert tick_labels(bottom) == ["South", "West"] and any("bottom 2 of 4" in n for n in bottom.notes)
+    assert bottom.spec["encoding"]["x"]["sort"] == "y"
+    assert data(bottom) == [{"region": "South", "revenue": 5.0}, {"region": "West", "revenue": 12.5}]  # shown bars
+    assert [p.get_height() for p in bottom.figure.axes[0].patches] == [5.0, 12.5]
+    ranked = [t for t in get_tool("bar_chart").vega_lite(
+        get_tool("bar_chart").params(x="region", y="revenue", top_n=2, sort="ascending"), make_profile(sales)
+    )["transform"] if "window" in t]
+    assert ranked[0]["sort"] == [{"field": "__group_measure", "order": "ascending"}]
+
+
+def test_bar_chart_keeps_each_date_of_a_top_n():
+    days = pd.DataFrame({"day": pd.date_range("2023-01-01", periods=200, freq="D"), "t": np.arange(200.0) % 37})
+    out = run("bar_chart", days, x="day", y="t", aggregate="max", top_n=3)
+    # 200 dates would be grouped by month; "the 3 hottest days" keeps days: t = 36 on days 36, 73, 110
+    assert tick_labels(out) == ["2023-02-06", "2023-03-15", "2023-04-21"]  # ties (days 147, 184) by date
+    assert out.spec["encoding"]["x"].get("timeUnit") is None
 
 
 def test_bar_chart_rejects_text_in_a_numeric_param(sales):
