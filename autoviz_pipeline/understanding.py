@@ -304,7 +304,9 @@ def _filters(lower: str, matches: list[ColumnMatch], profile: DatasetProfile, to
             filters.append(FilterSpec(column=column, op="in", values=list(dict.fromkeys(values))))
     filters += _missing_filters(matches, tokens, taken={f.column for f in filters})
     limit, sort = None, None
-    top = re.search(r"\b(top|bottom|first|last|best|worst)\s+(\d{1,3})\b", lower)
+    # "top 5", "the last 3" (but "the last 7 days" is a date range)
+    top = re.search(r"\b(top|bottom|first|last|best|worst)\s+(\d{1,3})\b(?!\s+(?:day|week|month|quarter|year|hour)s?\b)",
+                    lower)
     if top:
         limit = int(top.group(2))
         sort = "ascending" if top.group(1) in ("bottom", "worst") else "descending"
@@ -438,8 +440,10 @@ def _after_a_number_column(at: int, mentions: list[tuple[int, str]], temporal: l
 def _nearest_column(lower: str, pos: int, mentions: list[tuple[int, str]],
                     profile: DatasetProfile, number: str | None = None) -> str | None:
     at = word_index(lower, pos)
-    if number is not None and re.fullmatch(r"(19|20)\d\d", number) and not _after_a_number_column(
-            at, mentions, profile.names_with_role("temporal")):
+    # "price between 2000 and 2020" compares prices; "visitors after 2023" is a date ("after" says time)
+    dated = re.match(r"\s*(?:after|before|since|until|till|prior to|through|on or|as of|starting)\b", lower[pos:])
+    if number is not None and re.fullmatch(r"(19|20)\d\d", number) and (
+            dated or not _after_a_number_column(at, mentions, profile.names_with_role("temporal"))):
         temporal = profile.names_with_role("temporal")
         named = [c for _, c in mentions if c in temporal]
         if named or temporal:

@@ -542,6 +542,10 @@ def test_the_last_days_count_back_from_the_data(december_profile, visitors):
     week = classify_intent("revenue in the last 7 days by region", december_profile)
     assert [(f.column, f.op, f.value) for f in week.filters] == [("date", "gte", "2024-12-25")]  # 25th..31st
     assert week.chart.x.field == "region" and any("2024-12-31" in n for n in week.notes)
+    last = classify_intent("revenue of the last 7 days", december_profile).chart
+    assert last.limit is None and [(f.op, f.value) for f in last.filters] == [("gte", "2024-12-25")]  # no "last 7"
+    after = classify_intent("visitors after 2023", visitors)  # "after" says time, though visitors are numbers
+    assert [(f.column, f.op, f.value) for f in after.filters] == [("date", "gt", 2023)]
     months = classify_intent("visitors over the past 3 months", visitors)  # the data ends 2024-12-31
     assert [(f.op, f.value) for f in months.filters] == [("gte", "2024-10")]
 
