@@ -29,7 +29,8 @@ INTENTS: tuple[IntentLabel, ...] = get_args(IntentLabel)
 
 Mark = Literal["bar", "line", "area", "point", "arc", "rect", "boxplot"]
 Aggregate = Literal["count", "sum", "mean", "median", "min", "max"]
-TimeUnit = Literal["year", "quarter", "month", "week", "day", "hour"]
+TimeUnit = Literal["year", "quarter", "month", "week", "day", "hour", "weekday"]
+"""Calendar periods, and ``weekday``: Monday … Sunday, each day of the week over all weeks."""
 FilterOp = Literal["eq", "neq", "in", "gt", "gte", "lt", "lte", "range"]
 Scalar = str | int | float | bool | None
 

@@ -61,7 +61,8 @@ AGGREGATE_WORDS: dict[str, Aggregate] = {
     "minimum": "min", "min": "min", "lowest": "min", "smallest": "min",
     "median": "median",
 }
-TIME_UNIT_WORDS: dict[str, TimeUnit] = {
+TIME_UNIT_WORDS: dict[str, TimeUnit] = {  # longer phrases first: "by day of week" is no daily chart
+    "day of the week": "weekday", "days of the week": "weekday", "day of week": "weekday", "weekday": "weekday",
     "yearly": "year", "annual": "year", "annually": "year", "year": "year",
     "quarterly": "quarter", "quarter": "quarter",
     "monthly": "month", "month": "month", "weekly": "week", "week": "week",
@@ -500,7 +501,8 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
                          y=Encoding(field=measure, aggregate=None if unique else "max" if order == "descending" else "min"),
                          sort=order, limit=limit or count or RANKED_ROWS, filters=filters)
     mark = _mark(chart_words, intent, group_pool, measures, profile, aggregate=aggregate,
-                 bin_words=bool(_BIN_WORDS.search(lower)), versus=bool(re.search(r"\b(?:vs|versus|against)\b", lower)))
+                 bin_words=bool(_BIN_WORDS.search(lower)), versus=bool(re.search(r"\b(?:vs|versus|against)\b", lower)),
+                 weekly=time_unit == "weekday")
     binned = "histogram" in chart_words or (mark == "bar" and bool(_BIN_WORDS.search(lower)))
     common = {"filters": filters}
 
@@ -780,14 +782,14 @@ def _roles_of_mentions(tokens: list[Token], mentioned: list[ColumnMatch],
 
 def _mark(chart_words: list[str], intent: IntentLabel, groups: list[str], measures: list[str],
           profile: DatasetProfile, *, aggregate: Aggregate | None = None, bin_words: bool = False,
-          versus: bool = False) -> Mark:
+          versus: bool = False, weekly: bool = False) -> Mark:
     for word in chart_words:
         if word not in ("trend",):
             return CHART_WORDS[word]
     temporal = set(profile.names_with_role("temporal"))
     if "trend" in chart_words or intent == "time_series":
         return "line"
-    if any(g in temporal for g in groups):
+    if any(g in temporal for g in groups) and not weekly:  # days of the week compare, they make no trend
         return "line"
     if bin_words and measures:
         return "bar"  # "weight ranges of 10": values counted or averaged per bin, not a point per row
@@ -810,9 +812,8 @@ def _mark(chart_words: list[str], intent: IntentLabel, groups: list[str], measur
 
 def _time_unit(lower: str) -> TimeUnit | None:
     for word, unit in TIME_UNIT_WORDS.items():
-        if re.search(rf"\b(by|per|each|every)\s+{word}\b|\b{word}ly\b|\b{word}\b", lower) and (
-            word.endswith("ly") or re.search(rf"\b(by|per|each|every)\s+{word}\b", lower)
-        ):
+        if word.endswith("ly") and re.search(rf"\b{word}\b", lower) or re.search(
+                rf"\b(by|per|each|every|across)\s+(?:the\s+)?{word}s?\b", lower):
             return unit
     return None
 

@@ -622,3 +622,18 @@ def test_a_season_is_its_three_months(weather):
     r = classify_intent("temperature in summer 2023", weather)
     assert [(f.column, f.op, f.values) for f in r.filters] == [("date", "range", ["2023-06", "2023-08"])]
     assert any("'summer' read as 2023-06 to 2023-08" in n for n in r.notes)
+
+
+def test_days_of_the_week(write_csv):
+    rows = ["order_id,order_date,amount"] + [f"{i},2024-01-{1 + i % 28:02d},{10 + i}" for i in range(60)]
+    profile = profile_dataset(write_csv("orders.csv", "\n".join(rows) + "\n"))
+    per_day = classify_intent("orders per weekday", profile).chart
+    # a day-of-week profile compares seven days: bars, not a trend
+    assert (per_day.mark, per_day.x.field, per_day.x.time_unit, per_day.y.aggregate) == (
+        "bar", "order_date", "weekday", "count")
+    by_day = classify_intent("average amount by day of the week", profile).chart
+    assert (by_day.x.time_unit, by_day.y.field, by_day.y.aggregate) == ("weekday", "amount", "mean")
+    daily = classify_intent("daily orders", profile).chart
+    assert daily.x.time_unit == "day"  # "daily" is a calendar day
+    line = classify_intent("line chart of orders by day of week", profile).chart
+    assert (line.mark, line.x.time_unit) == ("line", "weekday")

@@ -127,6 +127,7 @@ _UNIT_FORMAT: dict[TimeUnit, str] = {
     "week": "%Y-%m-%d",
     "day": "%Y-%m-%d",
     "hour": "%Y-%m-%d %H:00",
+    "weekday": "%A",
 }
 
 
@@ -847,6 +848,8 @@ def line_chart(params: LineChartParams, df: pd.DataFrame, profile: DatasetProfil
                 ax.fill_between(xs, np.nan_to_num(ys), alpha=0.3, color=colour)
     if nominal:
         category_axis(ax, [key_label(k, keys) for k in order])
+    elif keys.time_unit == "weekday":
+        ax.set_xticks(list(xs), [key_label(k, keys) for k in order])
     elif keys.kind == "temporal":
         date_axis(ax)
     else:

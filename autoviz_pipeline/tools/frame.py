@@ -342,10 +342,18 @@ class Keys:
         return self.kind != "nominal"
 
 
+WEEKDAY_REFERENCE = pd.Timestamp("2024-01-01")
+"""A Monday: ``weekday`` keys are the days of the week starting here, so they sort Monday … Sunday, print
+as day names and read as the right day under Vega-Lite's ``day`` time unit."""
+
+
 def floor_time(series: pd.Series, unit: TimeUnit) -> pd.Series:
-    """Each timestamp moved to the start of its period (month, week starting Sunday, …)."""
+    """Each timestamp moved to the start of its period (month, week starting Sunday, …); for ``weekday``,
+    to its day of the week (``WEEKDAY_REFERENCE`` + 0 … 6 days)."""
     if series.dt.tz is not None:
         series = series.dt.tz_localize(None)
+    if unit == "weekday":
+        return WEEKDAY_REFERENCE + pd.to_timedelta(series.dt.day_of_week, unit="D")
     return series.dt.to_period(_PERIOD_FREQ[unit]).dt.start_time
 
 
@@ -360,6 +368,8 @@ def partial_periods(series: pd.Series, unit: TimeUnit) -> list[pd.Timestamp]:
     Daily data ending on a Tuesday leaves a last week with 3 days in it; summed, it looks like a collapse.
     Coverage counts one sampling step past the last timestamp, so hourly data ending at 23:00 covers its day.
     """
+    if unit not in _PERIOD_FREQ:
+        return []  # a day of the week gathers every week: no period is partly covered
     times = series.dropna().drop_duplicates().sort_values()
     if times.dt.tz is not None:
         times = times.dt.tz_localize(None)

@@ -37,6 +37,7 @@ VL_TIME_UNIT: dict[TimeUnit, str] = {
     "week": "yearweek",
     "day": "yearmonthdate",
     "hour": "yearmonthdatehours",
+    "weekday": "day",  # Vega-Lite's day: the day of the week
 }
 
 Spec = dict[str, Any]

@@ -542,3 +542,17 @@ def test_box_plot_of_millions_of_outliers_draws_a_capped_sample(tmp_path):
     assert max(max(line.get_ydata()) for line in drawn) == pytest.approx(values.max())
     _, svg = save_figure(out, tmp_path)
     assert svg.stat().st_size < 1_000_000
+
+
+def test_days_of_the_week_in_order_with_their_names(tmp_path):
+    # 2024-01-01 is a Monday: 14 days give each weekday twice; v is the day of the month
+    days = pd.DataFrame({"day": pd.date_range("2024-01-01", periods=14, freq="D"), "v": np.arange(1.0, 15.0)})
+    bars = run("bar_chart", days, tmp_path, x="day", y="v", aggregate="sum", time_unit="weekday")
+    assert tick_labels(bars) == ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    assert [p.get_height() for p in bars.figure.axes[0].patches] == [1 + 8, 2 + 9, 3 + 10, 4 + 11, 5 + 12, 6 + 13,
+                                                                     7 + 14]
+    assert bars.spec["encoding"]["x"]["timeUnit"] == "day"  # Vega-Lite's day of the week, over the same dates
+    assert bars.finding.startswith("Sunday has the highest sum of v: 21")
+    line = run("line_chart", days.iloc[:10], tmp_path, x="day", y="v", aggregate="sum", time_unit="weekday")
+    assert tick_labels(line) == ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    assert not any("partly covered" in n for n in line.notes)  # a weekday is no period of the calendar
