@@ -173,7 +173,8 @@ def date_mentions(lower: str) -> list[DateMention]:
         if not any(s <= m.start() < e for s, e in (x.span for x in out)):
             first, last = SEASONS[m.group("season")]
             year = int(m.group("year")) if m.group("year") else None
-            out.append(DateMention(span=m.span(), op="range", dates=(PartialDate(year, first), PartialDate(year, last))))
+            dates = (PartialDate(year, first), PartialDate(year, last))
+            out.append(DateMention(span=m.span(), op="range", dates=dates))
     for m in _LAST.finditer(lower):
         if not any(s <= m.start() < e for s, e in (x.span for x in out)):
             n = m.group("n")

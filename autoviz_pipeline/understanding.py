@@ -81,8 +81,8 @@ INTENT_CUES: dict[IntentLabel, tuple[str, ...]] = {
                           "deviation", "irregular", "fraud", "extreme"),
     "comparative_analysis": ("compare", "comparison", "versus", " vs", "differ ", "differs", "difference", "breakdown",
                              "broken down", "totals"),
-    "distribution": ("distribution", "distributed", "histogram", "spread", "range of", "variance", "skew", "box plot", "boxplot",
-                     "frequency"),
+    "distribution": ("distribution", "distributed", "histogram", "spread", "range of", "variance", "skew",
+                     "box plot", "boxplot", "frequency"),
     "relationship": ("correlat", "relationship", "relate", "related", "associat", "depend", "impact", "affect",
                      "scatter", "against"),
     "composition": ("share", "proportion", "percentage", "percent", "composition", "makeup", "pie", "part of",
@@ -306,8 +306,8 @@ def _filters(lower: str, matches: list[ColumnMatch], profile: DatasetProfile, to
     filters += _missing_filters(matches, tokens, taken={f.column for f in filters})
     limit, sort = None, None
     # "top 5", "the last 3" (but "the last 7 days" is a date range)
-    top = re.search(r"\b(top|bottom|first|last|best|worst)\s+(\d{1,3})\b(?!\s+(?:day|week|month|quarter|year|hour)s?\b)",
-                    lower)
+    top = re.search(r"\b(top|bottom|first|last|best|worst)\s+(\d{1,3})\b"
+                    r"(?!\s+(?:day|week|month|quarter|year|hour)s?\b)", lower)
     if top:
         limit = int(top.group(2))
         sort = "ascending" if top.group(1) in ("bottom", "worst") else "descending"
@@ -381,8 +381,8 @@ def _date_filters(lower: str, col_mentions: list[tuple[int, str]], profile: Data
     named = [(pos, c) for pos, c in col_mentions if c in temporal]
     for mention in date_mentions(lower):
         at = word_index(lower, mention.span[0])
-        if mention.op != "eq" and mention.dates and all(d.bare_year for d in mention.dates) and _after_a_number_column(
-                at, col_mentions, temporal):
+        years_only = bool(mention.dates) and all(d.bare_year for d in mention.dates)
+        if mention.op != "eq" and years_only and _after_a_number_column(at, col_mentions, temporal):
             continue  # "price between 2000 and 2020": numbers of the column just named, not years
         column = min(named, key=lambda m: (m[0] > at, abs(at - m[0])))[1] if named else temporal[0]
         said = lower[mention.span[0]:mention.span[1]].strip()
@@ -441,15 +441,14 @@ def _after_a_number_column(at: int, mentions: list[tuple[int, str]], temporal: l
 def _nearest_column(lower: str, pos: int, mentions: list[tuple[int, str]],
                     profile: DatasetProfile, number: str | None = None) -> str | None:
     at = word_index(lower, pos)
+    temporal = profile.names_with_role("temporal")
     # "price between 2000 and 2020" compares prices; "visitors after 2023" is a date ("after" says time)
     dated = re.match(r"\s*(?:after|before|since|until|till|prior to|through|on or|as of|starting)\b", lower[pos:])
     if number is not None and re.fullmatch(r"(19|20)\d\d", number) and (
-            dated or not _after_a_number_column(at, mentions, profile.names_with_role("temporal"))):
-        temporal = profile.names_with_role("temporal")
+            dated or not _after_a_number_column(at, mentions, temporal)):
         named = [c for _, c in mentions if c in temporal]
         if named or temporal:
             return (named or temporal)[0]
-    temporal = set(profile.names_with_role("temporal"))
     mentions = [m for m in mentions if m[1] not in temporal]  # a plain number is not a date
     if not mentions:
         return None
@@ -496,9 +495,9 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
     if ranked and set(chart_words) <= {"bar", "column"} and (key := groups[0] if keyed else slots.row_key()):
         measure, order, count = ranked
         # one row per key: its value as it is; several (a date per city): the day's highest (lowest) value
-        unique = profile.column(key).distinct == profile.rows
-        return ChartSpec(mark="bar", x=Encoding(field=key),
-                         y=Encoding(field=measure, aggregate=None if unique else "max" if order == "descending" else "min"),
+        agg: Aggregate | None = None if profile.column(key).distinct == profile.rows else (
+            "max" if order == "descending" else "min")
+        return ChartSpec(mark="bar", x=Encoding(field=key), y=Encoding(field=measure, aggregate=agg),
                          sort=order, limit=limit or count or RANKED_ROWS, filters=filters)
     mark = _mark(chart_words, intent, group_pool, measures, profile, aggregate=aggregate,
                  bin_words=bool(_BIN_WORDS.search(lower)), versus=bool(re.search(r"\b(?:vs|versus|against)\b", lower)),
