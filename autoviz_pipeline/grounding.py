@@ -251,6 +251,7 @@ class Token:
     start: int  # index in the token list
     lower: str = ""
     stem: str = ""
+    clitic: bool = False  # the "s" of "what's", "supervisor's": part of the word before, never a mention
 
     def __post_init__(self) -> None:
         self.lower = fold(self.text).lower()
@@ -261,8 +262,17 @@ NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", 
                 "eight": "8", "nine": "9", "ten": "10", "first": "1", "second": "2", "third": "3"}
 
 
+_CLITICS = frozenset({"s", "t", "d", "m", "ll", "re", "ve"})
+
+
 def tokenize(question: str) -> list[Token]:
-    return [Token(m.group(0), i) for i, m in enumerate(_WORD.finditer(question))]
+    return [Token(m.group(0), i, clitic=_is_clitic(question, m)) for i, m in enumerate(_WORD.finditer(question))]
+
+
+def _is_clitic(question: str, m: re.Match[str]) -> bool:
+    """ "s" after "what'" or "supervisor'" (a letter, then an apostrophe); not the quoted value in "'m'"."""
+    at = m.start()
+    return m.group(0).lower() in _CLITICS and at >= 2 and question[at - 1] in "'’" and question[at - 2].isalpha()
 
 
 def word_index(text: str, pos: int) -> int:
@@ -452,7 +462,7 @@ def ground_columns(
     for i in range(n):
         for j in range(i + 1, min(n, i + settings.max_ngram) + 1):
             phrase = tokens[i:j]
-            if phrase[0].lower in STOPWORDS or phrase[-1].lower in STOPWORDS:
+            if phrase[0].lower in STOPWORDS or phrase[-1].lower in STOPWORDS or any(t.clitic for t in phrase):
                 continue
             numbers_in_phrase = any(t.text[0].isdigit() for t in phrase)
             text = " ".join(t.text for t in phrase)

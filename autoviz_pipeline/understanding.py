@@ -209,9 +209,11 @@ _ORDER_PHRASE = re.compile(
     r"(?:the\s+)?(?:highest|largest|greatest|most|biggest|high|lowest|smallest|least|fewest|low)\b"
     r"|\b(?P<dir>descending|decreasing|ascending|increasing)\s+order\b|\bin\s+(?P<dir2>descending|ascending)\b")
 # "which region sold the most", "what product has the lowest price": the question asks which group ranks
-# first, so the superlative orders the groups; it asks for no max() or min() of single rows
+# first, so the superlative orders the groups; it asks for no max() or min() of single rows. "What is the
+# highest temperature per machine" asks for that value: the maximum
 _WHICH_SUPERLATIVE = re.compile(
-    rf"^\s*(?:which|what|who|where)\b[^?.;]*?\b(?:the\s+)?(?P<word>{'|'.join(_SUPERLATIVES)})\b")
+    rf"^\s*(?:which|what|who|where)\b(?!\s*(?:'s|’s|is|was|are|were)\b)[^?.;]*?\b(?:the\s+)?"
+    rf"(?P<word>{'|'.join(_SUPERLATIVES)})\b")
 
 
 def _order(lower: str) -> tuple[str | None, str]:

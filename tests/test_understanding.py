@@ -466,6 +466,12 @@ def test_order_words_sort_and_superlatives_after_which_rank(december_profile, se
     assert (ordered.y.aggregate, ordered.sort) == ("sum", "descending")
     peak = classify_intent("the highest temperature per machine", sensors).chart
     assert (peak.y.field, peak.y.aggregate, peak.sort) == ("temperature_c", "max", None)
+    value = classify_intent("What is the highest temperature per machine?", sensors).chart  # asks for the value
+    assert (value.y.field, value.y.aggregate) == ("temperature_c", "max")
+    which = classify_intent("what machine has the highest vibration?", sensors).chart  # asks which machine
+    assert (which.y.field, which.y.aggregate, which.sort) == ("vibration_mm_s", "mean", "descending")
+    contracted = classify_intent("What's the maximum power by machine?", sensors).chart
+    assert (contracted.y.field, contracted.y.aggregate) == ("power_kw", "max")  # the "s" of "what's" is no column
 
 
 def test_a_column_filtered_to_one_value_is_no_colour(december_profile):
@@ -637,3 +643,12 @@ def test_days_of_the_week(write_csv):
     assert daily.x.time_unit == "day"  # "daily" is a calendar day
     line = classify_intent("line chart of orders by day of week", profile).chart
     assert (line.mark, line.x.time_unit) == ("line", "weekday")
+
+
+def test_the_s_of_a_possessive_is_no_value_but_a_quoted_letter_is(write_csv):
+    rows = ["ssn,super_ssn,minit"] + [f"{100 + i},{200 + i % 3},{'SMK'[i % 3]}" for i in range(12)]
+    profile = profile_dataset(write_csv("staff.csv", "\n".join(rows) + "\n"))
+    r = classify_intent("the supervisor's ssn values", profile)
+    assert all(f.column != "minit" for f in r.filters)  # "supervisor's" names no middle initial S
+    quoted = classify_intent("ssn for middle initials 'm' or 's'", profile)
+    assert [(f.column, f.op, sorted(f.values)) for f in quoted.filters] == [("minit", "in", ["M", "S"])]
