@@ -486,9 +486,14 @@ def read_table(path: str | Path, options: ReadOptions, *, max_columns: int | Non
         table = _parse_table(path, options, max_columns=max_columns)
         _LAST_TABLE.clear()
         _LAST_TABLE[key] = table
-    elif max_columns is not None and table.frame.shape[1] > max_columns:
-        raise LimitExceededError(str(path), "max_columns", f"{table.frame.shape[1]:,} columns", f"{max_columns:,} columns")
+    else:
+        _check_columns(path, table.frame.shape[1], max_columns)
     return table
+
+
+def _check_columns(path: str | Path, n: int, max_columns: int | None) -> None:
+    if max_columns is not None and n > max_columns:
+        raise LimitExceededError(str(path), "max_columns", f"{n:,} columns", f"{max_columns:,} columns")
 
 
 def _parse_table(path: str | Path, options: ReadOptions, *, max_columns: int | None) -> Table:
@@ -496,8 +501,7 @@ def _parse_table(path: str | Path, options: ReadOptions, *, max_columns: int | N
     if not scan.header:
         raise CsvReadError(str(path), "no header row found", "The file needs a header row and data rows.")
     n = len(scan.header)
-    if max_columns is not None and n > max_columns:
-        raise LimitExceededError(str(path), "max_columns", f"{n:,} columns", f"{max_columns:,} columns")
+    _check_columns(path, n, max_columns)
     names, notes = clean_column_names(scan.header)
     if scan.records == 0:
         raise CsvReadError(str(path), "the file has a header but no data rows", "Add data rows below the header.")

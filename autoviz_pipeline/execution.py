@@ -178,9 +178,10 @@ def write_output(step: PlanStep, index: int, output: ToolOutput, out: Path) -> S
             target = out / "charts" / f"{stem}.{ext}"
             atomic_write(target, lambda tmp, ext=ext: output.figure.savefig(tmp, format=ext, dpi=CHART_DPI))
             paths[ext] = str(target.relative_to(out))
-            # the PNG's draw placed everything (constrained layout): the SVG reuses that layout instead of
-            # computing it again, a quarter of a chart's rendering time; both files show the same layout
-            output.figure.set_layout_engine("none")
+            if ext == "png":
+                # the PNG's draw placed everything (constrained layout): the SVG reuses that layout instead of
+                # computing it again, a quarter of a chart's rendering time; both files show the same layout
+                output.figure.set_layout_engine("none")
         _close(output.figure)
     if output.spec is not None:
         target = out / "charts" / f"{stem}.vl.json"

@@ -295,7 +295,10 @@ class _ColumnForms:
     canon: list[str]
     joined: str
     content: list[str] = field(default_factory=list)  # stems without unit suffixes (mm, kw, c, usd …)
-    core: list[str] = field(default_factory=list)  # what it holds, as synonyms read it: max_temp_c → temperature
+    # the words that say what it holds: no unit, key word or qualifying aggregate ("max_temp_c" → temp),
+    # as stems (for partial names) and as synonyms read them (max_temp_c → temperature)
+    distinctive: list[str] = field(default_factory=list)
+    core: list[str] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)  # lower-cased value → value as written
     value_stems: dict[str, str] = field(default_factory=dict)  # its words stemmed ("faults" → "fault") → value
 
@@ -304,6 +307,8 @@ def _column_forms(profile: DatasetProfile) -> list[_ColumnForms]:
     forms = []
     for col in profile.columns:
         words = split_name(col.name) or [col.name.lower()]
+        holds = [w for w in words if w not in UNIT_WORDS and not w.isdigit()
+                 and not {w, stem(w)} & (GENERIC_NAME_WORDS | _QUALIFIERS)]
         values: dict[str, str] = {}
         value_stems: dict[str, str | None] = {}
         if col.role in ("categorical", "boolean", "identifier", "text"):
@@ -321,8 +326,8 @@ def _column_forms(profile: DatasetProfile) -> list[_ColumnForms]:
                 canon=[canonical(w) for w in words],
                 joined="".join(words),
                 content=[stem(w) for w in words if w not in UNIT_WORDS and not w.isdigit()],
-                core=[canonical(w) for w in words if w not in UNIT_WORDS and not w.isdigit()
-                      and w not in GENERIC_NAME_WORDS and stem(w) not in _QUALIFIERS],
+                distinctive=[stem(w) for w in holds] or [stem(w) for w in words],
+                core=[canonical(w) for w in holds],
                 values=values,
                 value_stems={k: v for k, v in value_stems.items() if v is not None},
             )
@@ -382,7 +387,7 @@ def _score_phrase(phrase: list[Token], col: _ColumnForms, settings: MatchSetting
     if len(phrase) < len(col.words) and all(s in col.stems or c in col.canon for s, c in zip(stems, canon)):
         content = [s for s in stems if s not in STOPWORDS]
         if content and len(set(stems) & set(col.stems)) >= 1:
-            coverage = min(1.0, len(phrase) / len(_distinctive(col)))
+            coverage = min(1.0, len(phrase) / len(col.distinctive))
             return round(settings.partial_weight * (0.8 + 0.2 * coverage), 3), "stem"
     # a synonym of what the column holds, its qualifier unsaid ("the hottest days" → max_temp_c), or of the
     # noun its name ends in ("the most expensive orders" → unit_price: a unit price is a price)
@@ -391,18 +396,12 @@ def _score_phrase(phrase: list[Token], col: _ColumnForms, settings: MatchSetting
     return 0.0, ""
 
 
-def _distinctive(col: _ColumnForms) -> list[str]:
-    """The words of a column name that say what it holds: not its unit, key words or an aggregate that
-    qualifies it ("max_temp_c" is about temperature, "total_amount" about the amount)."""
-    return [w for w in col.content if w not in GENERIC_NAME_WORDS and w not in _QUALIFIERS] or col.stems
-
-
 def _alias_score(alias: str, col: _ColumnForms, settings: MatchSettings) -> float:
     alias_stems = [stem(w) for w in alias.split()]
     if alias_stems == col.stems or alias_stems == col.content:
         return settings.synonym_weight
     if set(alias_stems) <= set(col.stems) and len(alias_stems) < len(col.stems):
-        coverage = min(1.0, len(alias_stems) / len(_distinctive(col)))
+        coverage = min(1.0, len(alias_stems) / len(col.distinctive))
         return round(settings.partial_weight * (0.8 + 0.2 * coverage), 3)
     return 0.0
 

@@ -583,7 +583,8 @@ def aggregate_values(
     by = list(by)
     keys = [_Labels(frame[b]) for b in by]
     sizes = [max(1, len(labels)) for labels in keys]
-    if not by or math.prod(sizes) >= 2**62:
+    combinations = math.prod(sizes)
+    if not by or combinations >= 2**62:
         grouped = frame.groupby(by, sort=False, observed=True, dropna=True)
         result = grouped.size() if how == "count" or value is None else _reduce(grouped[value], how)
         return result.rename(out).reset_index()
@@ -596,9 +597,9 @@ def aggregate_values(
     if how != "count" and value is not None:
         values = frame[value].to_numpy()
         values = values if present.all() else values[present]
-    if how in ("count", "sum", "mean") and math.prod(sizes) <= DENSE_GROUPS_MAX and (
+    if how in ("count", "sum", "mean") and combinations <= DENSE_GROUPS_MAX and (
             values is None or values.dtype.kind == "f"):
-        combos, reduced = _dense_reduce(key, values, how, size=math.prod(sizes))
+        combos, reduced = _dense_reduce(key, values, how, size=combinations)
     else:
         if values is None:
             result = pd.Series(key).groupby(key, sort=False).size()
