@@ -199,10 +199,16 @@ def _named_words(matches: list[ColumnMatch], tokens: list[Token]) -> frozenset[i
     return frozenset(named)
 
 
+# superlatives of a quantity a column holds ("the oldest employees": age, descending)
+_ROW_SUPERLATIVES = {
+    "oldest": "descending", "youngest": "ascending", "hottest": "descending", "warmest": "descending",
+    "coldest": "ascending", "cheapest": "ascending", "heaviest": "descending", "tallest": "descending",
+    "fastest": "descending", "longest": "descending", "farthest": "descending", "furthest": "descending",
+    "windiest": "descending",
+}
 _SUPERLATIVES = {"highest": "descending", "largest": "descending", "biggest": "descending", "most": "descending",
                  "greatest": "descending", "best": "descending", "lowest": "ascending", "smallest": "ascending",
-                 "least": "ascending", "fewest": "ascending", "worst": "ascending", "oldest": "descending",
-                 "youngest": "ascending", "hottest": "descending", "coldest": "ascending", "cheapest": "ascending"}
+                 "least": "ascending", "fewest": "ascending", "worst": "ascending", **_ROW_SUPERLATIVES}
 _ORDER_PHRASE = re.compile(
     r"\b(?:sorted|ordered|organi[sz]ed|ranked|arranged|listed|from)?\s*(?:from\s+)?"
     r"(?P<first>highest|largest|greatest|most|biggest|high|lowest|smallest|least|fewest|low)\s+to\s+"
@@ -612,12 +618,6 @@ def _chart(lower: str, tokens: list[Token], matches: list[ColumnMatch], profile:
 
 RANKED_ROWS = 10
 """Rows shown for "the oldest employees" when the question says no number ("the 5 oldest …" shows 5)."""
-_ROW_SUPERLATIVES = {
-    "oldest": "descending", "youngest": "ascending", "hottest": "descending", "warmest": "descending",
-    "coldest": "ascending", "cheapest": "ascending", "heaviest": "descending", "tallest": "descending",
-    "fastest": "descending", "longest": "descending", "farthest": "descending", "furthest": "descending",
-    "windiest": "descending",
-}
 
 
 def _ranked_rows(tokens: list[Token], mentioned: list[ColumnMatch],

@@ -592,6 +592,8 @@ def test_adjectives_name_what_they_measure(hr, weather):
     assert (older.chart.x.field, older.chart.y.field) == ("department", "salary")
     windy = classify_intent("how windy is each city?", weather).chart
     assert (windy.x.field, windy.y.field, windy.y.aggregate) == ("city", "wind_kmh", "mean")
+    windiest = classify_intent("which city is the windiest?", weather).chart  # one list of superlatives
+    assert (windiest.x.field, windiest.y.field, windiest.sort) == ("city", "wind_kmh", "descending")
     rain = classify_intent("monthly rainfall in Oslo", weather)
     # rain adds up over a month; the unit (mm) and the qualifier of max_temp_c are no part of the meaning
     assert (rain.chart.y.field, rain.chart.y.aggregate, rain.chart.x.time_unit) == ("precipitation_mm", "sum", "month")
