@@ -29,9 +29,13 @@ INTENTS: tuple[IntentLabel, ...] = get_args(IntentLabel)
 
 Mark = Literal["bar", "line", "area", "point", "arc", "rect", "boxplot"]
 Aggregate = Literal["count", "sum", "mean", "median", "min", "max"]
-TimeUnit = Literal["year", "quarter", "month", "week", "day", "hour", "weekday"]
-"""Calendar periods, and ``weekday``: Monday … Sunday, each day of the week over all weeks."""
-FilterOp = Literal["eq", "neq", "in", "gt", "gte", "lt", "lte", "range"]
+TimeUnit = Literal["year", "quarter", "month", "week", "day", "hour", "weekday", "month_of_year", "quarter_of_year",
+                   "hour_of_day"]
+"""Calendar periods, and the cyclic ones that gather every year's (week's, day's) same part: ``weekday``
+(Monday … Sunday), ``month_of_year`` (January … December), ``quarter_of_year`` (Q1 … Q4), ``hour_of_day``."""
+FilterOp = Literal["eq", "neq", "in", "not_in", "gt", "gte", "lt", "lte", "range"]
+DatePart = Literal["year", "quarter", "month", "weekday", "hour"]
+"""A part of every date a filter may compare: months 1-12, weekdays 1 (Monday) to 7, hours 0-23."""
 Scalar = str | int | float | bool | None
 
 
@@ -113,7 +117,8 @@ class ColumnMatch(Frozen):
 
     phrase: str
     column: str
-    method: Literal["exact", "normalized", "stem", "derived", "synonym", "abbreviation", "fuzzy", "value"]
+    method: Literal["exact", "normalized", "lemma", "abbreviation", "synonym", "initialism", "partial", "related",
+                    "fuzzy", "value", "stem", "derived"]
     score: float = Field(ge=0, le=1)
     value: str | None = None
     alternatives: list[str] = Field(default_factory=list, description="equal-score rivals; non-empty = ambiguous")
@@ -124,7 +129,9 @@ class FilterSpec(Frozen):
     column: str
     op: FilterOp
     value: Scalar = None
-    values: list[Scalar] = Field(default_factory=list, description="for `in` and `range` ([lo, hi])")
+    values: list[Scalar] = Field(default_factory=list, description="for `in`, `not_in` and `range` ([lo, hi])")
+    part: DatePart | None = Field(None, description="compare this part of a date column, whatever the year "
+                                                    "(\"in March\": month eq 3; \"on weekends\": weekday in [6, 7])")
 
 
 class Encoding(Frozen):
@@ -159,6 +166,8 @@ class IntentResult(Frozen):
     chart_words: list[str] = Field(default_factory=list)
     chart: ChartSpec | None = Field(default=None, description="the chart that answers the question")
     alternatives: list[ColumnMatch] = Field(default_factory=list, description="ambiguous matches kept, not guessed")
+    unmatched: list[str] = Field(default_factory=list,
+                                 description="words of the question naming a measure that matched no column")
     notes: list[str] = Field(default_factory=list)
     llm_calls: list["LLMCall"] = Field(default_factory=list, description="model calls made for this stage")
 

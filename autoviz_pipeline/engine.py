@@ -44,7 +44,7 @@ PARQUET_COMPRESSION = "lz4"
 5.9 s to write a file 40% smaller; uncompressed is slower still (more bytes to write)."""
 SAMPLE_ROWS = 20_000
 TOP_VALUES = 10
-VALUE_INDEX_MAX = 200
+VALUE_INDEX_MAX = 2000
 _DIGEST_INDEX = "digests.json"
 
 

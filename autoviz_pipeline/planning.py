@@ -131,7 +131,8 @@ def chart_to_tool(chart: ChartSpec) -> tuple[str, dict[str, Any]]:
                                   "x_bin": x.bin if x else None, "y_bin": y.bin if y else None,
                                   "time_unit": x.time_unit if x else None, **common})
     if chart.mark == "boxplot":
-        return "box_plot", _clean({"column": y.field if y else None, "by": x.field if x else None, **common})
+        return "box_plot", _clean({"column": y.field if y else None, "by": x.field if x else None,
+                                   "time_unit": x.time_unit if x else None, **common})
     raise PlanError(f"no tool draws mark {chart.mark!r}")
 
 

@@ -27,7 +27,7 @@ from .settings import Limits, load_config
 logger = logging.getLogger(__name__)
 
 TOP_VALUES = 10
-VALUE_INDEX_MAX = 200
+VALUE_INDEX_MAX = 2000
 SAMPLES = 5
 _BOOL_WORDS = {"true", "false", "yes", "no", "y", "n", "t", "f", "0", "1"}
 _ID_NAME = re.compile(r"(^|[_\s-])(id|key|code|uuid|guid|no|number|num)$|[a-z]I[Dd]$|^id[_\s]|^ID$", re.IGNORECASE)

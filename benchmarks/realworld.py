@@ -75,6 +75,8 @@ def main() -> int:
     for category, rs in sorted(by_category.items()):
         print(f"  {category:<14} n={len(rs):<4}" + " ".join(f"{m}={sum(x[m] for x in rs) / len(rs):.2f}"
                                                           for m in METRICS))
+    details = preds_path.with_name(preds_path.name.replace("_preds", "_items"))
+    details.write_text("".join(json.dumps(r, default=str) + "\n" for r in results), encoding="utf-8")
     failures = [r for r in results if not r["full"]]
     for r in failures[: args.failures]:
         flags = " ".join(f"{m}={'Y' if r[m] else 'n'}" for m in METRICS[1:])

@@ -38,6 +38,7 @@ from .frame import (
     aggregate_values,
     bin_range,
     bin_starts,
+    CYCLIC_UNITS,
     coarse_time_unit,
     column_kind,
     group_arrays,
@@ -128,6 +129,8 @@ _UNIT_FORMAT: dict[TimeUnit, str] = {
     "day": "%Y-%m-%d",
     "hour": "%Y-%m-%d %H:00",
     "weekday": "%A",
+    "month_of_year": "%b",
+    "hour_of_day": "%H:00",
 }
 
 
@@ -139,6 +142,8 @@ def key_label(value: Any, keys: Keys | None = None) -> str:
         unit = keys.time_unit if keys is not None else None
         if unit == "quarter":
             return f"{value.year} Q{value.quarter}"
+        if unit == "quarter_of_year":
+            return f"Q{value.quarter}"
         if unit is not None:
             return value.strftime(_UNIT_FORMAT[unit])
         return value.strftime("%Y-%m-%d") if value == value.normalize() else value.strftime("%Y-%m-%d %H:%M")
@@ -848,7 +853,7 @@ def line_chart(params: LineChartParams, df: pd.DataFrame, profile: DatasetProfil
                 ax.fill_between(xs, np.nan_to_num(ys), alpha=0.3, color=colour)
     if nominal:
         category_axis(ax, [key_label(k, keys) for k in order])
-    elif keys.time_unit == "weekday":
+    elif keys.time_unit in CYCLIC_UNITS:
         ax.set_xticks(list(xs), [key_label(k, keys) for k in order])
     elif keys.kind == "temporal":
         date_axis(ax)
@@ -1200,6 +1205,8 @@ class BoxPlotParams(ToolParams):
     by: GroupCol | None = Field(
         None, description=f"Optional category: one box per value (at most {BOX_MAX_GROUPS}, those with most rows)."
     )
+    time_unit: TimeUnit | None = Field(
+        None, description="Group a date `by` column by this period (month, month_of_year for every January, ...).")
 
 
 def _box_spec(
@@ -1225,7 +1232,7 @@ def box_plot_spec(params: BoxPlotParams, profile: DatasetProfile) -> dict[str, A
     if params.by is None:
         return _box_spec(params, profile, kind="nominal", time_unit=None)
     kind = profile_axis_kind(profile, params.by, bins=None)
-    unit = profile_time_unit(profile, params.by, None, auto_max=BOX_MAX_GROUPS)
+    unit = profile_time_unit(profile, params.by, params.time_unit, auto_max=BOX_MAX_GROUPS)
     return _box_spec(params, profile, kind=kind, time_unit=unit)
 
 
@@ -1259,7 +1266,8 @@ def box_plot(params: BoxPlotParams, df: pd.DataFrame, profile: DatasetProfile) -
     notes: list[str] = []
     by = split_column(params.by, params.column, notes=notes)
     values = numeric_values(df, params.column, param="column")
-    keys = group_keys(df[by], role=role_of(profile, by), auto_max=BOX_MAX_GROUPS) if by else None
+    keys = group_keys(df[by], role=role_of(profile, by), time_unit=params.time_unit,
+                      auto_max=BOX_MAX_GROUPS) if by else None
     if keys is not None:
         notes += keys.notes
     spec = _box_spec(params, profile, kind=keys.kind if keys else "nominal", time_unit=keys.time_unit if keys else None)

@@ -152,10 +152,10 @@ def apply_filters(df: pd.DataFrame, filters: Iterable[FilterSpec]) -> pd.DataFra
 
 def filter_operands(spec: FilterSpec) -> list[Scalar]:
     """The values a filter compares against, checked for count: ``in`` needs some, ``range`` exactly two."""
-    if spec.op == "in":
+    if spec.op in ("in", "not_in"):
         values = list(spec.values) or ([spec.value] if spec.value is not None else [])
         if not values:
-            raise ValueError(f"Filter 'in' on column {spec.column!r} needs a non-empty `values` list.")
+            raise ValueError(f"Filter {spec.op!r} on column {spec.column!r} needs a non-empty `values` list.")
         return values
     if spec.op == "range":
         if len(spec.values) != 2:
@@ -174,7 +174,13 @@ def _filter_mask(series: pd.Series, spec: FilterSpec) -> np.ndarray:
         hit = series.isna().to_numpy()
         return hit if spec.op == "eq" else ~hit
     kind = column_kind(series)
-    if kind == "temporal":
+    if spec.part is not None:
+        if kind != "temporal":
+            raise ColumnDataError(f"Filter on the {spec.part} of {spec.column!r} needs a date column; "
+                                  f"{spec.column!r} holds {kind} values.")
+        keys = date_part(series, spec.part)
+        result = _scalar_mask(keys, spec.op, [_number_operand(v, spec.column, boolean=False) for v in operands])
+    elif kind == "temporal":
         result = _temporal_mask(series, spec, operands)
     else:
         if kind == "text":
@@ -196,6 +202,8 @@ def _scalar_mask(keys: pd.Series, op: str, operands: list[Any]) -> pd.Series:
         return (keys != first) | keys.isna()
     if op == "in":
         return keys.isin(operands)
+    if op == "not_in":
+        return ~keys.isin(operands) | keys.isna()
     if op == "gt":
         return keys > first
     if op == "gte":
@@ -236,6 +244,15 @@ _YEAR = re.compile(r"^\d{4}$")
 _YEAR_MONTH = re.compile(r"^(\d{4})[-/](\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})[- ]?[Qq]([1-4])$")
 _HAS_TIME = re.compile(r"\d[T ]\d{1,2}:\d{2}")
+
+
+def date_part(series: pd.Series, part: str) -> pd.Series:
+    """A part of each date as a number: year, quarter 1-4, month 1-12, weekday 1 (Monday) … 7, hour 0-23."""
+    if series.dt.tz is not None:
+        series = series.dt.tz_localize(None)
+    values = {"year": series.dt.year, "quarter": series.dt.quarter, "month": series.dt.month,
+              "weekday": series.dt.day_of_week + 1, "hour": series.dt.hour}[part]
+    return values.astype("float64")
 
 
 def date_interval(value: Scalar, *, column: str) -> tuple[pd.Timestamp, pd.Timestamp | None]:
@@ -303,11 +320,11 @@ def _temporal_mask(series: pd.Series, spec: FilterSpec, operands: list[Scalar]) 
         return inside(first)
     if op == "neq":
         return ~inside(first) | series.isna()
-    if op == "in":
+    if op in ("in", "not_in"):
         hits = pd.Series(False, index=series.index)
         for value in operands:
             hits |= inside(value)
-        return hits
+        return hits if op == "in" else ~hits | series.isna()
     if op == "gt":
         return at_or_after(first, strictly=True)
     if op == "gte":
@@ -343,17 +360,28 @@ class Keys:
 
 
 WEEKDAY_REFERENCE = pd.Timestamp("2024-01-01")
-"""A Monday: ``weekday`` keys are the days of the week starting here, so they sort Monday … Sunday, print
-as day names and read as the right day under Vega-Lite's ``day`` time unit."""
+"""A Monday in a leap year: the cyclic units' keys are placed in its week, year and day — the days of the week
+from here (Monday … Sunday), the months and quarters of 2024, the hours of 2024-01-01 — so they sort in
+calendar order, print as day and month names and read as the right part under Vega-Lite's ``day``,
+``month``, ``quarter`` and ``hours`` time units."""
+
+CYCLIC_UNITS: tuple[TimeUnit, ...] = ("weekday", "month_of_year", "quarter_of_year", "hour_of_day")
+"""Units that gather the same part of every week, year or day (every Monday, every March) into one key."""
 
 
 def floor_time(series: pd.Series, unit: TimeUnit) -> pd.Series:
-    """Each timestamp moved to the start of its period (month, week starting Sunday, …); for ``weekday``,
-    to its day of the week (``WEEKDAY_REFERENCE`` + 0 … 6 days)."""
+    """Each timestamp moved to the start of its period (month, week starting Sunday, …); for a cyclic unit, to
+    that part of the reference week, year or day (every March → 2024-03-01)."""
     if series.dt.tz is not None:
         series = series.dt.tz_localize(None)
     if unit == "weekday":
         return WEEKDAY_REFERENCE + pd.to_timedelta(series.dt.day_of_week, unit="D")
+    if unit in ("month_of_year", "quarter_of_year"):
+        months = series.dt.month if unit == "month_of_year" else (series.dt.quarter - 1) * 3 + 1
+        return pd.to_datetime({"year": WEEKDAY_REFERENCE.year, "month": months, "day": 1}, errors="coerce") \
+            .where(series.notna())
+    if unit == "hour_of_day":
+        return WEEKDAY_REFERENCE + pd.to_timedelta(series.dt.hour, unit="h")
     return series.dt.to_period(_PERIOD_FREQ[unit]).dt.start_time
 
 

@@ -38,6 +38,9 @@ VL_TIME_UNIT: dict[TimeUnit, str] = {
     "day": "yearmonthdate",
     "hour": "yearmonthdatehours",
     "weekday": "day",  # Vega-Lite's day: the day of the week
+    "month_of_year": "month",  # Vega-Lite's month: January … December over all years
+    "quarter_of_year": "quarter",
+    "hour_of_day": "hours",
 }
 
 Spec = dict[str, Any]
@@ -151,7 +154,9 @@ def filter_transforms(filters: Iterable[FilterSpec], profile: DatasetProfile) ->
         col = profile.column(spec.column)
         role = col.role if col is not None else None
         operands = filter_operands(spec)
-        if role == "temporal" and not (spec.op in ("eq", "neq") and operands[0] is None):
+        if spec.part is not None:
+            predicate = _part_predicate(spec, operands)
+        elif role == "temporal" and not (spec.op in ("eq", "neq") and operands[0] is None):
             predicate = _temporal_predicate(spec, operands)
         else:
             if col is not None and role not in ("numeric", "temporal"):
@@ -180,9 +185,37 @@ def _scalar_predicate(field: str, op: str, operands: list[Scalar]) -> Spec:
         return {"not": {"field": field, "equal": first}}
     if op == "in":
         return {"field": field, "oneOf": operands}
+    if op == "not_in":
+        return {"not": {"field": field, "oneOf": operands}}
     if op == "range":
         return {"field": field, "range": operands}
     return {"field": field, op: first}
+
+
+_VL_PART = {"year": "year", "quarter": "quarter", "month": "month", "weekday": "day", "hour": "hours"}
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _part_predicate(spec: FilterSpec, operands: list[Scalar]) -> Spec:
+    """A filter on a part of every date ("in March", "on weekends"), as a ``timeUnit`` predicate whose values
+    are DateTime objects (months 1-based, days by name, as Vega-Lite reads them)."""
+    unit = _VL_PART[spec.part]
+
+    def when(value: Scalar) -> Spec:
+        number = int(float(value))  # type: ignore[arg-type]
+        return {unit: _WEEKDAY_NAMES[(number - 1) % 7] if spec.part == "weekday" else number}
+
+    predicate: Spec = {"field": field_ref(spec.column), "timeUnit": unit}
+    op = spec.op
+    if op in ("eq", "neq"):
+        predicate["equal"] = when(operands[0])
+    elif op in ("in", "not_in"):
+        predicate["oneOf"] = [when(v) for v in operands]
+    elif op == "range":
+        predicate["range"] = [when(v) for v in operands]
+    else:
+        predicate[op] = when(operands[0])
+    return {"not": predicate} if op in ("neq", "not_in") else predicate
 
 
 def _temporal_predicate(spec: FilterSpec, operands: list[Scalar]) -> Spec:
@@ -217,6 +250,8 @@ def _temporal_predicate(spec: FilterSpec, operands: list[Scalar]) -> Spec:
         return {"not": inside(operands[0])}
     if op == "in":
         return {"or": [inside(v) for v in operands]}
+    if op == "not_in":
+        return {"not": {"or": [inside(v) for v in operands]}}
     if op in ("gt", "gte"):
         return lower(operands[0], strictly=op == "gt")
     if op in ("lt", "lte"):

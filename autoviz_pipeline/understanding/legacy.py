@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from .contracts import (
+from ..contracts import (
     Aggregate,
     ChartSpec,
     ColumnMatch,
@@ -25,8 +25,8 @@ from .contracts import (
     Mark,
     TimeUnit,
 )
-from .datephrases import SEASONS, date_mentions, last_period_start, resolve_year
-from .grounding import (
+from .extractors.dates import SEASONS, date_mentions, last_period_start, resolve_year
+from ..grounding import (
     DEFAULT_SETTINGS,
     MatchSettings,
     Token,
@@ -38,7 +38,7 @@ from .grounding import (
     tokenize,
     word_index,
 )
-from .tools.registry import ColumnParam
+from ..tools.registry import ColumnParam
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,177 @@
+"""What each column's name says, computed once per profile: its words, lemmas, the words that say what it
+holds (no units, no qualifiers), their long forms, its values, and whether it counts time (a date column,
+or numbers that are years, months, quarters, hours).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..contracts import ColumnProfile, DatasetProfile
+from ..tools.registry import ColumnParam
+from .lexicon import lemma, lemma_key, split_name, value_key
+from .settings import DEFAULT_CHART_SETTINGS, ChartSettings
+from .vocabulary import vocabulary
+
+_NUMERIC = ColumnParam("numeric")
+# calendar parts stored as numbers: the name says which, the values must fit
+_CALENDAR_PARTS = {"year": None, "quarter": (1, 4), "month": (1, 12), "day": (1, 31), "hour": (0, 23),
+                   "week": (1, 53)}
+
+
+@dataclass
+class ColumnForms:
+    profile: ColumnProfile
+    words: list[str]  # the name's words, lower-case: "Curb_Weight_kg" → curb, weight, kg
+    lemmas: list[str]
+    joined: str  # the words run together: "curbweightkg"
+    content: list[str]  # lemmas without units and digits: curb, weight
+    core: list[str]  # content without qualifiers and generic words ("max_temp_c" → temp)
+    expanded: set[str] = field(default_factory=set)  # core with short forms written out: "temperature"
+    values: dict[str, str] = field(default_factory=dict)  # value_key → value as written
+    value_lemmas: dict[str, str] = field(default_factory=dict)  # lemma_key → value ("faults" → fault)
+    calendar: str | None = None  # "year", "month", … when the numbers are calendar parts
+
+    @property
+    def name(self) -> str:
+        return self.profile.name
+
+    @property
+    def role(self) -> str:
+        return self.profile.role
+
+    @property
+    def head(self) -> str:
+        return self.core[-1] if self.core else (self.lemmas[-1] if self.lemmas else "")
+
+    @property
+    def numeric(self) -> bool:
+        return _NUMERIC.fits(self.profile)
+
+    @property
+    def coded(self) -> bool:
+        """Whole numbers that code a few categories (sex 1/2, chest pain type 0-3, 4/6/8 cylinders): grouped
+        by, not measured, unless an aggregate is asked of them ("average rating")."""
+        p = self.profile
+        return p.role == "numeric" and self.calendar is None and 1 < p.distinct <= 5 and \
+            isinstance(p.min, (int, float)) and isinstance(p.max, (int, float)) and float(p.min).is_integer() \
+            and float(p.max).is_integer() and p.dtype.startswith(("int", "uint", "Int"))
+
+    @property
+    def measure(self) -> bool:
+        """A number to measure: numeric and no key, calendar part, 0/1 flag or small code."""
+        return self.profile.role == "numeric" and self.calendar is None and not self.coded
+
+    @property
+    def timeline(self) -> bool:
+        """Does the column place rows in time (dates, or years)?"""
+        return self.profile.role == "temporal" or self.calendar == "year"
+
+    @property
+    def one_per_row(self) -> bool:
+        return self.profile.distinct >= self.profile.count > 0
+
+
+@dataclass
+class ColumnIndex:
+    profile: DatasetProfile
+    columns: list[ColumnForms]
+    entity: set[str]  # lemmas that name the rows ("flights.csv" → flight)
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Every word of every column's name (lemmas), which no phrase may pass over as filler."""
+        return frozenset(w for c in self.columns for w in c.core)
+
+    def get(self, name: str) -> ColumnForms | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+    @property
+    def timelines(self) -> list[ColumnForms]:
+        """Columns that place rows in time, dates first."""
+        return sorted((c for c in self.columns if c.timeline), key=lambda c: c.role != "temporal")
+
+    def calendar(self, part: str) -> ColumnForms | None:
+        return next((c for c in self.columns if c.calendar == part), None)
+
+
+_INDEXES: dict[int, ColumnIndex] = {}
+
+
+def column_index(profile: DatasetProfile, *, settings: ChartSettings = DEFAULT_CHART_SETTINGS) -> ColumnIndex:
+    """The index of a profile, built once per profile object (a profile is frozen, so it never goes stale;
+    the index holds the profile, so an id is never reused while its entry lives)."""
+    hit = _INDEXES.get(id(profile))
+    if hit is not None and hit.profile is profile:
+        return hit
+    if len(_INDEXES) > 64:
+        _INDEXES.clear()
+    columns = [_forms(col, settings) for col in profile.columns]
+    index = ColumnIndex(profile=profile, columns=columns, entity=_entity(profile, columns))
+    _INDEXES[id(profile)] = index
+    return index
+
+
+def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:
+    voc = vocabulary()
+    words = split_name(col.name) or [col.name.lower()]
+    lemmas = [lemma(w) for w in words]
+    content = [lm for w, lm in zip(words, lemmas) if w not in voc.units and not w.isdigit()] or lemmas
+    core = [w for w in content if w not in voc.qualifiers and w not in voc.generic_name_words] or content
+    forms = ColumnForms(profile=col, words=words, lemmas=lemmas, joined="".join(words), content=content,
+                        core=core, expanded=_expanded(core))
+    if col.role in ("categorical", "boolean", "identifier", "text"):
+        value_lemmas: dict[str, str | None] = {}
+        for v in col.values or [tv.value for tv in col.top_values]:
+            key = value_key(v)
+            if key and not key.isdigit():
+                forms.values.setdefault(key, v)
+                lk = lemma_key(key)
+                value_lemmas[lk] = v if value_lemmas.get(lk, v) == v else None  # two values: neither
+        forms.value_lemmas = {k: v for k, v in value_lemmas.items() if v is not None}
+    forms.calendar = _calendar_part(forms, settings)
+    return forms
+
+
+def _expanded(core: list[str]) -> set[str]:
+    """The core words with each short form written out ("tmax" → maximum temperature; "hs grad" → high
+    school graduates), lemmatized, as phrases."""
+    voc = vocabulary()
+    options = []
+    for word in core[:4]:
+        longs = [" ".join(lemma(x) for x in long.split()) for long in voc.expansions(word)]
+        options.append([word, *longs])
+    out = {" ".join(combo) for combo in itertools.islice(itertools.product(*options), 32)}
+    return out
+
+
+def _calendar_part(col: ColumnForms, settings: ChartSettings) -> str | None:
+    """ "year", "month", … for a numeric column whose name says so and whose values fit the calendar."""
+    p = col.profile
+    if p.role not in ("numeric", "identifier", "categorical") or not isinstance(p.min, (int, float)) \
+            or not isinstance(p.max, (int, float)) or float(p.min) != int(p.min) or float(p.max) != int(p.max):
+        return None
+    voc = vocabulary()
+    for part, bounds in _CALENDAR_PARTS.items():
+        if not any(voc.synonyms(w, part) or w == part for w in col.lemmas):
+            continue
+        if bounds is None:
+            lo, hi = int(p.min), int(p.max)
+            if 1000 <= lo <= hi <= 2200 and hi - lo <= settings.max_year_span:
+                return part
+        elif bounds[0] <= p.min <= p.max <= bounds[1]:
+            return part
+    return None
+
+
+def _entity(profile: DatasetProfile, columns: list[ColumnForms]) -> set[str]:
+    """Words that name the rows rather than a column: the file's own name ("flights.csv" → flight) and a
+    word three or more columns start with (customer_id, customer_name, customer_phone …)."""
+    firsts: dict[str, int] = {}
+    for col in columns:
+        if len(col.lemmas) >= 2:
+            firsts[col.lemmas[0]] = firsts.get(col.lemmas[0], 0) + 1
+    words = [w for w in split_name(Path(profile.name).stem) if w.isalpha()]
+    return {w for w, n in firsts.items() if n >= 3} | ({lemma(words[-1])} if words else set())

@@ -1,0 +1,216 @@
+"""What is measured and how: the aggregate ("total", "average", "how many"), the order asked for ("which
+region sold the most", "sorted from highest to lowest", "the 5 youngest", "which make is the heaviest"),
+whether rows are counted ("number of flights", "the most parcels"), and which measure words matched no
+column ("which machine vibrates the most" on a table without vibration) — those are said, never replaced by
+an unrelated column.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...contracts import Aggregate
+from ..lexicon import degree, is_noun
+from ..reading import Context, Mention, Ranking, SaidFilter
+from ..vocabulary import vocabulary
+
+_ORDER_PHRASE = re.compile(
+    r"\b(?:sorted|ordered|organi[sz]ed|ranked|arranged|listed|rank(?:ed)?|from)?\s*(?:from\s+)?"
+    r"(?P<first>highest|largest|greatest|most|biggest|high|lowest|smallest|least|fewest|low|best|worst)\s+to\s+"
+    r"(?:the\s+)?(?:highest|largest|greatest|most|biggest|high|lowest|smallest|least|fewest|low|best|worst)\b"
+    r"|\b(?P<dir>descending|decreasing|ascending|increasing)\s+order\b|\bin\s+(?P<dir2>descending|ascending)\b"
+    r"|\b(?P<firstword>highest|largest|biggest|most|best|worst|lowest|smallest|least|fewest|top|bottom)\s+first\b")
+_WHICH = re.compile(r"^\s*(?:which|what|who|where|when)\b(?!\s*(?:'s|’s|is|was|are|were)\s+(?:the\s+)?"
+                    r"(?:highest|lowest|largest|smallest|maximum|minimum|average|mean|median|total)\b)")
+_HOW_MANY = re.compile(r"\b(?:how many|number of|count of|total number of|no\. of)\s+(?:total\s+)?")
+_ROW_COUNT = re.compile(r"\b(?:how many|number of|count of|how often|most often|least often|most frequent(?:ly)?|"
+                        r"most common|least common|frequency|tally of)\b")
+_QUANTITY_WORDS = frozenset("number num count total amount quantity qty sum".split())
+
+
+def aggregate(ctx: Context) -> tuple[Aggregate | None, int | None]:
+    """The aggregate the question asks for, and where; superlatives that order groups are no max()."""
+    lower = _without_orders(ctx.lower)
+    if re.search(r"\btotal (?:number|count) of\b|\btotal (?:number|count)\b", lower):
+        return "count", None  # "the total number of claims" counts rows, it adds up no column
+    best: tuple[int, Aggregate] | None = None
+    for word, agg in vocabulary().cues["aggregate_words"].items():
+        m = re.search(rf"\b{re.escape(word)}(?:s|d|ed)?\b", lower)  # "totals", "averaged"
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), agg)
+    if best is None:
+        return None, None
+    at = ctx.token_at(best[0])
+    agg = best[1]
+    if agg == "count" and _counts_a_quantity(ctx):
+        agg = "sum"  # "how many visitors came from paid": the visitors column counts them, add it up
+    return agg, at
+
+
+def ranking(ctx: Context, top: Ranking | None, aggregate: Aggregate | None) -> Ranking | None:
+    """The order asked for: a top-N, an order phrase, "which … the most", or a superlative adjective that
+    names its own measure ("the heaviest", "the 10 priciest weeks", "longest-serving")."""
+    lower = ctx.lower
+    order = None
+    m = _ORDER_PHRASE.search(lower)
+    if m:
+        word = m.group("first") or m.group("dir") or m.group("dir2") or m.group("firstword")
+        order = "ascending" if word in ("lowest", "smallest", "least", "fewest", "low", "ascending", "increasing",
+                                        "worst", "bottom") else "descending"
+    if order is not None and re.search(r"\b(?:best|worst)\b", m.group(0)) and _more_is_worse(ctx):
+        order = "ascending" if order == "descending" else "descending"  # "worst first" for delays: the longest
+    superlative = _superlative(ctx)
+    if superlative is not None and superlative.word in ("best", "worst") and _more_is_worse(ctx):
+        flipped = "ascending" if superlative.order == "descending" else "descending"
+        superlative = superlative.model_copy(update={"order": flipped})
+    if top is not None and top.word in ("best", "worst") and _more_is_worse(ctx):
+        top = top.model_copy(update={"order": "ascending" if top.order == "descending" else "descending"})
+    if top is not None:
+        measure = superlative.measure if superlative else None
+        head = superlative.head if superlative else None
+        if superlative is not None and superlative.word not in vocabulary().cues["order_words"]:
+            order = superlative.order
+        return top.model_copy(update={"order": order or top.order, "measure": measure, "head": head})
+    if superlative is not None and (superlative.measure or _WHICH.search(lower) or order is None):
+        if superlative.measure or _WHICH.search(lower) or superlative.word in ("most", "least", "fewest"):
+            return superlative.model_copy(update={"order": order or superlative.order})
+    if order is not None:
+        return Ranking(order=order, word=m.group(0).strip(), at=ctx.token_at(m.start()))
+    return None
+
+
+def _more_is_worse(ctx: Context) -> bool:
+    """Is the quantity the question measures one where more is worse (delays, crime, deaths)?"""
+    bad = set(vocabulary().cues["more_is_worse"])
+    for m in ctx.column_matches():
+        col = ctx.index.get(m.column)
+        if col is not None and col.measure and (set(col.lemmas) | set(col.core)) & bad:
+            return True
+    return False
+
+
+def _superlative(ctx: Context) -> Ranking | None:
+    """The first superlative that orders: an adjective ("heaviest", "priciest"), "most/least" + an
+    adjective or noun ("most expensive", "least windy", "the most flights"), or a plain order word in a
+    "which …" question ("which region sold the most")."""
+    cues = vocabulary().cues
+    low = set(cues["low_pole_adjectives"])
+    order_words = cues["order_words"]
+    tokens = ctx.tokens
+    measures = {m.position: m.column for m in ctx.column_matches()}
+    which = bool(_WHICH.search(ctx.lower))
+    for t in tokens:
+        word = t.lower
+        if word in ("most", "least", "fewest") and t.index + 1 < len(tokens):
+            nxt = tokens[t.index + 1]
+            column = measures.get(nxt.index)
+            if column is not None and ctx.index.get(column).measure:
+                order = "ascending" if word != "most" else "descending"
+                return Ranking(order=order, word=f"{word} {nxt.lower}", at=t.index, measure=column,
+                               head=_head(ctx, t.index))
+        if degree(word) == "superlative" and word not in order_words and word not in ("most", "least"):
+            column = measures.get(t.index)
+            order = "ascending" if t.lemma in low else "descending"
+            return Ranking(order=order, word=word, at=t.index, measure=column if column and
+                           ctx.index.get(column).measure else None, head=_head(ctx, t.index))
+        if word in order_words and (which or word in ("most", "least", "fewest")) and word not in ("top", "bottom"):
+            return Ranking(order=order_words[word], word=word, at=t.index, head=_head(ctx, t.index))
+    return None
+
+
+def _head(ctx: Context, at: int) -> str | None:
+    """The noun a superlative qualifies ("the hottest month" → month), or the subject of a "which" question
+    ("which make is the heaviest" → make)."""
+    tokens = ctx.tokens
+    for t in tokens[at + 1:at + 3]:
+        if is_noun(t.lower) and t.lower not in vocabulary().stopwords:
+            return t.lemma
+    m = re.match(r"^\s*(?:which|what)\s+(?:(?:one|ones|of)\s+)?(?:(?:the|these|those|our|all)\s+)?(?:\w+\s+)??"
+                 r"(?P<noun>[a-z]+)", ctx.lower)
+    if m is None:
+        return None
+    noun = next((t.lemma for t in ctx.tokens if t.start >= m.start("noun") and is_noun(t.lower)
+                 and t.lower not in vocabulary().stopwords), None)
+    return noun
+
+
+def counts_rows(ctx: Context, mentions: list[Mention], aggregate: Aggregate | None) -> bool:
+    """Are rows counted: "how many", "number of flights", "most common", "the most parcels" (a plural noun
+    that names no column), "how often"?"""
+    if aggregate == "count":
+        return True
+    if aggregate is not None:
+        return False
+    if _ROW_COUNT.search(ctx.lower):
+        return True
+    m = re.search(r"\b(?:the\s+)?(?:most|fewest|least|more|fewer)\s+(?:[a-z-]+\s+){0,2}?(?P<noun>[a-z]+s)\b(?!\s+(?:of|per))",
+                  ctx.lower)
+    if m:
+        at = ctx.token_at(m.start("noun"))
+        named = [x for x in ctx.column_matches() if (x.position or 0) <= at < (x.position or 0) + len(x.phrase.split())]
+        return not named or not any(ctx.index.get(x.column).measure for x in named)  # "the most medals": rows
+    return False
+
+
+def unmatched(ctx: Context, mentions: list[Mention], filters: list[SaidFilter], counted: bool) -> list[str]:
+    """Words that name what to measure but matched no column: a noun after an aggregate word ("average
+    vibration" on a table without it), a superlative or a verb of measure ("vibrates the most", "heaviest").
+    The chart then counts rows and the report says so."""
+    voc = vocabulary()
+    known_spans = {i for m in ctx.matches for i in range(m.position or 0, (m.position or 0) + len(m.phrase.split()))}
+    known_spans |= {i for f in filters for i in range(f.start, f.end)}
+    known_spans |= {i for s, e in ctx.consumed for i in range(s, e)}
+    skip = voc.stopwords | set(voc.cues["order_words"]) | set(voc.cues["row_words"]) | set(voc.cues["chart_nouns"])
+    cue_words = {w for phrase in voc.cues["aggregate_words"] for w in str(phrase).split()}
+    cue_words |= {w for phrase in voc.cues["time_unit_words"] for w in str(phrase).split()}
+    cue_words |= set(voc.cues["chart_words"])
+    out: list[str] = []
+    tokens = ctx.tokens
+    for t in tokens:
+        if t.index in known_spans or t.lower in skip or t.lower in cue_words or not t.lower.isalpha():
+            continue
+        near = any(abs(t.index - i) <= 2 for i in known_spans if i not in {x for s, e in ctx.consumed for x in range(s, e)})
+        if is_noun(t.lower) and len(t.lower) > 2 and not near:
+            ctx.unexplained.append(t.text)
+        prev = tokens[t.index - 1].lower if t.index > 0 else ""
+        nxt = tokens[t.index + 1].lower if t.index + 1 < len(tokens) else ""
+        after_aggregate = prev in ("average", "avg", "mean", "total", "median", "sum", "maximum", "minimum") and \
+            is_noun(t.lower)
+        superlative = degree(t.lower) == "superlative" and t.lower not in voc.cues["order_words"]
+        verb_of_measure = nxt in ("the", "most", "least", "more", "less") and not is_noun(t.lower) and \
+            t.lemma not in ("have", "do", "be", "get", "make", "show", "see", "sell", "win", "use") and \
+            prev not in ("the", "a", "an")
+        if (after_aggregate and not counted) or superlative or (verb_of_measure and _which_question(ctx)):
+            out.append(t.text)
+    return list(dict.fromkeys(out))
+
+
+def _which_question(ctx: Context) -> bool:
+    return bool(re.match(r"^\s*(?:which|what|who|where)\b", ctx.lower))
+
+
+def _without_orders(lower: str) -> str:
+    """The question without its order words ("sorted from highest to lowest", "which … the most"), so
+    "highest" there is read as an order, not as ``max``."""
+    m = _ORDER_PHRASE.search(lower)
+    if m:
+        lower = lower[: m.start()] + " " + lower[m.end():]
+    if _WHICH.search(lower):
+        lower = re.sub(r"\b(?:the\s+)?(?:highest|largest|biggest|greatest|best|lowest|smallest|least|fewest|worst|"
+                       r"most)\b", " ", lower)
+    return lower
+
+
+def _counts_a_quantity(ctx: Context) -> bool:
+    """ "How many (total) <a numeric column> …", "number of votes": the column holds a count (its name is a
+    plural or a count word: visitors, units, weeks_on_top, Marriages), so its values are added up. "How many
+    scientists" over a ``scientist`` column of ids, or "how many orders" with no such column, count rows."""
+    m = _HOW_MANY.search(ctx.lower)
+    if m is None:
+        return False
+    at = ctx.token_at(m.end())
+    named = next((x for x in ctx.column_matches() if (x.position or 0) == at), None)
+    col = ctx.index.get(named.column) if named is not None else None
+    if col is None or not col.measure:
+        return False
+    return any(w != lm or w in _QUANTITY_WORDS for w, lm in zip(col.words, col.lemmas))

@@ -1,0 +1,181 @@
+"""Numbers that filter or limit: "over 100", "2 or higher", "between 5 and 9", "IDs 3, 8 or 10", "class 2",
+"houses with 4 bedrooms"; and "top 5", "the 3 lowest", "which 10 countries".
+
+A comparison filters the number column named next to it (just before, else just after). Words a period
+already read are skipped, so "since 1990" is a date and "price over 1990" a price.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...contracts import FilterSpec
+from ..reading import Context, Ranking, SaidFilter
+from ..vocabulary import vocabulary
+
+_NUM = r"(?P<n>-?\$?\d[\d,]*(?:\.\d+)?)"
+_UNIT = r"(?:\s*(?:%|percent|k\b|m\b|bn\b))?"
+COMPARISONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), op)
+    for pattern, op in (
+        # number first: "2 or higher", "19 and older", "1020 or lower", "5+"
+        (rf"{_NUM}{_UNIT}\s*(?:\+|(?:or|and)\s+(?:higher|more|greater|above|over|later|after|older|larger|up|"
+         r"beyond|bigger|longer|heavier))", "gte"),
+        (rf"{_NUM}{_UNIT}\s+(?:or|and)\s+(?:lower|less|fewer|below|under|smaller|earlier|before|younger|shorter|"
+         r"lighter)", "lte"),
+        # cue first: "at least 5", "no more than 3", "over 100", "before 2010"
+        (rf"\b(?:at least|no less than|not less than|minimum of|a minimum of|on or after|starting at|"
+         rf"(?:greater|more|higher|larger) than or equal to|>=|≥)\s*(?:the\s+year\s+|year\s+)?{_NUM}", "gte"),
+        (rf"\b(?:at most|no more than|not more than|up to|maximum of|a maximum of|on or before|"
+         rf"not exceeding|(?:less|fewer|lower|smaller) than or equal to|<=|≤)\s*(?:the\s+year\s+|year\s+)?{_NUM}",
+         "lte"),
+        (rf"(?:\b(?:(?:more|greater|higher|larger|bigger|later|older|longer|heavier|taller|above|over) than|"
+         rf"over|above|exceeding|exceeds|exceeded|after|beyond|past)|>)\s*(?:the\s+year\s+|year\s+)?{_NUM}", "gt"),
+        (rf"(?:\b(?:(?:less|fewer|lower|smaller|earlier|younger|shorter|lighter|below|under) than|under|below|"
+         rf"before|prior to)|<)\s*(?:the\s+year\s+|year\s+)?{_NUM}", "lt"),
+    )
+)
+# "IDs of 3, 8, or 10", "stores 6 and 4": a list of numbers names values of a key column
+_NUMBER_LIST = re.compile(r"(?<![\d.,$])\d+(?:\s*,\s*\d+)*,?\s+(?:or|and)\s+\d+\b(?![.,]\d)(?!\s*(?:%|percent))")
+RANGE = re.compile(
+    r"\b(?:between|from|within(?: the range(?: of)?)?|in the range(?: of)?|ranging from)\s+"
+    r"(?P<a>-?\$?\d[\d,]*(?:\.\d+)?)\s*(?:%|percent)?\s*(?:and|to|-|–)\s*(?P<b>-?\$?\d[\d,]*(?:\.\d+)?)"
+)
+_TOP = re.compile(r"\b(?:(?P<word>top|bottom|best|worst|highest|lowest)|(?P<edge>first|last))\s+(?P<n>\d{1,3}|"
+                  r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)\b"
+                  r"(?(edge)(?!\s*(?:day|week|month|quarter|year|hour|decade)s?\b))(?!\s*%)")
+_N_SUPERLATIVE = re.compile(r"\b(?:the\s+)?(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|twelve|"
+                            r"fifteen|twenty)\s+(?P<word>[a-z]+est|most|least|highest|lowest|best|worst|biggest|"
+                            r"largest|smallest|fewest)\b")
+_WHICH_N = re.compile(r"\b(?:which|what|the)\s+(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|twelve|"
+                      r"fifteen|twenty)(?=\s+[a-z]+)")
+_LOW_WORDS = ("bottom", "worst", "lowest", "least", "fewest", "smallest")
+
+
+def extract(ctx: Context) -> list[SaidFilter]:
+    out: list[SaidFilter] = []
+    index = ctx.index
+    ranged = [(m.position or 0, m.column) for m in ctx.column_matches()
+              if (c := index.get(m.column)) is not None and c.numeric]
+    lower = ctx.lower
+    for m in RANGE.finditer(lower):
+        start, end = _span(ctx, m)
+        if not ctx.free(start, end):
+            continue
+        column = _nearest(ctx, start, end, ranged)
+        if column:
+            lo, hi = number(m.group("a")), number(m.group("b"))
+            out.append(SaidFilter(filter=FilterSpec(column=column, op="range", values=[min(lo, hi), max(lo, hi)]),
+                                  start=start, end=end, source="number"))
+            ctx.consumed.append((start, end))
+    keyed = [(pos, c) for pos, c in ((m.position or 0, m.column) for m in ctx.column_matches())
+             if (col := index.get(c)) is not None and col.role in ("identifier", "numeric", "categorical")
+             and (col.role == "numeric" or col.profile.dtype.startswith(("int", "uint", "float")))]
+    for m in _NUMBER_LIST.finditer(lower):
+        start, end = _span(ctx, m)
+        if not ctx.free(start, end):
+            continue
+        column = _nearest(ctx, start, end, keyed)
+        if column and not any(f.filter.column == column for f in out):
+            values = [number(v) for v in re.findall(r"-?\d[\d,]*(?:\.\d+)?", m.group(0))]
+            out.append(SaidFilter(filter=FilterSpec(column=column, op="in", values=list(dict.fromkeys(values))),
+                                  start=start, end=end, source="number"))
+            ctx.consumed.append((start, end))
+    for regex, op in COMPARISONS:
+        for m in regex.finditer(lower):
+            start, end = _span(ctx, m)
+            if not ctx.free(start, end):
+                continue
+            column = _nearest(ctx, start, end, ranged) or _only_measure(ctx)
+            if column:
+                out.append(SaidFilter(filter=FilterSpec(column=column, op=op, value=number(m.group("n"))),
+                                      start=start, end=end, source="number"))
+                ctx.consumed.append((start, end))
+    out += _coded_values(ctx)
+    return out
+
+
+def top_n(ctx: Context) -> Ranking | None:
+    """ "top 5", "bottom 3", "the 3 lowest", "5 highest", "which 10 countries … the largest" (with a superlative
+    later in the question), "top ten". The words are marked read, so no filter takes the number."""
+    lower = ctx.lower
+    m = _TOP.search(lower)
+    if m is None:
+        m = _N_SUPERLATIVE.search(lower)
+    if m is None:
+        which = _WHICH_N.search(lower)
+        superlative = re.search(r"\b(?:[a-z]+est|most|least|fewest|top|bottom)\b", lower[which.end():]) if which else None
+        if which is None or superlative is None:
+            return None
+        m, word = which, superlative.group(0)
+    else:
+        word = m.groupdict().get("word") or m.groupdict().get("edge") or ""
+    n = _count(m.group("n"))
+    if not 0 < n <= 1000:
+        return None
+    start, end = _span(ctx, m)
+    ctx.consumed.append((start, end))
+    order = "ascending" if word in _LOW_WORDS or word in vocabulary().cues["low_pole_adjectives"] or \
+        word.rstrip("est") in vocabulary().cues["low_pole_adjectives"] else "descending"
+    return Ranking(order=order, limit=n, word=word, at=start)
+
+
+def _coded_values(ctx: Context) -> list[SaidFilter]:
+    """ "class 2 wines", "period 4 elements" (a column, then one of its values); "houses with 4 bedrooms" (a
+    value, then its column): the number is a value of a column with few distinct numbers."""
+    out = []
+    tokens = ctx.tokens
+    for m in ctx.column_matches():
+        col = ctx.index.get(m.column)
+        if col is None or col.profile.distinct > 20 or not isinstance(col.profile.min, (int, float)):
+            continue
+        pos, length = m.position or 0, len(m.phrase.split())
+        for at in (pos + length, pos - 1):
+            if not 0 <= at < len(tokens) or not tokens[at].text.isdigit() or not ctx.free(at, at + 1):
+                continue
+            value = int(tokens[at].text)
+            before = tokens[at - 1].lower if at > 0 else ""
+            if at < pos and before in ("top", "bottom", "first", "last", "than", "least", "most"):
+                continue
+            if col.profile.min <= value <= col.profile.max and (col.role != "numeric" or col.profile.distinct <= 20):
+                out.append(SaidFilter(filter=FilterSpec(column=col.name, op="eq", value=value),
+                                      start=min(at, pos), end=max(at + 1, pos + length), source="number"))
+                ctx.consumed.append((at, at + 1))
+                break
+    return out
+
+
+def _only_measure(ctx: Context) -> str | None:
+    """ "readings above 20 °C" on a table with one quantity: that quantity."""
+    measures = [c.name for c in ctx.index.columns if c.measure]
+    return measures[0] if len(measures) == 1 else None
+
+
+def _span(ctx: Context, m: re.Match[str]) -> tuple[int, int]:
+    return ctx.token_at(m.start()), ctx.token_at(m.end() - 1) + 1
+
+
+def _nearest(ctx: Context, start: int, end: int, mentions: list[tuple[int, str]]) -> str | None:
+    """The column named just before the words start..end ("students aged 19 or older"), else just after
+    ("over 100 visitors"); None when no number column is named within a few words."""
+    inside = [(pos, c) for pos, c in mentions if start <= pos < end]
+    if inside:  # "older than 60": the comparative names the column itself
+        return inside[0][1]
+    before = [(pos, c) for pos, c in mentions if pos < start]
+    after = [(pos, c) for pos, c in mentions if pos >= end]
+    if before and start - max(before)[0] <= 8:
+        return max(before)[1]
+    if after and min(after)[0] - end <= 4:
+        return min(after)[1]
+    return None
+
+
+def number(text: str) -> float | int:
+    value = float(text.replace(",", "").replace("$", ""))
+    return int(value) if value.is_integer() else value
+
+
+def _count(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    return int(vocabulary().number_words.get(text, "0"))

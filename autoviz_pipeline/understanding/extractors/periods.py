@@ -1,0 +1,251 @@
+"""Periods said in the question, tied to the columns that hold time.
+
+A year ("in 2007", "since 1990", "the 1970s", "1939-1945", "2017 onward") filters a date column, or a
+column of years (``year``, ``start_year``); a month, weekday or hour said without a year ("in March", "June
+through August", "on weekends", "after 10pm") filters that part of every date, or a column holding that part
+(``month`` 1..12). A number said as a year never filters a column that holds no time: without one, the
+period is left out and a note says so. A column that holds time and is named in the question ("flights by
+``time_hour`` in 2013") wins over one that is not.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ...contracts import FilterSpec, Scalar
+from ..columns import ColumnForms
+from ..reading import Context, SaidFilter
+from .dates import SEASONS, CalendarMention, DateMention, last_period_start, mentions, resolve_year
+
+_CALENDAR_OF_PART = {"month": "month", "weekday": None, "hour": "hour", "quarter": "quarter", "year": "year"}
+_WEEKDAY_VALUES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def extract(ctx: Context) -> list[SaidFilter]:
+    lower = ctx.lower
+    dates, calendar = mentions(lower)
+    out: list[SaidFilter] = []
+    for mention in dates:
+        start, end = ctx.token_at(mention.span[0]), ctx.token_at(mention.span[1] - 1) + 1
+        if mention.years_only and mention.cue in ("between", "from", "range", "after", "before") and \
+                _about_a_quantity(ctx, start, end):
+            continue  # "price between 2000 and 2020", "lots over 1900 sq ft": numbers, not years
+        if not mention.years_only and mention.last is None and _names_a_column(ctx, start, end):
+            continue  # "unemployment in March" over a table with a ``Mar`` column: the column
+        specs = _date_filters(ctx, mention, start)
+        out += [SaidFilter(filter=f, start=start, end=end, source="period") for f in specs]
+        ctx.consumed.append((start, end))
+    for mention in calendar:
+        start, end = ctx.token_at(mention.span[0]), ctx.token_at(mention.span[1] - 1) + 1
+        if not ctx.free(start, end) or _names_a_column(ctx, start, end):
+            continue
+        spec = _calendar_filter(ctx, mention)
+        if spec is not None and not any(f.filter == spec for f in out):
+            out.append(SaidFilter(filter=spec, start=start, end=end, source="period"))
+        ctx.consumed.append((start, end))
+    out += _bare_years(ctx)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+def _timeline(ctx: Context, at: int, *, part: str | None = None) -> ColumnForms | None:
+    """The column a period filters: for a part of the date, a column holding that part (``month``); else
+    the time column named nearest before (after) word ``at``; else the first date column, then years."""
+    index = ctx.index
+    if part is not None and (calendar := index.calendar(part)) is not None:
+        return calendar
+    named = [(m.position or 0, index.get(m.column)) for m in ctx.column_matches()]
+    wanted = [(pos, c) for pos, c in named if c is not None and (c.timeline if part in (None, "year") else
+                                                                c.role == "temporal")]
+    if wanted:
+        return min(wanted, key=lambda x: (x[0] > at, abs(at - x[0])))[1]
+    years = index.calendar("year")
+    if part == "year" and years is not None:
+        return years
+    dates = [c for c in index.columns if c.role == "temporal"]
+    if dates:
+        return dates[0]
+    return years if part in (None, "year") else None
+
+
+def _date_filters(ctx: Context, mention: DateMention, at: int) -> list[FilterSpec]:
+    said = ctx.question[mention.span[0]:mention.span[1]].strip()
+    column = _timeline(ctx, at, part="year" if mention.years_only or mention.last else None)
+    if column is None:
+        ctx.notes.append(f"{said!r}: the table has no date or year column to filter by; not filtered")
+        return []
+    if mention.last is not None:
+        return _last_period(ctx, column, mention.last, said)
+    if column.calendar == "year":
+        return _year_filters(ctx, column, mention, said)
+    years = [resolve_year(d, lambda: _date_range(column)) for d in mention.dates]
+    known = [y for y in years if y is not None]
+    if known and len(known) < len(years) and any(d.year is not None for d in mention.dates):
+        years = [y if y is not None else known[-1] for y in years]  # "from September 1 to September 7, 2016"
+    elif all(d.year is None for d in mention.dates) and years:
+        years = [years[0]] * len(years)  # "between March and June": one year
+    if None in years:
+        return _any_year(ctx, column, mention, said)
+    values = [d.value(y) for d, y in zip(mention.dates, years, strict=True)]
+    if mention.cue == "season" or any(w in said for w in SEASONS):
+        ctx.notes.append(f"{said!r} read as {values[0]} to {values[-1]} (the northern hemisphere's seasons)")
+    if mention.op == "range":
+        return [FilterSpec(column=column.name, op="range", values=values)]
+    return [FilterSpec(column=column.name, op=mention.op, value=values[0])]
+
+
+def _year_filters(ctx: Context, column: ColumnForms, mention: DateMention, said: str) -> list[FilterSpec]:
+    """A period on a column of years (and of months, when the period names months)."""
+    years = [d.year for d in mention.dates]
+    if None in years:
+        return _any_year(ctx, column, mention, said)
+    out = []
+    if mention.op == "range":
+        out.append(FilterSpec(column=column.name, op="range", values=[years[0], years[-1]])
+                   if years[0] != years[-1] else FilterSpec(column=column.name, op="eq", value=years[0]))
+    else:
+        out.append(FilterSpec(column=column.name, op=mention.op, value=years[0]))
+    months = [d.month for d in mention.dates if d.month is not None]
+    month_column = ctx.index.calendar("month")
+    if months and month_column is not None and len(set(years)) == 1:
+        lo, hi = months[0], months[-1]
+        out.append(FilterSpec(column=month_column.name, op="eq", value=lo) if lo == hi else
+                   FilterSpec(column=month_column.name, op="range", values=[lo, hi]))
+    elif months:
+        ctx.notes.append(f"{said!r}: only the year is filtered ({column.name!r} holds years)")
+    return out
+
+
+def _any_year(ctx: Context, column: ColumnForms, mention: DateMention, said: str) -> list[FilterSpec]:
+    """ "in March" over several years: every March (a note says which years that covers)."""
+    months = [d.month for d in mention.dates if d.month is not None and d.day is None]
+    if not months or len(months) != len(mention.dates) or mention.op not in ("eq", "range"):
+        ctx.notes.append(f"{said!r} names no year, and {column.name!r} spans several years: not filtered "
+                         "(say the year, e.g. 'May 2024')")
+        return []
+    values = list(range(months[0], months[-1] + 1)) if months[0] <= months[-1] else \
+        [*range(months[0], 13), *range(1, months[-1] + 1)]
+    spec = _calendar_filter(ctx, CalendarMention(mention.span, "month", "eq" if len(values) == 1 else "in",
+                                                 tuple(values), said))
+    return [spec] if spec is not None else []
+
+
+def _calendar_filter(ctx: Context, mention: CalendarMention) -> FilterSpec | None:
+    """A month, weekday or hour of every date, on the column holding that part, else on the date column."""
+    at = ctx.token_at(mention.span[0])
+    column = _timeline(ctx, at, part=_CALENDAR_OF_PART[mention.part])
+    values: list[Scalar] = list(mention.values)
+    if mention.part == "weekday" and (named := _weekday_names(ctx)) is not None:
+        column_name, by_day = named
+        kept = [by_day[d] for d in mention.values if d in by_day]
+        if kept:
+            return FilterSpec(column=column_name, op="eq", value=kept[0]) if len(kept) == 1 else \
+                FilterSpec(column=column_name, op="in", values=kept)
+    if column is None:
+        ctx.notes.append(f"{mention.said!r}: the table has no date column to filter by; not filtered")
+        return None
+    part = None if column.calendar is not None else mention.part
+    if column.calendar is None and column.role != "temporal":
+        return None
+    if mention.op == "in":
+        return FilterSpec(column=column.name, op="in", values=values, part=part)
+    if mention.op == "range":
+        return FilterSpec(column=column.name, op="range", values=values, part=part)
+    return FilterSpec(column=column.name, op=mention.op, value=values[0], part=part)
+
+
+def _weekday_names(ctx: Context) -> tuple[str, dict[int, str]] | None:
+    """A column of day names ("Mon", "Tuesday"): weekday number → the value as the column writes it."""
+    for col in ctx.index.columns:
+        found: dict[int, str] = {}
+        for key, value in col.values.items():
+            for day, prefix in enumerate(_WEEKDAY_VALUES, 1):
+                if key.startswith(prefix) and key in (prefix, prefix + "day", prefix + "s", prefix + "days",
+                                                      "tues", "thurs", "wednesday", "saturday", "thursday",
+                                                      "tuesday"):
+                    found.setdefault(day, value)
+        if len(found) >= 5:
+            return col.name, found
+    return None
+
+
+def _last_period(ctx: Context, column: ColumnForms, last: tuple[int, str], said: str) -> list[FilterSpec]:
+    n, unit = last
+    if column.calendar == "year":
+        latest = int(column.profile.max)  # type: ignore[arg-type]
+        start = latest - n * (10 if unit == "decade" else 1) + 1
+        ctx.notes.append(f"{said!r}: counted back from the last year in {column.name!r} ({latest}), from {start}")
+        return [FilterSpec(column=column.name, op="gte", value=start)]
+    end = _date_range(column)[1]
+    if end is None:
+        return []
+    start_value = last_period_start(n, unit, end)
+    ctx.notes.append(f"{said!r}: counted back from the last date in {column.name!r} ({end:%Y-%m-%d}), "
+                     f"from {start_value}")
+    return [FilterSpec(column=column.name, op="gte", value=start_value)]
+
+
+def _date_range(column: ColumnForms) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    def stamp(text: object) -> pd.Timestamp | None:
+        try:
+            ts = pd.Timestamp(str(text))
+        except (TypeError, ValueError):
+            return None
+        return None if pd.isna(ts) else ts.tz_localize(None) if ts.tzinfo is not None else ts
+
+    p = column.profile
+    return (stamp(p.min), stamp(p.max)) if p.min is not None else (None, None)
+
+
+def _names_a_column(ctx: Context, start: int, end: int) -> bool:
+    """Do the words of a month or day name a column ("Mar", "Monday"), on a table that has no dates to filter?"""
+    if any(c.role == "temporal" or c.calendar in ("month", "day", "hour") for c in ctx.index.columns):
+        return False
+    return any(start <= (m.position or 0) < end for m in ctx.column_matches())
+
+
+def _about_a_quantity(ctx: Context, start: int, end: int) -> bool:
+    """Are the years of a mention really amounts of a number column named right before ("price between 2000
+    and 2020") or followed by a unit ("over 1900 sq ft")?"""
+    for m in ctx.column_matches():
+        pos = m.position or 0
+        col = ctx.index.get(m.column)
+        if col is None or col.timeline:
+            continue
+        if start - 3 <= pos + len(m.phrase.split()) - 1 < start or end <= pos <= end + 1:
+            return col.numeric
+    return False
+
+
+def _bare_years(ctx: Context) -> list[SaidFilter]:
+    """A year said on its own ("2013 flights by carrier", "Use the 2007 data"): the rows of that year, when a
+    column holds years or dates covering it, and no comparison or list of numbers claims the number."""
+    out = []
+    for t in ctx.tokens:
+        if not (t.text.isdigit() and len(t.text) == 4 and 1800 <= int(t.text) <= 2100) or not ctx.free(t.index,
+                                                                                                  t.index + 1):
+            continue
+        before = ctx.tokens[t.index - 1].lower if t.index > 0 else ""
+        after = ctx.tokens[t.index + 1].lower if t.index + 1 < len(ctx.tokens) else ""
+        if before in ("than", "over", "above", "under", "below", "least", "most", "top", "first", "exceeding",
+                      "about", "around", "approximately", "or", "and", "no", "number") or after in ("or", "and") or \
+                ctx.question[t.end:t.end + 1] in (",", "%"):
+            continue
+        column = _timeline(ctx, t.index, part="year")
+        if column is None or _about_a_quantity(ctx, t.index, t.index + 1):
+            continue
+        lo, hi = _years_covered(column)
+        if lo is None or not lo <= int(t.text) <= hi:
+            continue
+        start = t.index - 1 if before in ("year", "yr") else t.index  # "year 2000"
+        out.append(SaidFilter(filter=FilterSpec(column=column.name, op="eq", value=int(t.text)),
+                              start=start, end=t.index + 1, source="period"))
+        ctx.consumed.append((start, t.index + 1))
+    return out
+
+
+def _years_covered(column: ColumnForms) -> tuple[int | None, int | None]:
+    if column.calendar == "year":
+        return int(column.profile.min), int(column.profile.max)  # type: ignore[arg-type]
+    start, end = _date_range(column)
+    return (start.year, end.year) if start is not None and end is not None else (None, None)

@@ -1,0 +1,169 @@
+"""The grouping structure: which named columns group ("by region", "for each airline"), which split by
+colour ("colored by class", "one line per carrier"), which only count rows ("number of students"), which are
+named only to be filtered; and the period unit ("monthly", "by day of the week"), binning and "X vs Y".
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...contracts import TimeUnit
+from ..reading import Context, Mention, SaidFilter
+from ..vocabulary import vocabulary
+
+_BIN_WORDS = re.compile(r"\b(bins?|binned|buckets?|intervals?|(?:groups|ranges|brackets|bands) of \d+)\b")
+
+
+def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
+    """The columns the question names, each with its cue, in question order (values and the words a period
+    already read excluded: "the last 7 days" names no axis of days)."""
+    cues = vocabulary().cues
+    group_cues = set(cues["group_cues"])
+    split_cues = [c.split() for c in cues["split_cues"]]
+    tokens = ctx.tokens
+    out: list[Mention] = []
+    in_group = False
+    last_end = 0
+    period_words = {i for f in filters if f.source == "period" for i in range(f.start, f.end)}
+    period_words |= _unit_phrase_words(ctx)
+    for m in ctx.column_matches():
+        start = m.position or 0
+        end = start + len(m.phrase.split())
+        if set(range(start, end)) <= period_words:
+            continue
+        window = [t.lower for t in tokens[max(0, start - 6):start]]
+        between = [t.lower for t in tokens[last_end:start]]
+        if any(window[len(window) - len(c):] == c for c in split_cues if len(c) <= len(window)) or \
+                re.search(r"\b(colou?red|split|broken down|stacked|segmented|colou?r(?:-coded)?)\s+by\s*$",
+                          " ".join(window)) or re.search(r"\b(?:colou?r|shade)\s*(?:in\s+)?$", " ".join(window)):
+            cue = "split"
+        elif (any(w in group_cues for w in between[-3:]) or (
+                in_group and between and set(between) <= {"and", "or", ","}) or _for_each(window)) and \
+                not set(between[-2:]) & {"all", "whole", "entire"}:
+            cue = "group"  # "by region", "for each airline"; not "across all countries" (all of them, together)
+        else:
+            cue = "plain"
+        in_group = cue in ("group", "split")
+        filtered = any(f.filter.column == m.column and f.source in ("number", "missing") for f in filters)
+        col = ctx.index.get(m.column)
+        aggregated = any(t.lower in _AGGREGATES for t in tokens[max(0, start - 2):start])
+        quantity = col is not None and (col.measure or (col.numeric and aggregated))  # "the average author ID"
+        if cue == "plain" and quantity and _ordered_by(window):
+            cue = "group"  # "avg bp over age", "how does cholesterol change with age": age is the axis
+        out.append(Mention(column=m.column, phrase=m.phrase, start=start, end=end, method=m.method,
+                           score=m.score, cue=cue, counted=_counted(ctx, m.column, m.phrase, start),
+                           filtered=filtered, quantity=quantity))
+        last_end = end
+    return out
+
+
+_AGGREGATES = frozenset("average avg mean total sum median maximum minimum max min overall typical".split())
+_CHANGE = re.compile(r"\b(?:change[sd]?|changing|vary|varies|varied|grow[sn]?|grew|increase[sd]?|decrease[sd]?|"
+                     r"drop[sp]?|rise[sn]?|rose|climb[s]?|fall[s]?|go(?:es)? up|go(?:es)? down|trend[s]?|evolve[sd]?|"
+                     r"shift[s]?|differ[s]?|develop[s]?)\b")
+
+
+def _ordered_by(window: list[str]) -> bool:
+    """ "… over age", "… change with age", "… as age increases": the number after these words is an axis."""
+    text = " ".join(window)
+    return bool(re.search(r"\bover\s*(?:the\s+)?$", text)) or (
+        bool(re.search(r"\b(?:with|against|across|along)\s*(?:the\s+)?$", text)) and bool(_CHANGE.search(text)))
+
+
+def _unit_phrase_words(ctx: Context) -> set[int]:
+    """Words of a cyclic unit's phrase ("quarter of the year", "hour of the day"): the "year" there is no axis."""
+    out: set[int] = set()
+    for m in re.finditer(r"\b(?:month|quarter|hour|day|days)s?\s+of\s+(?:the\s+)?(?P<of>year|day|week)\b", ctx.lower):
+        at = ctx.token_at(m.start("of"))
+        out.add(at)
+    return out
+
+
+def _for_each(window: list[str]) -> bool:
+    text = " ".join(window)
+    return bool(re.search(r"\b(?:for|in|of)\s+(?:each|every|all)(?:\s+the)?\s*$|\beach\s*$", text))
+
+
+def _counted(ctx: Context, column: str, phrase: str, start: int) -> bool:
+    """ "number of students", "how many players": rows are counted; the loosely named key is no field."""
+    col = ctx.index.get(column)
+    if col is None or col.measure:
+        return False
+    before = " ".join(t.lower for t in ctx.tokens[max(0, start - 3):start])
+    if not re.search(r"(number of|count of|how many|many|total of)$", before):
+        return False
+    plural = phrase.lower().endswith("s")
+    return plural or col.role in ("identifier",) or col.one_per_row
+
+
+def time_unit(ctx: Context) -> TimeUnit | None:
+    """The period the question groups by: "monthly", "by quarter", "per day of the week", "month to month"."""
+    return time_unit_said(ctx)[0]
+
+
+def time_unit_said(ctx: Context) -> tuple[TimeUnit | None, bool]:
+    """The period unit, and whether it was said as a resolution of the time line ("hourly", "hour by hour":
+    True) rather than a grouping ("by hour", "per month": False)."""
+    lower = ctx.lower
+    for word, unit in vocabulary().cues["time_unit_words"].items():
+        if unit == "decade":
+            continue
+        plain = re.escape(word)
+        if word.endswith("ly") and re.search(rf"\b{plain}\b", lower) or re.search(
+                rf"\b{plain}[\s-]+(?:to|by|over)[\s-]+{plain}\b", lower):
+            return unit, True
+        if re.search(rf"\b(?:by|per|each|every|across|for each|for every|in each|of each|over|through)\s+(?:the\s+)?"
+                     rf"(?:calendar\s+)?{plain}s?\b", lower) or (" " in word and re.search(rf"\b{plain}\b", lower)):
+            return unit, False
+    if re.search(r"\b(?:which|what)\s+(?:calendar\s+)?months?\b|\bmonths?\s+(?:of|in)\s+the\s+year\b", lower):
+        return ("month_of_year" if _years_spanned(ctx) > 1 else "month"), False
+    if re.search(r"\b(?:which|what)\s+(?:hours?|time of day)\b", lower):
+        return "hour_of_day", False
+    if re.search(r"\b(?:which|what)\s+(?:day of the week|weekday)\b", lower):
+        return "weekday", False
+    return None, False
+
+
+def _years_spanned(ctx: Context) -> int:
+    """How many calendar years the table's time covers (1 when it has no time column)."""
+    import pandas as pd
+
+    for col in ctx.index.timelines:
+        p = col.profile
+        try:
+            lo, hi = (int(p.min), int(p.max)) if col.calendar == "year" else (pd.Timestamp(str(p.min)).year,
+                                                                             pd.Timestamp(str(p.max)).year)
+        except (TypeError, ValueError):
+            continue
+        return hi - lo + 1
+    return 1
+
+
+def group_size(ctx: Context) -> int | None:
+    """ "which of the three airports", "the five breeds": how many groups the question says there are."""
+    m = re.search(r"\b(?:of\s+)?(?:the|all|these|those|both)\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|"
+                  r"\d{1,2})\s+(?P<noun>[a-z]+s)\b", ctx.lower)
+    if m is None or re.search(r"\b(?:top|bottom|first|last)\s+$", ctx.lower[:m.start("n")]):
+        return None
+    n = m.group("n")
+    return int(n) if n.isdigit() else int(vocabulary().number_words.get(n, "0")) or None
+
+
+def bins(ctx: Context, chart_words: list) -> int | None:
+    """Bins asked for: "in 20 bins", "histogram" (the default count), "ranges of 10"."""
+    lower = ctx.lower
+    asked = any(w.word in ("histogram", "histo") for w in chart_words) or _BIN_WORDS.search(lower)
+    if not asked:
+        return None
+    m = re.search(r"\b(\d{1,3})\s+(bins|buckets|groups|intervals|bars)\b", lower)
+    return int(m.group(1)) if m else ctx.chart_settings.default_bins
+
+
+def versus(ctx: Context) -> bool:
+    return bool(re.search(r"\b(?:vs\.?|versus|against)\b", ctx.lower)) or " v " in ctx.lower
+
+
+def compared_values(ctx: Context, filters: list[SaidFilter]) -> list[str]:
+    """Columns whose values the question sets side by side ("Asia vs Europe", "Chrome or Firefox"): kept as
+    groups of the chart, never one filtered value."""
+    return [f.filter.column for f in filters if f.source == "value" and f.filter.op == "in"]

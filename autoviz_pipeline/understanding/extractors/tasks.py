@@ -1,0 +1,54 @@
+"""The task the question asks for — a trend, a distribution, a relationship, a share, a ranking, a comparison,
+anomalies or an overview — scored from cue words (``data/cues.yaml``), chart words and what is named."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..reading import ChartWord, Context, Mention, Task
+from ..vocabulary import vocabulary
+from .numbers import RANGE
+
+_SPECIFIC = {"distribution": 1.25, "relationship": 1.25, "share": 1.25, "anomaly": 1.25}
+"""Tasks whose words say more than a trend's or a ranking's: "the distribution of X since 1980" is a
+distribution (a tie goes to the specific task)."""
+_CHART_TASK = {"line": ("trend", 0.5), "area": ("trend", 0.5), "point": ("relationship", 1.0),
+               "arc": ("share", 1.0), "boxplot": ("distribution", 1.0)}
+
+
+@lru_cache(maxsize=1)
+def _cue_patterns() -> list[tuple[str, float, frozenset[str], re.Pattern[str] | None]]:
+    out = []
+    cues = vocabulary().cues
+    for key, weight in (("task_cues", 1.0), ("weak_task_cues", 0.5)):
+        for task, said in cues[key].items():
+            words = frozenset(c for c in said if " " not in c)
+            phrases = [re.escape(c) for c in said if " " in c]
+            out.append((task, weight, words, re.compile(rf"\b(?:{'|'.join(phrases)})\b") if phrases else None))
+    return out
+
+
+def classify(ctx: Context, chart_words: list[ChartWord], mentions: list[Mention]) -> tuple[Task | None, dict[str, float]]:
+    lower = RANGE.sub(" ", ctx.lower)  # "within the range of 4.29 and 5.98" filters; it asks for no spread
+    said = {t.lower for t in ctx.tokens} | {t.lemma for t in ctx.tokens}
+    scores: dict[str, float] = {}
+    for task, weight, words, phrases in _cue_patterns():
+        hits = len(words & said) + (len(phrases.findall(lower)) if phrases else 0)
+        if hits:
+            scores[task] = scores.get(task, 0.0) + hits * weight * _SPECIFIC.get(task, 1.0)
+    if any(m.cue == "group" for m in mentions) or re.search(r"\b(?:by|per|across|each)\b", lower):
+        scores["comparison"] = scores.get("comparison", 0.0) + 0.5  # grouping words: a weak cue
+    timeline = any(ctx.index.get(m.column).timeline for m in mentions if ctx.index.get(m.column))
+    if timeline and scores.get("trend"):
+        scores["trend"] += 1.0
+    for word in chart_words:
+        if word.word in ("histogram", "histo"):
+            scores["distribution"] = scores.get("distribution", 0.0) + 1.0
+        elif word.mark in _CHART_TASK:
+            task, weight = _CHART_TASK[word.mark]
+            scores[task] = scores.get(task, 0.0) + weight
+    if not scores:
+        return None, {}
+    best = max(scores, key=lambda k: scores[k])
+    return best, scores  # type: ignore[return-value]

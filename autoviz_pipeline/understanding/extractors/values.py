@@ -1,0 +1,115 @@
+"""Cell values said in the question as filters: "in the West" (eq), "Chrome, Firefox and Safari" (in),
+"leaving out Chrome and Safari" (not in), "where pressure is missing" (eq None), and 0/1 or yes/no flags
+used as adjectives ("married workers", "colonial houses": the flag is true).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...contracts import FilterSpec
+from ..lexicon import degree, is_noun
+from ..reading import Context, SaidFilter
+
+_NEGATIONS = ("excluding", "exclude", "except", "other than", "leaving out", "leave out", "not", "without",
+              "besides", "apart from", "aside from", "ignoring", "ignore", "omitting", "non", "but not", "outside")
+_LIST_GLUE = {"and", "or", "nor", "&"}
+_MISSING_AFTER = re.compile(r"(?:is|are|was|were)\s+(?P<not>not\s+)?(?:missing|empty|blank|null|unknown)\b")
+_MISSING_BEFORE = re.compile(r"(?:\bmissing|\bwithout(?:\s+an?)?|\bwith\s+no|^no|\sno)$")
+_TRUE = ("1", "true", "yes", "y", "t")
+_FALSE = ("0", "false", "no", "n", "f")
+
+
+def extract(ctx: Context) -> list[SaidFilter]:
+    said: dict[tuple[str, bool], list[tuple[str, int, int]]] = {}
+    for m in ctx.matches:
+        if m.method != "value" or m.value is None:
+            continue
+        start = m.position or 0
+        end = start + len(m.phrase.split())
+        if not ctx.free(start, end):
+            continue
+        said.setdefault((m.column, _negated(ctx, start, m.column)), []).append((m.value, start, end))
+    out: list[SaidFilter] = []
+    for (column, negated), found in said.items():
+        values = list(dict.fromkeys(v for v, _, _ in found))
+        start, end = min(s for _, s, _ in found), max(e for _, _, e in found)
+        if len(values) == 1:
+            spec = FilterSpec(column=column, op="neq" if negated else "eq", value=values[0])
+        else:
+            spec = FilterSpec(column=column, op="not_in" if negated else "in", values=values)
+        out.append(SaidFilter(filter=spec, start=start, end=end, source="value"))
+    out += _missing(ctx, taken={f.filter.column for f in out})
+    out += _flags(ctx, taken={f.filter.column for f in out})
+    return out
+
+
+def _negated(ctx: Context, start: int, column: str) -> bool:
+    """Does a negation ("excluding", "other than", "not") govern the value at ``start``, directly or across a
+    list of the same column's values ("leaving out Chrome, Firefox and Safari")?"""
+    values_at = {m.position for m in ctx.matches if m.method == "value" and m.column == column}
+    i = start - 1
+    while i >= 0 and (ctx.tokens[i].lower in _LIST_GLUE or i in values_at or
+                      any(m.method == "value" and m.column == column and (m.position or 0) <= i <
+                          (m.position or 0) + len(m.phrase.split()) for m in ctx.matches)):
+        i -= 1
+    before = " ".join(t.lower for t in ctx.tokens[max(0, i - 1):i + 1])
+    return any(before == n or before.endswith(" " + n) for n in _NEGATIONS)
+
+
+def _missing(ctx: Context, *, taken: set[str]) -> list[SaidFilter]:
+    """ "readings where pressure is missing", "rows with no discount", "… pressure is not missing": a missing
+    (``eq None``) or a present (``neq None``) value of the column just named."""
+    out: list[SaidFilter] = []
+    tokens = ctx.tokens
+    for m in ctx.column_matches():
+        if m.column in taken:
+            continue
+        start = m.position or 0
+        end = start + len(m.phrase.split())
+        after = " ".join(t.lower for t in tokens[end:end + 3])
+        before = " ".join(t.lower for t in tokens[max(0, start - 2):start])
+        found = _MISSING_AFTER.match(after)
+        if found or _MISSING_BEFORE.search(before):
+            op = "neq" if found and found.group("not") else "eq"
+            out.append(SaidFilter(filter=FilterSpec(column=m.column, op=op, value=None), start=start,
+                                  end=end + (len(found.group(0).split()) if found else 0), source="missing"))
+            taken.add(m.column)
+    return out
+
+
+def _flags(ctx: Context, *, taken: set[str]) -> list[SaidFilter]:
+    """A yes/no column used as an adjective or with "only": "married workers", "colonial houses only",
+    "weekend inspections", "non-colonial houses". Not when the question splits by it ("by married",
+    "married vs single", "colour by weekend")."""
+    out: list[SaidFilter] = []
+    tokens = ctx.tokens
+    if any(degree(t.lower) == "comparative" or t.lower in ("more", "less", "fewer") for t in tokens):
+        return out  # "are colonial homes pricier?", "do married workers earn more?": both sides compared
+    group_words = {"by", "per", "vs", "versus", "against", "each", "and", "or", "between", "colour", "color"}
+    for m in ctx.column_matches():
+        col = ctx.index.get(m.column)
+        if col is None or col.role != "boolean" or m.column in taken:
+            continue
+        start = m.position or 0
+        end = start + len(m.phrase.split())
+        before = tokens[start - 1].lower if start > 0 else ""
+        after = tokens[end].lower if end < len(tokens) else ""
+        if before in group_words or after in ("vs", "versus", "or", "and") or not ctx.free(start, end):
+            continue
+        adjective = after.isalpha() and is_noun(after)
+        in_place = before in ("in", "the") and (start < 2 or tokens[start - 2].lower in ("in", "from"))  # "in the South"
+        if not (adjective or in_place or before == "only" or after == "only" or before == "non"):
+            continue
+        value = _flag_value(col.profile.values or [t.value for t in col.profile.top_values], want=before != "non")
+        if value is not None:
+            out.append(SaidFilter(filter=FilterSpec(column=m.column, op="eq", value=value), start=start, end=end,
+                                  source="value"))
+    return out
+
+
+def _flag_value(values: list[str], *, want: bool) -> str | int | None:
+    for v in values:
+        if v.strip().lower() in (_TRUE if want else _FALSE):
+            return int(v) if v.strip().isdigit() else v
+    return None

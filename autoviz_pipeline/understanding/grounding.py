@@ -1,0 +1,485 @@
+"""Grounding question phrases to columns and to values, with a score and a method for every match.
+
+A cascade of small matchers (after NL4DV), strongest first: the name as written > normalized (case, spaces,
+underscores) > lemmas ("statuses" → status) > short forms written out both ways ("temp" ↔ temperature, "hs
+grad" ↔ high school graduates, "bdrms" ↔ bedrooms) > synonyms (data/vocabulary.yaml) > initialisms ("body
+mass index" → bmi) > part of a longer name ("delay" → dep_delay) > WordNet relations ("heavier" → weight,
+"vibrates" → vibration) > a typo of one or two letters (rapidfuzz, only for words that are no English word).
+Phrases are chosen so that the covered words score most in total (a two-word name beats its parts, two exact
+names beat one loose pair); equal-score rivals are kept as alternatives, never silently guessed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+from ..contracts import ColumnMatch, DatasetProfile
+from .columns import ColumnForms, ColumnIndex, column_index
+from .lexicon import Token, known_word, lemma, lemma_key, tokenize, value_key
+from .settings import DEFAULT_SETTINGS, MatchSettings
+from .vocabulary import vocabulary
+
+_GROUPING_WORDS = frozenset("by per each every across".split())
+_LOOSE = frozenset({"related", "partial", "fuzzy"})
+_JOINS = frozenset("by vs versus and or against with than".split())
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int  # exclusive
+    column: str
+    score: float
+    method: str
+    phrase: str
+    value: str | None = None
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+# --------------------------------------------------------------------------------------------------
+# one phrase against one column
+# --------------------------------------------------------------------------------------------------
+def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings, *,
+                 names: frozenset[str] = frozenset()) -> tuple[float, str]:
+    """How well a phrase of the question names a column: (score, method), (0, "") for no match. ``names``:
+    the words of every column's name, which a phrase may not drop as filler ("districts total")."""
+    voc = vocabulary()
+    words = [t.lower for t in phrase]
+    lemmas = [t.lemma for t in phrase]
+    if " ".join(t.text for t in phrase) == col.name:
+        return settings.exact_weight, "exact"
+    if " ".join(words) == col.name.lower() or words == col.words or "".join(words) == col.joined:
+        return settings.normalized_weight, "normalized"
+    if lemmas == col.lemmas:
+        return settings.lemma_weight, "lemma"
+    if len(words) == 1 and words[0] in _AGGREGATE_WORDS:
+        return 0.0, ""  # "total investment": "total" asks for a sum; it names the column "total" only as written
+    content = [x for x in lemmas if x not in voc.stopwords]
+    if lemmas in (col.content, col.core) or (len(content) >= 2 and sorted(content) == sorted(col.content)):
+        return settings.lemma_weight - 0.03, "lemma"  # "vibration" → vibration_mm_s, "items ordered" → order_items
+    if _expanded(lemmas) & col.expanded:
+        return settings.abbreviation_weight, "abbreviation"  # temp ↔ temperature, "max temp" ↔ tmax
+    if _aligned(lemmas, col, names):
+        return settings.abbreviation_weight - 0.02 + _rate_bonus(lemmas, col), "abbreviation"  # "… graduation rates" ↔ hs_grad
+    if len(lemmas) == len(col.core) and all(a == b or voc.synonyms(a, b) for a, b in zip(lemmas, col.core)):
+        return settings.synonym_weight, "synonym"
+    if len(lemmas) == 1 and any(voc.synonyms(lemmas[0], e) for e in col.expanded if " " not in e):
+        return settings.synonym_weight - 0.02, "synonym"  # "rain" → precip (precipitation)
+    alias = max((_alias_score(a, col, settings) for a in voc.phrase_synonyms(words)), default=0.0)
+    if alias:
+        return alias, "synonym"
+    if _initialism(words, col):
+        return settings.initialism_weight, "initialism"
+    if _short_form(words, col, settings):
+        return settings.abbreviation_weight - 0.04, "abbreviation"
+    fuzzy = _typo(words, col, settings)
+    if fuzzy:
+        return fuzzy, "fuzzy"
+    partial = _partial(lemmas, col, settings)
+    if partial:
+        return partial, "partial"
+    related = _related(lemmas, col, settings)
+    if related:
+        return related, "related"
+    return 0.0, ""
+
+
+def _expanded(lemmas: list[str]) -> set[str]:
+    voc = vocabulary()
+    options = [[w, *(" ".join(lemma(x) for x in long.split()) for long in voc.expansions(w))] for w in lemmas[:4]]
+    return {" ".join(combo) for combo in itertools.islice(itertools.product(*options), 32)}
+
+
+_MEASURE_WORDS = frozenset("rate level number amount count value figure score percentage share total data type kind "
+                           "category class group".split())
+_RATE_WORDS = frozenset("rate ratio percentage percent share per capita".split())
+_SUFFIXES = ("ization", "isation", "ized", "ised", "ity", "ness", "iness", "y", "ly", "al", "ic", "ous", "ful", "ment",
+             "ments", "ing", "er", "ers", "ion", "ions", "ation", "ations", "ance", "ence")
+
+
+def _rate_bonus(lemmas: list[str], col: ColumnForms) -> float:
+    """ "divorce rate" finds ``Divorces_per_1000`` before ``Divorces``: a rate is a count per something."""
+    if not set(lemmas) & _RATE_WORDS:
+        return 0.0
+    return 0.03 if set(col.words) & {"per", "rate", "pct", "percent", "ratio", "share", "capita"} else -0.02
+
+
+def _aligned(lemmas: list[str], col: ColumnForms, names: frozenset[str]) -> bool:
+    """Each word of the name said in turn, by itself, a synonym, its long form, or a word it begins ("grad"
+    in "graduation"); a trailing measure word may follow ("… graduation rates", "murder rate")."""
+    voc = vocabulary()
+    if any(w in voc.stopwords for w in lemmas):
+        return False  # "price for each number": two things
+    words = list(lemmas)
+    if len(col.core) == len(words) == 1 and words == col.core:
+        return False  # the plain lemma rules already said so
+    while len(words) > len(col.core) and words[-1] in _MEASURE_WORDS and words[-1] not in names:
+        words.pop()
+    i = 0
+    for core in col.core:
+        forms = [core.split(), *([lemma(x) for x in e.split()] for e in voc.expansions(core))]
+        for form in sorted(forms, key=len, reverse=True):
+            seg = words[i:i + len(form)]
+            if len(seg) == len(form) and all(_same_word(a, b) for a, b in zip(seg, form)):
+                i += len(form)
+                break
+        else:
+            return False
+    return i == len(words) and len(words) > 0
+
+
+def _same_word(said: str, name: str) -> bool:
+    voc = vocabulary()
+    if said == name or voc.synonyms(said, name):
+        return True
+    begins = len(name) >= 3 and said.startswith(name) and (bool(voc.expansions(name)) or not known_word(name))
+    derived = len(name) >= 4 and said.startswith(name) and said[len(name):] in _SUFFIXES
+    return begins or derived  # "grad" in "graduation"; "urban" in "urbanized"
+
+
+def _alias_score(alias: str, col: ColumnForms, settings: MatchSettings) -> float:
+    alias_lemmas = [lemma(w) for w in alias.split()]
+    if alias_lemmas in (col.lemmas, col.content, col.core) or " ".join(alias_lemmas) in col.expanded:
+        return settings.synonym_weight
+    if set(alias_lemmas) <= set(col.lemmas) and len(alias_lemmas) < len(col.lemmas):
+        coverage = min(1.0, len(alias_lemmas) / max(1, len(col.core)))
+        return round(settings.partial_weight * (0.8 + 0.2 * coverage), 3)
+    return 0.0
+
+
+def _initialism(words: list[str], col: ColumnForms) -> bool:
+    """ "body mass index" → bmi, "miles per gallon" → mpg; and back: "mpg" → miles_per_gallon."""
+    stop = vocabulary().stopwords
+    if not all(w.isalpha() for w in words):
+        return False
+    name = col.core[0] if len(col.core) == 1 else (col.joined if len(col.words) == 1 else "")
+    if name and len(words) >= 2 and not known_word(name):
+        if all(w not in stop for w in (words[0], words[-1])) and len(name) >= 2:
+            initials = "".join(w[0] for w in words)
+            content_initials = "".join(w[0] for w in words if w not in stop)
+            if name in (initials, content_initials) and (len(name) >= 3 or len(words) == 2):
+                return True  # "body mass index" → bmi; "ionization energy" → IE-1
+    if len(words) == 1 and len(col.words) >= 2 and len(words[0]) >= 2 and not known_word(words[0]):
+        return words[0] in ("".join(w[0] for w in col.words),
+                            "".join(w[0] for w in col.words if w not in stop))
+    return False
+
+
+def _short_form(words: list[str], col: ColumnForms, settings: MatchSettings) -> bool:
+    """A name made of the words' beginnings ("stuid" = student id, "educ" = education, "bdrms" = bedrooms,
+    "sqrft" = square feet), or a question's short form of a longer name ("exper" for experience)."""
+    if len(col.words) == 1:
+        content = [w for w in words if w not in vocabulary().stopwords] or words
+        name, said = col.joined, "".join(content)
+        if len(name) >= 3 and name[0] == said[0] and len(said) >= len(name) + 2 and not known_word(name):
+            if _prefixes(content, name):  # "number of dependents" → numdep
+                return True
+            if len(content) <= 2 and _word_skeleton(name, content) and _consonants(name) >= 0.75 * _consonants(said):
+                return True  # "bdrms" = bedrooms, "sqrft" = square feet; not "cpi" = capital
+    if len(words) == 1 and len(col.core) == 1:
+        said, name = words[0], col.core[0]
+        if len(said) >= 3 and len(name) >= len(said) + 2 and name.startswith(said) and (
+                not known_word(said) or vocabulary().expansions(said)):
+            return True
+    return False
+
+
+def _prefixes(words: list[str], joined: str) -> bool:
+    """Is ``joined`` the beginnings of ``words``, in order, one each, one of them 3+ letters?"""
+    def walk(i: int, pos: int, long_seen: bool) -> bool:
+        if i == len(words):
+            return pos == len(joined) and long_seen
+        for n in range(min(len(words[i]), len(joined) - pos), 0, -1):
+            if joined[pos:pos + n] == words[i][:n] and walk(i + 1, pos + n, long_seen or n >= 3):
+                return True
+        return False
+
+    return walk(0, 0, False)
+
+
+def _consonants(text: str) -> int:
+    return sum(ch not in "aeiou" for ch in text)
+
+
+def _word_skeleton(name: str, words: list[str]) -> bool:
+    """Is ``name`` some letters of each word in turn, each part starting with its word's first letter
+    ("bdrms" = bedrooms, "sqrft" = square feet; "educ" is not "education earn")?"""
+    if not words:
+        return not name
+    word, rest = words[0], words[1:]
+    if not name or name[0] != word[0]:
+        return False
+    for cut in range(len(name), 0, -1):
+        it = iter(word)
+        if all(ch in it for ch in name[:cut]) and _word_skeleton(name[cut:], rest):
+            return True
+    return False
+
+
+def _typo(words: list[str], col: ColumnForms, settings: MatchSettings) -> float:
+    """A misspelt name: a small edit distance, never for a word that is English in its own right ("data" is
+    not a typo of date, "religion" not of region)."""
+    said = "".join(words)
+    if len(said) < settings.min_typo_length or said[0] != col.joined[0] or any(known_word(w) for w in words):
+        return 0.0
+    targets = {col.joined, *("".join(e.split()) for e in col.expanded)}
+    best = 0.0
+    for target in targets:
+        allowed = settings.max_typo_edits_short if min(len(said), len(target)) <= 8 else settings.max_typo_edits_long
+        distance = DamerauLevenshtein.distance(said, target, score_cutoff=allowed)
+        if 0 < distance <= allowed:
+            best = max(best, round(settings.fuzzy_weight * (1 - distance / max(len(said), len(target))), 3))
+    return best if best >= settings.min_score else 0.0
+
+
+def _partial(lemmas: list[str], col: ColumnForms, settings: MatchSettings) -> float:
+    """A phrase naming part of a longer name: "delay" → dep_delay, "price" → unit_price (its head noun)."""
+    voc = vocabulary()
+    content = [x for x in lemmas if x not in voc.stopwords]
+    if len(lemmas) >= 2 and lemmas == col.lemmas[:len(lemmas)] and len(lemmas) < len(col.lemmas):
+        return round(settings.partial_weight, 3)  # "od280/od315" → od280/od315_of_diluted_wines
+    if len(content) == 1 and len(lemmas) == 1 and any(
+            len(e.split()) == 2 and voc.synonyms(content[0], e.split()[0]) and content[0] != e.split()[0]
+            for e in col.expanded):
+        return round(settings.partial_weight * 0.94, 3)  # "daily highs" → tmax (maximum temperature)
+    if not content or len(content) >= len(col.core) + (1 if len(col.core) < len(col.content) else 0) or \
+            len(content) < len(lemmas):
+        return 0.0
+    pool = set(col.core) | set(col.content)
+    if not all(x in pool or any(voc.synonyms(x, c) for c in pool) for x in content):
+        return 0.0
+    coverage = min(1.0, len(content) / len(col.core))
+    score = settings.partial_weight * (0.8 + 0.2 * coverage)
+    if content[-1] == col.head or voc.synonyms(content[-1], col.head):
+        score += 0.02  # the head noun: a unit price is a price
+    return round(score, 3)
+
+
+def _related(lemmas: list[str], col: ColumnForms, settings: MatchSettings) -> float:
+    """WordNet: an adjective's attribute (heavy → weight), a verb's noun (vibrate → vibration), synonyms."""
+    voc = vocabulary()
+    content = [x for x in lemmas if x not in voc.stopwords]
+    if len(content) != 1 or content[0] in voc.cues["order_words"] or len(content[0]) < 3:
+        return 0.0
+    word = content[0]
+    related = voc.related(word)
+    best = 0.0
+    targets = [(w, 1.0 if w == col.head else 0.9) for w in col.core]
+    targets += [(e, 1.0) for e in col.expanded if e not in col.core]
+    for target, weight in targets:
+        strength = max(related.get(target, 0.0), voc.related(target).get(word, 0.0))
+        best = max(best, strength * weight)
+    score = round(settings.related_weight * best, 3)
+    return score if score >= settings.min_related_score else 0.0
+
+
+# --------------------------------------------------------------------------------------------------
+# the whole question
+# --------------------------------------------------------------------------------------------------
+def ground(tokens: list[Token], index: ColumnIndex, *,
+           settings: MatchSettings = DEFAULT_SETTINGS) -> tuple[list[ColumnMatch], list[ColumnMatch]]:
+    """Column and value matches of the question, best first per span and without overlaps, in question order,
+    and the equal-score rivals left out (ambiguities, kept for the manifest)."""
+    candidates = [c for c in _candidates(tokens, index, settings) if not _names_rows(c, tokens, index, settings)]
+    chosen = _best_cover(candidates, len(tokens), {c.name: c.profile.nulls for c in index.columns})
+    chosen = [c for c in chosen if c not in _absorbed(chosen, tokens, index, settings)
+              and not _modifies_a_column(c, chosen, tokens, index)]
+    matches, alternatives = [], []
+    for cand in sorted(chosen, key=lambda c: c.start):
+        rivals = sorted({c.column for c in candidates if (c.start, c.end) == (cand.start, cand.end)
+                         and c.column != cand.column and abs(c.score - cand.score) < 1e-9
+                         and (c.method == "value") == (cand.method == "value")})
+        match = _to_match(cand, rivals)
+        matches.append(match)
+        alternatives += [_to_match(c, []) for c in candidates if (c.start, c.end) == (cand.start, cand.end)
+                         and c.column in rivals]
+    return matches, alternatives
+
+
+def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings) -> list[Candidate]:
+    voc = vocabulary()
+    out: list[Candidate] = []
+    n = len(tokens)
+    for i in range(n):
+        for j in range(i + 1, min(n, i + settings.max_ngram) + 1):
+            phrase = tokens[i:j]
+            if any(t.clitic for t in phrase):
+                continue
+            edges_stop = phrase[0].lower in voc.stopwords or phrase[-1].lower in voc.stopwords
+            if edges_stop and not (phrase[0].text[:1].isupper() and phrase[0].index > 0 or phrase[0].text.isupper()):
+                continue  # "the", "by" … end no phrase; "US Steel", "The Who" (capitalized) may be a value
+            text = " ".join(t.text for t in phrase)
+            joins = any(t.lower in _JOINS for t in phrase[1:-1])  # "price by number", "bmi vs age": two things
+            numbered = _with_number_words(phrase)
+            has_number = any(t.is_number for t in phrase)
+            for col in index.columns:
+                if edges_stop:  # a capitalized stopword: only a cell value may start with it
+                    if (value := col.values.get(value_key(text))) is not None:
+                        out.append(Candidate(i, j, col.name, settings.value_weight, "value", text, value=value))
+                    continue
+                digits_in_name = any(ch.isdigit() for ch in col.name)
+                score, method = (0.0, "") if has_number and not digits_in_name else \
+                    score_phrase(phrase, col, settings, names=index.words)
+                if numbered is not None and digits_in_name and score < settings.normalized_weight:
+                    alt = score_phrase(numbered, col, settings, names=index.words)
+                    score, method = max((score, method), alt)
+                if joins and method not in ("exact", "normalized"):
+                    score = 0.0
+                if score >= min(settings.min_score, settings.min_related_score if method == "related" else 1):
+                    out.append(Candidate(i, j, col.name, score, method, text))
+                key = value_key(text)
+                value, weight = col.values.get(key), settings.value_weight
+                if value is None and (value := col.value_lemmas.get(lemma_key(key))) is not None:
+                    weight *= settings.lemma_weight  # "which machines had faults": the status "fault"
+                if value is not None:
+                    out.append(Candidate(i, j, col.name, weight, "value", text, value=value))
+    return out
+
+
+def _with_number_words(phrase: list[Token]) -> list[Token] | None:
+    """ "line one" → "line 1" (column names write numbers as digits); None when nothing changes."""
+    numbers = vocabulary().number_words
+    last = phrase[-1].lower
+    if len(phrase) < 2 or last not in numbers or last in ("first", "second", "third"):
+        return None
+    return [*phrase[:-1], Token(numbers[last], phrase[-1].index)]
+
+
+def _best_cover(candidates: list[Candidate], n: int, nulls: dict[str, int]) -> list[Candidate]:
+    """Non-overlapping candidates with the most score × words covered (weighted interval scheduling); on a
+    tie, the longer phrase, then the column first in the table."""
+    best_at: dict[tuple[int, int], Candidate] = {}
+    for c in candidates:  # one per span: the best score; a cell value beats a loose column match
+        key = (c.start, c.end)
+        if key in best_at and c.method == "value" and best_at[key].method in _LOOSE:
+            best_at[key] = c  # "mature cows": the value "Mature", not age (WordNet: mature → age)
+            continue
+        if key in best_at and best_at[key].method == "value" and c.method in _LOOSE:
+            continue
+        if key not in best_at or c.score > best_at[key].score + 1e-9 or (
+                abs(c.score - best_at[key].score) < 1e-9 and nulls.get(c.column, 0) < nulls.get(best_at[key].column, 0)):
+            best_at[key] = c  # on a tie, the fuller column ("windiest": wind_speed, not the gappy wind_gust)
+    spans = sorted(best_at.values(), key=lambda c: c.end)
+    best: list[tuple[float, list[Candidate]]] = [(0.0, [])] * (n + 1)
+    by_end: dict[int, list[Candidate]] = {}
+    for c in spans:
+        by_end.setdefault(c.end, []).append(c)
+    for end in range(1, n + 1):
+        best[end] = best[end - 1]
+        for c in by_end.get(end, []):
+            total = best[c.start][0] + c.score * c.length + 0.001 * c.length
+            if total > best[end][0] + 1e-9:
+                best[end] = (total, [*best[c.start][1], c])
+    return best[n][1]
+
+
+def _absorbed(chosen: list[Candidate], tokens: list[Token], index: ColumnIndex,
+              settings: MatchSettings) -> list[Candidate]:
+    """One-word matches that only finish a neighbour's name: in "customer email addresses", "addresses" is
+    part of "email address" (the email column the neighbour found), not the address column."""
+    out = []
+    for word in chosen:
+        if word.length != 1 or word.method == "value":
+            continue
+        for other in chosen:
+            if other is word or other.method == "value" or other.column == word.column:
+                continue
+            if other.end == word.start:
+                pair = tokens[other.end - 1: word.end]
+            elif word.end == other.start:
+                pair = tokens[word.start: other.start + 1]
+            else:
+                continue
+            col = index.get(other.column)
+            if col is not None and score_phrase(pair, col, settings)[0] >= settings.min_score:
+                out.append(word)
+                break
+    return out
+
+
+def _names_rows(c: Candidate, tokens: list[Token], index: ColumnIndex, settings: MatchSettings) -> bool:
+    """ "for customers named …", "the customer's email", "how many flights": the word names the rows, so a
+    loose match of it is no column mention (never after a grouping word: "by customer" is a column)."""
+    if c.length != 1 or c.method == "value":
+        return False
+    token = tokens[c.start]
+    if token.lemma not in index.entity or (c.start > 0 and tokens[c.start - 1].lower in _GROUPING_WORDS):
+        return False
+    if _counted_rows(c, tokens, index):
+        return True
+    col = index.get(c.column)
+    if col is not None and col.role in ("numeric", "identifier") and token.lower != token.lemma and \
+            col.words[-1] == token.lemma and col.profile.dtype.startswith(("int", "uint", "Int")):
+        return True  # "flights per month" over a ``flight`` number (a code): the flights are the rows
+    weak = c.method in ("partial", "synonym", "fuzzy", "related") and c.score < settings.lemma_weight - 0.03
+    possessive = c.end < len(tokens) and tokens[c.end].clitic
+    return weak and (possessive or token.lower != token.lemma)
+
+
+def _modifies_a_column(c: Candidate, chosen: list[Candidate], tokens: list[Token], index: ColumnIndex) -> bool:
+    """ "flight distances", "customer emails": a word naming the rows, right before another column's name,
+    only says whose the other column is."""
+    if c.length != 1 or c.method == "value" or tokens[c.start].lemma not in index.entity:
+        return False
+    return any(o.start == c.end and o.method != "value" and o.column != c.column for o in chosen)
+
+
+def _counted_rows(c: Candidate, tokens: list[Token], index: ColumnIndex) -> bool:
+    """ "how many flights" over a ``flight`` number column of a flights table: the rows are counted."""
+    col = index.get(c.column)
+    before = " ".join(t.lower for t in tokens[max(0, c.start - 3):c.start])
+    return col is not None and col.role in ("numeric", "identifier") and tokens[c.start].lower != tokens[c.start].lemma \
+        and any(before.endswith(cue) for cue in ("number of", "how many", "count of", "most", "fewest", "many"))
+
+
+def _to_match(c: Candidate, rivals: list[str]) -> ColumnMatch:
+    return ColumnMatch(phrase=c.phrase, column=c.column, method=c.method, score=round(min(1.0, c.score), 3),
+                       value=c.value, alternatives=rivals, position=c.start)
+
+
+# --------------------------------------------------------------------------------------------------
+_AGGREGATE_WORDS = frozenset("total sum avg average mean count max min maximum minimum median overall".split())
+
+
+def best_column_for(name: str, profile: DatasetProfile, *, settings: MatchSettings = DEFAULT_SETTINGS,
+                    candidates: list[str] | None = None) -> tuple[str | None, float, str]:
+    """Repair helper: the column a (possibly wrong) name most likely means, with score and method.
+
+    A model often glues an aggregation onto the name ("revenue_total", "avg_price"); when the name as
+    given matches nothing, it is tried again without those words.
+    """
+    best = _best_column(name, profile, settings, candidates)
+    if best[1] < settings.min_score:
+        words = [w for w in name.replace("_", " ").split() if w.lower() not in _AGGREGATE_WORDS]
+        if words and len(words) < len(name.replace("_", " ").split()):
+            column, score, method = _best_column(" ".join(words), profile, settings, candidates)
+            if score > best[1]:
+                best = (column, round(score * 0.95, 3), method)
+    return best
+
+
+def _best_column(name: str, profile: DatasetProfile, settings: MatchSettings,
+                 candidates: list[str] | None) -> tuple[str | None, float, str]:
+    phrase = tokenize(name.replace("_", " "))
+    if not phrase:
+        return None, 0.0, ""
+    best: tuple[str | None, float, str] = (None, 0.0, "")
+    for col in column_index(profile).columns:
+        if candidates is not None and col.name not in candidates:
+            continue
+        score, method = score_phrase(phrase, col, settings)
+        if name.strip() == col.name:
+            score, method = settings.exact_weight, "exact"
+        elif name.strip().lower() == col.name.lower():
+            score, method = settings.normalized_weight, "normalized"
+        if method == "related" and score < settings.min_score:
+            continue
+        if score > best[1]:
+            best = (col.name, score, method)
+    return best

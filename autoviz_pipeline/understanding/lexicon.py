@@ -1,0 +1,141 @@
+"""Words: folding, column-name splitting, tokens and lemmas.
+
+Lemmas come from lemminflect (a maintained English lemmatizer built on the SPECIALIST lexicon), so
+"statuses" is "status", "series" and "species" stay themselves, "heavier" is "heavy" and "vibrates"
+"vibrate". A word lemminflect does not know (a column's abbreviation, a typo) is its own lemma.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from lemminflect import getAllInflections, getAllLemmas
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:'[a-z]+)?|\d+(?:\.\d+)?")
+_PLAIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+|\d+(?:\.\d+)?")
+_CLITICS = frozenset({"s", "t", "d", "m", "ll", "re", "ve"})
+
+
+def fold(text: str) -> str:
+    """Umlauts the way people type them without the key (ü → ue); other accents stripped (é → e)."""
+    text = text.translate(_UMLAUTS)
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def split_name(name: str) -> list[str]:
+    """``productCategory`` / ``product_category`` / ``Product.Category`` / ``Product Category`` → the words,
+    lower-case: ``['product', 'category']``."""
+    spaced = _CAMEL.sub(" ", fold(name))
+    return [w.lower() for w in _PLAIN_WORD.findall(spaced)]
+
+
+@lru_cache(maxsize=65536)
+def lemma(word: str) -> str:
+    """The word's dictionary form, preferring the noun ("rates" → rate, "heavier" → heavy, "sales" → sale)."""
+    w = word.lower()
+    if not w.isalpha() or len(w) <= 2:
+        return w
+    forms = getAllLemmas(w)
+    for pos in ("NOUN", "ADJ", "VERB", "ADV", "PROPN"):
+        if pos in forms and forms[pos]:
+            candidates = forms[pos]
+            shorter = [c for c in candidates if c != w and w.startswith(c)]  # "ages" (for ages) → age
+            return shorter[0] if shorter else w if w in candidates else candidates[0]
+    return w
+
+
+@lru_cache(maxsize=65536)
+def lemmas(word: str) -> frozenset[str]:
+    """Every dictionary form the word may have ("left" → leave, left; "older" → old)."""
+    w = word.lower()
+    out = {w, lemma(w)}
+    if w.isalpha() and len(w) > 2:
+        for forms in getAllLemmas(w).values():
+            out.update(forms)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=65536)
+def known_word(word: str) -> bool:
+    """Does the lemmatizer's lexicon know the word ("rates" yes; "temperture", "bmi" no)?"""
+    w = word.lower()
+    return w.isalpha() and bool(getAllLemmas(w))
+
+
+@lru_cache(maxsize=65536)
+def is_noun(word: str) -> bool:
+    """Can the word be a noun ("workers", "interest" yes; "earn", "are" no)?"""
+    return "NOUN" in getAllLemmas(word.lower())
+
+
+@lru_cache(maxsize=65536)
+def degree(word: str) -> str | None:
+    """``"superlative"`` for "heaviest", ``"comparative"`` for "heavier", else None. A word that is also a
+    noun in its own right is no degree ("number" is not more numb)."""
+    w = word.lower()
+    forms = getAllLemmas(w)
+    if w in forms.get("NOUN", ()):
+        return None
+    for pos, (comparative, superlative) in (("ADJ", ("JJR", "JJS")), ("ADV", ("RBR", "RBS"))):
+        for base in forms.get(pos, ()):
+            inflections = getAllInflections(base, upos=pos)
+            if w in inflections.get(superlative, ()):
+                return "superlative"
+            if w in inflections.get(comparative, ()):
+                return "comparative"
+    return None
+
+
+@dataclass
+class Token:
+    """A word of the question with where it was said (token index and character span)."""
+
+    text: str
+    index: int
+    start: int = 0
+    end: int = 0
+    clitic: bool = False  # the "s" of "what's", "supervisor's": part of the word before, never a mention
+    lower: str = field(init=False)
+    lemma: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.lower = fold(self.text).lower()
+        self.lemma = lemma(self.lower)
+
+    @property
+    def is_number(self) -> bool:
+        return self.text[:1].isdigit()
+
+
+def tokenize(text: str) -> list[Token]:
+    """The question's words, numbers as tokens; "what's" is "what" + a clitic "s"."""
+    tokens: list[Token] = []
+    for m in _PLAIN_WORD.finditer(text):
+        tokens.append(Token(m.group(0), len(tokens), m.start(), m.end(), clitic=_is_clitic(text, m)))
+    return tokens
+
+
+def _is_clitic(text: str, m: re.Match[str]) -> bool:
+    """ "s" after "what'" or "supervisor'" (a letter, then an apostrophe); not the quoted value in "'m'"."""
+    at = m.start()
+    return m.group(0).lower() in _CLITICS and at >= 2 and text[at - 1] in "'’" and text[at - 2].isalpha()
+
+
+def word_index(text: str, pos: int) -> int:
+    """The index, among ``tokenize(text)``'s words, of the word at character ``pos`` of ``text``."""
+    return len(_PLAIN_WORD.findall(text[:pos]))
+
+
+def value_key(value: str) -> str:
+    """How a cell value is compared with question words: case, accents, spaces, underscores and dashes folded."""
+    return " ".join(_PLAIN_WORD.findall(fold(value).replace("_", " ").lower()))
+
+
+def lemma_key(key: str) -> str:
+    """A ``value_key`` with each word's lemma, so a plural finds its singular value and back."""
+    return " ".join(lemma(w) for w in key.split())

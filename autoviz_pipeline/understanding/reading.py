@@ -1,0 +1,205 @@
+"""The question, read once into one typed reading: what it names and where, before any chart is chosen.
+
+``read_question`` runs small extractors in turn over the tokens (each in ``extractors/``): column and value
+mentions (``grounding``), chart words, periods, number comparisons and top-N, value filters, the measure's
+aggregate and the row ranking, the grouping structure, the task. Each finding keeps where it was said
+(token positions), so a later extractor can tell "in March" (a period) from "March" (a column), and the
+chart choice (``chart.py``) dispatches on this reading alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import Field
+
+from ..contracts import Aggregate, ColumnMatch, DatasetProfile, FilterSpec, Frozen, Mark, TimeUnit
+from .columns import ColumnIndex, column_index
+from .lexicon import Token, tokenize
+from .settings import DEFAULT_CHART_SETTINGS, DEFAULT_SETTINGS, ChartSettings, MatchSettings
+
+Task = Literal["trend", "distribution", "relationship", "share", "ranking", "comparison", "anomaly", "overview"]
+Cue = Literal["group", "split", "plain"]
+
+
+class Mention(Frozen):
+    """A column named in the question."""
+
+    column: str
+    phrase: str
+    start: int = Field(description="index of the phrase's first word")
+    end: int = Field(description="index after its last word")
+    method: str
+    score: float
+    cue: Cue = Field("plain", description="after by/per/each: a grouping; after 'colored by': a split")
+    counted: bool = Field(False, description="'number of students': the rows are counted, the column is no field")
+    filtered: bool = Field(False, description="named only to be filtered ('houses with 4 bedrooms')")
+    quantity: bool = Field(False, description="measured: a number, or a coded one an aggregate is asked of")
+
+
+class SaidFilter(Frozen):
+    """A filter, with the words that said it."""
+
+    filter: FilterSpec
+    start: int
+    end: int
+    source: Literal["value", "period", "number", "missing"]
+
+
+class ChartWord(Frozen):
+    word: str
+    mark: Mark
+    at: int
+
+
+class Ranking(Frozen):
+    """An order asked for: "top 5", "the 3 lowest", "sorted from highest to lowest", "the oldest employees"."""
+
+    order: Literal["ascending", "descending"]
+    limit: int | None = None
+    word: str = ""
+    at: int = 0
+    measure: str | None = Field(None, description="the column a superlative adjective measures ('heaviest')")
+    rows: bool = Field(False, description="ranks single rows ('the 5 youngest employees'), not groups")
+    head: str | None = Field(None, description="the noun the superlative qualifies ('which make is the heaviest')")
+
+
+class QuestionReading(Frozen):
+    question: str
+    matches: list[ColumnMatch] = Field(default_factory=list, description="grounding, columns and values")
+    alternatives: list[ColumnMatch] = Field(default_factory=list)
+    mentions: list[Mention] = Field(default_factory=list, description="columns named (not as values)")
+    filters: list[SaidFilter] = Field(default_factory=list)
+    chart_words: list[ChartWord] = Field(default_factory=list)
+    aggregate: Aggregate | None = None
+    aggregate_at: int | None = None
+    time_unit: TimeUnit | None = None
+    ranking: Ranking | None = None
+    bins: int | None = Field(None, description="bins asked for ('20 bins'), or the default when binning is asked")
+    time_resolution: bool = Field(False, description="the unit is the time line's resolution ('hourly', 'hour by "
+                                                     "hour'), not a grouping ('by hour')")
+    group_size: int | None = Field(None, description="how many groups the question says ('the three airports')")
+    task: Task | None = None
+    task_scores: dict[str, float] = Field(default_factory=dict)
+    versus: bool = Field(False, description="'A vs B', 'against': two things set against each other")
+    compared_values: list[str] = Field(default_factory=list, description="columns whose values are compared")
+    counts_rows: bool = Field(False, description="'how many', 'number of flights': a count of rows")
+    unmatched: list[str] = Field(default_factory=list, description="words naming a measure that matched no column")
+    unexplained: list[str] = Field(default_factory=list, description="nouns no column, value or cue word explains")
+    notes: list[str] = Field(default_factory=list)
+
+    def filter_specs(self) -> list[FilterSpec]:
+        return [f.filter for f in self.filters]
+
+    @property
+    def marks(self) -> list[Mark]:
+        return [w.mark for w in self.chart_words]
+
+
+@dataclass
+class Context:
+    """What every extractor reads: the question, its tokens, the column index, the settings, and the
+    findings so far (each extractor adds its own)."""
+
+    question: str
+    tokens: list[Token]
+    index: ColumnIndex
+    settings: MatchSettings = DEFAULT_SETTINGS
+    chart_settings: ChartSettings = DEFAULT_CHART_SETTINGS
+    matches: list[ColumnMatch] = field(default_factory=list)
+    alternatives: list[ColumnMatch] = field(default_factory=list)
+    consumed: list[tuple[int, int]] = field(default_factory=list)  # token spans a filter already read
+    notes: list[str] = field(default_factory=list)
+    unexplained: list[str] = field(default_factory=list)  # content nouns no column, value or cue explains
+
+    @property
+    def lower(self) -> str:
+        return self.question.lower()
+
+    @property
+    def profile(self) -> DatasetProfile:
+        return self.index.profile
+
+    def free(self, start: int, end: int) -> bool:
+        """Has no filter read any of the tokens start..end yet?"""
+        return not any(s < end and start < e for s, e in self.consumed)
+
+    def token_at(self, char: int) -> int:
+        """The index of the token at (or right after) a character position of the question."""
+        for t in self.tokens:
+            if t.end > char:
+                return t.index
+        return len(self.tokens)
+
+    def column_matches(self) -> list[ColumnMatch]:
+        return [m for m in self.matches if m.method != "value"]
+
+
+def read_question(question: str, profile: DatasetProfile, *, settings: MatchSettings = DEFAULT_SETTINGS,
+                  chart_settings: ChartSettings = DEFAULT_CHART_SETTINGS) -> QuestionReading:
+    """Read a question against a profile, without a model. The extractors run in a fixed order, each on
+    what the earlier ones left (a period's words are no number filter; a value's words no column)."""
+    from .extractors import chart_words, measures, numbers, periods, spelling, structure, tasks, values
+    from .grounding import ground
+
+    index = column_index(profile, settings=chart_settings)
+    text, notes = spelling.correct(question, index, settings)
+    ctx = Context(question=text, tokens=tokenize(text), index=index, settings=settings,
+                  chart_settings=chart_settings, notes=notes)
+    ctx.matches, ctx.alternatives = ground(ctx.tokens, index, settings=settings)
+    found_chart_words = chart_words.extract(ctx)
+    said_filters = periods.extract(ctx)
+    limit_ranking = numbers.top_n(ctx)
+    said_filters += numbers.extract(ctx)
+    said_filters = _merged(said_filters + values.extract(ctx))
+    aggregate, aggregate_at = measures.aggregate(ctx)
+    ranking = measures.ranking(ctx, limit_ranking, aggregate)
+    mentions = structure.mentions(ctx, said_filters)
+    task, scores = tasks.classify(ctx, found_chart_words, mentions)
+    counts_rows = measures.counts_rows(ctx, mentions, aggregate)
+    unmatched = measures.unmatched(ctx, mentions, said_filters, counts_rows)
+    if unmatched and aggregate is None and not counts_rows and not any(m.cue == "plain" for m in mentions
+                                                                        if index.get(m.column).measure):
+        counts_rows = True
+    unit, resolution = structure.time_unit_said(ctx)
+    return QuestionReading(
+        question=text,
+        matches=ctx.matches,
+        alternatives=ctx.alternatives,
+        mentions=mentions,
+        filters=said_filters,
+        chart_words=found_chart_words,
+        aggregate=aggregate,
+        aggregate_at=aggregate_at,
+        time_unit=unit,
+        time_resolution=resolution,
+        group_size=structure.group_size(ctx),
+        ranking=ranking,
+        bins=structure.bins(ctx, found_chart_words),
+        task=task,
+        task_scores=scores,
+        versus=structure.versus(ctx),
+        compared_values=structure.compared_values(ctx, said_filters),
+        counts_rows=counts_rows,
+        unmatched=unmatched,
+        unexplained=list(dict.fromkeys(ctx.unexplained)),
+        notes=ctx.notes,
+    )
+
+
+def _merged(filters: list[SaidFilter]) -> list[SaidFilter]:
+    """Equalities on one column said apart ("sex 1 vs sex 2", "Jersey … and Holstein") are one `in`."""
+    out: list[SaidFilter] = []
+    for f in filters:
+        same = next((o for o in out if o.filter.column == f.filter.column and o.filter.part == f.filter.part
+                     and o.filter.op in ("eq", "in") and f.filter.op in ("eq", "in") and o.source != "period"
+                     and f.source != "period" and o.filter.value is not None or False), None)
+        if same is None or f.filter.value is None and f.filter.op == "eq":
+            out.append(f)
+            continue
+        values = [*(same.filter.values or [same.filter.value]), *(f.filter.values or [f.filter.value])]
+        merged = FilterSpec(column=f.filter.column, op="in", values=list(dict.fromkeys(values)), part=f.filter.part)
+        out[out.index(same)] = SaidFilter(filter=merged, start=min(same.start, f.start), end=max(same.end, f.end),
+                                          source=same.source)
+    return out

@@ -1,0 +1,143 @@
+"""The vocabulary the offline reading uses, loaded once from the data files beside this module.
+
+- ``data/vocabulary.yaml``: synonyms of spreadsheet words, phrase synonyms, short forms both ways, units and
+  qualifiers written into names (hand-kept, general data vocabulary: no table's or benchmark's words).
+- ``data/cues.yaml``: the words a question uses to ask for a chart, an aggregate, a period, a task.
+- ``data/thesaurus.json.gz``: WordNet 3.0's relations for ~100,000 English words (synonyms, adjective →
+  attribute, verb/adjective → noun), built by ``scripts/build_thesaurus.py``; licence in ``WORDNET_LICENSE``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .lexicon import known_word, lemma, lemmas
+
+DATA = Path(__file__).parent / "data"
+
+# the strength of each WordNet relation (see scripts/build_thesaurus.py): an adjective's attribute is surest
+RELATION_STRENGTH = {"a": 1.0, "d": 0.95, "s": 0.9, "D": 0.85, "h": 0.8}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Read-only lookups over the data files; one instance per process (:func:`vocabulary`)."""
+
+    raw: dict[str, Any]
+    cues: dict[str, Any]
+
+    # ------------------------------------------------------------------ word classes
+    @cached_property
+    def stopwords(self) -> frozenset[str]:
+        return frozenset(self.cues["stopwords"])
+
+    @cached_property
+    def units(self) -> frozenset[str]:
+        return frozenset(str(u) for u in self.raw["units"])
+
+    @cached_property
+    def qualifiers(self) -> frozenset[str]:
+        return frozenset(self.raw["qualifiers"])
+
+    @cached_property
+    def generic_name_words(self) -> frozenset[str]:
+        return frozenset(str(w) for w in self.raw["generic_name_words"])
+
+    @cached_property
+    def number_words(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in self.raw["number_words"].items()}
+
+    # ------------------------------------------------------------------ synonyms
+    @cached_property
+    def _groups(self) -> dict[str, frozenset[int]]:
+        index: dict[str, set[int]] = {}
+        for i, group in enumerate(self.raw["synonyms"]):
+            for word in group:
+                for form in {str(word), lemma(str(word))}:
+                    index.setdefault(form, set()).add(i)
+        return {k: frozenset(v) for k, v in index.items()}
+
+    def synonym_groups(self, word: str) -> frozenset[int]:
+        """The synonym groups a word (or its lemma) belongs to."""
+        out: frozenset[int] = frozenset()
+        for form in lemmas(word):
+            out |= self._groups.get(form, frozenset())
+        return out
+
+    def synonyms(self, a: str, b: str) -> bool:
+        return bool(self.synonym_groups(a) & self.synonym_groups(b))
+
+    @cached_property
+    def _phrases(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
+        for group in self.raw["phrase_synonyms"]:
+            for phrase in group:
+                key = " ".join(lemma(w) for w in str(phrase).split())
+                out[key] = out.get(key, ()) + tuple(str(p) for p in group if p != phrase)
+        return out
+
+    def phrase_synonyms(self, words: list[str]) -> tuple[str, ...]:
+        """Phrases that name the same thing as these words ("family name" → surname, last name)."""
+        return self._phrases.get(" ".join(lemma(w) for w in words), ())
+
+    # ------------------------------------------------------------------ short forms
+    @cached_property
+    def _expansions(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
+        for short, long in self.raw["abbreviations"].items():
+            longs = long if isinstance(long, list) else [long]
+            out[str(short)] = tuple(str(x) for x in longs)
+        return out
+
+    @cached_property
+    def _short_forms(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
+        for short, longs in self._expansions.items():
+            for long in longs:
+                key = " ".join(lemma(w) for w in long.split())
+                out[key] = out.get(key, ()) + (short,)
+        return out
+
+    def expansions(self, word: str) -> tuple[str, ...]:
+        """The long forms of a short form ("temp" → temperature; "hr" → hour, heart rate, home runs)."""
+        return self._expansions.get(word.lower(), ())
+
+    def short_forms(self, words: list[str]) -> tuple[str, ...]:
+        """The short forms of a word or phrase ("quantity" → qty; "blood pressure" → bp)."""
+        return self._short_forms.get(" ".join(lemma(w) for w in words), ())
+
+    # ------------------------------------------------------------------ WordNet
+    @cached_property
+    def _thesaurus(self) -> dict[str, dict[str, str]]:
+        path = DATA / "thesaurus.json.gz"
+        if not path.is_file():  # a broken install: the reading still works, with fewer relations
+            return {}
+        return json.loads(gzip.decompress(path.read_bytes()))
+
+    def related(self, word: str) -> dict[str, float]:
+        """Words WordNet relates to this one (any of its lemmas), with the relation's strength."""
+        out: dict[str, float] = {}
+        for form in lemmas(word):
+            for other, kind in self._thesaurus.get(form, {}).items():
+                strength = RELATION_STRENGTH.get(kind, 0.8)
+                if strength > out.get(other, 0.0):
+                    out[other] = strength
+        return out
+
+    def known_word(self, word: str) -> bool:
+        """Is this an English word (lemminflect's lexicon or WordNet knows it)? A typo is not; "rates" is."""
+        return known_word(word) or any(form in self._thesaurus for form in lemmas(word))
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    raw = yaml.safe_load((DATA / "vocabulary.yaml").read_text(encoding="utf-8"))
+    cues = yaml.safe_load((DATA / "cues.yaml").read_text(encoding="utf-8"))
+    return Vocabulary(raw=raw, cues=cues)
