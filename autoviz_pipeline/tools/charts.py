@@ -71,8 +71,9 @@ MAX_LABEL_CHARS = 30
 MAX_TICK_LABELS = 30
 MAX_SERIES = 10
 """Most colour groups drawn; the rest are lumped into one "Other" series (ten colours stay distinguishable)."""
-MAX_CATEGORIES = 30
-"""Most bars (or heatmap rows/columns) on a category axis before only the top ones are shown."""
+MAX_CATEGORIES = 60
+"""Most bars (or heatmap rows/columns) on a category axis before only the top ones are shown: every US state
+or Montreal district still gets its bar; 1,600 restaurants do not."""
 BAR_AUTO_DATES = 60
 LINE_AUTO_DATES = 200
 """More distinct dates than this on a line and a coarser time unit is picked, so the trend stays readable."""
@@ -439,7 +440,7 @@ def select_categories(
     if keys.kind == "binned" and keys.bin_step is not None and len(totals):
         full = bin_range(min(totals.index), max(totals.index), keys.bin_step)
         totals = totals.reindex(full, fill_value=0 if measure.additive else np.nan)  # empty bins keep their place
-    limit = top_n if top_n is not None else (None if keys.kind in ("temporal", "binned") else default_cap)
+    limit = top_n if top_n is not None else (None if keys.kind in ("temporal", "binned", "ordinal") else default_cap)
     chosen = totals
     if limit is not None and len(totals) > limit:
         smallest = top_n is not None and sort == "ascending"
@@ -550,8 +551,8 @@ def profile_limit(profile: DatasetProfile, column: str, kind: str, top_n: int | 
     if top_n is not None:
         return top_n
     col = profile.column(column)
-    if kind in ("nominal", "ordinal") and (col is None or col.distinct > cap):
-        return cap
+    if kind == "nominal" and (col is None or col.distinct > cap):
+        return cap  # numbers keep every value, in order, as the drawing does (select_categories)
     return None
 
 

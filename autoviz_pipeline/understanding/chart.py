@@ -145,10 +145,15 @@ def _slots(reading: QuestionReading, index: ColumnIndex, settings: ChartSettings
         elif m.column not in single or not reading.compared_values:
             plain_dims.append((-m.score, m.column))
     slots.filtered = list(dict.fromkeys(measures_filtered))
+    # a number named only to filter is measured when nothing else is and rows are not counted ("which
+    # countries emitted more than 20 tonnes": their emissions)
     slots.measures = list(dict.fromkeys(slots.measures)) or (
-        slots.filtered if reading.aggregate not in (None, "count") else [])
-    for _, name in sorted(plain_dims):
-        _add(slots.groups, name)
+        slots.filtered if reading.aggregate not in (None, "count") or not (reading.counts_rows or
+                                                                             reading.task == "share") else [])
+    heads = {b.column for a, b in zip(reading.mentions, reading.mentions[1:]) if a.end == b.start}
+    for _, name in sorted(plain_dims, key=lambda d: (d[1] not in heads, d[0])):  # "browser versions": versions
+        if name not in slots.measures and name not in measures_filtered:  # "average order … an order of 2"
+            _add(slots.groups, name)
     if len(slots.groups) > 1:  # "top 5 countries by gold medals": the medal is a filter, countries the axis
         slots.groups = [g for g in slots.groups if g not in single] or slots.groups
     ranking = reading.ranking
@@ -162,10 +167,27 @@ def _slots(reading: QuestionReading, index: ColumnIndex, settings: ChartSettings
                 slots.groups.remove(g)
                 slots.measures.append(g)
                 break
-    for column in reading.compared_values:  # "Chrome or Firefox": the compared values are groups
-        if column not in slots.groups and column not in slots.splits:
-            slots.groups.append(column)
+    cued_first = [g for g in slots.groups if g in slots.cued]
+    for column in reversed(reading.compared_values):  # "Chrome or Firefox": the compared values are groups,
+        if column in slots.groups:                     # first unless another is said with "by"
+            slots.groups.remove(column)
+        if column not in slots.splits:
+            slots.groups.insert(len(cued_first) if cued_first else 0, column)
         slots.cued.add(column)
+    if ranking is not None and ranking.head:
+        # "which 5 education levels have the highest wage": what the question ranks is the axis
+        ranked = next((m.column for m in reading.mentions if ranking.head in (index.get(m.column).lemmas +
+                       index.get(m.column).core) or lemma(m.phrase.split()[-1]) == ranking.head), None)
+        if ranked is not None and ranked in slots.measures and len(slots.measures) > 1:
+            slots.measures.remove(ranked)
+            slots.groups.insert(0, ranked)
+    if ranking is not None and not slots.measures:
+        # "top 5 weeks by total volume": the continuous number after "by" is what is ranked by
+        by = next((g for g in slots.groups if (c := index.get(g)) is not None and c.measure
+                   and c.profile.distinct > settings.continuous_distinct), None)
+        if by is not None and (len(slots.groups) > 1 or ranking.head not in (None, *index.get(by).lemmas)):
+            slots.groups.remove(by)
+            slots.measures.append(by)
     slots.measures = [m for m in slots.measures if not any(f.column == m and f.op == "eq" and f.value is None
                                                            for f in filters)]
     slots.used = {*slots.measures, *slots.groups, *slots.splits}
@@ -223,8 +245,8 @@ def _mark(reading: QuestionReading, slots: Slots) -> tuple[Mark, bool]:
         return "point", False
     if task == "share":
         return "arc", False
-    if reading.ranking is not None and task != "trend":
-        return "bar", False  # "which years had the highest …", "top 10 years": ranked periods are bars
+    if (reading.ranking is not None and task != "trend") or _which_periods(reading):
+        return "bar", False  # "which years had the highest …", "top 10 years": ranked (chosen) periods are bars
     if task == "trend" or reading.time_unit in ("year", "quarter", "month", "week", "day", "hour") or timeline_group:
         ordered = _ordered_groups(slots)
         if not timeline_group and ordered and reading.aggregate is None and all(
@@ -239,6 +261,12 @@ def _mark(reading: QuestionReading, slots: Slots) -> tuple[Mark, bool]:
             return "line", False  # one quantity of a table in time: over time (Mackinlay: time on x)
         return "bar", True  # one quantity, nothing else said: how it is spread
     return "bar", False
+
+
+def _which_periods(reading: QuestionReading) -> bool:
+    """ "Which years saw unemployment above 8%?": periods picked out, not a trend."""
+    return bool(re.search(r"\b(?:which|what)\s+(?:\w+\s+)?(?:years|months|weeks|days|quarters|dates)\b",
+                          reading.question.lower()))
 
 
 def _numeric_groups(slots: Slots) -> list[str]:
@@ -358,7 +386,7 @@ def _x_axis(reading: QuestionReading, slots: Slots, mark: Mark, unit: TimeUnit |
             slots.used.add(sized[0])
             return sized[0], unit
     if reading.ranking is not None and reading.ranking.head and not _head_is_column(reading.ranking.head, slots):
-        return slots.label(), unit  # "which 10 restaurants …": the things ranked, by name
+        return slots.label() or slots.profile_group(), unit  # "which 10 restaurants …": the things ranked
     return slots.profile_group(), unit
 
 
@@ -393,7 +421,9 @@ def _color(reading: QuestionReading, slots: Slots, *, exclude: set[str | None], 
     """The colour split: one said ("colored by", "one line per"), a second grouping said with "by"/"for
     each" or compared values; a second named category only on bars (a line needs a reason to split)."""
     single = {f.column for f in reading.filter_specs() if f.op == "eq"}
-    candidates = [*slots.splits, *[g for g in slots.groups if g in slots.cued or mark in ("bar", "rect")]]
+    across = {m.column for m in reading.mentions if m.across} - set(reading.compared_values)
+    candidates = [*slots.splits, *[g for g in slots.groups if (g in slots.cued or mark in ("bar", "rect"))
+                                   and g not in across]]
     for name in candidates:
         if name not in exclude and name not in single and not _one_per_row(slots, name):
             slots.used.add(name)
@@ -464,8 +494,11 @@ def _point(reading: QuestionReading, slots: Slots, notes: list[str], binned: boo
     measures = list(slots.measures)
     if reading.aggregate == "count":
         size = Encoding(aggregate="count")
-    elif reading.aggregate and (len(measures) == 1 and slots.groups or len(measures) >= 3):
-        measured = measures.pop(0)  # "the total price for each code": the aggregated measure is the size
+    elif reading.aggregate and measures and not reading.versus and reading.aggregate_at is not None and (
+            aggregated := [m.column for m in reading.mentions if m.column in measures and
+                           0 < m.start - reading.aggregate_at <= 2]):
+        measured = aggregated[0]  # "the total price for each code": the aggregated measure is the size
+        measures.remove(measured)
         size = Encoding(field=measured, aggregate=reading.aggregate)
     cols = [*measures, *[g for g in slots.groups if g not in measures]]
     quantities = [c for c in cols if (f := slots.col(c)) is not None and (f.numeric or f.role == "temporal")]
@@ -537,6 +570,7 @@ def _rect(reading: QuestionReading, slots: Slots, notes: list[str], binned: bool
     counted = [m.column for m in reading.mentions if m.counted]  # "number of customer IDs by date"
     axes = [*slots.groups, *[m for m in slots.measures if m not in slots.groups], *slots.splits, *counted]
     axes = list(dict.fromkeys(axes))
+    slots.used.update(axes)
     while len(axes) < 2 and (extra := slots.profile_group() or slots.number()):
         axes.append(extra)
     if len(axes) < 2:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..contracts import ColumnProfile, DatasetProfile
 from ..tools.registry import ColumnParam
-from .lexicon import lemma, lemma_key, split_name, value_key
+from .lexicon import known_word, lemma, lemma_key, segment, split_name, value_key
 from .settings import DEFAULT_CHART_SETTINGS, ChartSettings
 from .vocabulary import vocabulary
 
@@ -117,6 +117,8 @@ def column_index(profile: DatasetProfile, *, settings: ChartSettings = DEFAULT_C
 def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:
     voc = vocabulary()
     words = split_name(col.name) or [col.name.lower()]
+    if len(words) == 1 and not known_word(words[0]) and (parts := segment(words[0], voc.abbreviation_keys)):
+        words = list(parts)  # "ctryname" → ctry name, "certificationexpires" → certification expires
     lemmas = [lemma(w) for w in words]
     content = [lm for w, lm in zip(words, lemmas) if w not in voc.units and not w.isdigit()] or lemmas
     core = [w for w in content if w not in voc.qualifiers and w not in voc.generic_name_words] or content

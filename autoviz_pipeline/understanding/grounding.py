@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein
 
 from ..contracts import ColumnMatch, DatasetProfile
 from .columns import ColumnForms, ColumnIndex, column_index
-from .lexicon import Token, known_word, lemma, lemma_key, tokenize, value_key
+from .lexicon import Token, known_word, lemma, lemma_key, tokenize, value_key, verb_only
 from .settings import DEFAULT_SETTINGS, MatchSettings
 from .vocabulary import vocabulary
 
@@ -45,6 +46,23 @@ class Candidate:
 # --------------------------------------------------------------------------------------------------
 # one phrase against one column
 # --------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def cue_words() -> frozenset[str]:
+    """Words that ask for something (a task, an aggregate, an order, a chart, a period) and generic words of
+    degree ("larger", "more"): they name a column only when written as its name."""
+    cues = vocabulary().cues
+    words: set[str] = set(cues["order_words"]) | set(_DEGREE_WORDS)
+    for key in ("aggregate_words", "time_unit_words", "chart_words"):
+        words.update(w for phrase in cues[key] for w in str(phrase).split())
+    for said in cues["task_cues"].values():
+        words.update(w for phrase in said for w in str(phrase).split())
+    return frozenset(words | {lemma(w) for w in words})
+
+
+_DEGREE_WORDS = ("larger", "bigger", "smaller", "higher", "lower", "greater", "more", "less", "fewer", "many", "much",
+                 "few", "better", "worse")
+
+
 def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings, *,
                  names: frozenset[str] = frozenset()) -> tuple[float, str]:
     """How well a phrase of the question names a column: (score, method), (0, "") for no match. ``names``:
@@ -61,14 +79,22 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
     if len(words) == 1 and words[0] in _AGGREGATE_WORDS:
         return 0.0, ""  # "total investment": "total" asks for a sum; it names the column "total" only as written
     content = [x for x in lemmas if x not in voc.stopwords]
-    if lemmas in (col.content, col.core) or (len(content) >= 2 and sorted(content) == sorted(col.content)):
-        return settings.lemma_weight - 0.03, "lemma"  # "vibration" → vibration_mm_s, "items ordered" → order_items
+    if lemmas == col.core and len(col.core) < len(col.content) and col.role == "identifier":
+        return settings.partial_weight + 0.02, "partial"  # "customer" alone: customer_id, loosely (the rows?)
+    if lemmas in (col.content, col.core) or (len(content) >= 2 and sorted(content) in (sorted(col.content),
+                                                                                      sorted(col.core))):
+        return settings.lemma_weight - 0.03, "lemma"  # "vibration" → vibration_mm_s, "type of policy" → policy_type
     if _expanded(lemmas) & col.expanded:
         return settings.abbreviation_weight, "abbreviation"  # temp ↔ temperature, "max temp" ↔ tmax
     if _aligned(lemmas, col, names):
         return settings.abbreviation_weight - 0.02 + _rate_bonus(lemmas, col), "abbreviation"  # "… graduation rates" ↔ hs_grad
-    if len(lemmas) == len(col.core) and all(a == b or voc.synonyms(a, b) for a, b in zip(lemmas, col.core)):
-        return settings.synonym_weight, "synonym"
+    if len(col.core) >= 2 and len(lemmas) >= 2 and _aligned(lemmas, col, names, core=col.core[-1:]):
+        return settings.partial_weight - 0.02, "partial"  # "graduation rates" → hs_grad (its head, "grad")
+    if len(words) == 1 and words[0] in _DEGREE_WORDS:
+        return 0.0, ""  # "larger than 2,000 sq ft": a comparison, not the size column
+    for name in (col.core, col.content):  # "claim identifiers" → claim_id (identifier ~ id)
+        if len(lemmas) == len(name) and all(a == b or voc.synonyms(a, b) for a, b in zip(lemmas, name)):
+            return settings.synonym_weight, "synonym"
     if len(lemmas) == 1 and any(voc.synonyms(lemmas[0], e) for e in col.expanded if " " not in e):
         return settings.synonym_weight - 0.02, "synonym"  # "rain" → precip (precipitation)
     alias = max((_alias_score(a, col, settings) for a in voc.phrase_synonyms(words)), default=0.0)
@@ -78,6 +104,11 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
         return settings.initialism_weight, "initialism"
     if _short_form(words, col, settings):
         return settings.abbreviation_weight - 0.04, "abbreviation"
+    if _derived(words, col):
+        return settings.lemma_weight - 0.06, "derived"  # "certification expiration" → certificationexpires
+    if len(words) == 1 and len(col.words) == 1 and len(words[0]) >= 5 and len(col.joined) > len(words[0]) + 2 and (
+            col.joined.endswith(words[0]) or col.joined.startswith(lemmas[0])):
+        return round(settings.partial_weight * 0.9, 3), "partial"  # "power" → horsepower, "floor" → blockfloor
     fuzzy = _typo(words, col, settings)
     if fuzzy:
         return fuzzy, "fuzzy"
@@ -99,7 +130,7 @@ def _expanded(lemmas: list[str]) -> set[str]:
 _MEASURE_WORDS = frozenset("rate level number amount count value figure score percentage share total data type kind "
                            "category class group".split())
 _RATE_WORDS = frozenset("rate ratio percentage percent share per capita".split())
-_SUFFIXES = ("ization", "isation", "ized", "ised", "ity", "ness", "iness", "y", "ly", "al", "ic", "ous", "ful", "ment",
+_SUFFIXES = ("ization", "isation", "ized", "ised", "ize", "ise", "ity", "ness", "iness", "y", "ly", "al", "ic", "ous", "ful", "ment",
              "ments", "ing", "er", "ers", "ion", "ions", "ation", "ations", "ance", "ence")
 
 
@@ -110,19 +141,21 @@ def _rate_bonus(lemmas: list[str], col: ColumnForms) -> float:
     return 0.03 if set(col.words) & {"per", "rate", "pct", "percent", "ratio", "share", "capita"} else -0.02
 
 
-def _aligned(lemmas: list[str], col: ColumnForms, names: frozenset[str]) -> bool:
+def _aligned(lemmas: list[str], col: ColumnForms, names: frozenset[str], *, core: list[str] | None = None) -> bool:
     """Each word of the name said in turn, by itself, a synonym, its long form, or a word it begins ("grad"
     in "graduation"); a trailing measure word may follow ("… graduation rates", "murder rate")."""
     voc = vocabulary()
+    core_words = col.core if core is None else core
     if any(w in voc.stopwords for w in lemmas):
         return False  # "price for each number": two things
     words = list(lemmas)
-    if len(col.core) == len(words) == 1 and words == col.core:
+    if len(core_words) == len(words) == 1 and words == core_words:
         return False  # the plain lemma rules already said so
-    while len(words) > len(col.core) and words[-1] in _MEASURE_WORDS and words[-1] not in names:
+    fillers = _MEASURE_WORDS if core is None else _RATE_WORDS  # a name's head alone takes no "… class"
+    while len(words) > len(core_words) and words[-1] in fillers and words[-1] not in names:
         words.pop()
     i = 0
-    for core in col.core:
+    for core in core_words:
         forms = [core.split(), *([lemma(x) for x in e.split()] for e in voc.expansions(core))]
         for form in sorted(forms, key=len, reverse=True):
             seg = words[i:i + len(form)]
@@ -168,6 +201,9 @@ def _initialism(words: list[str], col: ColumnForms) -> bool:
     if len(words) == 1 and len(col.words) >= 2 and len(words[0]) >= 2 and not known_word(words[0]):
         return words[0] in ("".join(w[0] for w in col.words),
                             "".join(w[0] for w in col.words if w not in stop))
+    if len(col.core) >= 2 and len(words) >= 3 and not known_word(col.core[-1]) and \
+            col.core[-1] == "".join(w[0] for w in words if w not in stop):
+        return True  # "social security number" → mgr_ssn
     return False
 
 
@@ -191,16 +227,49 @@ def _short_form(words: list[str], col: ColumnForms, settings: MatchSettings) -> 
 
 
 def _prefixes(words: list[str], joined: str) -> bool:
-    """Is ``joined`` the beginnings of ``words``, in order, one each, one of them 3+ letters?"""
+    """Is ``joined`` the beginnings of ``words``, in order, one each, one of them 3+ letters? A word also
+    stands for its short forms ("number" → no, num: "department number" → dno)."""
+    shorts = vocabulary().short_forms
+    forms = [[w, *shorts([w])] for w in words]
+
     def walk(i: int, pos: int, long_seen: bool) -> bool:
-        if i == len(words):
+        if i == len(forms):
             return pos == len(joined) and long_seen
-        for n in range(min(len(words[i]), len(joined) - pos), 0, -1):
-            if joined[pos:pos + n] == words[i][:n] and walk(i + 1, pos + n, long_seen or n >= 3):
-                return True
+        for k, form in enumerate(forms[i]):
+            for n in range(min(len(form), len(joined) - pos), 0, -1):
+                whole_short = k > 0 and n == len(form)
+                if joined[pos:pos + n] == form[:n] and walk(i + 1, pos + n, long_seen or n >= 3 or whole_short):
+                    return True
         return False
 
     return walk(0, 0, False)
+
+
+_DERIVATION_SUFFIXES = ("ation", "ition", "ution", "ion", "ing", "ment", "es", "ed", "e", "s")
+
+
+def _roots(word: str) -> set[str]:
+    """What a word may share with its verb: acceleration → {acceler, accelerat}, accelerate → {accelerat}."""
+    return {word[: -len(s)] for s in _DERIVATION_SUFFIXES if word.endswith(s)}
+
+
+def _forms_of_one_word(a: str, b: str) -> bool:
+    """Two forms of one word: a shared root of 5+ letters, one of them the verb ("accelerate", "expires"), so
+    nouns that merely share a start ("product" / "production", "general" / "generation") stay apart."""
+    if a == b:
+        return True
+    if not any(w.endswith(("e", "es", "ed")) for w in (a, b)):
+        return False
+    return any(len(r) >= 5 for r in _roots(a) & _roots(b))
+
+
+def _derived(words: list[str], col: ColumnForms) -> bool:
+    if len(words) == len(col.words) and words != col.words and all(map(_forms_of_one_word, words, col.words)):
+        return True
+    if len(words) >= 2 and len(col.words) == 1:  # a run-together name ending in the verb
+        head = "".join(words[:-1])
+        return col.joined.startswith(head) and _forms_of_one_word(words[-1], col.joined[len(head):])
+    return False
 
 
 def _consonants(text: str) -> int:
@@ -251,7 +320,7 @@ def _partial(lemmas: list[str], col: ColumnForms, settings: MatchSettings) -> fl
     if not content or len(content) >= len(col.core) + (1 if len(col.core) < len(col.content) else 0) or \
             len(content) < len(lemmas):
         return 0.0
-    pool = set(col.core) | set(col.content)
+    pool = set(col.core)
     if not all(x in pool or any(voc.synonyms(x, c) for c in pool) for x in content):
         return 0.0
     coverage = min(1.0, len(content) / len(col.core))
@@ -265,10 +334,12 @@ def _related(lemmas: list[str], col: ColumnForms, settings: MatchSettings) -> fl
     """WordNet: an adjective's attribute (heavy → weight), a verb's noun (vibrate → vibration), synonyms."""
     voc = vocabulary()
     content = [x for x in lemmas if x not in voc.stopwords]
-    if len(content) != 1 or content[0] in voc.cues["order_words"] or len(content[0]) < 3:
-        return 0.0
+    if len(content) != 1 or content[0] in cue_words() or len(content[0]) < 3:
+        return 0.0  # "distributed", "highest": words that ask, not columns
     word = content[0]
     related = voc.related(word)
+    if verb_only(word):  # a verb finds its noun ("vibrates" → vibration), not its loose synonyms ("live" → experience)
+        related = {k: v for k, v in related.items() if v >= 0.95}
     best = 0.0
     targets = [(w, 1.0 if w == col.head else 0.9) for w in col.core]
     targets += [(e, 1.0) for e in col.expanded if e not in col.core]
@@ -337,6 +408,11 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
                 value, weight = col.values.get(key), settings.value_weight
                 if value is None and (value := col.value_lemmas.get(lemma_key(key))) is not None:
                     weight *= settings.lemma_weight  # "which machines had faults": the status "fault"
+                if value is None:
+                    value = next((col.values[a] for a in voc.value_aliases(key) if a in col.values), None)  # "US"
+                if value is None and len(phrase) >= 2 and all(t.text[:1].isupper() for t in phrase):
+                    value = col.values.get("".join(t.lower[0] for t in phrase))  # "Internet Explorer" → IE
+                    weight *= 0.95
                 if value is not None:
                     out.append(Candidate(i, j, col.name, weight, "value", text, value=value))
     return out
@@ -425,7 +501,7 @@ def _names_rows(c: Candidate, tokens: list[Token], index: ColumnIndex, settings:
 def _modifies_a_column(c: Candidate, chosen: list[Candidate], tokens: list[Token], index: ColumnIndex) -> bool:
     """ "flight distances", "customer emails": a word naming the rows, right before another column's name,
     only says whose the other column is."""
-    if c.length != 1 or c.method == "value" or tokens[c.start].lemma not in index.entity:
+    if c.length != 1 or c.method in ("value", "exact", "normalized", "lemma") or tokens[c.start].lemma not in index.entity:
         return False
     return any(o.start == c.end and o.method != "value" and o.column != c.column for o in chosen)
 

@@ -74,6 +74,13 @@ def is_noun(word: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def verb_only(word: str) -> bool:
+    """Is the word a verb and no noun ("live", "earn"; not "rate", "vote")?"""
+    forms = getAllLemmas(word.lower())
+    return "VERB" in forms and "NOUN" not in forms
+
+
+@lru_cache(maxsize=65536)
 def degree(word: str) -> str | None:
     """``"superlative"`` for "heaviest", ``"comparative"`` for "heavier", else None. A word that is also a
     noun in its own right is no degree ("number" is not more numb)."""
@@ -89,6 +96,32 @@ def degree(word: str) -> str | None:
             if w in inflections.get(comparative, ()):
                 return "comparative"
     return None
+
+
+@lru_cache(maxsize=4096)
+def segment(word: str, abbreviations: frozenset[str] = frozenset()) -> tuple[str, ...] | None:
+    """A run-together name cut into known words ("ctryname" → ctry, name; "blockfloor" → block, floor), in the
+    fewest pieces (at most 3), each an English word of 3+ letters or a known short form; None when it can't be."""
+    w = word.lower()
+    if len(w) < 6 or not w.isalpha():
+        return None
+
+    def piece(p: str) -> bool:
+        return (len(p) >= 3 and known_word(p)) or p in abbreviations
+
+    best: tuple[str, ...] | None = None
+    for i in range(2, len(w) - 1):
+        a, rest = w[:i], w[i:]
+        if not piece(a):
+            continue
+        if piece(rest):
+            cand: tuple[str, ...] = (a, rest)
+        else:
+            cand = next(((a, rest[:j], rest[j:]) for j in range(2, len(rest) - 1)
+                         if piece(rest[:j]) and piece(rest[j:])), None)
+        if cand is not None and (best is None or len(cand) < len(best)):
+            best = cand
+    return best
 
 
 @dataclass

@@ -36,6 +36,7 @@ class Mention(Frozen):
     counted: bool = Field(False, description="'number of students': the rows are counted, the column is no field")
     filtered: bool = Field(False, description="named only to be filtered ('houses with 4 bedrooms')")
     quantity: bool = Field(False, description="measured: a number, or a coded one an aggregate is asked of")
+    across: bool = Field(False, description="grouped by 'across' alone: the groups an aggregate runs over")
 
 
 class SaidFilter(Frozen):

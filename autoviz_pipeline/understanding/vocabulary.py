@@ -105,6 +105,10 @@ class Vocabulary:
                 out[key] = out.get(key, ()) + (short,)
         return out
 
+    @cached_property
+    def abbreviation_keys(self) -> frozenset[str]:
+        return frozenset(self._expansions)
+
     def expansions(self, word: str) -> tuple[str, ...]:
         """The long forms of a short form ("temp" → temperature; "hr" → hour, heart rate, home runs)."""
         return self._expansions.get(word.lower(), ())
@@ -112,6 +116,18 @@ class Vocabulary:
     def short_forms(self, words: list[str]) -> tuple[str, ...]:
         """The short forms of a word or phrase ("quantity" → qty; "blood pressure" → bp)."""
         return self._short_forms.get(" ".join(lemma(w) for w in words), ())
+
+    @cached_property
+    def _value_aliases(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
+        for group in self.raw.get("value_aliases", []):
+            for name in group:
+                out[str(name)] = tuple(str(other) for other in group if other != name)
+        return out
+
+    def value_aliases(self, key: str) -> tuple[str, ...]:
+        """Other names of a cell value ("us" → united states, usa …), as value keys."""
+        return self._value_aliases.get(key, ())
 
     # ------------------------------------------------------------------ WordNet
     @cached_property

@@ -137,12 +137,12 @@ def test_bar_chart_keeps_empty_bins_in_place():
     assert heights == [2, 0, 1]
 
 
-def test_bar_chart_caps_categories_at_30(tmp_path):
-    df = pd.DataFrame({"shop": [f"s{i:02d}" for i in range(40)], "sales": np.arange(40, dtype=float)})
+def test_bar_chart_caps_categories_at_60(tmp_path):
+    df = pd.DataFrame({"shop": [f"s{i:02d}" for i in range(70)], "sales": np.arange(70, dtype=float)})
     out = run("bar_chart", df, tmp_path, x="shop", y="sales")
-    assert len(data(out)) == 30
-    assert {r["shop"] for r in data(out)} == {f"s{i:02d}" for i in range(10, 40)}  # the 30 largest
-    assert any("top 30 of 40" in n for n in out.notes)
+    assert len(data(out)) == 60
+    assert {r["shop"] for r in data(out)} == {f"s{i:02d}" for i in range(10, 70)}  # the 60 largest
+    assert any("top 60 of 70" in n for n in out.notes)
     assert any("joinaggregate" in t for t in out.spec["usermeta"]["applied_transforms"])
 
 

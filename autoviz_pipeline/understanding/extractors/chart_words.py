@@ -40,8 +40,11 @@ def extract(ctx: Context) -> list[ChartWord]:
             ends_clause = j == len(tokens) or _punctuated(ctx, tokens[j - 1].end)
             introduced = any(w in _INTRO for w in before[-2:])
             set_apart = i > 0 and ctx.question[:tokens[i].start].rstrip()[-1:] in (",", ":", "-", "–", "—", "(")
-            if ambiguous and not (chart_noun or (ends_clause and (introduced or set_apart))):
-                continue
+            lines = words[0] in ("line", "lines", "bar", "bars") and (
+                (before[-1:] and before[-1] in ("one", "a", "separate", "different", "individual", "two", "three",
+                                                "another")) or after in ("per", "for", "each"))
+            if ambiguous and not (chart_noun or lines or (ends_clause and (introduced or set_apart))):
+                continue  # "one line per carrier", "separate lines for men and women": a line chart
             if not chart_noun and set(range(i, j)) & named:
                 continue  # a column's name ("line one addresses" → line_1)
             found.append(ChartWord(word=" ".join(words), mark=mark, at=i))

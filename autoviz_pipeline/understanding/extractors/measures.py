@@ -98,7 +98,7 @@ def _superlative(ctx: Context) -> Ranking | None:
     order_words = cues["order_words"]
     tokens = ctx.tokens
     measures = {m.position: m.column for m in ctx.column_matches()}
-    which = bool(_WHICH.search(ctx.lower))
+    which = bool(_WHICH.search(ctx.lower)) or bool(re.search(r"\bin which\b|[.:;?!-]\s*which\b", ctx.lower))
     for t in tokens:
         word = t.lower
         if word in ("most", "least", "fewest") and t.index + 1 < len(tokens):
@@ -119,18 +119,29 @@ def _superlative(ctx: Context) -> Ranking | None:
 
 
 def _head(ctx: Context, at: int) -> str | None:
-    """The noun a superlative qualifies ("the hottest month" → month), or the subject of a "which" question
-    ("which make is the heaviest" → make)."""
+    """What is ranked: the subject of a "which/who" question ("which make is the heaviest" → make, "which 10
+    restaurants" → restaurant), else the noun a superlative qualifies ("the hottest month" → month)."""
     tokens = ctx.tokens
+    subject = _subject(ctx)
+    if subject is not None:
+        return subject
     for t in tokens[at + 1:at + 3]:
-        if is_noun(t.lower) and t.lower not in vocabulary().stopwords:
+        if is_noun(t.lower) and t.lower not in vocabulary().stopwords and t.lower not in _AGGREGATE_NOUNS:
             return t.lemma
-    m = re.match(r"^\s*(?:which|what)\s+(?:(?:one|ones|of)\s+)?(?:(?:the|these|those|our|all)\s+)?(?:\w+\s+)??"
-                 r"(?P<noun>[a-z]+)", ctx.lower)
+    return None
+
+
+_AGGREGATE_NOUNS = frozenset("average avg mean total sum median number count".split())
+
+
+def _subject(ctx: Context) -> str | None:
+    m = re.search(r"(?:^|[.:;?!-]\s*|\bin\s+)(?:which|what|who)\s+(?:(?:one|ones|of)\s+)?(?:(?:the|these|those|our|all)\s+)?"
+                  r"(?:\d+\s+|(?:two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty)\s+)?"
+                  r"(?P<noun>[a-z]+)", ctx.lower)
     if m is None:
         return None
     noun = next((t.lemma for t in ctx.tokens if t.start >= m.start("noun") and is_noun(t.lower)
-                 and t.lower not in vocabulary().stopwords), None)
+                 and t.lower not in vocabulary().stopwords and t.lower not in _AGGREGATE_NOUNS), None)
     return noun
 
 

@@ -104,7 +104,8 @@ def top_n(ctx: Context) -> Ranking | None:
         m = _N_SUPERLATIVE.search(lower)
     if m is None:
         which = _WHICH_N.search(lower)
-        superlative = re.search(r"\b(?:[a-z]+est|most|least|fewest|top|bottom)\b", lower[which.end():]) if which else None
+        superlative = re.search(r"\b(?:[a-z]+est|most|least|fewest|top|bottom|best|worst)\b",
+                                lower[which.end():]) if which else None
         if which is None or superlative is None:
             return None
         m, word = which, superlative.group(0)

@@ -43,9 +43,15 @@ def correct(question: str, index: ColumnIndex, settings: MatchSettings) -> tuple
         targets.update(w for e in col.expanded for w in e.split() if len(w) >= 4)
     notes: list[str] = []
     out, last = [], 0
+    variants = vocabulary().raw.get("spelling_variants", {})
     for m in WORD.finditer(question):
         word = m.group(0)
         lower = word.lower()
+        if lower in variants:  # "colour" → color: the spelling column names use
+            out.append(question[last:m.start()])
+            out.append(variants[lower])
+            last = m.end()
+            continue
         if len(lower) < settings.min_typo_length + 1 or not lower.isalpha() or lower in targets or known_word(lower):
             continue
         allowed = settings.max_typo_edits_short if len(lower) <= 8 else settings.max_typo_edits_long
@@ -56,7 +62,7 @@ def correct(question: str, index: ColumnIndex, settings: MatchSettings) -> tuple
             out.append(close[0])
             last = m.end()
             notes.append(f"read {word!r} as {close[0]!r}")
-    if not notes:
+    if last == 0:
         return question, notes
     out.append(question[last:])
     return re.sub(r"\s+", " ", "".join(out)), notes

@@ -33,6 +33,7 @@ def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
             continue
         window = [t.lower for t in tokens[max(0, start - 6):start]]
         between = [t.lower for t in tokens[last_end:start]]
+        across = False
         if any(window[len(window) - len(c):] == c for c in split_cues if len(c) <= len(window)) or \
                 re.search(r"\b(colou?red|split|broken down|stacked|segmented|colou?r(?:-coded)?)\s+by\s*$",
                           " ".join(window)) or re.search(r"\b(?:colou?r|shade)\s*(?:in\s+)?$", " ".join(window)):
@@ -41,18 +42,20 @@ def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
                 in_group and between and set(between) <= {"and", "or", ","}) or _for_each(window)) and \
                 not set(between[-2:]) & {"all", "whole", "entire"}:
             cue = "group"  # "by region", "for each airline"; not "across all countries" (all of them, together)
+            across = "across" in between[-3:] and not any(w in group_cues - {"across"} for w in between[-3:])
         else:
             cue = "plain"
         in_group = cue in ("group", "split")
         filtered = any(f.filter.column == m.column and f.source in ("number", "missing") for f in filters)
         col = ctx.index.get(m.column)
-        aggregated = any(t.lower in _AGGREGATES for t in tokens[max(0, start - 2):start])
+        aggregated = bool(start) and (tokens[start - 1].lower in _AGGREGATES or (
+            start > 1 and tokens[start - 1].lower == "of" and tokens[start - 2].lower in _AGGREGATES))
         quantity = col is not None and (col.measure or (col.numeric and aggregated))  # "the average author ID"
         if cue == "plain" and quantity and _ordered_by(window):
             cue = "group"  # "avg bp over age", "how does cholesterol change with age": age is the axis
         out.append(Mention(column=m.column, phrase=m.phrase, start=start, end=end, method=m.method,
                            score=m.score, cue=cue, counted=_counted(ctx, m.column, m.phrase, start),
-                           filtered=filtered, quantity=quantity))
+                           filtered=filtered, quantity=quantity, across=cue == "group" and across))
         last_end = end
     return out
 
@@ -71,11 +74,18 @@ def _ordered_by(window: list[str]) -> bool:
 
 
 def _unit_phrase_words(ctx: Context) -> set[int]:
-    """Words of a cyclic unit's phrase ("quarter of the year", "hour of the day"): the "year" there is no axis."""
+    """Words of a period phrase that name no axis: the "year" of "quarter of the year", the "hour" of "hour by
+    hour" or "hourly" when a column of hours matched it (a time line's resolution, not the ``hour`` column)."""
     out: set[int] = set()
     for m in re.finditer(r"\b(?:month|quarter|hour|day|days)s?\s+of\s+(?:the\s+)?(?P<of>year|day|week)\b", ctx.lower):
-        at = ctx.token_at(m.start("of"))
-        out.add(at)
+        out.add(ctx.token_at(m.start("of")))
+    calendar = {m.position for m in ctx.column_matches() if (c := ctx.index.get(m.column)) is not None
+                and (c.calendar is not None or c.role == "temporal")}
+    for m in re.finditer(r"\b(?P<a>hour|day|week|month|year)s?[\s-]+by[\s-]+(?P=a)\b|\b(?:hourly|daily|weekly|monthly|"
+                         r"yearly|annually)\b|\b(?:over|through|across)\s+time\b", ctx.lower):
+        for t in range(ctx.token_at(m.start()), ctx.token_at(m.end() - 1) + 1):
+            if t in calendar or ctx.tokens[t].lower == "time":
+                out.add(t)
     return out
 
 
@@ -89,9 +99,10 @@ def _counted(ctx: Context, column: str, phrase: str, start: int) -> bool:
     col = ctx.index.get(column)
     if col is None or col.measure:
         return False
-    before = " ".join(t.lower for t in ctx.tokens[max(0, start - 3):start])
-    if not re.search(r"(number of|count of|how many|many|total of)$", before):
-        return False
+    before = " ".join(t.lower for t in ctx.tokens[max(0, start - 5):start])
+    if not re.search(r"(number of|count of|how many|many|total of)$", before) or \
+            re.search(r"\b(by|per|on|for each|across)\s+(the\s+)?(total\s+)?(number|count) of$", before):
+        return False  # "based on the number of cylinders", "by number of bedrooms": a grouping
     plural = phrase.lower().endswith("s")
     return plural or col.role in ("identifier",) or col.one_per_row
 
@@ -117,6 +128,8 @@ def time_unit_said(ctx: Context) -> tuple[TimeUnit | None, bool]:
             return unit, False
     if re.search(r"\b(?:which|what)\s+(?:calendar\s+)?months?\b|\bmonths?\s+(?:of|in)\s+the\s+year\b", lower):
         return ("month_of_year" if _years_spanned(ctx) > 1 else "month"), False
+    if m := re.search(r"\b(?:which|what)\s+(?:\w+\s+)?(?P<unit>weeks|days|quarters)\b", lower):
+        return {"weeks": "week", "days": "day", "quarters": "quarter"}[m.group("unit")], False
     if re.search(r"\b(?:which|what)\s+(?:hours?|time of day)\b", lower):
         return "hour_of_day", False
     if re.search(r"\b(?:which|what)\s+(?:day of the week|weekday)\b", lower):
