@@ -59,7 +59,13 @@ def adapt_plan(plan: Plan, intent: IntentResult, profile: DatasetProfile) -> Ada
         steps.append(answer)
         changes.append(PlanChange(op="add", step=answer.id, detail=f"{answer.tool} answering the question"))
     focus = _focus(intent, profile)
+    no_quantity = _unmatched_quantity(intent, profile)
     for step in plan.steps:
+        if no_quantity and _asks(step.params, "numeric"):
+            # "which machine leaks the most" on a table without leaks: no other quantity stands in for it
+            changes.append(PlanChange(op="remove", step=step.id, detail=f"needs a quantity, and {no_quantity} "
+                                                                         "matched no column"))
+            continue
         params = {k: _resolve_auto(v, focus) for k, v in step.params.items()}
         if intent.filters and "filters" not in params:
             params["filters"] = [f.model_dump() for f in intent.filters]
@@ -176,6 +182,26 @@ def _focus(intent: IntentResult, profile: DatasetProfile) -> dict[str, list[str]
                          and (kind != "group" or profile.column(c).role in ("categorical", "boolean"))]
         focus[kind] = list(dict.fromkeys(from_question + fallback))
     return focus
+
+
+def _unmatched_quantity(intent: IntentResult, profile: DatasetProfile) -> str:
+    """The question's words for what to measure that matched no column, when it named no other number."""
+    if not intent.unmatched:
+        return ""
+    named = [m.column for m in intent.matches if m.method != "value"]
+    if intent.chart is not None:
+        named += [e.field for e in (intent.chart.x, intent.chart.y, intent.chart.color) if e is not None and e.field]
+    if any(_fits("numeric", c, profile) for c in named):
+        return ""
+    return ", ".join(repr(w) for w in intent.unmatched)
+
+
+def _asks(value: Any, kind: str) -> bool:
+    if isinstance(value, dict):
+        return any(_asks(v, kind) for v in value.values())
+    if isinstance(value, list):
+        return any(_asks(v, kind) for v in value)
+    return isinstance(value, str) and value.startswith(f"{AUTO}{kind}")
 
 
 def _resolve_auto(value: Any, focus: dict[str, list[str]]) -> Any:

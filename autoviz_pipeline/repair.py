@@ -20,7 +20,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from .contracts import DatasetProfile, DroppedStep, FilterSpec, PlanStep, Repair, ValidatedPlan
-from .grounding import DEFAULT_SETTINGS, MatchSettings, best_column_for
+from .understanding.grounding import best_column_for
+from .understanding.settings import DEFAULT_SETTINGS, MatchSettings
 from .tools import TOOLS
 from .tools.registry import ColumnParam, ToolSpec, column_params
 

@@ -339,6 +339,8 @@ def build_manifest(
             "alternatives": [m.model_dump() for m in intent.alternatives],
             "filters": [f.model_dump() for f in intent.filters],
             "chart": intent.chart.model_dump() if intent.chart is not None else None,
+            # words that name something to measure and matched no column: said in the report, never swapped
+            "unmatched": list(intent.unmatched),
         },
         "plan": {
             "template": adapted.before.template,

@@ -32,7 +32,7 @@ def test_question_filters_carried_into_template_steps(december_profile):
     intent = classify_intent("revenue by product category in North", december_profile)
     adapted = adapt_plan(select_plan(intent, december_profile), intent, december_profile)
     for step in adapted.steps:
-        assert step.params["filters"] == [{"column": "region", "op": "eq", "value": "North", "values": []}]
+        assert step.params["filters"] == [{"column": "region", "op": "eq", "value": "North", "values": [], "part": None}]
 
 
 def test_template_step_repeating_the_answer_is_removed(december_profile):
@@ -58,3 +58,17 @@ def test_every_mark_maps_to_a_tool(mark, tool):
 
     chart = ChartSpec(mark=mark, x=Encoding(field="a"), y=Encoding(field="b"), color=Encoding(field="c"))
     assert chart_to_tool(chart)[0] == tool
+
+
+def test_no_quantity_stands_in_for_one_that_matched_nothing(december_profile):
+    # december_revenue has revenue and units; "complaints" is neither
+    intent = classify_intent("which region gets the most complaints on average?", december_profile)
+    assert intent.unmatched == ["complaints"]
+    adapted = adapt_plan(select_plan(intent, december_profile), intent, december_profile)
+    fields = {v for s in adapted.steps for k, v in s.params.items() if k in ("y", "value", "column")}
+    assert not fields & {"revenue", "units"}
+    assert any(c.op == "remove" and "'complaints' matched no column" in c.detail for c in adapted.changes)
+    # a quantity the question does name still fills the template's steps
+    named = classify_intent("which region gets the most revenue?", december_profile)
+    steps = adapt_plan(select_plan(named, december_profile), named, december_profile).steps
+    assert any(s.params.get("value") == "revenue" or s.params.get("y") == "revenue" for s in steps[1:])

@@ -8,7 +8,7 @@ per request (latency, tokens, outcome, whether the offline result was used), whi
 What a model answers is checked again here whatever the backend (grammar or not):
 - parsing: the first JSON object in the reply, validated by the pydantic contracts (``IntentProposal``,
   ``PlanPatch`` op by op); an unparseable reply is re-asked once, quoting the validator's message;
-- intent columns not in the CSV are repaired to the closest column by ``grounding.best_column_for`` or
+- intent columns not in the CSV are repaired to the closest column by ``understanding.grounding.best_column_for`` or
   dropped, with a note;
 - plan edits go through ``repair.validate_plan`` — the same repair-or-drop as every other step. A
   ``modify`` that would break its step is refused (the step stays as it was), the answer step is never
@@ -40,7 +40,8 @@ from ..contracts import (
     PlanChange,
     PlanStep,
 )
-from ..grounding import DEFAULT_SETTINGS, best_column_for
+from ..understanding.grounding import best_column_for
+from ..understanding.settings import DEFAULT_SETTINGS
 from ..repair import validate_plan
 from .backends import Backend, LLMError, LLMUnavailable
 from .config import Stage

@@ -60,12 +60,30 @@ def classify_intent(question: str, profile: DatasetProfile, *, settings: MatchSe
 
 
 def _intent(reading: QuestionReading, chart) -> tuple[IntentLabel, float]:
+    """The analysis the chart answers: a line over time is a time series even when "by channel" scored a
+    comparison; a bar chart keeps the task said (ranking, comparison)."""
     scores = reading.task_scores
-    if reading.task is None:
-        if chart is not None and chart.mark in ("line", "area"):
-            return "time_series", 0.6
+    shown = _chart_intent(chart)
+    task = _INTENTS[reading.task] if reading.task is not None else None
+    if task is None or (shown is not None and shown != task):
+        if shown is not None:
+            return shown, 0.6
         return ("ranking", 0.6) if reading.ranking is not None else ("general_eda", 0.5)
     best = scores[reading.task]
     total = sum(scores.values())
     margin = best / total if total else 1.0
-    return _INTENTS[reading.task], round(min(0.99, 0.5 + 0.45 * margin + 0.05 * min(best, 2)), 2)
+    return task, round(min(0.99, 0.5 + 0.45 * margin + 0.05 * min(best, 2)), 2)
+
+
+def _chart_intent(chart) -> IntentLabel | None:
+    if chart is None:
+        return None
+    if chart.mark in ("line", "area"):
+        return "time_series"
+    if chart.mark == "point":
+        return "relationship"
+    if chart.mark == "arc":
+        return "composition"
+    if chart.mark == "boxplot" or (chart.mark == "bar" and chart.x is not None and chart.x.bin):
+        return "distribution"
+    return None

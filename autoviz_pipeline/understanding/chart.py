@@ -117,10 +117,11 @@ def choose_chart(reading: QuestionReading, index: ColumnIndex, *,
     mark, binned = _mark(reading, slots)
     builder = _BUILDERS[mark]
     spec = builder(reading, slots, notes, binned)
-    if spec is not None and reading.unmatched and spec.y is not None and spec.y.aggregate == "count" and \
-            spec.y.field is None:
+    if spec is not None and reading.unmatched:
         words = ", ".join(repr(w) for w in reading.unmatched)
-        notes.append(f"{words} matched no column; showing the count of rows")
+        counted = spec.y is not None and spec.y.aggregate == "count" and spec.y.field is None
+        notes.append(f"{words} matched no column; " + ("showing the count of rows" if counted else
+                                                      "left out of the chart"))
     return spec, notes
 
 
@@ -181,6 +182,9 @@ def _slots(reading: QuestionReading, index: ColumnIndex, settings: ChartSettings
         if ranked is not None and ranked in slots.measures and len(slots.measures) > 1:
             slots.measures.remove(ranked)
             slots.groups.insert(0, ranked)
+        elif ranked is not None and ranked in slots.groups and not _keyed(index.get(ranked)):
+            # "which department has the oldest employees": departments ranked; the employees are its rows
+            slots.groups = [ranked, *(g for g in slots.groups if g != ranked and not _keyed(index.get(g)))]
     if ranking is not None and not slots.measures:
         # "top 5 weeks by total volume": the continuous number after "by" is what is ranked by
         by = next((g for g in slots.groups if (c := index.get(g)) is not None and c.measure
@@ -192,6 +196,10 @@ def _slots(reading: QuestionReading, index: ColumnIndex, settings: ChartSettings
                                                            for f in filters)]
     slots.used = {*slots.measures, *slots.groups, *slots.splits}
     return slots
+
+
+def _keyed(col: ColumnForms | None) -> bool:
+    return col is not None and (col.one_per_row or col.role == "identifier")
 
 
 def _target_for_unexplained(reading: QuestionReading, slots: Slots, notes: list[str]) -> None:
@@ -248,10 +256,9 @@ def _mark(reading: QuestionReading, slots: Slots) -> tuple[Mark, bool]:
     if (reading.ranking is not None and task != "trend") or _which_periods(reading):
         return "bar", False  # "which years had the highest …", "top 10 years": ranked (chosen) periods are bars
     if task == "trend" or reading.time_unit in ("year", "quarter", "month", "week", "day", "hour") or timeline_group:
-        ordered = _ordered_groups(slots)
-        if not timeline_group and ordered and reading.aggregate is None and all(
-                (c := slots.col(g)) is not None and c.profile.distinct > 0.5 * c.profile.count for g in ordered[:1]) \
-                and measures:
+        numbers = [g for g in groups if (c := slots.col(g)) is not None and c.numeric]
+        if not timeline_group and numbers and reading.aggregate is None and measures and \
+                (c := slots.col(numbers[0])) is not None and c.profile.distinct > 0.5 * c.profile.count:
             return "point", False  # "how does electronegativity change with atomic number": one row per x
         if reading.time_unit not in ("weekday", "month_of_year", "quarter_of_year", "hour_of_day"):
             return "line", False
@@ -281,11 +288,12 @@ def _ranks_rows(reading: QuestionReading, slots: Slots) -> bool:
         return False
     if any(w.mark not in ("bar",) for w in reading.chart_words):
         return False
-    keyed = [g for g in slots.groups if (c := slots.col(g)) is not None and (c.one_per_row or c.role == "identifier")]
+    keyed = [g for g in slots.groups if _keyed(slots.col(g))]
+    timed = all((c := slots.col(g)) is not None and c.timeline for g in slots.groups)
+    if ranking.head in _TIME_HEADS and slots.index.timelines and timed:
+        return True  # "the hottest days": days ranked, even when a date has a row per city
     if slots.groups and not keyed:
         return False
-    if ranking.head in _TIME_HEADS and slots.index.timelines:
-        return True
     return bool(ranking.measure or ranking.limit) and (bool(keyed) or _names_rows(ranking, slots))
 
 
@@ -369,8 +377,8 @@ def _x_axis(reading: QuestionReading, slots: Slots, mark: Mark, unit: TimeUnit |
             return ordered[0], None
     if slots.groups:
         return slots.groups[0], unit
-    if slots.splits and not slots.measures:
-        return slots.splits.pop(0), unit
+    if slots.splits:
+        return slots.splits.pop(0), unit  # "revenue broken down by category": the categories are the bars
     if mark in ("line", "area") and len(slots.measures) >= 2:
         aggregated = reading.aggregate_at is not None and [m for m in reading.mentions if m.column in slots.measures
                                                            and m.start > reading.aggregate_at]
@@ -379,6 +387,9 @@ def _x_axis(reading: QuestionReading, slots: Slots, mark: Mark, unit: TimeUnit |
         return x, unit  # "the average price climbs as you add bedrooms": bedrooms along x
     if len(slots.measures) >= 2 and reading.aggregate is None or (slots.measures and reading.counts_rows):
         return slots.measures.pop(0), unit  # a count per value of the number the question names
+    few = [f for f in slots.filtered if (c := slots.col(f)) is not None and c.profile.distinct <= 20]
+    if reading.counts_rows and few:
+        return few[0], unit  # "how many cars for the maker within 2 and 5": per maker (a few values)
     if reading.group_size is not None:
         sized = [c.name for c in slots.index.columns if c.profile.distinct == reading.group_size
                  and c.role in ("categorical", "boolean", "text") and c.name not in slots.used]
@@ -413,8 +424,8 @@ def _calendar_axis(slots: Slots, unit: TimeUnit, *, said: bool) -> str | None:
 
 
 def _ordered_groups(slots: Slots) -> list[str]:
-    """Groups with an order a line can follow: time, then numbers (age, years of education)."""
-    return [g for g in slots.groups if (c := slots.col(g)) is not None and (c.timeline or c.numeric)]
+    """Groups with an order a line can follow: time, then numbers (age, years of education); no keys."""
+    return [g for g in slots.groups if (c := slots.col(g)) is not None and (c.timeline or c.role == "numeric")]
 
 
 def _color(reading: QuestionReading, slots: Slots, *, exclude: set[str | None], mark: Mark = "bar") -> str | None:
@@ -463,7 +474,8 @@ def _ranked_rows(reading: QuestionReading, slots: Slots, notes: list[str]) -> Ch
     assert ranking is not None
     measure = ranking.measure or slots.measures[0]
     head_unit = _TIME_HEADS.get(ranking.head or "")
-    keyed = [g for g in slots.groups if (c := slots.col(g)) is not None and (c.one_per_row or c.role == "identifier")]
+    keyed = [g for g in slots.groups if (c := slots.col(g)) is not None and (c.one_per_row or c.role == "identifier"
+                                                                              or c.timeline)]
     key = keyed[0] if keyed else (slots.timeline() if ranking.head in _TIME_HEADS else None) or slots.row_key()
     if key is None:
         return None
@@ -471,22 +483,37 @@ def _ranked_rows(reading: QuestionReading, slots: Slots, notes: list[str]) -> Ch
     unit = head_unit if col is not None and col.role == "temporal" else None
     one_per_row = col is not None and col.one_per_row and unit is None
     agg: Aggregate | None = reading.aggregate if reading.aggregate not in (None, "count") else (
-        None if one_per_row else "mean")
-    limit = ranking.limit or (None if ranking.head in _TIME_HEADS else slots.settings.ranked_rows)
+        None if one_per_row else "max" if ranking.order == "descending" else "min")  # a city's hottest day
+    coarse = ranking.head in ("month", "quarter", "year")  # "which month was the warmest": every month, ranked
+    limit = ranking.limit or (None if coarse else slots.settings.ranked_rows)
     return ChartSpec(mark="bar", x=Encoding(field=key, time_unit=unit), y=Encoding(field=measure, aggregate=agg),
                      sort=ranking.order, limit=limit, filters=reading.filter_specs())
 
 
 def _histogram(reading: QuestionReading, slots: Slots, notes: list[str]) -> ChartSpec | None:
+    """Bins of one number, counted; with a second number named, that number per bin ("mpg in weight ranges
+    of 10": the mean mpg of each weight range). The binned number is the one said just before the bin word
+    ("weight ranges") or after "by", else the first named."""
     numbers = [*slots.measures, *_numeric_groups(slots), *slots.filtered]  # "credits in ranges of 10 between …"
+    before = [m.column for m in reading.mentions if reading.bins_at is not None and m.end == reading.bins_at]
+    by = [m.column for m in reading.mentions if m.cue == "group" and m.column in numbers]
+    numbers = list(dict.fromkeys([*[b for b in before if b in numbers], *by, *numbers]))
     column = numbers[0] if numbers else slots.number()
     if column is None:
         return None
     slots.used.add(column)
-    split = next((s for s in [*slots.splits, *[g for g in slots.groups if g in slots.cued]] if s != column and s not in
-                  {f.column for f in reading.filter_specs() if f.op == "eq"} and not _one_per_row(slots, s)), None)
+    y: str | None = None
+    aggregate: Aggregate = "count"
+    others = [m for m in slots.measures if m != column]
+    if others and not reading.counts_rows and reading.aggregate != "count":
+        y = others[0]
+        aggregate = reading.aggregate or "mean"  # a sum per bin grows with the bin's rows; the mean compares
+        slots.used.add(y)
+    split = next((s for s in [*slots.splits, *[g for g in slots.groups if g in slots.cued]] if s not in
+                  {column, y} and s not in {f.column for f in reading.filter_specs() if f.op == "eq"}
+                  and not _one_per_row(slots, s)), None)
     return ChartSpec(mark="bar", x=Encoding(field=column, bin=reading.bins or slots.settings.default_bins),
-                     y=Encoding(aggregate="count"), color=_enc(split), filters=reading.filter_specs())
+                     y=Encoding(field=y, aggregate=aggregate), color=_enc(split), filters=reading.filter_specs())
 
 
 def _point(reading: QuestionReading, slots: Slots, notes: list[str], binned: bool) -> ChartSpec | None:
@@ -607,7 +634,8 @@ def default_aggregate(col: ColumnForms | None) -> Aggregate:
     if col is None:
         return "mean"
     voc = vocabulary()
-    words = set(col.lemmas) | set(col.core)
+    words = set(col.lemmas) | set(col.core) | {w[:-1] for w in [*col.words, col.joined] if w.endswith("s")}
+    words.add(col.joined)  # "signups" (cut into "sign ups" to be matched) adds up
     if any(w in _ADDITIVE or any(voc.synonyms(w, a) for a in ("revenue", "amount", "quantity", "profit"))
            for w in words) and not any(voc.synonyms(w, "price") or w in ("rate", "average", "mean", "per", "pct",
                                                                           "percent", "percentage", "ratio")

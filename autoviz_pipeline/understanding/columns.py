@@ -55,7 +55,8 @@ class ColumnForms:
         """Whole numbers that code a few categories (sex 1/2, chest pain type 0-3, 4/6/8 cylinders): grouped
         by, not measured, unless an aggregate is asked of them ("average rating")."""
         p = self.profile
-        return p.role == "numeric" and self.calendar is None and 1 < p.distinct <= 5 and \
+        repeated = p.count >= 4 * p.distinct  # a code recurs; two rows of 3 and 1 say nothing
+        return p.role == "numeric" and self.calendar is None and 1 < p.distinct <= 5 and repeated and \
             isinstance(p.min, (int, float)) and isinstance(p.max, (int, float)) and float(p.min).is_integer() \
             and float(p.max).is_integer() and p.dtype.startswith(("int", "uint", "Int"))
 
@@ -123,7 +124,7 @@ def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:
     content = [lm for w, lm in zip(words, lemmas) if w not in voc.units and not w.isdigit()] or lemmas
     core = [w for w in content if w not in voc.qualifiers and w not in voc.generic_name_words] or content
     forms = ColumnForms(profile=col, words=words, lemmas=lemmas, joined="".join(words), content=content,
-                        core=core, expanded=_expanded(core))
+                        core=core, expanded=_expanded(core) | _expanded(content))
     if col.role in ("categorical", "boolean", "identifier", "text"):
         value_lemmas: dict[str, str | None] = {}
         for v in col.values or [tv.value for tv in col.top_values]:
@@ -157,8 +158,8 @@ def _calendar_part(col: ColumnForms, settings: ChartSettings) -> str | None:
         return None
     voc = vocabulary()
     for part, bounds in _CALENDAR_PARTS.items():
-        if not any(voc.synonyms(w, part) or w == part for w in col.lemmas):
-            continue
+        if not any(voc.synonyms(w, part) or w == part for w, said in zip(col.lemmas, col.words) if said == w):
+            continue  # "year", "month" name calendar parts; "hours", "years" (plural) name amounts
         if bounds is None:
             lo, hi = int(p.min), int(p.max)
             if 1000 <= lo <= hi <= 2200 and hi - lo <= settings.max_year_span:

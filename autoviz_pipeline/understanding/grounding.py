@@ -19,7 +19,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from ..contracts import ColumnMatch, DatasetProfile
 from .columns import ColumnForms, ColumnIndex, column_index
-from .lexicon import Token, known_word, lemma, lemma_key, tokenize, value_key, verb_only
+from .lexicon import Token, is_noun, known_word, lemma, lemma_key, tokenize, value_key, verb_only
 from .settings import DEFAULT_SETTINGS, MatchSettings
 from .vocabulary import vocabulary
 
@@ -79,17 +79,14 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
     if len(words) == 1 and words[0] in _AGGREGATE_WORDS:
         return 0.0, ""  # "total investment": "total" asks for a sum; it names the column "total" only as written
     content = [x for x in lemmas if x not in voc.stopwords]
-    if lemmas == col.core and len(col.core) < len(col.content) and col.role == "identifier":
-        return settings.partial_weight + 0.02, "partial"  # "customer" alone: customer_id, loosely (the rows?)
+    if lemmas == col.core and len(col.core) < len(col.content) and \
+            set(col.content) - set(col.core) <= vocabulary().generic_name_words:
+        return settings.partial_weight + 0.02, "partial"  # "customer" alone: customer_id or _name, loosely
     if lemmas in (col.content, col.core) or (len(content) >= 2 and sorted(content) in (sorted(col.content),
                                                                                       sorted(col.core))):
         return settings.lemma_weight - 0.03, "lemma"  # "vibration" → vibration_mm_s, "type of policy" → policy_type
     if _expanded(lemmas) & col.expanded:
         return settings.abbreviation_weight, "abbreviation"  # temp ↔ temperature, "max temp" ↔ tmax
-    if _aligned(lemmas, col, names):
-        return settings.abbreviation_weight - 0.02 + _rate_bonus(lemmas, col), "abbreviation"  # "… graduation rates" ↔ hs_grad
-    if len(col.core) >= 2 and len(lemmas) >= 2 and _aligned(lemmas, col, names, core=col.core[-1:]):
-        return settings.partial_weight - 0.02, "partial"  # "graduation rates" → hs_grad (its head, "grad")
     if len(words) == 1 and words[0] in _DEGREE_WORDS:
         return 0.0, ""  # "larger than 2,000 sq ft": a comparison, not the size column
     for name in (col.core, col.content):  # "claim identifiers" → claim_id (identifier ~ id)
@@ -97,6 +94,10 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
             return settings.synonym_weight, "synonym"
     if len(lemmas) == 1 and any(voc.synonyms(lemmas[0], e) for e in col.expanded if " " not in e):
         return settings.synonym_weight - 0.02, "synonym"  # "rain" → precip (precipitation)
+    if _aligned(lemmas, col, names):
+        return settings.abbreviation_weight - 0.02 + _rate_bonus(lemmas, col), "abbreviation"  # "… graduation rates" ↔ hs_grad
+    if len(col.core) >= 2 and len(lemmas) >= 2 and _aligned(lemmas, col, names, core=col.core[-1:]):
+        return settings.partial_weight - 0.02, "partial"  # "graduation rates" → hs_grad (its head, "grad")
     alias = max((_alias_score(a, col, settings) for a in voc.phrase_synonyms(words)), default=0.0)
     if alias:
         return alias, "synonym"
@@ -112,6 +113,9 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
     fuzzy = _typo(words, col, settings)
     if fuzzy:
         return fuzzy, "fuzzy"
+    if len(lemmas) == 1 and lemmas[0] in voc.generic_name_words and lemmas[0] in col.content and \
+            len(col.content) > 1 and lemmas[0] not in col.core and words[0] in (lemmas[0], lemmas[0] + "s"):
+        return round(settings.partial_weight * 0.9, 3), "partial"  # "count by name": first_name or last_name?
     partial = _partial(lemmas, col, settings)
     if partial:
         return partial, "partial"
@@ -130,8 +134,8 @@ def _expanded(lemmas: list[str]) -> set[str]:
 _MEASURE_WORDS = frozenset("rate level number amount count value figure score percentage share total data type kind "
                            "category class group".split())
 _RATE_WORDS = frozenset("rate ratio percentage percent share per capita".split())
-_SUFFIXES = ("ization", "isation", "ized", "ised", "ize", "ise", "ity", "ness", "iness", "y", "ly", "al", "ic", "ous", "ful", "ment",
-             "ments", "ing", "er", "ers", "ion", "ions", "ation", "ations", "ance", "ence")
+_SUFFIXES = ("ization", "isation", "ized", "ised", "ize", "ise", "ity", "ness", "iness", "y", "ly", "al", "ic", "ous", "ful",
+             "ment", "ments")  # not "ion" or "ing": "production" is no product, "generation" nothing general
 
 
 def _rate_bonus(lemmas: list[str], col: ColumnForms) -> float:
@@ -196,8 +200,8 @@ def _initialism(words: list[str], col: ColumnForms) -> bool:
         if all(w not in stop for w in (words[0], words[-1])) and len(name) >= 2:
             initials = "".join(w[0] for w in words)
             content_initials = "".join(w[0] for w in words if w not in stop)
-            if name in (initials, content_initials) and (len(name) >= 3 or len(words) == 2):
-                return True  # "body mass index" → bmi; "ionization energy" → IE-1
+            if name in (initials, content_initials) and (len(name) >= 3 or all(is_noun(w) for w in words)):
+                return True  # "body mass index" → bmi; "chest pain" → cp, "ionization energy" → IE-1
     if len(words) == 1 and len(col.words) >= 2 and len(words[0]) >= 2 and not known_word(words[0]):
         return words[0] in ("".join(w[0] for w in col.words),
                             "".join(w[0] for w in col.words if w not in stop))
@@ -344,7 +348,10 @@ def _related(lemmas: list[str], col: ColumnForms, settings: MatchSettings) -> fl
     targets = [(w, 1.0 if w == col.head else 0.9) for w in col.core]
     targets += [(e, 1.0) for e in col.expanded if e not in col.core]
     for target, weight in targets:
-        strength = max(related.get(target, 0.0), voc.related(target).get(word, 0.0))
+        # the other way round only a derivation or an attribute counts: a synonym in the column word's own
+        # senses may be a rare sense of the question's word ("product" lists "production"; production is no product)
+        backwards = voc.related(target, kinds="adD").get(word, 0.0)
+        strength = max(related.get(target, 0.0), backwards)
         best = max(best, strength * weight)
     score = round(settings.related_weight * best, 3)
     return score if score >= settings.min_related_score else 0.0
@@ -501,8 +508,11 @@ def _names_rows(c: Candidate, tokens: list[Token], index: ColumnIndex, settings:
 def _modifies_a_column(c: Candidate, chosen: list[Candidate], tokens: list[Token], index: ColumnIndex) -> bool:
     """ "flight distances", "customer emails": a word naming the rows, right before another column's name,
     only says whose the other column is."""
-    if c.length != 1 or c.method in ("value", "exact", "normalized", "lemma") or tokens[c.start].lemma not in index.entity:
+    if c.length != 1 or c.method == "value" or tokens[c.start].lemma not in index.entity:
         return False
+    col = index.get(c.column)
+    if c.method in ("exact", "normalized", "lemma") and col is not None and col.profile.dtype.startswith("float"):
+        return False  # "wage men vs women" on wages.csv: the wage itself
     return any(o.start == c.end and o.method != "value" and o.column != c.column for o in chosen)
 
 
@@ -511,6 +521,7 @@ def _counted_rows(c: Candidate, tokens: list[Token], index: ColumnIndex) -> bool
     col = index.get(c.column)
     before = " ".join(t.lower for t in tokens[max(0, c.start - 3):c.start])
     return col is not None and col.role in ("numeric", "identifier") and tokens[c.start].lower != tokens[c.start].lemma \
+        and col.words[-1] == tokens[c.start].lemma \
         and any(before.endswith(cue) for cue in ("number of", "how many", "count of", "most", "fewest", "many"))
 
 

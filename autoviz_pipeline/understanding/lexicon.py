@@ -74,6 +74,12 @@ def is_noun(word: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def can_be_verb(word: str) -> bool:
+    """Can the word be a verb ("leaks", "earns", "rates" yes; "machine" no)?"""
+    return "VERB" in getAllLemmas(word.lower())
+
+
+@lru_cache(maxsize=65536)
 def verb_only(word: str) -> bool:
     """Is the word a verb and no noun ("live", "earn"; not "rate", "vote")?"""
     forms = getAllLemmas(word.lower())

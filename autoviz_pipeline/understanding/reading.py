@@ -78,6 +78,7 @@ class QuestionReading(Frozen):
     time_unit: TimeUnit | None = None
     ranking: Ranking | None = None
     bins: int | None = Field(None, description="bins asked for ('20 bins'), or the default when binning is asked")
+    bins_at: int | None = Field(None, description="index of the bin word ('weight ranges of 10': 'ranges')")
     time_resolution: bool = Field(False, description="the unit is the time line's resolution ('hourly', 'hour by "
                                                      "hour'), not a grouping ('by hour')")
     group_size: int | None = Field(None, description="how many groups the question says ('the three airports')")
@@ -164,6 +165,7 @@ def read_question(question: str, profile: DatasetProfile, *, settings: MatchSett
                                                                         if index.get(m.column).measure):
         counts_rows = True
     unit, resolution = structure.time_unit_said(ctx)
+    bins, bins_at = structure.bins(ctx, found_chart_words)
     return QuestionReading(
         question=text,
         matches=ctx.matches,
@@ -177,7 +179,8 @@ def read_question(question: str, profile: DatasetProfile, *, settings: MatchSett
         time_resolution=resolution,
         group_size=structure.group_size(ctx),
         ranking=ranking,
-        bins=structure.bins(ctx, found_chart_words),
+        bins=bins,
+        bins_at=bins_at,
         task=task,
         task_scores=scores,
         versus=structure.versus(ctx),

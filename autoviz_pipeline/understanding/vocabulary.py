@@ -137,11 +137,14 @@ class Vocabulary:
             return {}
         return json.loads(gzip.decompress(path.read_bytes()))
 
-    def related(self, word: str) -> dict[str, float]:
-        """Words WordNet relates to this one (any of its lemmas), with the relation's strength."""
+    def related(self, word: str, kinds: str = "adDsh") -> dict[str, float]:
+        """Words WordNet relates to this one (any of its lemmas) by one of ``kinds``, with the relation's
+        strength."""
         out: dict[str, float] = {}
         for form in lemmas(word):
             for other, kind in self._thesaurus.get(form, {}).items():
+                if kind not in kinds:
+                    continue
                 strength = RELATION_STRENGTH.get(kind, 0.8)
                 if strength > out.get(other, 0.0):
                     out[other] = strength

@@ -69,6 +69,21 @@ def test_other_examples(instance, tmp_path, csv, question, intent):
     assert manifest["intent"]["label"] == intent and manifest["charts"]
 
 
+def test_a_word_that_matched_no_column_is_said_in_the_report_and_the_manifest(instance, tmp_path):
+    # the sensor table has temperature, vibration, pressure and power: nothing that leaks
+    result = _materialize(instance, tmp_path, EXAMPLES / "sensor_readings.csv", "which machine leaks the most?")
+    assert result.success
+    report = result.output_for_node("analysis_report")
+    manifest = json.loads(Path(report.manifest).read_text())
+    assert manifest["understanding"]["unmatched"] == ["leaks"]
+    enc = manifest["charts"][0]["spec"]["encoding"]
+    # rows counted per machine (the spec carries the counts as a "count" field), no other quantity swapped in
+    assert enc["x"]["field"] == "machine_id" and (enc["y"]["field"], enc["y"]["title"]) == ("count", "Count of rows")
+    assert all(c["spec"]["encoding"].get("y", {}).get("field") in (None, "count") for c in manifest["charts"])
+    note = "'leaks' matched no column; showing the count of rows"
+    assert note in Path(report.markdown).read_text() and note.replace("'", "&#x27;") in Path(report.html).read_text()
+
+
 def test_bad_file_fails_the_run_with_a_clear_message(instance, tmp_path):
     bad = tmp_path / "empty.csv"
     bad.write_bytes(b"")

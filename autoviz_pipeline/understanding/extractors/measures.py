@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ...contracts import Aggregate
-from ..lexicon import degree, is_noun
+from ..lexicon import can_be_verb, degree, is_noun
 from ..reading import Context, Mention, Ranking, SaidFilter
 from ..vocabulary import vocabulary
 
@@ -188,10 +188,16 @@ def unmatched(ctx: Context, mentions: list[Mention], filters: list[SaidFilter], 
         after_aggregate = prev in ("average", "avg", "mean", "total", "median", "sum", "maximum", "minimum") and \
             is_noun(t.lower)
         superlative = degree(t.lower) == "superlative" and t.lower not in voc.cues["order_words"]
-        verb_of_measure = nxt in ("the", "most", "least", "more", "less") and not is_noun(t.lower) and \
+        measured_after = any(t.index < i <= t.index + 3 for i in known_spans)
+        # "which machine vibrates the most", "which machine leaks the most" (a verb right after its subject)
+        verb_form = not is_noun(t.lower) or (can_be_verb(t.lower) and t.index - 1 in known_spans)
+        verb_of_measure = nxt in ("the", "most", "least", "more", "less") and verb_form and not measured_after and \
             t.lemma not in ("have", "do", "be", "get", "make", "show", "see", "sell", "win", "use") and \
             prev not in ("the", "a", "an")
-        if (after_aggregate and not counted) or superlative or (verb_of_measure and _which_question(ctx)):
+        # "which region gets the most complaints": what there is most of, unless it names the rows
+        most_of = prev in ("most", "least", "fewest", "more", "less") and is_noun(t.lower) and \
+            t.lemma not in ctx.index.entity
+        if (after_aggregate and not counted) or superlative or most_of or (verb_of_measure and _which_question(ctx)):
             out.append(t.text)
     return list(dict.fromkeys(out))
 

@@ -10,6 +10,8 @@ period is left out and a note says so. A column that holds time and is named in 
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ...contracts import FilterSpec, Scalar
@@ -27,8 +29,7 @@ def extract(ctx: Context) -> list[SaidFilter]:
     out: list[SaidFilter] = []
     for mention in dates:
         start, end = ctx.token_at(mention.span[0]), ctx.token_at(mention.span[1] - 1) + 1
-        if mention.years_only and mention.cue in ("between", "from", "range", "after", "before") and \
-                _about_a_quantity(ctx, start, end):
+        if mention.years_only and mention.cue in ("between", "from", "range") and _about_a_quantity(ctx, start, end):
             continue  # "price between 2000 and 2020", "lots over 1900 sq ft": numbers, not years
         if not mention.years_only and mention.last is None and _names_a_column(ctx, start, end):
             continue  # "unemployment in March" over a table with a ``Mar`` column: the column
@@ -87,8 +88,8 @@ def _date_filters(ctx: Context, mention: DateMention, at: int) -> list[FilterSpe
     if None in years:
         return _any_year(ctx, column, mention, said)
     values = [d.value(y) for d, y in zip(mention.dates, years, strict=True)]
-    if mention.cue == "season" or any(w in said for w in SEASONS):
-        ctx.notes.append(f"{said!r} read as {values[0]} to {values[-1]} (the northern hemisphere's seasons)")
+    if season := next((w for w in SEASONS if w in said.lower().split()), None):
+        ctx.notes.append(f"{season!r} read as {values[0]} to {values[-1]} (the northern hemisphere's seasons)")
     if mention.op == "range":
         return [FilterSpec(column=column.name, op="range", values=values)]
     return [FilterSpec(column=column.name, op=mention.op, value=values[0])]
@@ -127,7 +128,13 @@ def _any_year(ctx: Context, column: ColumnForms, mention: DateMention, said: str
         [*range(months[0], 13), *range(1, months[-1] + 1)]
     spec = _calendar_filter(ctx, CalendarMention(mention.span, "month", "eq" if len(values) == 1 else "in",
                                                  tuple(values), said))
-    return [spec] if spec is not None else []
+    if spec is None:
+        return []
+    first, last = str(column.profile.min or "")[:4], str(column.profile.max or "")[:4]
+    if spec.part is not None and first.isdigit() and last.isdigit() and first != last:
+        ctx.notes.append(f"{said!r} names no year: kept in every year of {column.name!r} ({first} to {last}); "
+                         "say the year to see one (e.g. 'May 2024')")
+    return [spec]
 
 
 def _calendar_filter(ctx: Context, mention: CalendarMention) -> FilterSpec | None:
@@ -212,7 +219,9 @@ def _about_a_quantity(ctx: Context, start: int, end: int) -> bool:
         col = ctx.index.get(m.column)
         if col is None or col.timeline:
             continue
-        if start - 3 <= pos + len(m.phrase.split()) - 1 < start or end <= pos <= end + 1:
+        right_before = pos + len(m.phrase.split()) == start and not re.search(
+            r"[,;:(]\s*$", ctx.question[:ctx.tokens[start].start])  # "price, 2015 to 2018": a period
+        if right_before or end <= pos <= end + 1:  # right before, or right after
             return col.numeric
     return False
 

@@ -32,7 +32,7 @@ def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
         if set(range(start, end)) <= period_words:
             continue
         window = [t.lower for t in tokens[max(0, start - 6):start]]
-        between = [t.lower for t in tokens[last_end:start]]
+        between = _without_rates([t.lower for t in tokens[last_end:start]], cues["rate_phrases"])
         across = False
         if any(window[len(window) - len(c):] == c for c in split_cues if len(c) <= len(window)) or \
                 re.search(r"\b(colou?red|split|broken down|stacked|segmented|colou?r(?:-coded)?)\s+by\s*$",
@@ -60,6 +60,14 @@ def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
     return out
 
 
+def _without_rates(words: list[str], rates: list[str]) -> list[str]:
+    """The words with "per capita", "per head", "per cent" taken out: a rate said, not a grouping."""
+    text = " ".join(words)
+    for rate in rates:
+        text = re.sub(rf"\b{re.escape(rate)}\b", " ", text)
+    return text.split()
+
+
 _AGGREGATES = frozenset("average avg mean total sum median maximum minimum max min overall typical".split())
 _CHANGE = re.compile(r"\b(?:change[sd]?|changing|vary|varies|varied|grow[sn]?|grew|increase[sd]?|decrease[sd]?|"
                      r"drop[sp]?|rise[sn]?|rose|climb[s]?|fall[s]?|go(?:es)? up|go(?:es)? down|trend[s]?|evolve[sd]?|"
@@ -67,10 +75,10 @@ _CHANGE = re.compile(r"\b(?:change[sd]?|changing|vary|varies|varied|grow[sn]?|gr
 
 
 def _ordered_by(window: list[str]) -> bool:
-    """ "… over age", "… change with age", "… as age increases": the number after these words is an axis."""
+    """ "… over age", "… change with age", "… drop as atomic radius grows": the number there is an axis."""
     text = " ".join(window)
     return bool(re.search(r"\bover\s*(?:the\s+)?$", text)) or (
-        bool(re.search(r"\b(?:with|against|across|along)\s*(?:the\s+)?$", text)) and bool(_CHANGE.search(text)))
+        bool(re.search(r"\b(?:with|against|across|along|as)\s*(?:the\s+)?$", text)) and bool(_CHANGE.search(text)))
 
 
 def _unit_phrase_words(ctx: Context) -> set[int]:
@@ -162,14 +170,16 @@ def group_size(ctx: Context) -> int | None:
     return int(n) if n.isdigit() else int(vocabulary().number_words.get(n, "0")) or None
 
 
-def bins(ctx: Context, chart_words: list) -> int | None:
-    """Bins asked for: "in 20 bins", "histogram" (the default count), "ranges of 10"."""
+def bins(ctx: Context, chart_words: list) -> tuple[int | None, int | None]:
+    """Bins asked for ("in 20 bins", "histogram": the default count, "ranges of 10"), and the index of the
+    word that asked ("weight ranges": the number just before it is the one binned)."""
     lower = ctx.lower
-    asked = any(w.word in ("histogram", "histo") for w in chart_words) or _BIN_WORDS.search(lower)
-    if not asked:
-        return None
+    said = _BIN_WORDS.search(lower)
+    if not said and not any(w.word in ("histogram", "histo") for w in chart_words):
+        return None, None
+    at = next((t.index for t in ctx.tokens if said and t.start >= said.start()), None)
     m = re.search(r"\b(\d{1,3})\s+(bins|buckets|groups|intervals|bars)\b", lower)
-    return int(m.group(1)) if m else ctx.chart_settings.default_bins
+    return (int(m.group(1)) if m else ctx.chart_settings.default_bins), at
 
 
 def versus(ctx: Context) -> bool:

@@ -2,10 +2,20 @@
 
 import pytest
 
-from autoviz_pipeline.grounding import canonical, ground_columns, split_name, stem
 from autoviz_pipeline.profiling import profile_dataset
 from autoviz_pipeline.understanding import DEFAULT_QUESTION, classify_intent
+from autoviz_pipeline.understanding.columns import column_index
+from autoviz_pipeline.understanding.grounding import ground
+from autoviz_pipeline.understanding.lexicon import lemma, split_name, tokenize
+from autoviz_pipeline.understanding.vocabulary import vocabulary
 from tests.conftest import EXAMPLES
+
+
+def ground_columns(question, profile):
+    """(matches, alternatives, tokens) of a question, as the reading grounds it."""
+    tokens = tokenize(question)
+    matches, alternatives = ground(tokens, column_index(profile))
+    return matches, alternatives, tokens
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +30,8 @@ def visitors():
 
 def test_name_forms():
     assert split_name("productCategory") == split_name("product_category") == ["product", "category"]
-    assert stem("categories") == "category" and stem("regions") == "region" and stem("boxes") == "box"
-    assert canonical("type") == canonical("category") == "category"
+    assert lemma("categories") == "category" and lemma("regions") == "region" and lemma("boxes") == "box"
+    assert vocabulary().synonyms("type", "category")
 
 
 def test_headline_question(december_profile):
@@ -113,7 +123,7 @@ def staff(write_csv):
 @pytest.mark.parametrize("phrase,column,method", [
     ("student ID", "stuid", "abbreviation"),
     ("first name", "fname", "abbreviation"),
-    ("department names", "dept_name", "stem"),
+    ("department names", "dept_name", "abbreviation"),  # dept → department, "names" its generic word
     ("staff member", "recorded_by_staff_id", "synonym"),
     ("address line one", "line_1", "normalized"),  # "one" → "1", then the name's own words
 ])
@@ -257,11 +267,20 @@ def test_synonym_groups_and_verb_forms(drivers, phrase, column, method):
     assert [(m.column, m.method) for m in matches] == [(column, method)]
 
 
-@pytest.mark.parametrize("phrase", ["production", "generation", "expiry"])
+@pytest.mark.parametrize("phrase", ["production", "generation"])
 def test_nouns_that_only_share_a_start_do_not_match(drivers, phrase):
-    # "production" is not "product", "generation" is not "general_notes", "expiry" shares only 4 letters
+    # "production" is not "product" (WordNet lists "production" among product's senses, not the other way
+    # round); "generation" is not "general_notes"
     matches, _, _ = ground_columns(f"show the {phrase}", drivers)
     assert matches == []
+    products, _, _ = ground_columns("show the products", drivers)
+    assert [m.column for m in products] == ["product"]
+
+
+def test_a_noun_finds_the_verb_it_comes_from(drivers):
+    # "expiry" shares only four letters with "expires", but it is the verb's noun (WordNet derivation)
+    matches, _, _ = ground_columns("show the expiry", drivers)
+    assert [(m.column, m.method) for m in matches] == [("certificationexpires", "related")]
 
 
 def test_surname_finds_a_last_name_column(write_csv):
@@ -345,12 +364,16 @@ def test_bin_words_make_bars_of_a_measure_per_bin(cars):
     assert (h.mark, h.x.field, h.y.aggregate) == ("bar", "weight", "count")
 
 
-def test_initials_of_three_or_more_words(write_csv):
+def test_initials_of_words(write_csv):
     profile = profile_dataset(write_csv("cars.csv", "mpg,weight,mg\n21.5,3000,1\n18.0,3500,2\n"))
     matches, _, _ = ground_columns("average miles per gallon by weight", profile)
     assert [(m.column, m.method) for m in matches] == [("mpg", "abbreviation"), ("weight", "exact")]
-    matches, _, _ = ground_columns("miles gallon", profile)  # two initials are not enough ("mg")
-    assert matches == []
+    # two initials stand for two nouns ("bp" = blood pressure), never for other words ("very good")
+    clinic = profile_dataset(write_csv("clinic.csv", "bp,vg,weight\n120,1,80\n135,0,92\n"))
+    matches, _, _ = ground_columns("blood pressure by weight", clinic)
+    assert [m.column for m in matches] == ["bp", "weight"]
+    matches, _, _ = ground_columns("very good weight", clinic)
+    assert [m.column for m in matches] == ["weight"]
 
 
 def test_a_phrase_said_twice_is_placed_where_it_was_said(cars):
@@ -436,9 +459,11 @@ def test_dates_in_the_question_filter_the_date_column(december_profile, visitors
     span = classify_intent("revenue between December 1 and December 15 by category", december_profile)
     assert [(f.op, f.values) for f in span.filters] == [("range", ["2024-12-01", "2024-12-15"])]
     assert len(apply_filters(frame, span.filters)) == 15 * 20 and span.chart.x.field == "product_category"
-    # the data spans 2023 and 2024: "May" alone is not guessed, and the note says so
+    # the data spans 2023 and 2024: "May" alone is May of both years, and the note says so
     may = classify_intent("visitors in May", visitors)
-    assert may.filters == [] and any("names no year" in n for n in may.notes)
+    assert [(f.column, f.op, f.value, f.part) for f in may.filters] == [("date", "eq", 5, "month")]
+    assert len(apply_filters(load_frame(visitors), may.filters)) == 2 * 31 * 3  # 3 channels a day
+    assert any("names no year: kept in every year of 'date' (2023 to 2024)" in n for n in may.notes)
     year = classify_intent("visitors in 2024 by month", visitors)
     assert [(f.column, f.op, f.value) for f in year.filters] == [("date", "eq", 2024)]
     assert (year.chart.x.field, year.chart.x.time_unit) == ("date", "month")
