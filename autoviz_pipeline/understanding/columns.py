@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..contracts import ColumnProfile, DatasetProfile
@@ -124,7 +125,7 @@ def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:
     content = [lm for w, lm in zip(words, lemmas) if w not in voc.units and not w.isdigit()] or lemmas
     core = [w for w in content if w not in voc.qualifiers and w not in voc.generic_name_words] or content
     forms = ColumnForms(profile=col, words=words, lemmas=lemmas, joined="".join(words), content=content,
-                        core=core, expanded=_expanded(core) | _expanded(content))
+                        core=core, expanded=set(written_out(core) | written_out(content)))
     if col.role in ("categorical", "boolean", "identifier", "text"):
         value_lemmas: dict[str, str | None] = {}
         for v in col.values or [tv.value for tv in col.top_values]:
@@ -138,16 +139,17 @@ def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:
     return forms
 
 
-def _expanded(core: list[str]) -> set[str]:
-    """The core words with each short form written out ("tmax" → maximum temperature; "hs grad" → high
-    school graduates), lemmatized, as phrases."""
+def written_out(words: list[str] | tuple[str, ...]) -> frozenset[str]:
+    """The words with each short form written out ("tmax" → maximum temperature; "hs grad" → high school
+    graduates), lemmatized, as phrases (the words themselves included)."""
+    return _written_out(tuple(words[:4]))
+
+
+@lru_cache(maxsize=16384)
+def _written_out(words: tuple[str, ...]) -> frozenset[str]:
     voc = vocabulary()
-    options = []
-    for word in core[:4]:
-        longs = [" ".join(lemma(x) for x in long.split()) for long in voc.expansions(word)]
-        options.append([word, *longs])
-    out = {" ".join(combo) for combo in itertools.islice(itertools.product(*options), 32)}
-    return out
+    options = [[w, *(" ".join(lemma(x) for x in long.split()) for long in voc.expansions(w))] for w in words]
+    return frozenset(" ".join(combo) for combo in itertools.islice(itertools.product(*options), 32))
 
 
 def _calendar_part(col: ColumnForms, settings: ChartSettings) -> str | None:

@@ -1,25 +1,18 @@
 """Grounding question phrases to columns and to values, with a score and a method for every match.
 
-A cascade of small matchers (after NL4DV), strongest first: the name as written > normalized (case, spaces,
-underscores) > lemmas ("statuses" → status) > short forms written out both ways ("temp" ↔ temperature, "hs
-grad" ↔ high school graduates, "bdrms" ↔ bedrooms) > synonyms (data/vocabulary.yaml) > initialisms ("body
-mass index" → bmi) > part of a longer name ("delay" → dep_delay) > WordNet relations ("heavier" → weight,
-"vibrates" → vibration) > a typo of one or two letters (rapidfuzz, only for words that are no English word).
-Phrases are chosen so that the covered words score most in total (a two-word name beats its parts, two exact
-names beat one loose pair); equal-score rivals are kept as alternatives, never silently guessed.
+Each phrase of the question is scored against each column by the cascade of small matchers in
+``matchers.py`` (after NL4DV: the name as written first, a typo last). Phrases are chosen so that the
+covered words score most in total (a two-word name beats its parts, two exact names beat one loose pair); equal-score rivals are kept as alternatives, never silently guessed.
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
-from functools import lru_cache
-
-from rapidfuzz.distance import DamerauLevenshtein
 
 from ..contracts import ColumnMatch, DatasetProfile
-from .columns import ColumnForms, ColumnIndex, column_index
-from .lexicon import Token, is_noun, known_word, lemma, lemma_key, tokenize, value_key, verb_only
+from .columns import ColumnIndex, column_index
+from .lexicon import Token, lemma_key, tokenize, value_key
+from .matchers import AGGREGATE_WORDS, score_phrase
 from .settings import DEFAULT_SETTINGS, MatchSettings
 from .vocabulary import vocabulary
 
@@ -41,320 +34,6 @@ class Candidate:
     @property
     def length(self) -> int:
         return self.end - self.start
-
-
-# --------------------------------------------------------------------------------------------------
-# one phrase against one column
-# --------------------------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def cue_words() -> frozenset[str]:
-    """Words that ask for something (a task, an aggregate, an order, a chart, a period) and generic words of
-    degree ("larger", "more"): they name a column only when written as its name."""
-    cues = vocabulary().cues
-    words: set[str] = set(cues["order_words"]) | set(_DEGREE_WORDS)
-    for key in ("aggregate_words", "time_unit_words", "chart_words"):
-        words.update(w for phrase in cues[key] for w in str(phrase).split())
-    for said in cues["task_cues"].values():
-        words.update(w for phrase in said for w in str(phrase).split())
-    return frozenset(words | {lemma(w) for w in words})
-
-
-_DEGREE_WORDS = ("larger", "bigger", "smaller", "higher", "lower", "greater", "more", "less", "fewer", "many", "much",
-                 "few", "better", "worse")
-
-
-def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings, *,
-                 names: frozenset[str] = frozenset()) -> tuple[float, str]:
-    """How well a phrase of the question names a column: (score, method), (0, "") for no match. ``names``:
-    the words of every column's name, which a phrase may not drop as filler ("districts total")."""
-    voc = vocabulary()
-    words = [t.lower for t in phrase]
-    lemmas = [t.lemma for t in phrase]
-    if " ".join(t.text for t in phrase) == col.name:
-        return settings.exact_weight, "exact"
-    if " ".join(words) == col.name.lower() or words == col.words or "".join(words) == col.joined:
-        return settings.normalized_weight, "normalized"
-    if lemmas == col.lemmas:
-        return settings.lemma_weight, "lemma"
-    if len(words) == 1 and words[0] in _AGGREGATE_WORDS:
-        return 0.0, ""  # "total investment": "total" asks for a sum; it names the column "total" only as written
-    content = [x for x in lemmas if x not in voc.stopwords]
-    if lemmas == col.core and len(col.core) < len(col.content) and \
-            set(col.content) - set(col.core) <= vocabulary().generic_name_words:
-        return settings.partial_weight + 0.02, "partial"  # "customer" alone: customer_id or _name, loosely
-    if lemmas in (col.content, col.core) or (len(content) >= 2 and sorted(content) in (sorted(col.content),
-                                                                                      sorted(col.core))):
-        return settings.lemma_weight - 0.03, "lemma"  # "vibration" → vibration_mm_s, "type of policy" → policy_type
-    if _expanded(lemmas) & col.expanded:
-        return settings.abbreviation_weight, "abbreviation"  # temp ↔ temperature, "max temp" ↔ tmax
-    if len(words) == 1 and words[0] in _DEGREE_WORDS:
-        return 0.0, ""  # "larger than 2,000 sq ft": a comparison, not the size column
-    for name in (col.core, col.content):  # "claim identifiers" → claim_id (identifier ~ id)
-        if len(lemmas) == len(name) and all(a == b or voc.synonyms(a, b) for a, b in zip(lemmas, name)):
-            return settings.synonym_weight, "synonym"
-    if len(lemmas) == 1 and any(voc.synonyms(lemmas[0], e) for e in col.expanded if " " not in e):
-        return settings.synonym_weight - 0.02, "synonym"  # "rain" → precip (precipitation)
-    if _aligned(lemmas, col, names):
-        return settings.abbreviation_weight - 0.02 + _rate_bonus(lemmas, col), "abbreviation"  # "… graduation rates" ↔ hs_grad
-    if len(col.core) >= 2 and len(lemmas) >= 2 and _aligned(lemmas, col, names, core=col.core[-1:]):
-        return settings.partial_weight - 0.02, "partial"  # "graduation rates" → hs_grad (its head, "grad")
-    alias = max((_alias_score(a, col, settings) for a in voc.phrase_synonyms(words)), default=0.0)
-    if alias:
-        return alias, "synonym"
-    if _initialism(words, col):
-        return settings.initialism_weight, "initialism"
-    if _short_form(words, col, settings):
-        return settings.abbreviation_weight - 0.04, "abbreviation"
-    if _derived(words, col):
-        return settings.lemma_weight - 0.06, "derived"  # "certification expiration" → certificationexpires
-    if len(words) == 1 and len(col.words) == 1 and len(words[0]) >= 5 and len(col.joined) > len(words[0]) + 2 and (
-            col.joined.endswith(words[0]) or col.joined.startswith(lemmas[0])):
-        return round(settings.partial_weight * 0.9, 3), "partial"  # "power" → horsepower, "floor" → blockfloor
-    fuzzy = _typo(words, col, settings)
-    if fuzzy:
-        return fuzzy, "fuzzy"
-    if len(lemmas) == 1 and lemmas[0] in voc.generic_name_words and lemmas[0] in col.content and \
-            len(col.content) > 1 and lemmas[0] not in col.core and words[0] in (lemmas[0], lemmas[0] + "s"):
-        return round(settings.partial_weight * 0.9, 3), "partial"  # "count by name": first_name or last_name?
-    partial = _partial(lemmas, col, settings)
-    if partial:
-        return partial, "partial"
-    related = _related(lemmas, col, settings)
-    if related:
-        return related, "related"
-    return 0.0, ""
-
-
-def _expanded(lemmas: list[str]) -> set[str]:
-    voc = vocabulary()
-    options = [[w, *(" ".join(lemma(x) for x in long.split()) for long in voc.expansions(w))] for w in lemmas[:4]]
-    return {" ".join(combo) for combo in itertools.islice(itertools.product(*options), 32)}
-
-
-_MEASURE_WORDS = frozenset("rate level number amount count value figure score percentage share total data type kind "
-                           "category class group".split())
-_RATE_WORDS = frozenset("rate ratio percentage percent share per capita".split())
-_SUFFIXES = ("ization", "isation", "ized", "ised", "ize", "ise", "ity", "ness", "iness", "y", "ly", "al", "ic", "ous", "ful",
-             "ment", "ments")  # not "ion" or "ing": "production" is no product, "generation" nothing general
-
-
-def _rate_bonus(lemmas: list[str], col: ColumnForms) -> float:
-    """ "divorce rate" finds ``Divorces_per_1000`` before ``Divorces``: a rate is a count per something."""
-    if not set(lemmas) & _RATE_WORDS:
-        return 0.0
-    return 0.03 if set(col.words) & {"per", "rate", "pct", "percent", "ratio", "share", "capita"} else -0.02
-
-
-def _aligned(lemmas: list[str], col: ColumnForms, names: frozenset[str], *, core: list[str] | None = None) -> bool:
-    """Each word of the name said in turn, by itself, a synonym, its long form, or a word it begins ("grad"
-    in "graduation"); a trailing measure word may follow ("… graduation rates", "murder rate")."""
-    voc = vocabulary()
-    core_words = col.core if core is None else core
-    if any(w in voc.stopwords for w in lemmas):
-        return False  # "price for each number": two things
-    words = list(lemmas)
-    if len(core_words) == len(words) == 1 and words == core_words:
-        return False  # the plain lemma rules already said so
-    fillers = _MEASURE_WORDS if core is None else _RATE_WORDS  # a name's head alone takes no "… class"
-    while len(words) > len(core_words) and words[-1] in fillers and words[-1] not in names:
-        words.pop()
-    i = 0
-    for core in core_words:
-        forms = [core.split(), *([lemma(x) for x in e.split()] for e in voc.expansions(core))]
-        for form in sorted(forms, key=len, reverse=True):
-            seg = words[i:i + len(form)]
-            if len(seg) == len(form) and all(_same_word(a, b) for a, b in zip(seg, form)):
-                i += len(form)
-                break
-        else:
-            return False
-    return i == len(words) and len(words) > 0
-
-
-def _same_word(said: str, name: str) -> bool:
-    voc = vocabulary()
-    if said == name or voc.synonyms(said, name):
-        return True
-    begins = len(name) >= 3 and said.startswith(name) and (bool(voc.expansions(name)) or not known_word(name))
-    derived = len(name) >= 4 and said.startswith(name) and said[len(name):] in _SUFFIXES
-    return begins or derived  # "grad" in "graduation"; "urban" in "urbanized"
-
-
-def _alias_score(alias: str, col: ColumnForms, settings: MatchSettings) -> float:
-    alias_lemmas = [lemma(w) for w in alias.split()]
-    if alias_lemmas in (col.lemmas, col.content, col.core) or " ".join(alias_lemmas) in col.expanded:
-        return settings.synonym_weight
-    if set(alias_lemmas) <= set(col.lemmas) and len(alias_lemmas) < len(col.lemmas):
-        coverage = min(1.0, len(alias_lemmas) / max(1, len(col.core)))
-        return round(settings.partial_weight * (0.8 + 0.2 * coverage), 3)
-    return 0.0
-
-
-def _initialism(words: list[str], col: ColumnForms) -> bool:
-    """ "body mass index" → bmi, "miles per gallon" → mpg; and back: "mpg" → miles_per_gallon."""
-    stop = vocabulary().stopwords
-    if not all(w.isalpha() for w in words):
-        return False
-    name = col.core[0] if len(col.core) == 1 else (col.joined if len(col.words) == 1 else "")
-    if name and len(words) >= 2 and not known_word(name):
-        if all(w not in stop for w in (words[0], words[-1])) and len(name) >= 2:
-            initials = "".join(w[0] for w in words)
-            content_initials = "".join(w[0] for w in words if w not in stop)
-            if name in (initials, content_initials) and (len(name) >= 3 or all(is_noun(w) for w in words)):
-                return True  # "body mass index" → bmi; "chest pain" → cp, "ionization energy" → IE-1
-    if len(words) == 1 and len(col.words) >= 2 and len(words[0]) >= 2 and not known_word(words[0]):
-        return words[0] in ("".join(w[0] for w in col.words),
-                            "".join(w[0] for w in col.words if w not in stop))
-    if len(col.core) >= 2 and len(words) >= 3 and not known_word(col.core[-1]) and \
-            col.core[-1] == "".join(w[0] for w in words if w not in stop):
-        return True  # "social security number" → mgr_ssn
-    return False
-
-
-def _short_form(words: list[str], col: ColumnForms, settings: MatchSettings) -> bool:
-    """A name made of the words' beginnings ("stuid" = student id, "educ" = education, "bdrms" = bedrooms,
-    "sqrft" = square feet), or a question's short form of a longer name ("exper" for experience)."""
-    if len(col.words) == 1:
-        content = [w for w in words if w not in vocabulary().stopwords] or words
-        name, said = col.joined, "".join(content)
-        if len(name) >= 3 and name[0] == said[0] and len(said) >= len(name) + 2 and not known_word(name):
-            if _prefixes(content, name):  # "number of dependents" → numdep
-                return True
-            if len(content) <= 2 and _word_skeleton(name, content) and _consonants(name) >= 0.75 * _consonants(said):
-                return True  # "bdrms" = bedrooms, "sqrft" = square feet; not "cpi" = capital
-    if len(words) == 1 and len(col.core) == 1:
-        said, name = words[0], col.core[0]
-        if len(said) >= 3 and len(name) >= len(said) + 2 and name.startswith(said) and (
-                not known_word(said) or vocabulary().expansions(said)):
-            return True
-    return False
-
-
-def _prefixes(words: list[str], joined: str) -> bool:
-    """Is ``joined`` the beginnings of ``words``, in order, one each, one of them 3+ letters? A word also
-    stands for its short forms ("number" → no, num: "department number" → dno)."""
-    shorts = vocabulary().short_forms
-    forms = [[w, *shorts([w])] for w in words]
-
-    def walk(i: int, pos: int, long_seen: bool) -> bool:
-        if i == len(forms):
-            return pos == len(joined) and long_seen
-        for k, form in enumerate(forms[i]):
-            for n in range(min(len(form), len(joined) - pos), 0, -1):
-                whole_short = k > 0 and n == len(form)
-                if joined[pos:pos + n] == form[:n] and walk(i + 1, pos + n, long_seen or n >= 3 or whole_short):
-                    return True
-        return False
-
-    return walk(0, 0, False)
-
-
-_DERIVATION_SUFFIXES = ("ation", "ition", "ution", "ion", "ing", "ment", "es", "ed", "e", "s")
-
-
-def _roots(word: str) -> set[str]:
-    """What a word may share with its verb: acceleration → {acceler, accelerat}, accelerate → {accelerat}."""
-    return {word[: -len(s)] for s in _DERIVATION_SUFFIXES if word.endswith(s)}
-
-
-def _forms_of_one_word(a: str, b: str) -> bool:
-    """Two forms of one word: a shared root of 5+ letters, one of them the verb ("accelerate", "expires"), so
-    nouns that merely share a start ("product" / "production", "general" / "generation") stay apart."""
-    if a == b:
-        return True
-    if not any(w.endswith(("e", "es", "ed")) for w in (a, b)):
-        return False
-    return any(len(r) >= 5 for r in _roots(a) & _roots(b))
-
-
-def _derived(words: list[str], col: ColumnForms) -> bool:
-    if len(words) == len(col.words) and words != col.words and all(map(_forms_of_one_word, words, col.words)):
-        return True
-    if len(words) >= 2 and len(col.words) == 1:  # a run-together name ending in the verb
-        head = "".join(words[:-1])
-        return col.joined.startswith(head) and _forms_of_one_word(words[-1], col.joined[len(head):])
-    return False
-
-
-def _consonants(text: str) -> int:
-    return sum(ch not in "aeiou" for ch in text)
-
-
-def _word_skeleton(name: str, words: list[str]) -> bool:
-    """Is ``name`` some letters of each word in turn, each part starting with its word's first letter
-    ("bdrms" = bedrooms, "sqrft" = square feet; "educ" is not "education earn")?"""
-    if not words:
-        return not name
-    word, rest = words[0], words[1:]
-    if not name or name[0] != word[0]:
-        return False
-    for cut in range(len(name), 0, -1):
-        it = iter(word)
-        if all(ch in it for ch in name[:cut]) and _word_skeleton(name[cut:], rest):
-            return True
-    return False
-
-
-def _typo(words: list[str], col: ColumnForms, settings: MatchSettings) -> float:
-    """A misspelt name: a small edit distance, never for a word that is English in its own right ("data" is
-    not a typo of date, "religion" not of region)."""
-    said = "".join(words)
-    if len(said) < settings.min_typo_length or said[0] != col.joined[0] or any(known_word(w) for w in words):
-        return 0.0
-    targets = {col.joined, *("".join(e.split()) for e in col.expanded)}
-    best = 0.0
-    for target in targets:
-        allowed = settings.max_typo_edits_short if min(len(said), len(target)) <= 8 else settings.max_typo_edits_long
-        distance = DamerauLevenshtein.distance(said, target, score_cutoff=allowed)
-        if 0 < distance <= allowed:
-            best = max(best, round(settings.fuzzy_weight * (1 - distance / max(len(said), len(target))), 3))
-    return best if best >= settings.min_score else 0.0
-
-
-def _partial(lemmas: list[str], col: ColumnForms, settings: MatchSettings) -> float:
-    """A phrase naming part of a longer name: "delay" → dep_delay, "price" → unit_price (its head noun)."""
-    voc = vocabulary()
-    content = [x for x in lemmas if x not in voc.stopwords]
-    if len(lemmas) >= 2 and lemmas == col.lemmas[:len(lemmas)] and len(lemmas) < len(col.lemmas):
-        return round(settings.partial_weight, 3)  # "od280/od315" → od280/od315_of_diluted_wines
-    if len(content) == 1 and len(lemmas) == 1 and any(
-            len(e.split()) == 2 and voc.synonyms(content[0], e.split()[0]) and content[0] != e.split()[0]
-            for e in col.expanded):
-        return round(settings.partial_weight * 0.94, 3)  # "daily highs" → tmax (maximum temperature)
-    if not content or len(content) >= len(col.core) + (1 if len(col.core) < len(col.content) else 0) or \
-            len(content) < len(lemmas):
-        return 0.0
-    pool = set(col.core)
-    if not all(x in pool or any(voc.synonyms(x, c) for c in pool) for x in content):
-        return 0.0
-    coverage = min(1.0, len(content) / len(col.core))
-    score = settings.partial_weight * (0.8 + 0.2 * coverage)
-    if content[-1] == col.head or voc.synonyms(content[-1], col.head):
-        score += 0.02  # the head noun: a unit price is a price
-    return round(score, 3)
-
-
-def _related(lemmas: list[str], col: ColumnForms, settings: MatchSettings) -> float:
-    """WordNet: an adjective's attribute (heavy → weight), a verb's noun (vibrate → vibration), synonyms."""
-    voc = vocabulary()
-    content = [x for x in lemmas if x not in voc.stopwords]
-    if len(content) != 1 or content[0] in cue_words() or len(content[0]) < 3:
-        return 0.0  # "distributed", "highest": words that ask, not columns
-    word = content[0]
-    related = voc.related(word)
-    if verb_only(word):  # a verb finds its noun ("vibrates" → vibration), not its loose synonyms ("live" → experience)
-        related = {k: v for k, v in related.items() if v >= 0.95}
-    best = 0.0
-    targets = [(w, 1.0 if w == col.head else 0.9) for w in col.core]
-    targets += [(e, 1.0) for e in col.expanded if e not in col.core]
-    for target, weight in targets:
-        # the other way round only a derivation or an attribute counts: a synonym in the column word's own
-        # senses may be a rare sense of the question's word ("product" lists "production"; production is no product)
-        backwards = voc.related(target, kinds="adD").get(word, 0.0)
-        strength = max(related.get(target, 0.0), backwards)
-        best = max(best, strength * weight)
-    score = round(settings.related_weight * best, 3)
-    return score if score >= settings.min_related_score else 0.0
 
 
 # --------------------------------------------------------------------------------------------------
@@ -531,7 +210,6 @@ def _to_match(c: Candidate, rivals: list[str]) -> ColumnMatch:
 
 
 # --------------------------------------------------------------------------------------------------
-_AGGREGATE_WORDS = frozenset("total sum avg average mean count max min maximum minimum median overall".split())
 
 
 def best_column_for(name: str, profile: DatasetProfile, *, settings: MatchSettings = DEFAULT_SETTINGS,
@@ -543,7 +221,7 @@ def best_column_for(name: str, profile: DatasetProfile, *, settings: MatchSettin
     """
     best = _best_column(name, profile, settings, candidates)
     if best[1] < settings.min_score:
-        words = [w for w in name.replace("_", " ").split() if w.lower() not in _AGGREGATE_WORDS]
+        words = [w for w in name.replace("_", " ").split() if w.lower() not in AGGREGATE_WORDS]
         if words and len(words) < len(name.replace("_", " ").split()):
             column, score, method = _best_column(" ".join(words), profile, settings, candidates)
             if score > best[1]:

@@ -1,0 +1,260 @@
+"""The chart's slots: the question's columns by role (measures, groups, splits), and the profile's for
+what the question leaves open. ``chart.py`` picks the mark; ``marks.py`` fills it from these slots."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..contracts import Aggregate, TimeUnit
+from .columns import ColumnForms, ColumnIndex
+from .lexicon import lemma
+from .reading import QuestionReading, Ranking
+from .settings import ChartSettings
+from .vocabulary import vocabulary
+
+
+TIME_HEADS: dict[str, TimeUnit | None] = {"day": None, "date": None, "week": "week", "month": "month",
+                                           "year": "year", "quarter": "quarter", "hour": "hour"}
+
+
+_TARGET_NAMES = frozenset("target label outcome response class y".split())
+
+
+_ADDITIVE = frozenset("revenue sale amount quantity unit count total cost profit spend volume visitor signup order "
+                      "income expense budget population view click vote death case birth passenger emission "
+                      "precipitation rainfall snowfall delay".split())
+
+
+@dataclass
+class Slots:
+    """The chart's columns: the question's own by role, then the profile's for what is left open."""
+
+    reading: QuestionReading
+    index: ColumnIndex
+    settings: ChartSettings
+    measures: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+    splits: list[str] = field(default_factory=list)
+    filtered: list[str] = field(default_factory=list)  # numbers named only to be filtered ("weighing over 3 t")
+    cued: set[str] = field(default_factory=set)  # groups said with "by", "per", "for each", or compared
+    used: set[str] = field(default_factory=set)
+
+    def col(self, name: str | None) -> ColumnForms | None:
+        return self.index.get(name) if name else None
+
+    def take(self, names: list[str]) -> str | None:
+        for name in names:
+            if name not in self.used:
+                self.used.add(name)
+                return name
+        return None
+
+    def profile_group(self) -> str | None:
+        """A category axis from the profile: the fewest-valued category, then keys, dates, text, numbers."""
+        cols = self.index.columns
+        categorical = sorted((c for c in cols if c.role in ("categorical", "boolean") and c.profile.distinct > 1),
+                             key=lambda c: c.profile.distinct)
+        texts = sorted((c for c in cols if c.role == "text" and c.profile.distinct > 1),
+                       key=lambda c: c.profile.distinct)
+        return self.take([c.name for c in categorical] + [c.name for c in cols if c.role == "identifier"]
+                         + [c.name for c in cols if c.role == "temporal"] + [c.name for c in texts]
+                         + [c.name for c in cols if c.role == "numeric"])
+
+    def label(self) -> str | None:
+        """What names the things a question ranks ("which 10 restaurants"): a name/title column, else a key,
+        else the category with the most values."""
+        cols = [c for c in self.index.columns if c.role in ("categorical", "text", "identifier")]
+        named = [c.name for c in cols if {"name", "title", "label"} & set(c.lemmas)]
+        keys = [c.name for c in cols if c.role == "identifier"]
+        widest = [c.name for c in sorted(cols, key=lambda c: -c.profile.distinct) if c.role != "identifier"]
+        return self.take(named + keys + widest)
+
+    def target(self) -> ColumnForms | None:
+        """A classifier's or regressor's label column (``target``, ``label``, ``outcome``): where a table
+        prepared for learning keeps what its questions are about."""
+        found = [c for c in self.index.columns if len(c.words) == 1 and c.words[0] in _TARGET_NAMES
+                 and c.name not in self.used]
+        return found[0] if len(found) == 1 else None
+
+    def row_key(self) -> str | None:
+        """What names one row: a name unique to each row, another unique label, an identifier, a date."""
+        cols, rows = self.index.columns, self.index.profile.rows
+        unique = [c for c in cols if c.role in ("categorical", "text", "identifier") and c.profile.distinct == rows]
+        return self.take([c.name for c in unique if {"name", "title", "label"} & set(c.lemmas)]
+                         + [c.name for c in cols if c.role in ("categorical", "text") and c.profile.distinct == rows]
+                         + [c.name for c in cols if c.role == "identifier"]
+                         + [c.name for c in cols if c.role == "temporal"])
+
+    def quantity(self) -> str | None:
+        """The table's main quantity: the first number that adds up (revenue, units), else the first number."""
+        numbers = [c.name for c in self.index.columns if c.measure and c.profile.distinct > 1]
+        return self.take([c for c in numbers if default_aggregate(self.col(c)) == "sum"] + numbers)
+
+    def number(self) -> str | None:
+        return self.take([c.name for c in self.index.columns if c.measure and c.profile.distinct > 1]
+                         + [c.name for c in self.index.columns if c.numeric])
+
+    def timeline(self) -> str | None:
+        """The time axis: a time column the question names, else the table's first (dates before years)."""
+        named = [g for g in self.groups if (c := self.col(g)) is not None and c.timeline]
+        if named:
+            self.used.add(named[0])
+            return named[0]
+        return self.take([c.name for c in self.index.timelines])
+
+
+def build_slots(reading: QuestionReading, index: ColumnIndex, settings: ChartSettings) -> Slots:
+    slots = Slots(reading=reading, index=index, settings=settings)
+    filters = reading.filter_specs()
+    single = {f.column for f in filters if f.op == "eq"}
+    plain_dims: list[tuple[float, str]] = []
+    measures_filtered: list[str] = []
+    for m in reading.mentions:
+        col = index.get(m.column)
+        if col is None or m.counted:
+            continue
+        if m.cue == "split":
+            _add(slots.splits, m.column)
+        elif m.cue == "group":
+            _add(slots.groups, m.column)
+            slots.cued.add(m.column)
+        elif m.quantity:
+            (measures_filtered if m.filtered else slots.measures).append(m.column)
+        elif m.column not in single or not reading.compared_values:
+            plain_dims.append((-m.score, m.column))
+    slots.filtered = list(dict.fromkeys(measures_filtered))
+    # a number named only to filter is measured when nothing else is and rows are not counted ("which
+    # countries emitted more than 20 tonnes": their emissions)
+    slots.measures = list(dict.fromkeys(slots.measures)) or (
+        slots.filtered if reading.aggregate not in (None, "count") or not (reading.counts_rows or
+                                                                             reading.task == "share") else [])
+    heads = {b.column for a, b in zip(reading.mentions, reading.mentions[1:]) if a.end == b.start}
+    for _, name in sorted(plain_dims, key=lambda d: (d[1] not in heads, d[0])):  # "browser versions": versions
+        if name not in slots.measures and name not in measures_filtered:  # "average order … an order of 2"
+            _add(slots.groups, name)
+    if len(slots.groups) > 1:  # "top 5 countries by gold medals": the medal is a filter, countries the axis
+        slots.groups = [g for g in slots.groups if g not in single] or slots.groups
+    ranking = reading.ranking
+    if ranking is not None and ranking.measure and ranking.measure not in slots.measures:
+        slots.measures.insert(0, ranking.measure)
+    if not slots.measures and len(slots.groups) > 1:
+        # "top regions by revenue": a continuous number after "by" is what is measured, not a grouping
+        for g in list(slots.groups):
+            col = index.get(g)
+            if col is not None and col.measure and col.profile.distinct > settings.continuous_distinct:
+                slots.groups.remove(g)
+                slots.measures.append(g)
+                break
+    cued_first = [g for g in slots.groups if g in slots.cued]
+    for column in reversed(reading.compared_values):  # "Chrome or Firefox": the compared values are groups,
+        if column in slots.groups:                     # first unless another is said with "by"
+            slots.groups.remove(column)
+        if column not in slots.splits:
+            slots.groups.insert(len(cued_first) if cued_first else 0, column)
+        slots.cued.add(column)
+    if ranking is not None and ranking.head:
+        # "which 5 education levels have the highest wage": what the question ranks is the axis
+        ranked = next((m.column for m in reading.mentions if ranking.head in (index.get(m.column).lemmas +
+                       index.get(m.column).core) or lemma(m.phrase.split()[-1]) == ranking.head), None)
+        if ranked is not None and ranked in slots.measures and len(slots.measures) > 1:
+            slots.measures.remove(ranked)
+            slots.groups.insert(0, ranked)
+        elif ranked is not None and ranked in slots.groups and not is_keyed(index.get(ranked)):
+            # "which department has the oldest employees": departments ranked; the employees are its rows
+            slots.groups = [ranked, *(g for g in slots.groups if g != ranked and not is_keyed(index.get(g)))]
+    if ranking is not None and not slots.measures:
+        # "top 5 weeks by total volume": the continuous number after "by" is what is ranked by
+        by = next((g for g in slots.groups if (c := index.get(g)) is not None and c.measure
+                   and c.profile.distinct > settings.continuous_distinct), None)
+        if by is not None and (len(slots.groups) > 1 or ranking.head not in (None, *index.get(by).lemmas)):
+            slots.groups.remove(by)
+            slots.measures.append(by)
+    slots.measures = [m for m in slots.measures if not any(f.column == m and f.op == "eq" and f.value is None
+                                                           for f in filters)]
+    slots.used = {*slots.measures, *slots.groups, *slots.splits}
+    return slots
+
+
+def is_keyed(col: ColumnForms | None) -> bool:
+    return col is not None and (col.one_per_row or col.role == "identifier")
+
+
+def target_for_unexplained(reading: QuestionReading, slots: Slots, notes: list[str]) -> None:
+    """A question about something no column names ("disease progression", "heart disease") on a table made
+    for learning: its label column is what such a table's questions are about (said in a note)."""
+    if not reading.unexplained or (target := slots.target()) is None:
+        return
+    quantities = len(slots.measures) + len(numeric_groups(slots))
+    needs_quantity = not slots.measures or (reading.task == "relationship" and quantities < 2) or (
+        reading.versus and quantities < 2)
+    words = " ".join(reading.unexplained)
+    if target.measure and needs_quantity and not reading.counts_rows:
+        slots.measures.append(target.name)
+    elif not target.measure and re.search(r"\b(?:with|without|has|have|had)\b", reading.question.lower()):
+        slots.groups.append(target.name) if not slots.groups or reading.versus else slots.splits.append(target.name)
+        slots.cued.add(target.name)
+    else:
+        return
+    slots.used.add(target.name)
+    notes.append(f"{words!r} matched no column; read as the table's label column {target.name!r}")
+
+
+def _add(items: list[str], name: str) -> None:
+    if name not in items:
+        items.append(name)
+
+
+def numeric_groups(slots: Slots) -> list[str]:
+    return [g for g in slots.groups if (c := slots.col(g)) is not None and c.measure]
+
+
+def ranks_rows(reading: QuestionReading, slots: Slots) -> bool:
+    """ "the 5 youngest employees", "the 10 priciest weeks", "top 10 densest elements": single rows ranked by
+    a quantity; "which make is the heaviest" ranks makes (groups)."""
+    ranking = reading.ranking
+    if ranking is None or not slots.measures or slots.splits:
+        return False
+    if any(w.mark not in ("bar",) for w in reading.chart_words):
+        return False
+    keyed = [g for g in slots.groups if is_keyed(slots.col(g))]
+    timed = all((c := slots.col(g)) is not None and c.timeline for g in slots.groups)
+    if ranking.head in TIME_HEADS and slots.index.timelines and timed:
+        return True  # "the hottest days": days ranked, even when a date has a row per city
+    if slots.groups and not keyed:
+        return False
+    return bool(ranking.measure or ranking.limit) and (bool(keyed) or _names_rows(ranking, slots))
+
+
+def _names_rows(ranking: Ranking, slots: Slots) -> bool:
+    """Does the superlative qualify the rows ("the densest elements" of an elements table, "the coldest days"
+    of daily data) rather than a group?"""
+    head = ranking.head
+    if head is None:
+        return True
+    if head in slots.index.entity or head in vocabulary().cues["row_words"]:
+        return True
+    return not any(lemma(w) == head for c in slots.index.columns for w in c.words)
+
+
+def one_per_row(slots: Slots, name: str) -> bool:
+    """A column with a value per row ("one dot per state") names the marks; as a colour it splits nothing."""
+    col = slots.col(name)
+    return col is not None and col.one_per_row and col.role != "temporal" and slots.index.profile.rows > 12
+
+
+def default_aggregate(col: ColumnForms | None) -> Aggregate:
+    """Sum what adds up (revenue, quantities, counts, votes); average what does not (prices, rates,
+    temperatures). The column's words are read as the grounding reads them, so "Umsatz €" (revenue) and
+    "Menge" (quantity) add up and "Stückpreis €" (unit price) is averaged."""
+    if col is None:
+        return "mean"
+    voc = vocabulary()
+    words = set(col.lemmas) | set(col.core) | {w[:-1] for w in [*col.words, col.joined] if w.endswith("s")}
+    words.add(col.joined)  # "signups" (cut into "sign ups" to be matched) adds up
+    if any(w in _ADDITIVE or any(voc.synonyms(w, a) for a in ("revenue", "amount", "quantity", "profit"))
+           for w in words) and not any(voc.synonyms(w, "price") or w in ("rate", "average", "mean", "per", "pct",
+                                                                          "percent", "percentage", "ratio")
+                                       for w in col.words):
+        return "sum"
+    return "mean"
