@@ -273,7 +273,8 @@ def top_n_transforms(field: str, *, value: str | None, aggregate: Aggregate, n: 
     rest "Other" when ``other``).
 
     A ``joinaggregate`` + ``dense_rank`` window leaves the rows intact, so the encoding's own aggregate
-    still applies after the cut.
+    still applies after the cut. The rank sorts by the measure, then by the category, so that each category
+    gets a rank of its own: groups tied on the measure do not share one (which would let "top 10" show 19).
     """
     op: Spec = {"op": aggregate if value is not None else "count", "as": "__group_measure"}
     if value is not None and aggregate != "count":
@@ -282,7 +283,8 @@ def top_n_transforms(field: str, *, value: str | None, aggregate: Aggregate, n: 
         {"joinaggregate": [op], "groupby": [field_ref(field)]},
         {
             "window": [{"op": "dense_rank", "as": "__group_rank"}],
-            "sort": [{"field": "__group_measure", "order": "ascending" if smallest else "descending"}],
+            "sort": [{"field": "__group_measure", "order": "ascending" if smallest else "descending"},
+                     {"field": field_ref(field), "order": "ascending"}],
         },
     ]
     if other:

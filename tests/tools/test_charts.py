@@ -160,7 +160,12 @@ def test_bar_chart_top_n_and_sort(sales, tmp_path):
     ranked = [t for t in get_tool("bar_chart").vega_lite(
         get_tool("bar_chart").params(x="region", y="revenue", top_n=2, sort="ascending"), make_profile(sales)
     )["transform"] if "window" in t]
-    assert ranked[0]["sort"] == [{"field": "__group_measure", "order": "ascending"}]
+    # the category breaks ties, so each group gets a rank of its own and "top 2" never shows more than 2
+    assert ranked[0]["sort"] == [{"field": "__group_measure", "order": "ascending"},
+                                 {"field": "region", "order": "ascending"}]
+    tied = pd.DataFrame({"region": ["A", "B", "C", "D", "E"], "revenue": [9.0, 9.0, 9.0, 4.0, 1.0]})
+    top = run("bar_chart", tied, tmp_path, x="region", y="revenue", top_n=2)
+    assert tick_labels(top) == ["A", "B"]  # three groups tie at 9: the first two by name, as the spec ranks them
 
 
 def test_bar_chart_keeps_each_date_of_a_top_n():
