@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Build ``autoviz_pipeline/understanding/data/thesaurus.json.gz`` from the WordNet 3.0 database files.
+"""Build ``thesaurus.json.gz`` and ``words.txt.gz`` (in ``autoviz_pipeline/understanding/data/``) from the
+WordNet 3.0 database files.
 
 The offline reading of questions needs to know that "heavier" measures weight, "vibrates" vibration, "earns"
 wages and "pricier" price. WordNet (Princeton, 2006) records exactly these relations: synonyms within a
@@ -127,12 +128,16 @@ def main() -> int:
     args = parser.parse_args()
     thesaurus = build(args.wordnet)
     args.out.mkdir(parents=True, exist_ok=True)
+    # every single English word WordNet knows (inflections are lemmatized before lookup): "county" is a word,
+    # so it is never read as a typo of "country"
+    words = sorted({lemma for lemma, _ in read_index(args.wordnet) if re.fullmatch(r"[a-z][a-z'-]+", lemma)})
+    (args.out / "words.txt.gz").write_bytes(gzip.compress("\n".join(words).encode("utf-8"), 9, mtime=0))
     blob = json.dumps(thesaurus, separators=(",", ":"), sort_keys=True).encode("utf-8")
     (args.out / "thesaurus.json.gz").write_bytes(gzip.compress(blob, 9, mtime=0))
     licence = args.wordnet / "LICENSE"
     if licence.is_file():
         shutil.copyfile(licence, args.out / "WORDNET_LICENSE")
-    print(f"{len(thesaurus)} words, {len(blob) / 1e6:.1f} MB of JSON, "
+    print(f"{len(words)} words; thesaurus: {len(thesaurus)} words, {len(blob) / 1e6:.1f} MB of JSON, "
           f"{(args.out / 'thesaurus.json.gz').stat().st_size / 1e6:.1f} MB gzip'd")
     return 0
 

@@ -119,8 +119,9 @@ def column_index(profile: DatasetProfile, *, settings: ChartSettings = DEFAULT_C
 def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:
     voc = vocabulary()
     words = split_name(col.name) or [col.name.lower()]
-    if len(words) == 1 and not known_word(words[0]) and (parts := segment(words[0], voc.abbreviation_keys)):
-        words = list(parts)  # "ctryname" → ctry name, "certificationexpires" → certification expires
+    # "ctryname" → ctry name, "certificationexpires" → certification expires, "Numberof" → number of
+    words = [part for w in words for part in ((segment(w, voc.abbreviation_keys) or (w,)) if not known_word(w)
+                                              else (w,))]
     lemmas = [lemma(w) for w in words]
     content = [lm for w, lm in zip(words, lemmas) if w not in voc.units and not w.isdigit()] or lemmas
     core = [w for w in content if w not in voc.qualifiers and w not in voc.generic_name_words] or content

@@ -68,7 +68,8 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
             phrase = tokens[i:j]
             if any(t.clitic for t in phrase):
                 continue
-            edges_stop = phrase[0].lower in voc.stopwords or phrase[-1].lower in voc.stopwords
+            edges_stop = (phrase[0].lower in voc.stopwords or phrase[-1].lower in voc.stopwords) and not (
+                j == i + 1 and _stopword_as_name(tokens, i, index))
             if edges_stop and not (phrase[0].text[:1].isupper() and phrase[0].index > 0 or phrase[0].text.isupper()):
                 continue  # "the", "by" … end no phrase; "US Steel", "The Who" (capitalized) may be a value
             text = " ".join(t.text for t in phrase)
@@ -102,6 +103,21 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
                 if value is not None:
                     out.append(Candidate(i, j, col.name, weight, "value", text, value=value))
     return out
+
+
+_DETERMINERS = frozenset("which what each every per by the a its their whose this that".split())
+_VERB_OBJECTS = frozenset("a an the me us it this that sure".split())
+
+
+def _stopword_as_name(tokens: list[Token], i: int, index: ColumnIndex) -> bool:
+    """A question word that is also a column's whole name, used as a noun: "which make is the heaviest",
+    "by make" (a car's make), not "make a chart"."""
+    word = tokens[i].lower
+    if not any(word in (c.joined, *c.lemmas) and len(c.words) == 1 for c in index.columns):
+        return False
+    before = tokens[i - 1].lower if i > 0 else ""
+    after = tokens[i + 1].lower if i + 1 < len(tokens) else ""
+    return before in _DETERMINERS and after not in _VERB_OBJECTS
 
 
 def _with_number_words(phrase: list[Token]) -> list[Token] | None:

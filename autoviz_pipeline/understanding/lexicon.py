@@ -7,10 +7,12 @@ Lemmas come from lemminflect (a maintained English lemmatizer built on the SPECI
 
 from __future__ import annotations
 
+import gzip
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from lemminflect import getAllInflections, getAllLemmas
 
@@ -62,9 +64,24 @@ def lemmas(word: str) -> frozenset[str]:
 
 @lru_cache(maxsize=65536)
 def known_word(word: str) -> bool:
-    """Does the lemmatizer's lexicon know the word ("rates" yes; "temperture", "bmi" no)?"""
+    """Does the lemmatizer's lexicon know the word ("rates" yes; "temperture", "bmi", "cred" no)?"""
     w = word.lower()
     return w.isalpha() and bool(getAllLemmas(w))
+
+
+def english_word(word: str) -> bool:
+    """Is it an English word, known to the lexicon or to WordNet ("county" is, so it is no typo of
+    "country")? For the question's words only: in a column name "cred" or "temp" is a short form, though
+    WordNet lists them. WordNet's words of three letters or fewer are mostly abbreviations ("cs", "ie")."""
+    w = word.lower()
+    return known_word(w) or (w.isalpha() and len(w) > 3 and any(f in _wordnet_words() for f in lemmas(w)))
+
+
+@lru_cache(maxsize=1)
+def _wordnet_words() -> frozenset[str]:
+    """WordNet 3.0's single-word lemmas (``data/words.txt.gz``, built by ``scripts/build_thesaurus.py``)."""
+    path = Path(__file__).parent / "data" / "words.txt.gz"
+    return frozenset(gzip.decompress(path.read_bytes()).decode("utf-8").split("\n"))
 
 
 @lru_cache(maxsize=65536)
@@ -104,6 +121,9 @@ def degree(word: str) -> str | None:
     return None
 
 
+_LINK_WORDS = frozenset({"of", "in", "by", "to", "on", "at", "per"})  # "Numberof|Locations", "timeonsite"
+
+
 @lru_cache(maxsize=4096)
 def segment(word: str, abbreviations: frozenset[str] = frozenset()) -> tuple[str, ...] | None:
     """A run-together name cut into known words ("ctryname" → ctry, name; "blockfloor" → block, floor), in the
@@ -112,13 +132,13 @@ def segment(word: str, abbreviations: frozenset[str] = frozenset()) -> tuple[str
     if len(w) < 6 or not w.isalpha():
         return None
 
-    def piece(p: str) -> bool:
-        return (len(p) >= 3 and known_word(p)) or p in abbreviations
+    def piece(p: str, first: bool = False) -> bool:
+        return (len(p) >= 3 and known_word(p)) or p in abbreviations or (not first and p in _LINK_WORDS)
 
     best: tuple[str, ...] | None = None
     for i in range(2, len(w) - 1):
         a, rest = w[:i], w[i:]
-        if not piece(a):
+        if not piece(a, first=True):
             continue
         if piece(rest):
             cand: tuple[str, ...] = (a, rest)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from rapidfuzz.distance import DamerauLevenshtein
 
 from .columns import ColumnForms, written_out
-from .lexicon import Token, is_noun, known_word, lemma, verb_only
+from .lexicon import Token, english_word, is_noun, known_word, lemma, verb_only
 from .settings import MatchSettings
 from .vocabulary import vocabulary
 
@@ -267,7 +267,7 @@ def _typo(words: list[str], col: ColumnForms, settings: MatchSettings) -> float:
     """A misspelt name: a small edit distance, never for a word that is English in its own right ("data" is
     not a typo of date, "religion" not of region)."""
     said = "".join(words)
-    if len(said) < settings.min_typo_length or said[0] != col.joined[0] or any(known_word(w) for w in words):
+    if len(said) < settings.min_typo_length or said[0] != col.joined[0] or any(english_word(w) for w in words):
         return 0.0
     targets = {col.joined, *("".join(e.split()) for e in col.expanded)}
     best = 0.0

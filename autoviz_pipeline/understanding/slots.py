@@ -78,13 +78,16 @@ class Slots:
         return found[0] if len(found) == 1 else None
 
     def row_key(self) -> str | None:
-        """What names one row: a name unique to each row, another unique label, an identifier, a date."""
+        return self.take(self.row_keys())
+
+    def row_keys(self) -> list[str]:
+        """What can name one row: a name unique to each row, another unique label, an identifier, a date."""
         cols, rows = self.index.columns, self.index.profile.rows
         unique = [c for c in cols if c.role in ("categorical", "text", "identifier") and c.profile.distinct == rows]
-        return self.take([c.name for c in unique if {"name", "title", "label"} & set(c.lemmas)]
-                         + [c.name for c in cols if c.role in ("categorical", "text") and c.profile.distinct == rows]
-                         + [c.name for c in cols if c.role == "identifier"]
-                         + [c.name for c in cols if c.role == "temporal"])
+        return ([c.name for c in unique if {"name", "title", "label"} & set(c.lemmas)]
+                + [c.name for c in cols if c.role in ("categorical", "text") and c.profile.distinct == rows]
+                + [c.name for c in cols if c.role == "identifier"]
+                + [c.name for c in cols if c.role == "temporal"])
 
     def quantity(self) -> str | None:
         """The table's main quantity: the first number that adds up (revenue, units), else the first number."""
@@ -230,6 +233,8 @@ def _names_rows(ranking: Ranking, slots: Slots) -> bool:
     """Does the superlative qualify the rows ("the densest elements" of an elements table, "the coldest days"
     of daily data) rather than a group?"""
     head = ranking.head
+    if not slots.row_keys():
+        return False  # no column names a row: "the 10 worst restaurants" of an inspections table are groups
     if head is None:
         return True
     if head in slots.index.entity or head in vocabulary().cues["row_words"]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .lexicon import known_word, lemma, lemmas
+from .lexicon import lemma, lemmas
 
 DATA = Path(__file__).parent / "data"
 
@@ -150,9 +150,6 @@ class Vocabulary:
                     out[other] = strength
         return out
 
-    def known_word(self, word: str) -> bool:
-        """Is this an English word (lemminflect's lexicon or WordNet knows it)? A typo is not; "rates" is."""
-        return known_word(word) or any(form in self._thesaurus for form in lemmas(word))
 
 
 @lru_cache(maxsize=1)

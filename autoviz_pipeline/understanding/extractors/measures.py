@@ -35,9 +35,12 @@ def aggregate(ctx: Context) -> tuple[Aggregate | None, int | None]:
         return "count", None  # "the total number of claims" counts rows, it adds up no column
     best: tuple[int, Aggregate] | None = None
     for word, agg in vocabulary().cues["aggregate_words"].items():
-        m = re.search(rf"\b{re.escape(word)}(?:s|d|ed)?\b", lower)  # "totals", "averaged"
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), agg)
+        for m in re.finditer(rf"\b{re.escape(word)}(?:s|d|ed)?\b", lower):  # "totals", "averaged"
+            if agg == "count" and _names_a_count_column(ctx, m.start()):
+                continue  # "by number of locations" names the column NumberofLocations, it counts no rows
+            if best is None or m.start() < best[0]:
+                best = (m.start(), agg)
+            break
     if best is None:
         return None, None
     at = ctx.token_at(best[0])
@@ -45,6 +48,15 @@ def aggregate(ctx: Context) -> tuple[Aggregate | None, int | None]:
     if agg == "count" and _counts_a_quantity(ctx):
         agg = "sum"  # "how many visitors came from paid": the visitors column counts them, add it up
     return agg, at
+
+
+def _names_a_count_column(ctx: Context, char: int) -> bool:
+    """Is the count word at ``char`` part of a phrase that matched a column of counts by its name?"""
+    at = ctx.token_at(char)
+    word = ctx.tokens[at].lower
+    return any((m.position or 0) <= at < (m.position or 0) + len(m.phrase.split()) and
+               (col := ctx.index.get(m.column)) is not None and col.numeric and word in col.words
+               for m in ctx.column_matches())
 
 
 def ranking(ctx: Context, top: Ranking | None, aggregate: Aggregate | None) -> Ranking | None:
@@ -208,13 +220,13 @@ def _which_question(ctx: Context) -> bool:
 
 def _without_orders(lower: str) -> str:
     """The question without its order words ("sorted from highest to lowest", "which … the most"), so
-    "highest" there is read as an order, not as ``max``."""
+    "highest" there is read as an order, not as ``max``. Blanked, not cut: offsets still point into the question."""
     m = _ORDER_PHRASE.search(lower)
     if m:
-        lower = lower[: m.start()] + " " + lower[m.end():]
+        lower = lower[: m.start()] + " " * (m.end() - m.start()) + lower[m.end():]
     if _WHICH.search(lower):
         lower = re.sub(r"\b(?:the\s+)?(?:highest|largest|biggest|greatest|best|lowest|smallest|least|fewest|worst|"
-                       r"most)\b", " ", lower)
+                       r"most)\b", lambda w: " " * len(w.group(0)), lower)
     return lower
 
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from rapidfuzz.distance import DamerauLevenshtein
 
 from ..columns import ColumnIndex
-from ..lexicon import WORD, known_word
+from ..lexicon import WORD, english_word, known_word
 from ..settings import MatchSettings
 from ..vocabulary import vocabulary
 
@@ -57,7 +57,7 @@ def correct(question: str, index: ColumnIndex, settings: MatchSettings) -> tuple
         allowed = settings.max_typo_edits_short if len(lower) <= 8 else settings.max_typo_edits_long
         close = sorted({t for t in targets if t[0] == lower[0] and abs(len(t) - len(lower)) <= allowed
                         and DamerauLevenshtein.distance(lower, t, score_cutoff=allowed) <= allowed})
-        if len(close) == 1 and not vocabulary().known_word(lower):
+        if len(close) == 1 and not english_word(lower):
             out.append(question[last:m.start()])
             out.append(close[0])
             last = m.end()

@@ -1,0 +1,178 @@
+"""Words of a question against column names: lemmas, short forms, units, name styles, typos, degree words,
+verbs and near misses. Every table is invented; each expectation is what a reader of the question would say."""
+
+import pytest
+
+from autoviz_pipeline.profiling import profile_dataset
+from autoviz_pipeline.understanding import classify_intent
+from autoviz_pipeline.understanding.columns import column_index
+from autoviz_pipeline.understanding.grounding import ground
+from autoviz_pipeline.understanding.lexicon import lemma, split_name, tokenize
+
+
+@pytest.fixture
+def table(write_csv):
+    """A small table from a header: ``labels`` columns hold a few repeated names, the others numbers."""
+
+    def _table(header: str, labels: tuple[str, ...] = ("name",), rows: int = 24):
+        columns = header.split(",")
+        lines = [header] + [",".join(f"{c[:2].title()}{i % 4}" if c in labels else str(10 + (i * 7 + j * 3) % 37)
+                                     for j, c in enumerate(columns)) for i in range(rows)]
+        return profile_dataset(write_csv("things.csv", "\n".join(lines) + "\n"))
+
+    return _table
+
+
+def grounded(question, profile):
+    """{phrase: column} of the question's column mentions (cell values left out)."""
+    matches, _ = ground(tokenize(question), column_index(profile))
+    return {m.phrase: m.column for m in matches if m.method != "value"}
+
+
+# ---------------------------------------------------------------- 1. a real lemmatizer
+@pytest.mark.parametrize("word,base", [
+    ("statuses", "status"),    # not "statuse"
+    ("series", "series"),      # singular and plural alike: no "sery"/"serie"
+    ("species", "species"),    # likewise, no "specie"
+    ("analyses", "analysis"),  # Greek plural -es → -is
+    ("diagnoses", "diagnosis"),
+    ("crises", "crisis"),
+])
+def test_irregular_plurals_find_their_singular_column(table, word, base):
+    assert lemma(word) == base
+    # the consequence: the plural in a question finds the column named by the singular, beside another column
+    assert grounded(f"show the {word}", table(f"{base},amount")) == {word: base}
+
+
+# ---------------------------------------------------------------- 2. short forms both ways, initialisms
+@pytest.mark.parametrize("phrase,header,column", [
+    ("temperature", "city,temp,humidity", "temp"),          # the name is short, the question long
+    ("temp", "city,temperature,humidity", "temperature"),   # and the other way round
+    ("qty", "product,quantity,price", "quantity"),
+    ("quantity", "product,qty,price", "qty"),
+    ("department", "dept_name,salary", "dept_name"),        # "name" is a generic word of the column
+    ("dept", "department,salary", "department"),
+    ("body mass index", "sex,bmi,age", "bmi"),              # three words → their initials
+    ("bmi", "sex,body_mass_index,age", "body_mass_index"),  # the initials → three words
+    ("mpg", "brand,miles_per_gallon,weight", "miles_per_gallon"),
+])
+def test_short_forms_and_initialisms(table, phrase, header, column):
+    profile = table(header, labels=(header.split(",")[0],))
+    assert grounded(f"show the {phrase}", profile) == {phrase: column}
+
+
+# ---------------------------------------------------------------- 3. units and qualifiers inside names
+GAUGES = "name,weight_kg,height_in_cm,vibration_mm_s,price_usd,max_temp_c"
+
+
+@pytest.mark.parametrize("phrase,header,column", [
+    ("weight", GAUGES, "weight_kg"),            # kg says how it is measured, not what
+    ("height", GAUGES, "height_in_cm"),         # "in cm" likewise
+    ("vibration", GAUGES, "vibration_mm_s"),    # mm/s: two unit words
+    ("price", GAUGES, "price_usd"),
+    ("temperature", GAUGES, "max_temp_c"),      # the only temperature, a daily maximum in °C
+    # with a maximum and a minimum side by side, the qualifier said picks one
+    ("max temperature", "name,max_temp_c,min_temp_c", "max_temp_c"),
+    ("min temperature", "name,max_temp_c,min_temp_c", "min_temp_c"),
+])
+def test_units_and_qualifiers_in_names(table, phrase, header, column):
+    assert grounded(f"average {phrase} by name", table(header)) == {phrase: column, "name": "name"}
+
+
+# ---------------------------------------------------------------- 4. dotted and camelCase names
+@pytest.mark.parametrize("phrase,header,column", [
+    ("leaf width", "species,Leaf.Length,Leaf.Width", "Leaf.Width"),   # R-style dotted names
+    ("leaf length", "species,Leaf.Length,Leaf.Width", "Leaf.Length"),
+    ("unit price", "species,unitPrice,unitCost", "unitPrice"),         # lower camelCase
+    ("order date", "species,OrderDate,ShipDate", "OrderDate"),         # upper CamelCase
+    ("ship date", "species,OrderDate,ShipDate", "ShipDate"),
+    ("http status", "species,HTTPStatus,latency", "HTTPStatus"),       # an initialism run into a word
+])
+def test_dotted_and_camel_case_names(table, phrase, header, column):
+    assert split_name(column) == phrase.split()
+    profile = table(header, labels=("species",))
+    assert grounded(f"{phrase} by species", profile) == {phrase: column, "species": "species"}
+
+
+# ---------------------------------------------------------------- 5. typos, and words that are no typos
+@pytest.mark.parametrize("word,header,expected", [
+    ("revnue", "name,revenue,cost", "revenue"),               # one letter dropped
+    ("temprature", "name,temperature,wind", "temperature"),
+    ("quantiy", "name,quantity,price", "quantity"),
+    ("sallary", "name,salary,age", "salary"),                  # one letter doubled
+    # English words a letter off an unrelated column are what they say, not typos
+    ("cost", "name,cast,salary", None),       # a cost is no cast
+    ("age", "name,page,salary", None),        # an age is no page
+    ("weight", "name,height,salary", None),   # nor is weight height
+    ("county", "name,country,salary", None),  # a county is part of a country (WordNet knows the word)
+])
+def test_typos_and_real_words(table, word, header, expected):
+    found = grounded(f"{word} by name", table(header, labels=("name", "country")))
+    assert found == ({word: expected} if expected else {}) | {"name": "name"}
+
+
+# ---------------------------------------------------------------- 6. degree words name what they measure
+MEASURES = "name,age,weight,height,price,temperature,length"
+
+
+@pytest.mark.parametrize("word,header,column", [
+    ("heavier", MEASURES, "weight"), ("heaviest", MEASURES, "weight"),
+    ("older", MEASURES, "age"), ("oldest", MEASURES, "age"),
+    ("pricier", MEASURES, "price"), ("priciest", MEASURES, "price"),
+    ("hotter", MEASURES, "temperature"),
+    ("taller", MEASURES, "height"),
+    ("longer", MEASURES, "length"),                          # a length when the table has one …
+    ("longer", "name,duration_min,fare", "duration_min"),    # … else how long it lasts
+])
+def test_degree_words_name_their_attribute(table, word, header, column):
+    assert grounded(f"which name is {word}?", table(header)) == {"name": "name", word: column}
+
+
+@pytest.mark.parametrize("label", [
+    "brand",
+    "maker",
+    "make",  # a stopword ("make a chart"), yet after "which" it is the car's make, the column's name
+])
+def test_which_is_the_heaviest_ranks_the_named_groups(write_csv, label):
+    rows = [f"{label},model,weight_kg,market"] + [
+        f"{['Volvo', 'Fiat', 'Audi', 'Kia'][i % 4]},Model {i},{900 + (i * 53) % 700},{['EU', 'US'][i % 2]}"
+        for i in range(24)]  # four makers, one row per model
+    profile = profile_dataset(write_csv("cars.csv", "\n".join(rows) + "\n"))
+    c = classify_intent(f"which {label} is the heaviest?", profile).chart
+    # "heaviest" measures weight; "which <label>" asks for the makers ranked, heaviest first (not each model)
+    assert (c.mark, c.x.field, c.y.field, c.sort) == ("bar", label, "weight_kg", "descending")
+
+
+# ---------------------------------------------------------------- 7. verbs name their noun
+@pytest.mark.parametrize("question,header,verb,column", [
+    ("which machine vibrates the most?", "machine,vibration_mm_s,temperature_c", "vibrates", "vibration_mm_s"),
+    ("who earns the most?", "name,income,age", "earns", "income"),      # what one earns is income
+    ("which brand weighs the most?", "brand,weight_kg,price", "weighs", "weight_kg"),  # vocabulary.yaml
+])
+def test_verbs_name_their_noun(table, question, header, verb, column):
+    profile = table(header, labels=(header.split(",")[0],))
+    assert grounded(question, profile).get(verb) == column
+    r = classify_intent(question, profile)
+    assert r.unmatched == [] and r.chart.y.field == column and r.chart.sort == "descending"
+
+
+# ---------------------------------------------------------------- 8. near misses, and a measure with no column
+@pytest.mark.parametrize("word,column", [
+    ("station", "status"),          # a place, not a state
+    ("age", "agency"),              # a span of years, not an organisation
+    ("cost", "costume"),            # money, not clothing
+    ("productivity", "product"),    # a rate of output, not the thing made
+    ("policy", "police"),           # a rule, not the force
+    ("capital", "capacity"),        # money or a city, not how much fits
+])
+def test_near_miss_words_match_nothing(table, word, column):
+    assert grounded(f"show the {word}", table(f"name,{column},salary")) == {}
+
+
+def test_an_unmatched_measure_counts_rows_and_says_so(table):
+    profile = table("machine,temperature_c,pressure_kpa", labels=("machine",))
+    r = classify_intent("which machine vibrates the most?", profile)
+    assert r.unmatched == ["vibrates"]  # no vibration column: not silently temperature or pressure
+    c = r.chart
+    assert (c.x.field, c.y.field, c.y.aggregate) == ("machine", None, "count")
+    assert "'vibrates' matched no column; showing the count of rows" in r.notes
