@@ -71,7 +71,11 @@ def _mark(reading: QuestionReading, slots: Slots) -> tuple[Mark, bool]:
         if not timeline_group and numbers and reading.aggregate is None and measures and \
                 (c := slots.col(numbers[0])) is not None and c.profile.distinct > 0.5 * c.profile.count:
             return "point", False  # "how does electronegativity change with atomic number": one row per x
-        if reading.time_unit not in ("weekday", "month_of_year", "quarter_of_year", "hour_of_day"):
+        # a line follows an order: time or a number. "units since 2015" on a table without time gives bars per
+        # shop; "plot the trend … over time" said outright keeps the line it asks for
+        ordered = slots.index.timelines or any((c := slots.col(g)) is not None and c.numeric for g in groups)
+        if reading.time_unit not in ("weekday", "month_of_year", "quarter_of_year", "hour_of_day") and (
+                ordered or reading.task_scores.get("trend", 0) >= 1):
             return "line", False
     if task is None and measures and not groups and not slots.splits and reading.aggregate is None \
             and not reading.counts_rows and reading.ranking is None and not reading.time_unit:

@@ -112,6 +112,7 @@ class Context:
     matches: list[ColumnMatch] = field(default_factory=list)
     alternatives: list[ColumnMatch] = field(default_factory=list)
     consumed: list[tuple[int, int]] = field(default_factory=list)  # token spans a filter already read
+    periods: list[tuple[int, int]] = field(default_factory=list)  # of those, the periods ("the last decade")
     notes: list[str] = field(default_factory=list)
     unexplained: list[str] = field(default_factory=list)  # content nouns no column, value or cue explains
 
@@ -126,6 +127,10 @@ class Context:
     def free(self, start: int, end: int) -> bool:
         """Has no filter read any of the tokens start..end yet?"""
         return not any(s < end and start < e for s, e in self.consumed)
+
+    def in_period(self, at: int) -> bool:
+        """Was the token read as part of a period ("the last decade", "since 2014")?"""
+        return any(s <= at < e for s, e in self.periods)
 
     def token_at(self, char: int) -> int:
         """The index of the token at (or right after) a character position of the question."""
@@ -151,6 +156,10 @@ def read_question(question: str, profile: DatasetProfile, *, settings: MatchSett
                   chart_settings=chart_settings, notes=notes)
     ctx.matches, ctx.alternatives = ground(ctx.tokens, index, settings=settings)
     found_chart_words = chart_words.extract(ctx)
+    charted = {i for w in found_chart_words for i in range(w.at, w.at + len(w.word.split()))}
+    # "bar chart of covers by shift": the "bar" of a chart phrase names no column (bar_staff)
+    ctx.matches = [m for m in ctx.matches if not charted & set(range(m.position or 0, (m.position or 0)
+                                                                        + len(m.phrase.split())))]
     said_filters = periods.extract(ctx)
     limit_ranking = numbers.top_n(ctx)
     said_filters += numbers.extract(ctx)

@@ -36,6 +36,7 @@ def extract(ctx: Context) -> list[SaidFilter]:
         specs = _date_filters(ctx, mention, start)
         out += [SaidFilter(filter=f, start=start, end=end, source="period") for f in specs]
         ctx.consumed.append((start, end))
+        ctx.periods.append((start, end))
     for mention in calendar:
         start, end = ctx.token_at(mention.span[0]), ctx.token_at(mention.span[1] - 1) + 1
         if not ctx.free(start, end) or _names_a_column(ctx, start, end):

@@ -34,9 +34,12 @@ def classify(ctx: Context, chart_words: list[ChartWord], mentions: list[Mention]
     named = {i for m in ctx.column_matches() for i in range(m.position or 0, (m.position or 0) + len(m.phrase.split()))}
     free = [t for t in ctx.tokens if t.index not in named]  # "share by version" over a ``Share`` column: no cue
     said = {t.lower for t in free} | {t.lemma for t in free}
+    # a period's words ("the last decade", "since 1980") cue a trend, never a ranking ("last")
+    timeless = {t.lower for t in free if not ctx.in_period(t.index)} | {t.lemma for t in free
+                                                                          if not ctx.in_period(t.index)}
     scores: dict[str, float] = {}
     for task, weight, words, phrases in _cue_patterns():
-        hits = len(words & said) + (len(phrases.findall(lower)) if phrases else 0)
+        hits = len(words & (said if task == "trend" else timeless)) + (len(phrases.findall(lower)) if phrases else 0)
         if hits:
             scores[task] = scores.get(task, 0.0) + hits * weight * _SPECIFIC.get(task, 1.0)
     if any(m.cue == "group" for m in mentions) or re.search(r"\b(?:by|per|across|each)\b", lower):
