@@ -17,7 +17,7 @@ import pandas as pd
 from ...contracts import FilterSpec, Scalar
 from ..columns import ColumnForms
 from ..reading import Context, SaidFilter
-from .dates import SEASONS, CalendarMention, DateMention, last_period_start, mentions, resolve_year
+from .dates import MONTHS, SEASONS, WEEKDAYS, CalendarMention, DateMention, last_period_start, mentions, resolve_year
 
 _CALENDAR_OF_PART = {"month": "month", "weekday": None, "hour": "hour", "quarter": "quarter", "year": "year"}
 _WEEKDAY_VALUES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -73,6 +73,10 @@ def _timeline(ctx: Context, at: int, *, part: str | None = None) -> ColumnForms 
 def _date_filters(ctx: Context, mention: DateMention, at: int) -> list[FilterSpec]:
     said = ctx.question[mention.span[0]:mention.span[1]].strip()
     column = _timeline(ctx, at, part="year" if mention.years_only or mention.last else None)
+    months = _months_only(mention)
+    if (column is None or column.role != "temporal") and months and \
+            (named := _named_part_filter(ctx, "month", months)) is not None:
+        return [named]  # "sales in March" over a column of month names (and a year column, if any)
     if column is None:
         ctx.notes.append(f"{said!r}: the table has no date or year column to filter by; not filtered")
         return []
@@ -96,6 +100,15 @@ def _date_filters(ctx: Context, mention: DateMention, at: int) -> list[FilterSpe
     return [FilterSpec(column=column.name, op=mention.op, value=values[0])]
 
 
+def _months_only(mention: DateMention) -> list[int]:
+    """The months of a period that names months and no days or years ("in March", "from March to May")."""
+    if mention.years_only or mention.last is not None or any(d.month is None or d.day is not None or d.year
+                                                             is not None for d in mention.dates):
+        return []
+    first, last = mention.dates[0].month, mention.dates[-1].month
+    return list(range(first, last + 1)) if mention.op == "range" and first <= last else [first]
+
+
 def _year_filters(ctx: Context, column: ColumnForms, mention: DateMention, said: str) -> list[FilterSpec]:
     """A period on a column of years (and of months, when the period names months)."""
     years = [d.year for d in mention.dates]
@@ -113,6 +126,9 @@ def _year_filters(ctx: Context, column: ColumnForms, mention: DateMention, said:
         lo, hi = months[0], months[-1]
         out.append(FilterSpec(column=month_column.name, op="eq", value=lo) if lo == hi else
                    FilterSpec(column=month_column.name, op="range", values=[lo, hi]))
+    elif months and len(set(years)) == 1 and (named := _named_part_filter(
+            ctx, "month", list(range(months[0], months[-1] + 1)))) is not None:
+        out.append(named)  # "February 2022" over a year column and a column of month names
     elif months:
         ctx.notes.append(f"{said!r}: only the year is filtered ({column.name!r} holds years)")
     return out
@@ -143,12 +159,11 @@ def _calendar_filter(ctx: Context, mention: CalendarMention) -> FilterSpec | Non
     at = ctx.token_at(mention.span[0])
     column = _timeline(ctx, at, part=_CALENDAR_OF_PART[mention.part])
     values: list[Scalar] = list(mention.values)
-    if mention.part == "weekday" and (named := _weekday_names(ctx)) is not None:
-        column_name, by_day = named
-        kept = [by_day[d] for d in mention.values if d in by_day]
-        if kept:
-            return FilterSpec(column=column_name, op="eq", value=kept[0]) if len(kept) == 1 else \
-                FilterSpec(column=column_name, op="in", values=kept)
+    numbers = list(range(mention.values[0], mention.values[-1] + 1)) if mention.op == "range" else \
+        [int(v) for v in mention.values]
+    if mention.part in ("weekday", "month") and mention.op in ("eq", "in", "range") and \
+            (named := _named_part_filter(ctx, mention.part, numbers)) is not None:
+        return named  # a column of day or month names says it as the data does
     if column is None:
         ctx.notes.append(f"{mention.said!r}: the table has no date column to filter by; not filtered")
         return None
@@ -162,19 +177,40 @@ def _calendar_filter(ctx: Context, mention: CalendarMention) -> FilterSpec | Non
     return FilterSpec(column=column.name, op=mention.op, value=values[0], part=part)
 
 
-def _weekday_names(ctx: Context) -> tuple[str, dict[int, str]] | None:
-    """A column of day names ("Mon", "Tuesday"): weekday number → the value as the column writes it."""
+_MONTH_VALUES = tuple(MONTHS)  # "jan" … "dec"
+_FULL_NAMES = {**{d[:3]: d for d in WEEKDAYS}, "jan": "january", "feb": "february", "mar": "march", "apr": "april",
+               "jun": "june", "jul": "july", "aug": "august", "sep": "september", "oct": "october",
+               "nov": "november", "dec": "december"}
+_LONG_FORMS = {"tues": "tue", "thurs": "thu", "sept": "sep"}
+
+
+def _part_names(ctx: Context, part: str) -> tuple[str, dict[int, str]] | None:
+    """A column of day or month names ("Mon", "Tuesday"; "Jan", "March"): the part's number (Monday = 1,
+    January = 1) → the value as the column writes it."""
+    prefixes = _WEEKDAY_VALUES if part == "weekday" else _MONTH_VALUES
     for col in ctx.index.columns:
         found: dict[int, str] = {}
         for key, value in col.values.items():
-            for day, prefix in enumerate(_WEEKDAY_VALUES, 1):
-                if key.startswith(prefix) and key in (prefix, prefix + "day", prefix + "s", prefix + "days",
-                                                      "tues", "thurs", "wednesday", "saturday", "thursday",
-                                                      "tuesday"):
-                    found.setdefault(day, value)
-        if len(found) >= 5:
+            short = _LONG_FORMS.get(key, key[:3])
+            if short in prefixes and key in (short, _FULL_NAMES.get(short), short + "s", key if key in _LONG_FORMS
+                                             else None, _FULL_NAMES.get(short, "") + "s"):
+                found.setdefault(prefixes.index(short) + 1, value)
+        if len(found) >= (5 if part == "weekday" else 6):
             return col.name, found
     return None
+
+
+def _named_part_filter(ctx: Context, part: str, numbers: list[int]) -> FilterSpec | None:
+    """ "on Mondays", "in March" against a column of day or month names."""
+    named = _part_names(ctx, part)
+    if named is None:
+        return None
+    column_name, by_number = named
+    kept = [by_number[n] for n in numbers if n in by_number]
+    if not kept:
+        return None
+    return FilterSpec(column=column_name, op="eq", value=kept[0]) if len(kept) == 1 else \
+        FilterSpec(column=column_name, op="in", values=kept)
 
 
 def _last_period(ctx: Context, column: ColumnForms, last: tuple[int, str], said: str) -> list[FilterSpec]:
