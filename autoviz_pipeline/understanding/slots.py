@@ -132,6 +132,14 @@ def build_slots(reading: QuestionReading, index: ColumnIndex, settings: ChartSet
     slots.measures = list(dict.fromkeys(slots.measures)) or (
         slots.filtered if reading.aggregate not in (None, "count") or not (reading.counts_rows or
                                                                              reading.task == "share") else [])
+    if not slots.measures and slots.cued and not reading.counts_rows:
+        # "line items per order": a small count said before "per"/"by" is what is measured per group
+        coded = [n for _, n in plain_dims if (c := index.get(n)) is not None and c.coded and
+                 any(m.column == n and m.end <= min(x.start for x in reading.mentions if x.cue == "group")
+                     for m in reading.mentions)]
+        if coded:
+            slots.measures.append(coded[0])
+            plain_dims = [d for d in plain_dims if d[1] != coded[0]]
     heads = {b.column for a, b in zip(reading.mentions, reading.mentions[1:]) if a.end == b.start}
     for _, name in sorted(plain_dims, key=lambda d: (d[1] not in heads, d[0])):  # "browser versions": versions
         if name not in slots.measures and name not in measures_filtered:  # "average order … an order of 2"

@@ -100,10 +100,6 @@ def _ids(value):
     return "check" if callable(value) else None
 
 
-def _xfail(reason):
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
 def _check(write_csv, table, question, check):
     seen = Seen(profile_dataset(write_csv(f"{table}.csv", TABLES[table])), question)
     assert seen.c is not None, seen.r.notes
@@ -192,8 +188,7 @@ def test_issue_misses(write_csv, table, question, check):
      lambda o: (o.c.mark, o.field("x"), o.field("y"), o.c.y.aggregate) == ("bar", "channel", "line_items", "mean")),
     ("orders", "line items per order", lambda o: o.c.mark != "line" and o.field("y") == "line_items"),
     pytest.param("orders", "line items per order",  # an order is named by its id, not by its total
-                 lambda o: o.field("x") == "order_id", id="per-order-is-order_id",
-                 marks=_xfail("'order' grounds to order_total (lemma), so x is order_total")),
+                 lambda o: o.field("x") == "order_id", id="per-order-is-order_id"),
     # "bar staff" is a column: over time it is a line, against covers a scatter — "bar" forces no bars
     ("pubs", "bar staff over time", lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("line", "date", "bar_staff")),
     ("pubs", "bar staff vs covers",

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 
 from ...contracts import TimeUnit
+from ..columns import ColumnForms
+from ..lexicon import lemma
 from ..reading import Context, Mention, SaidFilter
 from ..vocabulary import vocabulary
 
@@ -48,6 +50,10 @@ def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
         in_group = cue in ("group", "split")
         filtered = any(f.filter.column == m.column and f.source in ("number", "missing") for f in filters)
         col = ctx.index.get(m.column)
+        if cue == "group" and col is not None and col.measure and (key := _key_of(ctx, col, m.phrase)) is not None:
+            regrounded = m.model_copy(update={"column": key.name, "alternatives": [col.name]})
+            ctx.matches = [regrounded if x is m else x for x in ctx.matches]
+            col, m = key, regrounded  # "per order": order_id, not order_total
         aggregated = bool(start) and (tokens[start - 1].lower in _AGGREGATES or (
             start > 1 and tokens[start - 1].lower == "of" and tokens[start - 2].lower in _AGGREGATES))
         quantity = col is not None and (col.measure or (col.numeric and aggregated))  # "the average author ID"
@@ -66,6 +72,17 @@ def _without_rates(words: list[str], rates: list[str]) -> list[str]:
     for rate in rates:
         text = re.sub(rf"\b{re.escape(rate)}\b", " ", text)
     return text.split()
+
+
+def _key_of(ctx: Context, col: ColumnForms, phrase: str) -> ColumnForms | None:
+    """For a phrase that named a quantity by its core word ("order" → order_total): the key or category
+    with that same core (order_id), which is what "per order" groups by."""
+    said = [lemma(w) for w in phrase.lower().split()]
+    if said != col.core:
+        return None
+    keys = [c for c in ctx.index.columns if c.core == col.core and c is not col and not c.measure
+            and c.role in ("identifier", "categorical", "text")]
+    return keys[0] if len(keys) == 1 else None
 
 
 _AGGREGATES = frozenset("average avg mean total sum median maximum minimum max min overall typical".split())
