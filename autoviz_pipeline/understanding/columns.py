@@ -33,6 +33,7 @@ class ColumnForms:
     expanded: set[str] = field(default_factory=set)  # core with short forms written out: "temperature"
     values: dict[str, str] = field(default_factory=dict)  # value_key → value as written
     value_lemmas: dict[str, str] = field(default_factory=dict)  # lemma_key → value ("faults" → fault)
+    value_starts: dict[str, str] = field(default_factory=dict)  # the first words of one value only → it
     calendar: str | None = None  # "year", "month", … when the numbers are calendar parts
 
     @property
@@ -136,6 +137,14 @@ def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:
                 lk = lemma_key(key)
                 value_lemmas[lk] = v if value_lemmas.get(lk, v) == v else None  # two values: neither
         forms.value_lemmas = {k: v for k, v in value_lemmas.items() if v is not None}
+        starts: dict[str, str | None] = {}
+        for key, v in forms.values.items():  # "Holstein" → Holstein-Friesian, "Carl s Jr" → CARL'S JR RESTAURANT
+            words = key.split()
+            for n in range(1, len(words)):
+                start = " ".join(words[:n])
+                if len(start) >= 4 and start not in forms.values:
+                    starts[start] = v if starts.get(start, v) == v else None
+        forms.value_starts = {k: v for k, v in starts.items() if v is not None}
     forms.calendar = _calendar_part(forms, settings)
     return forms
 

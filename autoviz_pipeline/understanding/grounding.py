@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..contracts import ColumnMatch, DatasetProfile
 from .columns import ColumnIndex, column_index
-from .lexicon import Token, lemma_key, tokenize, value_key
+from .lexicon import Token, known_word, lemma_key, tokenize, value_key
 from .matchers import AGGREGATE_WORDS, score_phrase
 from .settings import DEFAULT_SETTINGS, MatchSettings
 from .vocabulary import vocabulary
@@ -66,7 +66,10 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
     for i in range(n):
         for j in range(i + 1, min(n, i + settings.max_ngram) + 1):
             phrase = tokens[i:j]
-            if any(t.clitic for t in phrase):
+            if phrase[0].clitic:
+                continue
+            if any(t.clitic for t in phrase):  # "McDonald's" names a value, never a column
+                out += _value_candidates(phrase, i, j, index, settings)
                 continue
             edges_stop = (phrase[0].lower in voc.stopwords or phrase[-1].lower in voc.stopwords) and not (
                 j == i + 1 and _stopword_as_name(tokens, i, index))
@@ -77,8 +80,11 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
             numbered = _with_number_words(phrase)
             has_number = any(t.is_number for t in phrase)
             for col in index.columns:
-                if edges_stop:  # a capitalized stopword: only a cell value may start with it
-                    if (value := col.values.get(value_key(text))) is not None:
+                if edges_stop:  # a capitalized stopword: only a cell value may start with it ("US", "The Who")
+                    key = value_key(text)
+                    value = col.values.get(key) or next((col.values[a] for a in voc.value_aliases(key)
+                                                         if a in col.values), None)
+                    if value is not None:
                         out.append(Candidate(i, j, col.name, settings.value_weight, "value", text, value=value))
                     continue
                 digits_in_name = any(ch.isdigit() for ch in col.name)
@@ -100,6 +106,8 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
                 if value is None and len(phrase) >= 2 and all(t.text[:1].isupper() for t in phrase):
                     value = col.values.get("".join(t.lower[0] for t in phrase))  # "Internet Explorer" → IE
                     weight *= 0.95
+                if value is None and _proper(phrase) and (value := col.value_starts.get(key)) is not None:
+                    weight *= 0.95  # a proper name said short: "Holstein" → Holstein-Friesian
                 if value is not None:
                     out.append(Candidate(i, j, col.name, weight, "value", text, value=value))
     return out
@@ -118,6 +126,29 @@ def _stopword_as_name(tokens: list[Token], i: int, index: ColumnIndex) -> bool:
     before = tokens[i - 1].lower if i > 0 else ""
     after = tokens[i + 1].lower if i + 1 < len(tokens) else ""
     return before in _DETERMINERS and after not in _VERB_OBJECTS
+
+
+def _proper(phrase: list[Token]) -> bool:
+    """Capitalized as a name is, and not only because it starts the question ("Holstein vs …" is a name:
+    no English word; "Average …" is not)."""
+    first = phrase[0]
+    return first.text[:1].isupper() and (first.index > 0 or first.text.isupper() or not known_word(first.lower)
+                                         or len(phrase) > 1 and phrase[1].text[:1].isupper())
+
+
+def _value_candidates(phrase: list[Token], i: int, j: int, index: ColumnIndex,
+                      settings: MatchSettings) -> list[Candidate]:
+    """A phrase with a clitic ("McDonald's", "Carl's Jr") as a cell value, whole or its first words."""
+    text = " ".join(t.text for t in phrase)
+    key = value_key(text)
+    out = []
+    for col in index.columns:
+        value, weight = col.values.get(key), settings.value_weight
+        if value is None and _proper(phrase) and (value := col.value_starts.get(key)) is not None:
+            weight *= 0.95
+        if value is not None:
+            out.append(Candidate(i, j, col.name, weight, "value", text, value=value))
+    return out
 
 
 def _with_number_words(phrase: list[Token]) -> list[Token] | None:

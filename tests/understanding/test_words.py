@@ -176,3 +176,32 @@ def test_an_unmatched_measure_counts_rows_and_says_so(table):
     c = r.chart
     assert (c.x.field, c.y.field, c.y.aggregate) == ("machine", None, "count")
     assert "'vibrates' matched no column; showing the count of rows" in r.notes
+
+
+# ---------------------------------------------------------------- 9. cell values as people write them
+@pytest.fixture
+def shops(write_csv):
+    rows = ["shop,country,score"] + [f"{s},{c},{70 + i % 25}" for i, (s, c) in enumerate(
+        [("MCDONALD'S", "United States"), ("CARL'S JR RESTAURANT", "United States"), ("Holstein-Friesian", "Germany"),
+         ("Holstein Bakery Ltd", "Germany"), ("Wendy's", "United Kingdom")] * 6)]
+    return profile_dataset(write_csv("shops.csv", "\n".join(rows) + "\n"))
+
+
+def values_of(question, profile):
+    matches, _ = ground(tokenize(question), column_index(profile))
+    return {m.phrase: m.value for m in matches if m.method == "value"}
+
+
+@pytest.mark.parametrize("question,expected", [
+    # the possessive is part of the name, as the cell writes it
+    ("McDonald's vs Wendy's scores", {"McDonald s": "MCDONALD'S", "Wendy s": "Wendy's"}),
+    # a name said short: its first words, when they start one value only
+    ("Carl's Jr scores", {"Carl s Jr": "CARL'S JR RESTAURANT"}),
+    # "Holstein" starts two values: not guessed
+    ("scores at Holstein", {}),
+    # "US" (a stopword written in capitals) is a country's other name; "us" in "show us" is not
+    ("average score in the US", {"US": "United States"}),
+    ("show us the average score", {}),
+])
+def test_values_as_written_in_questions(shops, question, expected):
+    assert values_of(question, shops) == expected
