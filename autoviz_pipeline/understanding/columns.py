@@ -124,7 +124,8 @@ def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:
     words = [part for w in words for part in ((segment(w, voc.abbreviation_keys) or (w,)) if not known_word(w)
                                               else (w,))]
     lemmas = [lemma(w) for w in words]
-    content = [lm for w, lm in zip(words, lemmas) if w not in voc.units and not w.isdigit()] or lemmas
+    content = [lm for k, (w, lm) in enumerate(zip(words, lemmas))
+               if not w.isdigit() and not (w in voc.units and _only_units_after(words[k + 1:]))] or lemmas
     core = [w for w in content if w not in voc.qualifiers and w not in voc.generic_name_words] or content
     forms = ColumnForms(profile=col, words=words, lemmas=lemmas, joined="".join(words), content=content,
                         core=core, expanded=set(written_out(core) | written_out(content)))
@@ -147,6 +148,13 @@ def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:
         forms.value_starts = {k: v for k, v in starts.items() if v is not None}
     forms.calendar = _calendar_part(forms, settings)
     return forms
+
+
+def _only_units_after(rest: list[str]) -> bool:
+    """A unit word is a unit where only units, qualifiers or numbers follow it ("weight_kg", "temp_c_max",
+    "vibration_mm_s"); inside a name it is a word ("pred_degree_awarded": degrees awarded, no angle)."""
+    voc = vocabulary()
+    return all(w in voc.units or w in voc.qualifiers or w.isdigit() for w in rest)
 
 
 def written_out(words: list[str] | tuple[str, ...]) -> frozenset[str]:

@@ -133,7 +133,7 @@ def segment(word: str, abbreviations: frozenset[str] = frozenset()) -> tuple[str
         return None
 
     def piece(p: str, first: bool = False) -> bool:
-        return (len(p) >= 3 and known_word(p)) or p in abbreviations or (not first and p in _LINK_WORDS)
+        return (len(p) >= 3 and english_word(p)) or p in abbreviations or (not first and p in _LINK_WORDS)
 
     best: tuple[str, ...] | None = None
     for i in range(2, len(w) - 1):

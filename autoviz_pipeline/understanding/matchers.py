@@ -118,6 +118,9 @@ def _aligned(lemmas: list[str], col: ColumnForms, names: frozenset[str], *, core
     in "graduation"); a trailing measure word may follow ("… graduation rates", "murder rate")."""
     voc = vocabulary()
     core_words = col.core if core is None else core
+    # "aids per capita" → aidscapita: a name drops the "per" of a rate
+    lemmas = [w for k, w in enumerate(lemmas) if not (w == "per" and k + 1 < len(lemmas) and lemmas[k + 1] in
+                                                      core_words and lemmas[k + 1] in _RATE_WORDS)]
     if any(w in voc.stopwords for w in lemmas):
         return False  # "price for each number": two things
     words = list(lemmas)
@@ -295,7 +298,8 @@ def _partial(lemmas: list[str], col: ColumnForms, settings: MatchSettings) -> fl
     pool = set(col.core)
     if not all(x in pool or any(voc.synonyms(x, c) for c in pool) for x in content):
         return 0.0
-    coverage = min(1.0, len(content) / len(col.core))
+    readable = [c for c in col.core if english_word(c) or voc.expansions(c)] or col.core  # "ipeds" says nothing
+    coverage = min(1.0, len(content) / len(readable))
     score = settings.partial_weight * (0.8 + 0.2 * coverage)
     if content[-1] == col.head or voc.synonyms(content[-1], col.head):
         score += 0.02  # the head noun: a unit price is a price

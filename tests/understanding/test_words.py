@@ -79,6 +79,16 @@ def test_units_and_qualifiers_in_names(table, phrase, header, column):
     assert grounded(f"average {phrase} by name", table(header)) == {phrase: column, "name": "name"}
 
 
+@pytest.mark.parametrize("phrase,header,column", [
+    # a unit word inside a name is a word: degrees awarded, not an angle
+    ("degree", "name,cost_usd,degree_awarded_code", "degree_awarded_code"),
+    ("win percentage", "name,wins,winperc", "winperc"),       # "perc" written out, not the wins
+    ("aids per capita", "name,aids,aidscapita", "aidscapita"),  # the name drops the "per" of a rate
+])
+def test_words_inside_run_together_and_coded_names(table, phrase, header, column):
+    assert grounded(f"average {phrase} by name", table(header)) == {phrase: column, "name": "name"}
+
+
 # ---------------------------------------------------------------- 4. dotted and camelCase names
 @pytest.mark.parametrize("phrase,header,column", [
     ("leaf width", "species,Leaf.Length,Leaf.Width", "Leaf.Width"),   # R-style dotted names
