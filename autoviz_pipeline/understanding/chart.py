@@ -18,7 +18,7 @@ from .columns import ColumnIndex
 from .marks import BUILDERS
 from .reading import QuestionReading
 from .settings import DEFAULT_CHART_SETTINGS, ChartSettings
-from .slots import Slots, build_slots, numeric_groups, one_per_row, ranks_rows, target_for_unexplained
+from .slots import Slots, build_slots, numeric_groups, one_per_row, ranks_rows, spans_periods, target_for_unexplained
 
 
 def choose_chart(reading: QuestionReading, index: ColumnIndex, *,
@@ -77,6 +77,9 @@ def _mark(reading: QuestionReading, slots: Slots) -> tuple[Mark, bool]:
         if reading.time_unit not in ("weekday", "month_of_year", "quarter_of_year", "hour_of_day") and (
                 ordered or reading.task_scores.get("trend", 0) >= 1):
             return "line", False
+    if not groups and not slots.splits and measures and slots.index.timelines and spans_periods(reading) and \
+            reading.ranking is None and task in (None, "trend", "comparison"):
+        return "line", False  # a stretch of years said, nothing to group by: the quantity over those years
     if task is None and measures and not groups and not slots.splits and reading.aggregate is None \
             and not reading.counts_rows and reading.ranking is None and not reading.time_unit:
         if slots.index.timelines and len(measures) == 1:

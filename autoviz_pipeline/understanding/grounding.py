@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..contracts import ColumnMatch, DatasetProfile
 from .columns import ColumnIndex, column_index
 from .lexicon import Token, known_word, lemma_key, tokenize, value_key
-from .matchers import AGGREGATE_WORDS, score_phrase
+from .matchers import score_phrase
 from .settings import DEFAULT_SETTINGS, MatchSettings
 from .vocabulary import vocabulary
 
@@ -268,7 +268,7 @@ def best_column_for(name: str, profile: DatasetProfile, *, settings: MatchSettin
     """
     best = _best_column(name, profile, settings, candidates)
     if best[1] < settings.min_score:
-        words = [w for w in name.replace("_", " ").split() if w.lower() not in AGGREGATE_WORDS]
+        words = [w for w in name.replace("_", " ").split() if w.lower() not in vocabulary().cues["aggregate_prefixes"]]
         if words and len(words) < len(name.replace("_", " ").split()):
             column, score, method = _best_column(" ".join(words), profile, settings, candidates)
             if score > best[1]:

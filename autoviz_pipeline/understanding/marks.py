@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from ..contracts import Aggregate, ChartSpec, Encoding, Mark, TimeUnit
 from .columns import ColumnForms
+from .lexicon import lemma
 from .reading import QuestionReading
 from .settings import ChartSettings
-from .slots import TIME_HEADS, Slots, default_aggregate, numeric_groups, one_per_row, ranks_rows
+from .slots import TIME_HEADS, Slots, default_aggregate, numeric_groups, one_per_row, ranks_rows, spans_periods
 
 
 _UNIT_CALENDAR = {"year": "year", "month_of_year": "month", "quarter_of_year": "quarter", "hour_of_day": "hour"}
@@ -81,6 +82,9 @@ def _x_axis(reading: QuestionReading, slots: Slots, mark: Mark, unit: TimeUnit |
         return slots.groups[0], unit
     if slots.splits:
         return slots.splits.pop(0), unit  # "revenue broken down by category": the categories are the bars
+    if spans_periods(reading) and slots.index.timelines and slots.measures:
+        x = slots.timeline()  # "Japan, 1990 to 2010: how did emissions per head move?": over those years
+        return x, unit if x is not None and slots.col(x).role == "temporal" else None
     if mark in ("line", "area") and len(slots.measures) >= 2:
         aggregated = reading.aggregate_at is not None and [m for m in reading.mentions if m.column in slots.measures
                                                            and m.start > reading.aggregate_at]
@@ -223,7 +227,10 @@ def _point(reading: QuestionReading, slots: Slots, notes: list[str], binned: boo
         measured = aggregated[0]  # "the total price for each code": the aggregated measure is the size
         measures.remove(measured)
         size = Encoding(field=measured, aggregate=reading.aggregate)
-    cols = [*measures, *[g for g in slots.groups if g not in measures]]
+    # "every flight's …", "one dot per flight" in a table of flights: the dots are the rows, not a column
+    rows = {m.column for m in reading.mentions if lemma(m.phrase.split()[-1]) in slots.index.entity
+            and m.column not in measures}
+    cols = [*measures, *[g for g in slots.groups if g not in measures and g not in rows]]
     quantities = [c for c in cols if (f := slots.col(c)) is not None and (f.numeric or f.role == "temporal")]
     nominal = [c for c in cols if c not in quantities]
     color = slots.splits[0] if slots.splits else None
@@ -236,7 +243,7 @@ def _point(reading: QuestionReading, slots: Slots, notes: list[str], binned: boo
         return None
     single = {f.column for f in reading.filter_specs() if f.op == "eq"}
     color = color or next((g for g in slots.groups if g not in axes[:2] and g not in single and g in slots.cued
-                           and not one_per_row(slots, g)), None)
+                           and g not in rows and not one_per_row(slots, g)), None)
     x, y = (axes[1], axes[0]) if _said_against(reading, axes) else (axes[0], axes[1])
     return ChartSpec(mark="point", x=Encoding(field=x), y=Encoding(field=y), color=_enc(color), size=size,
                      filters=reading.filter_specs())

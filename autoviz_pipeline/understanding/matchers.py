@@ -32,7 +32,6 @@ def cue_words() -> frozenset[str]:
     return frozenset(words | {lemma(w) for w in words})
 
 
-AGGREGATE_WORDS = frozenset("total sum avg average mean count max min maximum minimum median overall".split())
 _DEGREE_WORDS = ("larger", "bigger", "smaller", "higher", "lower", "greater", "more", "less", "fewer", "many", "much",
                  "few", "better", "worse")
 
@@ -50,7 +49,7 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
         return settings.normalized_weight, "normalized"
     if lemmas == col.lemmas:
         return settings.lemma_weight, "lemma"
-    if len(words) == 1 and words[0] in AGGREGATE_WORDS:
+    if len(words) == 1 and words[0] in voc.cues["aggregate_prefixes"]:
         return 0.0, ""  # "total investment": "total" asks for a sum; it names the column "total" only as written
     content = [x for x in lemmas if x not in voc.stopwords]
     if lemmas == col.core and len(col.core) < len(col.content) and \

@@ -18,12 +18,6 @@ TIME_HEADS: dict[str, TimeUnit | None] = {"day": None, "date": None, "week": "we
                                            "year": "year", "quarter": "quarter", "hour": "hour"}
 
 
-_TARGET_NAMES = frozenset("target label outcome response class y".split())
-
-
-_ADDITIVE = frozenset("revenue sale amount quantity unit count total cost profit spend volume visitor signup order "
-                      "income expense budget population view click vote death case birth passenger emission "
-                      "precipitation rainfall snowfall delay".split())
 
 
 @dataclass
@@ -73,7 +67,7 @@ class Slots:
     def target(self) -> ColumnForms | None:
         """A classifier's or regressor's label column (``target``, ``label``, ``outcome``): where a table
         prepared for learning keeps what its questions are about."""
-        found = [c for c in self.index.columns if len(c.words) == 1 and c.words[0] in _TARGET_NAMES
+        found = [c for c in self.index.columns if len(c.words) == 1 and c.words[0] in vocabulary().cues["target_names"]
                  and c.name not in self.used]
         return found[0] if len(found) == 1 else None
 
@@ -187,6 +181,12 @@ def build_slots(reading: QuestionReading, index: ColumnIndex, settings: ChartSet
     return slots
 
 
+def spans_periods(reading: QuestionReading) -> bool:
+    """Does the question filter a stretch of time ("1990 to 2010", "since 1950", "the 2000s")?"""
+    return any(f.source == "period" and f.filter.op in ("range", "gte", "gt", "lte", "lt") and f.filter.part is None
+               for f in reading.filters)
+
+
 def is_keyed(col: ColumnForms | None) -> bool:
     return col is not None and (col.one_per_row or col.role == "identifier")
 
@@ -265,7 +265,7 @@ def default_aggregate(col: ColumnForms | None) -> Aggregate:
     voc = vocabulary()
     words = set(col.lemmas) | set(col.core) | {w[:-1] for w in [*col.words, col.joined] if w.endswith("s")}
     words.add(col.joined)  # "signups" (cut into "sign ups" to be matched) adds up
-    if any(w in _ADDITIVE or any(voc.synonyms(w, a) for a in ("revenue", "amount", "quantity", "profit"))
+    if any(w in voc.cues["additive_words"] or any(voc.synonyms(w, a) for a in ("revenue", "amount", "quantity", "profit"))
            for w in words) and not any(voc.synonyms(w, "price") or w in ("rate", "average", "mean", "per", "pct",
                                                                           "percent", "percentage", "ratio")
                                        for w in col.words):

@@ -680,3 +680,33 @@ def test_the_s_of_a_possessive_is_no_value_but_a_quoted_letter_is(write_csv):
     assert all(f.column != "minit" for f in r.filters)  # "supervisor's" names no middle initial S
     quoted = classify_intent("ssn for middle initials 'm' or 's'", profile)
     assert [(f.column, f.op, sorted(f.values)) for f in quoted.filters] == [("minit", "in", ["M", "S"])]
+
+
+def test_the_rows_of_a_scatter_are_no_colour(write_csv):
+    rows = ["flight,carrier,distance,dep_delay"] + [f"{100 + i % 40},{'AA' if i % 2 else 'UA'},{300 + 17 * i},{i % 23 - 5}"
+                                                    for i in range(80)]
+    profile = profile_dataset(write_csv("flights.csv", "\n".join(rows) + "\n"))
+    c = classify_intent("plot departure delay against distance, one dot per flight", profile).chart
+    # a table of flights: "per flight" is each row, not the flight-number column as a colour
+    assert (c.mark, {c.x.field, c.y.field}, c.color) == ("point", {"distance", "dep_delay"}, None)
+    split = classify_intent("departure delay against distance, coloured by carrier", profile).chart
+    assert split.color.field == "carrier"  # a colour said is kept
+
+
+def test_one_country_over_a_stretch_of_years_is_a_line_over_the_years(write_csv):
+    rows = ["country,year,emissions"] + [f"{c},{y},{(y - 1950) * 0.1 + k}" for k, c in enumerate(["Japan", "Chile", "Peru"])
+                                         for y in range(1950, 2013)]
+    profile = profile_dataset(write_csv("co2.csv", "\n".join(rows) + "\n"))
+    r = classify_intent("Japan, 1990 to 2010 only. How did emissions per head move?", profile)
+    # one country is no axis: the emissions over the years asked for
+    assert (r.chart.mark, r.chart.x.field, r.chart.y.field) == ("line", "year", "emissions")
+    assert {(f.column, f.op) for f in r.filters} == {("country", "eq"), ("year", "range")}
+
+
+def test_day_names_compared_are_values_not_a_filter(write_csv):
+    days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    rows = ["datetime,day"] + [f"2024-01-{1 + i % 28:02d} 10:00:00,{days[i % 28 % 7]}" for i in range(140)]
+    profile = profile_dataset(write_csv("commits.csv", "\n".join(rows) + "\n"))
+    c = classify_intent("what proportion of commits were on Saturday vs Sunday?", profile).chart
+    # both days kept, side by side (a pie of the two, or bars), never Saturday alone
+    assert c.mark in ("arc", "bar") and [(f.column, f.op, f.values) for f in c.filters] == [("day", "in", ["Sat", "Sun"])]

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from autoviz_pipeline.understanding.extractors.dates import PartialDate, date_mentions, resolve_year
+from autoviz_pipeline.understanding.extractors.dates import PartialDate, date_mentions, mentions, resolve_year
 
 
 def read(question: str) -> list[tuple[str, list[str | int | None]]]:
@@ -75,3 +75,15 @@ def test_a_year_left_unsaid_comes_from_the_column():
     assert resolve_year(PartialDate(None, 2, 15), from_march) == 2024
     assert resolve_year(PartialDate(2019, 5), two_years) == 2019
     assert resolve_year(PartialDate(None, 5), lambda: (None, None)) is None
+
+
+@pytest.mark.parametrize("question,days", [
+    ("what share of commits were on saturday vs sunday?", (6, 7)),   # a list of days, side by side
+    ("sales on tuesday, wednesday and friday", (2, 3, 5)),
+    ("sales on mon-fri", (1, 2, 3, 4, 5)),                          # a range of days
+    ("monday to friday sales", (1, 2, 3, 4, 5)),
+    ("sales on mondays", (1,)),
+])
+def test_lists_and_ranges_of_day_names(question, days):
+    _, calendar = mentions(question)
+    assert [(c.part, c.values) for c in calendar] == [("weekday", days)]

@@ -88,9 +88,12 @@ _MONTH_ONLY = re.compile(rf"\b(?:(?:only|just)\s+(?:(?:in|at|for|during)\s+)?(?P
                          r"(?!\s*,?\s*\d)")
 _WEEKDAY = (r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?s?|(?:monday|tuesday|wednesday|thursday"
             r"|friday|saturday|sunday)s?")
+_DAY_LIST = rf"(?:\s*(?:,|and|or|vs\.?|versus|-|–|to|through|thru)\s*(?:{_WEEKDAY})\b(?!'s))*"
 _WEEKDAY_FILTER = re.compile(
     rf"\b(?:(?:on|only|during|for|just|in)\s+(?:the\s+)?(?P<a>{_WEEKDAY}|weekends?|weekdays?|week\s?days)\b(?!'s)"
-    rf"|(?P<b>{_WEEKDAY}|weekends?|weekdays?)\s+only\b)")
+    rf"{_DAY_LIST}|(?P<b>{_WEEKDAY}|weekends?|weekdays?)\s+only\b"
+    rf"|(?P<c>{_WEEKDAY})(?=\s*(?:-|–|to|through|thru)\s*(?:{_WEEKDAY})\b){_DAY_LIST})")  # "(mon-fri)"
+_DAY_RANGE = re.compile(r"\s*(?:-|–|to|through|thru)\s*$")
 _HOUR = r"(?P<{}>\d{{1,2}})(?::00)?\s*(?P<{}>am|pm|a\.m\.|p\.m\.)"
 _HOUR_FILTER = re.compile(
     r"\b(?:(?P<cue>after|before|from|since|until|till|by|between|at)\s+)?" + _HOUR.format("h1", "p1")
@@ -304,6 +307,20 @@ def date_mentions(lower: str, *, taken: list[tuple[int, int]] = ()) -> list[Date
     return sorted(out, key=lambda x: x.span)
 
 
+def _said_days(text: str) -> tuple[int, ...]:
+    """The days of a list or a range of day names ("saturday vs sunday" → 6, 7; "mon-fri" → 1..5)."""
+    days: list[int] = []
+    last = 0
+    for m in re.finditer(_WEEKDAY, text):
+        day = 1 + next(i for i, d in enumerate(WEEKDAYS) if d.startswith(m.group(0)[:3]))
+        if days and _DAY_RANGE.search(text[last:m.start()]):
+            days += list(range(days[-1] + 1, day + 1)) if day > days[-1] else []
+        elif day not in days:
+            days.append(day)
+        last = m.end()
+    return tuple(days)
+
+
 def calendar_mentions(lower: str, taken: list[tuple[int, int]]) -> list[CalendarMention]:
     """Months, days of the week and hours said without a year ("in March", "on weekends", "after 10pm"),
     outside the ``taken`` character spans."""
@@ -319,7 +336,7 @@ def calendar_mentions(lower: str, taken: list[tuple[int, int]]) -> list[Calendar
         if free(*m.span()):
             out.append(CalendarMention(m.span(), "month", "eq", (_month_number(m["a"] or m["b"]),), m.group(0)))
     for m in _WEEKDAY_FILTER.finditer(lower):
-        word = (m["a"] or m["b"]).replace(" ", "")
+        word = (m["a"] or m["b"] or m["c"]).replace(" ", "")
         if not free(*m.span()):
             continue
         if word.startswith("weekend"):
@@ -327,7 +344,7 @@ def calendar_mentions(lower: str, taken: list[tuple[int, int]]) -> list[Calendar
         elif word.startswith("weekday"):
             days = (1, 2, 3, 4, 5)
         else:
-            days = (1 + next(i for i, d in enumerate(WEEKDAYS) if d.startswith(word[:3])),)
+            days = _said_days(m.group(0))  # "on Saturday vs Sunday", "on Mon-Fri"
         out.append(CalendarMention(m.span(), "weekday", "in" if len(days) > 1 else "eq", days, m.group(0)))
     for m in _HOUR_FILTER.finditer(lower):
         if not free(*m.span()):

@@ -43,7 +43,11 @@ def extract(ctx: Context) -> list[SaidFilter]:
             continue
         spec = _calendar_filter(ctx, mention)
         if spec is not None and not any(f.filter == spec for f in out):
-            out.append(SaidFilter(filter=spec, start=start, end=end, source="period"))
+            # on a column of day or month names, days set side by side are values: "Saturday vs Sunday"
+            # compares two; "on weekends", "Mon-Fri" only filter
+            named = (col := ctx.index.get(spec.column)) is not None and col.role != "temporal" and col.calendar is None
+            compared = named and re.search(r"\b(?:vs\.?|versus|or)\b", mention.said) is not None
+            out.append(SaidFilter(filter=spec, start=start, end=end, source="value" if compared else "period"))
         ctx.consumed.append((start, end))
     out += _bare_years(ctx)
     return out

@@ -54,8 +54,9 @@ def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
             regrounded = m.model_copy(update={"column": key.name, "alternatives": [col.name]})
             ctx.matches = [regrounded if x is m else x for x in ctx.matches]
             col, m = key, regrounded  # "per order": order_id, not order_total
-        aggregated = bool(start) and (tokens[start - 1].lower in _AGGREGATES or (
-            start > 1 and tokens[start - 1].lower == "of" and tokens[start - 2].lower in _AGGREGATES))
+        prefixes = cues["aggregate_prefixes"]
+        aggregated = bool(start) and (tokens[start - 1].lower in prefixes or (
+            start > 1 and tokens[start - 1].lower == "of" and tokens[start - 2].lower in prefixes))
         quantity = col is not None and (col.measure or (col.numeric and aggregated))  # "the average author ID"
         if cue == "plain" and quantity and _ordered_by(window):
             cue = "group"  # "avg bp over age", "how does cholesterol change with age": age is the axis
@@ -85,7 +86,6 @@ def _key_of(ctx: Context, col: ColumnForms, phrase: str) -> ColumnForms | None:
     return keys[0] if len(keys) == 1 else None
 
 
-_AGGREGATES = frozenset("average avg mean total sum median maximum minimum max min overall typical".split())
 _CHANGE = re.compile(r"\b(?:change[sd]?|changing|vary|varies|varied|grow[sn]?|grew|increase[sd]?|decrease[sd]?|"
                      r"drop[sp]?|rise[sn]?|rose|climb[s]?|fall[s]?|go(?:es)? up|go(?:es)? down|trend[s]?|evolve[sd]?|"
                      r"shift[s]?|differ[s]?|develop[s]?)\b")
