@@ -217,6 +217,10 @@ def test_chart_choice(write_csv, table, question, check):
      lambda o: o.c.mark == "line" and o.kept == 120 and o.rows["date"].min() == T(2003, 1, 1)),
     ("bookings", "how did bookings change over the last decade?",  # data ends 2021: 2012..2021
      lambda o: o.c.mark == "line" and o.kept == 120 and o.rows["date"].min() == T(2012, 1, 1)),
+    ("bookings", "how did bookings change over the decade?",  # no decade named: the data's last ten years
+     lambda o: o.c.mark == "line" and o.kept == 120 and o.rows["date"].min() == T(2012, 1, 1)),
+    ("bookings", "bookings in the 2010s: how did they change over the decade?",  # the decade named
+     lambda o: o.c.mark == "line" and o.kept == 120 and o.rows["date"].min() == T(2010, 1, 1)),
     ("bookings", "bookings in the last decade",  # still a trend over time; "last" ranks nothing
      lambda o: o.c.mark == "line" and o.kept == 120),
     # a month name on a date column: every March of 18 years, or the one March of a one-year table

@@ -66,7 +66,8 @@ _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 
                  "twelve": 12, "fourteen": 14, "fifteen": 15, "twenty": 20, "thirty": 30}
 _LAST = re.compile(
     rf"\b(?:the\s+)?(?:last|past|previous|final|latest|most recent)\s+(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMBER_WORDS)})\s+)?"
-    r"(?P<unit>day|week|month|quarter|year|decade)s?\b")
+    r"(?P<unit>day|week|month|quarter|year|decade)s?\b"
+    r"|\b(?:over|across|during|throughout)\s+the\s+(?P<decade>decade)\b")  # "over the decade": the data's last
 _SEASON = re.compile(r"\b(?:(?:in|during|for|over|across|through|throughout)\s+)?(?:the\s+)?"
                      r"(?P<season>spring|summer|autumn|fall|winter)\b(?:\s+(?:months?|season))?"
                      r"(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b)?")
@@ -303,7 +304,10 @@ def date_mentions(lower: str, *, taken: list[tuple[int, int]] = ()) -> list[Date
         if free(*m.span()):
             n = m.group("n")
             count = 1 if n is None else int(n) if n.isdigit() else _NUMBER_WORDS[n]
-            out.append(DateMention(span=m.span(), op="gte", dates=(), last=(count, m.group("unit")), cue="last"))
+            unit = m.group("unit") or m.group("decade")
+            if m.group("decade") and any(d.cue == "decade" for d in out):
+                continue  # "in the 2010s … over the decade": the one named
+            out.append(DateMention(span=m.span(), op="gte", dates=(), last=(count, unit), cue="last"))
     return sorted(out, key=lambda x: x.span)
 
 
