@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..contracts import ColumnMatch, DatasetProfile
-from .columns import ColumnIndex, column_index
+from .columns import ColumnForms, ColumnIndex, column_index
 from .lexicon import Token, known_word, lemma_key, tokenize, value_key
 from .matchers import score_phrase
 from .settings import DEFAULT_SETTINGS, MatchSettings
@@ -69,7 +69,7 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
             if phrase[0].clitic:
                 continue
             if any(t.clitic for t in phrase):  # "McDonald's" names a value, never a column
-                out += _value_candidates(phrase, i, j, index, settings)
+                out += _value_candidates(phrase, i, j, index.columns, settings, whole_only=True)
                 continue
             edges_stop = (phrase[0].lower in voc.stopwords or phrase[-1].lower in voc.stopwords) and not (
                 j == i + 1 and _stopword_as_name(tokens, i, index))
@@ -97,19 +97,7 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
                     score = 0.0
                 if score >= min(settings.min_score, settings.min_related_score if method == "related" else 1):
                     out.append(Candidate(i, j, col.name, score, method, text))
-                key = value_key(text)
-                value, weight = col.values.get(key), settings.value_weight
-                if value is None and (value := col.value_lemmas.get(lemma_key(key))) is not None:
-                    weight *= settings.lemma_weight  # "which machines had faults": the status "fault"
-                if value is None:
-                    value = next((col.values[a] for a in voc.value_aliases(key) if a in col.values), None)  # "US"
-                if value is None and len(phrase) >= 2 and all(t.text[:1].isupper() for t in phrase):
-                    value = col.values.get("".join(t.lower[0] for t in phrase))  # "Internet Explorer" → IE
-                    weight *= 0.95
-                if value is None and _proper(phrase) and (value := col.value_starts.get(key)) is not None:
-                    weight *= 0.95  # a proper name said short: "Holstein" → Holstein-Friesian
-                if value is not None:
-                    out.append(Candidate(i, j, col.name, weight, "value", text, value=value))
+                out += _value_candidates(phrase, i, j, [col], settings)
     return out
 
 
@@ -136,16 +124,26 @@ def _proper(phrase: list[Token]) -> bool:
                                          or len(phrase) > 1 and phrase[1].text[:1].isupper())
 
 
-def _value_candidates(phrase: list[Token], i: int, j: int, index: ColumnIndex,
-                      settings: MatchSettings) -> list[Candidate]:
-    """A phrase with a clitic ("McDonald's", "Carl's Jr") as a cell value, whole or its first words."""
+def _value_candidates(phrase: list[Token], i: int, j: int, columns: list[ColumnForms],
+                      settings: MatchSettings, *, whole_only: bool = False) -> list[Candidate]:
+    """The phrase as a cell value of each column: as written, a plural ("faults"), another name ("US"), an
+    initialism ("Internet Explorer" → IE), or a proper name said short ("Holstein" → Holstein-Friesian).
+    ``whole_only``: a phrase with a clitic ("McDonald's") is a value as written or said short, nothing else."""
+    voc = vocabulary()
     text = " ".join(t.text for t in phrase)
     key = value_key(text)
     out = []
-    for col in index.columns:
+    for col in columns:
         value, weight = col.values.get(key), settings.value_weight
-        if value is None and _proper(phrase) and (value := col.value_starts.get(key)) is not None:
+        if value is None and not whole_only and (value := col.value_lemmas.get(lemma_key(key))) is not None:
+            weight *= settings.lemma_weight  # "which machines had faults": the status "fault"
+        if value is None and not whole_only:
+            value = next((col.values[a] for a in voc.value_aliases(key) if a in col.values), None)  # "US"
+        if value is None and not whole_only and len(phrase) >= 2 and all(t.text[:1].isupper() for t in phrase):
+            value = col.values.get("".join(t.lower[0] for t in phrase))  # "Internet Explorer" → IE
             weight *= 0.95
+        if value is None and _proper(phrase) and (value := col.value_starts.get(key)) is not None:
+            weight *= 0.95  # a proper name said short: "Holstein" → Holstein-Friesian
         if value is not None:
             out.append(Candidate(i, j, col.name, weight, "value", text, value=value))
     return out
