@@ -118,7 +118,7 @@ class ColumnMatch(Frozen):
     phrase: str
     column: str
     method: Literal["exact", "normalized", "lemma", "abbreviation", "synonym", "initialism", "partial", "related",
-                    "fuzzy", "value", "stem", "derived"]
+                    "fuzzy", "value", "derived", "stem"]  # "stem": written by earlier versions, still read back
     score: float = Field(ge=0, le=1)
     value: str | None = None
     alternatives: list[str] = Field(default_factory=list, description="equal-score rivals; non-empty = ambiguous")

@@ -178,6 +178,30 @@ def test_group_keys_floor_dates_to_the_unit_and_bin_numbers():
     assert binned.bin_step == 2.0
 
 
+def test_filters_on_a_part_of_every_date_and_not_in(frame):
+    # frame dates: 2014-12-31 (Wed), 2015-01-01 (Thu), 2015-03-12 (Thu), 2015-12-31 (Thu), 2016-01-01 (Fri),
+    # 2017-06-01 (Thu), missing
+    assert rows(frame, FilterSpec(column="when", op="eq", value=12, part="month")) == [0, 3]  # every December
+    assert rows(frame, FilterSpec(column="when", op="range", values=[3, 6], part="month")) == [2, 5]
+    assert rows(frame, FilterSpec(column="when", op="eq", value=4, part="weekday")) == [1, 2, 3, 5]  # Thursdays
+    assert rows(frame, FilterSpec(column="when", op="not_in", values=[2015], part="year")) == [0, 4, 5, 6]
+    # not_in keeps what is not listed, and a missing value (it is none of them)
+    assert rows(frame, f("region", "not_in", values=["north", "south"])) == [3, 4, 5]
+    assert rows(frame, f("when", "not_in", values=[2015])) == [0, 4, 5, 6]
+    with pytest.raises(ColumnDataError, match="needs a date column"):
+        rows(frame, FilterSpec(column="revenue", op="eq", value=3, part="month"))
+
+
+def test_cyclic_units_gather_the_same_part_of_every_period():
+    when = pd.Series(pd.to_datetime(["2015-03-02 09:10", "2016-03-20 17:00", "2016-11-05 09:59"]), name="when")
+    months = group_keys(when, time_unit="month_of_year")
+    assert months.values.dt.month.tolist() == [3, 3, 11] and months.values.nunique() == 2  # March of both years
+    hours = group_keys(when, time_unit="hour_of_day")
+    assert hours.values.dt.hour.tolist() == [9, 17, 9] and hours.values.nunique() == 2
+    quarters = group_keys(when, time_unit="quarter_of_year")
+    assert quarters.values.dt.month.tolist() == [1, 1, 10]  # Q1, Q1, Q4 (each quarter's first month)
+
+
 def test_group_keys_ignore_options_that_do_not_fit_with_a_note():
     keys = group_keys(pd.Series(["a", "b"], name="region"), bins=5, time_unit="month")
     assert keys.kind == "nominal"

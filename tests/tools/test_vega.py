@@ -54,6 +54,14 @@ JAN_2016 = {"year": 2016, "month": 1, "date": 1}
             {"column": "date", "op": "range", "values": [2015, 2015]},
             {"and": [{"field": "date", "gte": JAN_2015}, {"field": "date", "lt": JAN_2016}]},
         ),
+        ({"column": "region", "op": "not_in", "values": ["north"]}, {"not": {"field": "region", "oneOf": ["North"]}}),
+        # a part of every date: months 1-based, weekdays by name, as Vega-Lite's timeUnit predicates read them
+        ({"column": "date", "op": "eq", "value": 3, "part": "month"},
+         {"field": "date", "timeUnit": "month", "equal": {"month": 3}}),
+        ({"column": "date", "op": "in", "values": [6, 7], "part": "weekday"},
+         {"field": "date", "timeUnit": "day", "oneOf": [{"day": "Saturday"}, {"day": "Sunday"}]}),
+        ({"column": "date", "op": "not_in", "values": [12], "part": "month"},
+         {"not": {"field": "date", "timeUnit": "month", "oneOf": [{"month": 12}]}}),
         (
             {"column": "date", "op": "eq", "value": "2015-03-04 10:30"},
             {"field": "date", "equal": {"year": 2015, "month": 3, "date": 4, "hours": 10, "minutes": 30, "seconds": 0}},
@@ -69,6 +77,9 @@ def test_every_predicate_is_valid_vega_lite(profile):
         FilterSpec(column="date", op="in", values=[2015, "2016-06"]),
         FilterSpec(column="region", op="neq", value=None),
         FilterSpec(column="revenue", op="range", values=[0, 10]),
+        FilterSpec(column="region", op="not_in", values=["North"]),
+        FilterSpec(column="date", op="range", values=[3, 5], part="month"),
+        FilterSpec(column="date", op="in", values=[6, 7], part="weekday"),
     ]
     spec = vega.build_spec(
         title="t",
