@@ -9,8 +9,9 @@ chosen from that reading alone (``chart``).
 
 from __future__ import annotations
 
-from ..contracts import DatasetProfile, IntentLabel, IntentResult
+from ..contracts import ChartSpec, DatasetProfile, IntentLabel, IntentResult
 from .chart import choose_chart
+from .columns import column_index
 from .reading import QuestionReading, read_question
 from .settings import DEFAULT_CHART_SETTINGS, DEFAULT_SETTINGS, ChartSettings, MatchSettings
 
@@ -34,8 +35,6 @@ def classify_intent(question: str, profile: DatasetProfile, *, settings: MatchSe
         q = DEFAULT_QUESTION
         notes.append("empty question: using the default overview question")
     reading = read_question(q, profile, settings=settings, chart_settings=chart_settings)
-    from .columns import column_index
-
     chart, chart_notes = choose_chart(reading, column_index(profile, settings=chart_settings),
                                       settings=chart_settings)
     notes += reading.notes + chart_notes
@@ -59,7 +58,7 @@ def classify_intent(question: str, profile: DatasetProfile, *, settings: MatchSe
     )
 
 
-def _intent(reading: QuestionReading, chart) -> tuple[IntentLabel, float]:
+def _intent(reading: QuestionReading, chart: ChartSpec | None) -> tuple[IntentLabel, float]:
     """The analysis the chart answers: a line over time is a time series even when "by channel" scored a
     comparison; a bar chart keeps the task said (ranking, comparison)."""
     scores = reading.task_scores
@@ -75,7 +74,7 @@ def _intent(reading: QuestionReading, chart) -> tuple[IntentLabel, float]:
     return task, round(min(0.99, 0.5 + 0.45 * margin + 0.05 * min(best, 2)), 2)
 
 
-def _chart_intent(chart) -> IntentLabel | None:
+def _chart_intent(chart: ChartSpec | None) -> IntentLabel | None:
     if chart is None:
         return None
     if chart.mark in ("line", "area"):

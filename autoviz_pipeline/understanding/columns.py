@@ -82,19 +82,17 @@ class ColumnIndex:
     profile: DatasetProfile
     columns: list[ColumnForms]
     entity: set[str]  # lemmas that name the rows ("flights.csv" → flight)
+    words: frozenset[str] = field(init=False)  # every column's core words, which no phrase passes over as filler
+    timelines: list[ColumnForms] = field(init=False)  # columns that place rows in time, dates first
+    _by_name: dict[str, ColumnForms] = field(init=False, repr=False)
 
-    @property
-    def words(self) -> frozenset[str]:
-        """Every word of every column's name (lemmas), which no phrase may pass over as filler."""
-        return frozenset(w for c in self.columns for w in c.core)
+    def __post_init__(self) -> None:
+        self.words = frozenset(w for c in self.columns for w in c.core)
+        self.timelines = sorted((c for c in self.columns if c.timeline), key=lambda c: c.role != "temporal")
+        self._by_name = {c.name: c for c in self.columns}
 
     def get(self, name: str) -> ColumnForms | None:
-        return next((c for c in self.columns if c.name == name), None)
-
-    @property
-    def timelines(self) -> list[ColumnForms]:
-        """Columns that place rows in time, dates first."""
-        return sorted((c for c in self.columns if c.timeline), key=lambda c: c.role != "temporal")
+        return self._by_name.get(name)
 
     def calendar(self, part: str) -> ColumnForms | None:
         return next((c for c in self.columns if c.calendar == part), None)
@@ -130,24 +128,31 @@ def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:
     forms = ColumnForms(profile=col, words=words, lemmas=lemmas, joined="".join(words), content=content,
                         core=core, expanded=set(written_out(core) | written_out(content)))
     if col.role in ("categorical", "boolean", "identifier", "text"):
-        value_lemmas: dict[str, str | None] = {}
-        for v in col.values or [tv.value for tv in col.top_values]:
-            key = value_key(v)
-            if key and not key.isdigit():
-                forms.values.setdefault(key, v)
-                lk = lemma_key(key)
-                value_lemmas[lk] = v if value_lemmas.get(lk, v) == v else None  # two values: neither
-        forms.value_lemmas = {k: v for k, v in value_lemmas.items() if v is not None}
-        starts: dict[str, str | None] = {}
-        for key, v in forms.values.items():  # "Holstein" → Holstein-Friesian, "Carl s Jr" → CARL'S JR RESTAURANT
-            words = key.split()
-            for n in range(1, len(words)):
-                start = " ".join(words[:n])
-                if len(start) >= 4 and start not in forms.values:
-                    starts[start] = v if starts.get(start, v) == v else None
-        forms.value_starts = {k: v for k, v in starts.items() if v is not None}
+        _index_values(forms, col.values or [tv.value for tv in col.top_values])
     forms.calendar = _calendar_part(forms, settings)
     return forms
+
+
+def _index_values(forms: ColumnForms, values: list[str]) -> None:
+    """A column's cell values as a question may say them: as written (case and spacing folded), as a lemma
+    ("faults" → fault) and by their first words ("Holstein" → Holstein-Friesian); a form two values share
+    names neither."""
+    lemmas: dict[str, str | None] = {}
+    for v in values:
+        key = value_key(v)
+        if key and not key.isdigit():
+            forms.values.setdefault(key, v)
+            lk = lemma_key(key)
+            lemmas[lk] = v if lemmas.get(lk, v) == v else None
+    starts: dict[str, str | None] = {}
+    for key, v in forms.values.items():
+        parts = key.split()
+        for n in range(1, len(parts)):
+            start = " ".join(parts[:n])
+            if len(start) >= 4 and start not in forms.values:
+                starts[start] = v if starts.get(start, v) == v else None
+    forms.value_lemmas = {k: v for k, v in lemmas.items() if v is not None}
+    forms.value_starts = {k: v for k, v in starts.items() if v is not None}
 
 
 def _only_units_after(rest: list[str]) -> bool:

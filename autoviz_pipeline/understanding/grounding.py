@@ -160,7 +160,7 @@ def _with_number_words(phrase: list[Token]) -> list[Token] | None:
 
 def _best_cover(candidates: list[Candidate], n: int, nulls: dict[str, int]) -> list[Candidate]:
     """Non-overlapping candidates with the most score × words covered (weighted interval scheduling); on a
-    tie, the longer phrase, then the column first in the table."""
+    tie, the longer phrase, then the column with fewer missing values."""
     best_at: dict[tuple[int, int], Candidate] = {}
     for c in candidates:  # one per span: the best score; a cell value beats a loose column match
         key = (c.start, c.end)

@@ -69,6 +69,7 @@ def known_word(word: str) -> bool:
     return w.isalpha() and bool(getAllLemmas(w))
 
 
+@lru_cache(maxsize=65536)
 def english_word(word: str) -> bool:
     """Is it an English word, known to the lexicon or to WordNet ("county" is, so it is no typo of
     "country")? For the question's words only: in a column name "cred" or "temp" is a short form, though
@@ -183,11 +184,6 @@ def _is_clitic(text: str, m: re.Match[str]) -> bool:
     """ "s" after "what'" or "supervisor'" (a letter, then an apostrophe); not the quoted value in "'m'"."""
     at = m.start()
     return m.group(0).lower() in _CLITICS and at >= 2 and text[at - 1] in "'’" and text[at - 2].isalpha()
-
-
-def word_index(text: str, pos: int) -> int:
-    """The index, among ``tokenize(text)``'s words, of the word at character ``pos`` of ``text``."""
-    return len(_PLAIN_WORD.findall(text[:pos]))
 
 
 def value_key(value: str) -> str:

@@ -62,7 +62,6 @@ class Ranking(Frozen):
     word: str = ""
     at: int = 0
     measure: str | None = Field(None, description="the column a superlative adjective measures ('heaviest')")
-    rows: bool = Field(False, description="ranks single rows ('the 5 youngest employees'), not groups")
     head: str | None = Field(None, description="the noun the superlative qualifies ('which make is the heaviest')")
 
 
@@ -93,10 +92,6 @@ class QuestionReading(Frozen):
 
     def filter_specs(self) -> list[FilterSpec]:
         return [f.filter for f in self.filters]
-
-    @property
-    def marks(self) -> list[Mark]:
-        return [w.mark for w in self.chart_words]
 
 
 @dataclass
