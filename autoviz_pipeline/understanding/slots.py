@@ -141,8 +141,9 @@ def build_slots(reading: QuestionReading, index: ColumnIndex, settings: ChartSet
     if len(slots.groups) > 1:  # "top 5 countries by gold medals": the medal is a filter, countries the axis
         slots.groups = [g for g in slots.groups if g not in single] or slots.groups
     ranking = reading.ranking
-    if ranking is not None and ranking.measure and ranking.measure not in slots.measures:
-        slots.measures.insert(0, ranking.measure)
+    if ranking is not None and ranking.measure:
+        # "which region sells the most units": what the superlative measures comes first
+        slots.measures = [ranking.measure, *(m for m in slots.measures if m != ranking.measure)]
     if not slots.measures and len(slots.groups) > 1:
         # "top regions by revenue": a continuous number after "by" is what is measured, not a grouping
         for g in list(slots.groups):

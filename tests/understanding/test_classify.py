@@ -710,3 +710,24 @@ def test_day_names_compared_are_values_not_a_filter(write_csv):
     c = classify_intent("what proportion of commits were on Saturday vs Sunday?", profile).chart
     # both days kept, side by side (a pie of the two, or bars), never Saturday alone
     assert c.mark in ("arc", "bar") and [(f.column, f.op, f.values) for f in c.filters] == [("day", "in", ["Sat", "Sun"])]
+
+
+@pytest.fixture
+def orders(write_csv):
+    rows = ["order_date,region,units,revenue,shipping_days"] + [
+        f"2020-{1 + i % 12:02d}-{1 + i % 28:02d},{['North', 'South', 'East'][i % 3]},{1 + i % 9},{10.5 * (1 + i % 7)},{i % 15}"
+        for i in range(120)]
+    return profile_dataset(write_csv("orders.csv", "\n".join(rows) + "\n"))
+
+
+def test_the_superlative_names_the_measure_before_a_verb_does(orders):
+    # "sells" is a revenue word, but "the most units" says what is ranked
+    c = classify_intent("which region sells the most units?", orders).chart
+    assert (c.x.field, c.y.field, c.y.aggregate, c.sort) == ("region", "units", "sum", "descending")
+
+
+def test_the_unit_of_a_compared_number_names_no_column(orders):
+    # "in more than 10 days": days is the number's unit, not the order_date column (no line over dates)
+    r = classify_intent("how many orders shipped in more than 10 days by region", orders)
+    assert [(f.column, f.op, f.value) for f in r.filters] == [("shipping_days", "gt", 10)]
+    assert (r.chart.mark, r.chart.x.field, r.chart.y.aggregate) == ("bar", "region", "count")

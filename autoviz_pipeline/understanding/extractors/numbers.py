@@ -65,6 +65,7 @@ def extract(ctx: Context) -> list[SaidFilter]:
         column = _nearest(ctx, start, end, ranged)
         if column:
             lo, hi = number(m.group("a")), number(m.group("b"))
+            end = _past_unit(ctx, end, ranged)
             out.append(SaidFilter(filter=FilterSpec(column=column, op="range", values=[min(lo, hi), max(lo, hi)]),
                                   start=start, end=end, source="number"))
             ctx.consumed.append((start, end))
@@ -88,6 +89,7 @@ def extract(ctx: Context) -> list[SaidFilter]:
                 continue
             column = _nearest(ctx, start, end, ranged) or _only_measure(ctx)
             if column:
+                end = _past_unit(ctx, end, ranged)
                 out.append(SaidFilter(filter=FilterSpec(column=column, op=op, value=number(m.group("n"))),
                                       start=start, end=end, source="number"))
                 ctx.consumed.append((start, end))
@@ -154,6 +156,18 @@ def _only_measure(ctx: Context) -> str | None:
 
 def _span(ctx: Context, m: re.Match[str]) -> tuple[int, int]:
     return ctx.token_at(m.start()), ctx.token_at(m.end() - 1) + 1
+
+
+TIME_AMOUNTS = frozenset("second seconds minute minutes hour hours day days week weeks month months year years".split())
+
+
+def _past_unit(ctx: Context, end: int, numbers: list[tuple[int, str]]) -> int:
+    """The end of a compared number with its unit: "more than 10 days", "over 5 kg" (the unit is read with
+    the number: "days" names no date column there), unless the word names a number column itself."""
+    if end < len(ctx.tokens) and (ctx.tokens[end].lower in vocabulary().units or ctx.tokens[end].lower in
+                                  TIME_AMOUNTS) and not any(pos == end for pos, _ in numbers):
+        return end + 1
+    return end
 
 
 def _nearest(ctx: Context, start: int, end: int, mentions: list[tuple[int, str]]) -> str | None:

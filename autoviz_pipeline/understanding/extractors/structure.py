@@ -12,6 +12,7 @@ from ..columns import ColumnForms
 from ..lexicon import lemma
 from ..reading import Context, Mention, SaidFilter
 from ..vocabulary import vocabulary
+from .numbers import TIME_AMOUNTS
 
 _BIN_WORDS = re.compile(r"\b(bins?|binned|buckets?|intervals?|(?:groups|ranges|brackets|bands) of \d+)\b")
 
@@ -28,6 +29,9 @@ def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
     last_end = 0
     period_words = {i for f in filters if f.source == "period" for i in range(f.start, f.end)}
     period_words |= _unit_phrase_words(ctx)
+    # the unit of a compared number ("more than 10 days") is read with the number: no date column
+    period_words |= {i for f in filters if f.source == "number" for i in range(f.start, f.end)
+                     if tokens[i].lower in TIME_AMOUNTS or tokens[i].lower in vocabulary().units}
     for m in ctx.column_matches():
         start = m.position or 0
         end = start + len(m.phrase.split())
