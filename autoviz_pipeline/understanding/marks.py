@@ -3,9 +3,11 @@ first, then the profile's, never a column twice and never in place of a measure 
 
 from __future__ import annotations
 
+import re
+
 from ..contracts import Aggregate, ChartSpec, Encoding, Mark, TimeUnit
 from .columns import ColumnForms
-from .lexicon import lemma
+from .lexicon import lemma, tokenize
 from .reading import QuestionReading
 from .settings import ChartSettings
 from .slots import TIME_HEADS, Slots, default_aggregate, numeric_groups, one_per_row, ranks_rows, spans_periods
@@ -237,7 +239,13 @@ def _point(reading: QuestionReading, slots: Slots, notes: list[str], binned: boo
     if len(quantities) < 2 and nominal and not color:
         color = nominal.pop(0)
     axes = [*quantities, *nominal]
-    while len(axes) < 2 and (extra := slots.number() or slots.profile_group()):
+    if len(axes) < 2 and slots.index.timelines and re.search(r"\b(?:over|across|through)\s+time\b|\bover the "
+                                                             r"(?:years|months|days|period)\b", reading.question.lower()):
+        if (timeline := slots.timeline()) is not None and timeline not in axes:
+            axes.insert(0, timeline)  # "every reading under 70 as dots over time": time on x
+    numbers_filtered = [c for c in [*slots.filtered, *(f.filter.column for f in reading.filters if f.source == "number")]
+                        if (f := slots.col(c)) is not None and f.measure and c not in axes]
+    while len(axes) < 2 and (extra := slots.take(numbers_filtered) or slots.number() or slots.profile_group()):
         axes.append(extra)
     if len(axes) < 2:
         return None
@@ -265,6 +273,11 @@ def _boxplot(reading: QuestionReading, slots: Slots, notes: list[str], binned: b
     slots.used.add(y)
     unit = reading.time_unit
     groups = [g for g in [*slots.groups, *slots.splits] if g != y]
+    box = next((w for w in reading.chart_words if w.mark == "boxplot"), None)
+    after_box = [t.lower for t in tokenize(reading.question)][box.at + 1:box.at + 2] if box is not None else []
+    per_box = [m.column for m in reading.mentions if box is not None and m.column in groups and 0 < m.start - box.at <= 3
+               and after_box in (["per"], ["for"])]
+    groups = per_box[:1] + [g for g in groups if g not in per_box[:1]]  # "one box per year": year on x
     if unit is not None and not groups:
         x, unit = _x_axis(reading, slots, "boxplot", unit)
     else:

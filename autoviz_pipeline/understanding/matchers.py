@@ -89,6 +89,9 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
     if len(lemmas) == 1 and lemmas[0] in voc.generic_name_words and lemmas[0] in col.content and \
             len(col.content) > 1 and lemmas[0] not in col.core and words[0] in (lemmas[0], lemmas[0] + "s"):
         return round(settings.partial_weight * 0.9, 3), "partial"  # "count by name": first_name or last_name?
+    if len(lemmas) == 1 and col.numeric and lemmas[0] not in col.core and words[0] in voc.units and \
+            words[0] in col.words:
+        return round(settings.partial_weight + 0.02, 3), "partial"  # "days served", "tenure in days" → diff_days
     partial = _partial(lemmas, col, settings)
     if partial:
         return partial, "partial"
@@ -302,6 +305,8 @@ def _partial(lemmas: list[str], col: ColumnForms, settings: MatchSettings) -> fl
     score = settings.partial_weight * (0.8 + 0.2 * coverage)
     if content[-1] == col.head or voc.synonyms(content[-1], col.head):
         score += 0.02  # the head noun: a unit price is a price
+    if not all(x in pool for x in content):
+        score -= 0.03  # a synonym of a name's word ("days" ~ date) below the word itself (days_served)
     return round(score, 3)
 
 

@@ -110,6 +110,7 @@ class Context:
     periods: list[tuple[int, int]] = field(default_factory=list)  # of those, the periods ("the last decade")
     notes: list[str] = field(default_factory=list)
     unexplained: list[str] = field(default_factory=list)  # content nouns no column, value or cue explains
+    examples: list[str] = field(default_factory=list)  # columns whose values are given as examples ("… etc.")
 
     @property
     def lower(self) -> str:
@@ -188,7 +189,7 @@ def read_question(question: str, profile: DatasetProfile, *, settings: MatchSett
         task=task,
         task_scores=scores,
         versus=structure.versus(ctx),
-        compared_values=structure.compared_values(ctx, said_filters),
+        compared_values=list(dict.fromkeys(structure.compared_values(ctx, said_filters) + ctx.examples)),
         counts_rows=counts_rows,
         unmatched=unmatched,
         unexplained=list(dict.fromkeys(ctx.unexplained)),

@@ -267,8 +267,7 @@ def default_aggregate(col: ColumnForms | None) -> Aggregate:
     words = set(col.lemmas) | set(col.core) | {w[:-1] for w in [*col.words, col.joined] if w.endswith("s")}
     words.add(col.joined)  # "signups" (cut into "sign ups" to be matched) adds up
     if any(w in voc.cues["additive_words"] or any(voc.synonyms(w, a) for a in ("revenue", "amount", "quantity", "profit"))
-           for w in words) and not any(voc.synonyms(w, "price") or w in ("rate", "average", "mean", "per", "pct",
-                                                                          "percent", "percentage", "ratio")
+           for w in words) and not any(voc.synonyms(w, "price") or w in voc.cues["non_additive_words"]
                                        for w in col.words):
         return "sum"
     return "mean"

@@ -69,6 +69,21 @@ TABLES = {
     "units": _csv("shop,units,revenue", [f"{'XYZ'[i % 3]},{2000 + (i * 3) % 40},{100 + i}" for i in range(30)]),
     # years 2010..2017, six rows each
     "years": _csv("year,shop,units", [f"{2010 + i % 8},{'XYZ'[i % 3]},{2000 + (i * 3) % 40}" for i in range(48)]),
+    # 5 states x 2000..2003; poverty = the state's base + years since 2000 (2002: Maine 13, Ohio 12, Idaho 11, …)
+    "panel": _csv("state,year,poverty,income,alcohol_use,deaths_per_capita", [
+        f"{s},{y},{b + y - 2000},{30000 + 1000 * b + 50 * (y - 2000)},{b / 4},{b * 3 + y % 7}"
+        for s, b in (("Ohio", 10), ("Iowa", 7), ("Utah", 8), ("Maine", 11), ("Idaho", 9)) for y in range(2000, 2004)]),
+    # 12 schools: earnings 30,000 + 2,500 i (above $45k: i = 7..11, five schools), 2015 and 2016
+    "schools": _csv("school,state,year,earnings_med,count_working", [
+        f"S{i},{['TX', 'CA', 'NY'][i % 3]},{2015 + i % 2},{30000 + 2500 * i},{100 + 10 * i}" for i in range(12)]),
+    # hourly readings, 25 Jul .. 13 Aug 2023 (480 rows): level 40..400, signal 5..60
+    "sensor": _csv("datetime,level,signal", [
+        f"{T(2023, 7, 25) + pd.Timedelta(hours=i)},{40 + (i * 37) % 361},{5 + (i * 7) % 56}" for i in range(480)]),
+    # 20 senators, two appointed a year 1988..1997
+    "senate": _csv("name,party,prime_minister,reason,days_served,start_date", [
+        f"N{i},{['Liberal', 'Conservative'][i % 2]},{['Mulroney', 'Chretien', 'Martin', 'Harper'][i % 4]},"
+        f"{['Death', 'Resignation', 'Retirement'][i % 3]},{1000 + 137 * i},{date(1988 + i // 2, 1 + i % 12, 1)}"
+        for i in range(20)]),
 }
 
 
@@ -245,4 +260,71 @@ def test_chart_choice(write_csv, table, question, check):
                  lambda o: o.c.mark != "line", id="no-time-no-line"),
 ], ids=_ids)
 def test_dates_and_periods(write_csv, table, question, check):
+    _check(write_csv, table, question, check)
+
+
+# ---------------------------------------------------------------- D. everyday phrasings beyond the column names
+def _expected(table, keep):
+    """The rows a filter should keep, counted with pandas on the table as built above (not by the system)."""
+    from io import StringIO
+
+    frame = pd.read_csv(StringIO(TABLES[table]), parse_dates=["datetime"] if table == "sensor" else False)
+    return int(keep(frame).sum())
+
+
+@pytest.mark.parametrize("table,question,check", [
+    # "N things with the highest …" is a top-N even without "top" or "which"
+    ("panel", "3 states with the highest poverty in 2002",
+     lambda o: (o.field("x"), o.field("y"), o.c.limit, o.c.sort) == ("state", "poverty", 3, "descending")
+     and o.kept == 5),
+    # "one dot per state": what each dot is, no colour; "one box per year": the boxes' axis
+    ("panel", "income vs poverty in 2001, one dot per state",
+     lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"income", "poverty"} and o.c.color is None),
+    ("panel", "poverty across states, one box per year",
+     lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("boxplot", "year", "poverty")),
+    # "per capita" is the rate of the measure before it, not deaths_per_capita as a split
+    ("panel", "top 3 states by average alcohol use per capita",
+     lambda o: (o.field("x"), o.field("y"), o.c.color) == ("state", "alcohol_use", None)),
+    # a median-named column is averaged, never added up
+    ("schools", "earnings trend by state",
+     lambda o: (o.c.mark, o.field("y"), o.c.y.aggregate, o.field("color")) == ("line", "earnings_med", "mean", "state")),
+    # "the highest average": the average, ranked (not the maximum)
+    ("schools", "which 2 states have the highest average earnings?",
+     lambda o: (o.field("x"), o.c.y.aggregate, o.c.limit) == ("state", "mean", 2)),
+    # "$45k" is 45,000
+    ("schools", "how many schools report median earnings above $45k?",
+     lambda o: o.kept == 5 and set(o.rows["school"]) == {"S7", "S8", "S9", "S10", "S11"}),
+    # "the number of working alumni" is the count_working column, added up; no row count
+    ("schools", "total number of working alumni per year",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("year", "count_working", "sum")),
+    # a number with no column named: the quantity whose values reach it (level 40..400, signal 5..60)
+    ("sensor", "how many readings above 250 were there each day?",
+     lambda o: o.c.y.aggregate == "count" and o.kept == _expected("sensor", lambda f: f["level"] > 250)
+     and all(f.column == "level" for f in o.r.filters)),
+    ("sensor", "plot every reading above 300 as dots over time",
+     lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("point", "datetime", "level")
+     and o.kept == _expected("sensor", lambda f: f["level"] > 300)),
+    # "weekend readings": Saturdays and Sundays
+    ("sensor", "weekend readings only - histogram of level",
+     lambda o: o.kept == _expected("sensor", lambda f: f["datetime"].dt.day_of_week >= 5)
+     and set(o.rows["datetime"].dt.day_of_week) == {5, 6}),
+    # "from August 2023 on": from its first day, not from the start of 2023
+    ("sensor", "daily average level from August 2023 on",
+     lambda o: o.rows["datetime"].min() == T(2023, 8, 1) and o.kept == 13 * 24),
+    # "days" is the unit of days_served, not the start date; "PMs" is no 3 pm
+    ("senate", "Top 3 PMs by mean tenure in days",
+     lambda o: (o.field("y"), o.c.y.aggregate, o.c.limit) == ("days_served", "mean", 3) and o.r.filters == []),
+    ("senate", "how many days on average did senators serve in each party?",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("party", "days_served", "mean")),
+    # "from 1990 up to 1995": one stretch, both ends kept (two a year: 12 senators)
+    ("senate", "appointments each year from the start in 1990 up to 1995",
+     lambda o: o.kept == 12 and set(o.rows["start_date"].dt.year) == set(range(1990, 1996))),
+    # values given as examples ("…") group the column; they filter nothing
+    ("senate", "box plot of days served by reason for leaving (death, resignation...)",
+     lambda o: o.c.mark == "boxplot" and o.field("x") == "reason" and o.kept == 20),
+    # "I mean" is a way of speaking, not an average
+    ("senate", "what does the spread of service look like? I mean the distribution of days served",
+     lambda o: o.c.mark == "bar" and o.field("x") == "days_served" and bool(o.c.x.bin) and o.c.y.aggregate == "count"),
+], ids=_ids)
+def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -39,11 +39,14 @@ def extract(ctx: Context) -> list[ChartWord]:
             chart_noun = after.rstrip("s") in nouns or after in nouns
             ends_clause = j == len(tokens) or _punctuated(ctx, tokens[j - 1].end)
             introduced = any(w in _INTRO for w in before[-2:])
+            # "as dots over time", "using bars": the chart word right after "as"/"using" needs no clause end
+            right_after = before[-1:] in (["as"], ["using"]) or before[-2:] in (["as", "a"], ["as", "an"],
+                                                                                ["using", "a"])
             set_apart = i > 0 and ctx.question[:tokens[i].start].rstrip()[-1:] in (",", ":", "-", "–", "—", "(")
-            lines = words[0] in ("line", "lines", "bar", "bars") and (
+            lines = words[0] in ("line", "lines", "bar", "bars", "box", "boxes") and (
                 (before[-1:] and before[-1] in ("one", "a", "separate", "different", "individual", "two", "three",
                                                 "another")) or after in ("per", "for", "each"))
-            if ambiguous and not (chart_noun or lines or (ends_clause and (introduced or set_apart))):
+            if ambiguous and not (chart_noun or lines or right_after or (ends_clause and (introduced or set_apart))):
                 continue  # "one line per carrier", "separate lines for men and women": a line chart
             if not chart_noun and set(range(i, j)) & named:
                 continue  # a column's name ("line one addresses" → line_1)

@@ -71,6 +71,7 @@ _LAST = re.compile(
 _SEASON = re.compile(r"\b(?:(?:in|during|for|over|across|through|throughout)\s+)?(?:the\s+)?"
                      r"(?P<season>spring|summer|autumn|fall|winter)\b(?:\s+(?:months?|season))?"
                      r"(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b)?")
+_UP_TO = re.compile(rf"\s*,?\s*(?:up\s+)?(?:to|until|till|through|thru)\s+(?:the\s+)?{_DATE}")
 _SECOND = re.compile(rf"\s*,?\s*(?:and|to|until|till|through|thru|-|–)\s*(?:the\s+)?{_DATE}")
 _DECADE = re.compile(r"(?:\b(?:the\s+)?(?P<century>1[89]|20)(?P<d>\d)0|(?:\bthe\s+'?|')(?P<d2>\d)0)'?s\b")
 _YEAR_RANGE = re.compile(r"\b(?P<a>(?:1[89]|20)\d\d)\s*(?:-|–|—|to|through|thru|until|till)\s*"
@@ -93,9 +94,10 @@ _DAY_LIST = rf"(?:\s*(?:,|and|or|vs\.?|versus|-|–|to|through|thru)\s*(?:{_WEEK
 _WEEKDAY_FILTER = re.compile(
     rf"\b(?:(?:on|only|during|for|just|in)\s+(?:the\s+)?(?P<a>{_WEEKDAY}|weekends?|weekdays?|week\s?days)\b(?!'s)"
     rf"{_DAY_LIST}|(?P<b>{_WEEKDAY}|weekends?|weekdays?)\s+only\b"
-    rf"|(?P<c>{_WEEKDAY})(?=\s*(?:-|–|to|through|thru)\s*(?:{_WEEKDAY})\b){_DAY_LIST})")  # "(mon-fri)"
+    rf"|(?P<c>{_WEEKDAY})(?=\s*(?:-|–|to|through|thru)\s*(?:{_WEEKDAY})\b){_DAY_LIST}"  # "(mon-fri)"
+    r"|(?P<d>weekend|weekday)(?=\s+(?!of\b|and\b|or\b|vs\b|versus\b)[a-z]))")  # "weekend readings": those days
 _DAY_RANGE = re.compile(r"\s*(?:-|–|to|through|thru)\s*$")
-_HOUR = r"(?P<{}>\d{{1,2}})(?::00)?\s*(?P<{}>am|pm|a\.m\.|p\.m\.)"
+_HOUR = r"(?P<{}>\d{{1,2}})(?::00)?\s*(?P<{}>am|pm|a\.m\.|p\.m\.)(?![a-z])"  # not "3 PMs" (prime ministers)
 _HOUR_FILTER = re.compile(
     r"\b(?:(?P<cue>after|before|from|since|until|till|by|between|at)\s+)?" + _HOUR.format("h1", "p1")
     + r"(?:\s*(?:or|and)\s+(?P<dir>later|after|earlier|before))?"
@@ -264,7 +266,7 @@ def date_mentions(lower: str, *, taken: list[tuple[int, int]] = ()) -> list[Date
         out.append(DateMention(span=m.span(), op="range", dates=(PartialDate(start), PartialDate(start + 9)),
                                cue="decade"))
     for m in _YEAR_ON.finditer(lower):  # "2017 onward", "1990 or later", "2000+"
-        if free(*m.span()):
+        if free(*m.span()) and not re.search(rf"\b{_MONTH},?\s*$", lower[:m.start()]):  # not "from August 2010 on"
             later = m["on"] or (m["dir"] or "").startswith(("later", "after", "onward", "beyond", "more", "newer")) \
                 or lower[m.start():m.end()].rstrip().endswith("+")
             out.append(DateMention(span=m.span(), op="gte" if later else "lte", dates=(PartialDate(int(m["y"])),),
@@ -281,7 +283,8 @@ def date_mentions(lower: str, *, taken: list[tuple[int, int]] = ()) -> list[Date
             continue
         end = m.end()
         dates: tuple[PartialDate, ...] = (first,)
-        second = _SECOND.match(lower, end) if cue in ("between", "from") else None
+        second = _SECOND.match(lower, end) if cue in ("between", "from") else _UP_TO.match(lower, end) if cue in (
+            "in", "since") else None  # "from Confederation in 1867 up to 2013": one stretch
         if second is not None and _valid(other := _partial(second)):
             op, dates, end = "range", (first, other), second.end()
         if op != "range" and cue == "between":
@@ -340,9 +343,9 @@ def calendar_mentions(lower: str, taken: list[tuple[int, int]]) -> list[Calendar
         if free(*m.span()):
             out.append(CalendarMention(m.span(), "month", "eq", (_month_number(m["a"] or m["b"]),), m.group(0)))
     for m in _WEEKDAY_FILTER.finditer(lower):
-        word = (m["a"] or m["b"] or m["c"]).replace(" ", "")
-        if not free(*m.span()):
-            continue
+        word = (m["a"] or m["b"] or m["c"] or m["d"]).replace(" ", "")
+        if not free(*m.span()) or (m["d"] and re.search(r"\bweekends?\b", lower) and re.search(r"\bweekdays?\b", lower)):
+            continue  # "weekend and weekday sales": the two compared, neither kept alone
         if word.startswith("weekend"):
             days: tuple[int, ...] = (6, 7)
         elif word.startswith("weekday"):

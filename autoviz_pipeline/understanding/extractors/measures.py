@@ -31,18 +31,28 @@ _QUANTITY_WORDS = frozenset("number num count total amount quantity qty sum".spl
 def aggregate(ctx: Context) -> tuple[Aggregate | None, int | None]:
     """The aggregate the question asks for, and where; superlatives that order groups are no max()."""
     lower = _without_orders(ctx.lower)
-    if re.search(r"\btotal (?:number|count) of\b|\btotal (?:number|count)\b", lower):
+    total = re.search(r"\btotal (?:number|count) of\b|\btotal (?:number|count)\b", lower)
+    if total and not _names_a_count_column(ctx, total.start() + len("total ")):
         return "count", None  # "the total number of claims" counts rows, it adds up no column
-    best: tuple[int, Aggregate] | None = None
+    # "I mean", "what does … mean": a way of speaking, no average
+    lower = re.sub(r"\b(?:i|you|we|they|does|do|did)\s+mean\b", lambda w: " " * len(w.group(0)), lower)
+    hits: list[tuple[int, int, Aggregate]] = []
     for word, agg in vocabulary().cues["aggregate_words"].items():
         for m in re.finditer(rf"\b{re.escape(word)}(?:s|d|ed)?\b", lower):  # "totals", "averaged"
             if agg == "count" and _names_a_count_column(ctx, m.start()):
                 continue  # "by number of locations" names the column NumberofLocations, it counts no rows
-            if best is None or m.start() < best[0]:
-                best = (m.start(), agg)
+            hits.append((m.start(), m.end(), agg))
             break
-    if best is None:
+    if not hits:
         return None, None
+    hits.sort()
+    best = hits[0][0], hits[0][2]
+    if best[1] in ("max", "min") and len(hits) > 1 and hits[1][2] not in ("max", "min") and \
+            re.fullmatch(r"\s*(?:\w+\s+)?", lower[hits[0][1]:hits[1][0]]):
+        best = hits[1][0], hits[1][2]  # "the highest average earnings": the average, ranked
+    elif best[1] == "count" and any(agg in ("mean", "median") for _, _, agg in hits[1:]) and \
+            re.search(r"\b(?:on average|in the middle|typically)\b", lower):
+        best = next((start, agg) for start, _, agg in hits[1:] if agg in ("mean", "median"))  # "how many days on average"
     at = ctx.token_at(best[0])
     agg = best[1]
     if agg == "count" and _counts_a_quantity(ctx):
@@ -55,8 +65,12 @@ def _names_a_count_column(ctx: Context, char: int) -> bool:
     at = ctx.token_at(char)
     word = ctx.tokens[at].lower
     return any((m.position or 0) <= at < (m.position or 0) + len(m.phrase.split()) and
-               (col := ctx.index.get(m.column)) is not None and col.numeric and word in col.words
+               (col := ctx.index.get(m.column)) is not None and col.numeric and (
+                   word in col.words or word in _COUNT_NAMES and bool(set(col.words) & _COUNT_NAMES))
                for m in ctx.column_matches())
+
+
+_COUNT_NAMES = frozenset(("number", "count", "num", "cnt", "no"))  # "the number of workers" → count_working
 
 
 def ranking(ctx: Context, top: Ranking | None, aggregate: Aggregate | None) -> Ranking | None:

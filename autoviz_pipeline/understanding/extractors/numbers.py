@@ -13,7 +13,9 @@ from ...contracts import FilterSpec
 from ..reading import Context, Ranking, SaidFilter
 from ..vocabulary import vocabulary
 
-_NUM = r"(?P<n>-?\$?\d[\d,]*(?:\.\d+)?)"
+# a number as written: "1,200", "$60k", "2.5 million", "$1.2m" (an "m" alone is a million only after "$": "5 m" is metres)
+_NUM = (r"(?P<n>-?(?:\$\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|mn|bn)\b)?|\d[\d,]*(?:\.\d+)?(?:k\b|bn\b)?)"
+        r"(?:\s(?:thousand|million|billion)\b)?)")
 _UNIT = r"(?:\s*(?:%|percent|k\b|m\b|bn\b))?"
 COMPARISONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), op)
@@ -39,7 +41,7 @@ COMPARISONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _NUMBER_LIST = re.compile(r"(?<![\d.,$])\d+(?:\s*,\s*\d+)*,?\s+(?:or|and)\s+\d+\b(?![.,]\d)(?!\s*(?:%|percent))")
 RANGE = re.compile(
     r"\b(?:between|from|within(?: the range(?: of)?)?|in the range(?: of)?|ranging from)\s+"
-    r"(?P<a>-?\$?\d[\d,]*(?:\.\d+)?)\s*(?:%|percent)?\s*(?:and|to|-|–)\s*(?P<b>-?\$?\d[\d,]*(?:\.\d+)?)"
+    + _NUM.replace("?P<n>", "?P<a>") + r"\s*(?:%|percent)?\s*(?:and|to|-|–)\s*" + _NUM.replace("?P<n>", "?P<b>")
 )
 _TOP = re.compile(r"\b(?:(?P<word>top|bottom|best|worst|highest|lowest)|(?P<edge>first|last))\s+(?P<n>\d{1,3}|"
                   r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)\b"
@@ -47,7 +49,7 @@ _TOP = re.compile(r"\b(?:(?P<word>top|bottom|best|worst|highest|lowest)|(?P<edge
 _N_SUPERLATIVE = re.compile(r"\b(?:the\s+)?(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|twelve|"
                             r"fifteen|twenty)\s+(?P<word>[a-z]+est|most|least|highest|lowest|best|worst|biggest|"
                             r"largest|smallest|fewest)\b")
-_WHICH_N = re.compile(r"\b(?:which|what|the)\s+(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|twelve|"
+_WHICH_N = re.compile(r"(?:^\W*|\b(?:which|what|the|show|list|plot|chart|graph|give|find|get|name|me)\s+)(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|twelve|"
                       r"fifteen|twenty)(?=\s+[a-z]+)")
 _LOW_WORDS = ("bottom", "worst", "lowest", "least", "fewest", "smallest")
 
@@ -87,7 +89,7 @@ def extract(ctx: Context) -> list[SaidFilter]:
             start, end = _span(ctx, m)
             if not ctx.free(start, end):
                 continue
-            column = _nearest(ctx, start, end, ranged) or _only_measure(ctx)
+            column = _nearest(ctx, start, end, ranged) or _only_measure(ctx, number(m.group("n")))
             if column:
                 end = _past_unit(ctx, end, ranged)
                 out.append(SaidFilter(filter=FilterSpec(column=column, op=op, value=number(m.group("n"))),
@@ -148,10 +150,15 @@ def _coded_values(ctx: Context) -> list[SaidFilter]:
     return out
 
 
-def _only_measure(ctx: Context) -> str | None:
-    """ "readings above 20 °C" on a table with one quantity: that quantity."""
-    measures = [c.name for c in ctx.index.columns if c.measure]
-    return measures[0] if len(measures) == 1 else None
+def _only_measure(ctx: Context, value: float) -> str | None:
+    """ "readings above 20 °C" with no column named: the one quantity of the table whose values reach that
+    far (between its minimum and maximum); none when several could be meant."""
+    measures = [c for c in ctx.index.columns if c.measure]
+    if len(measures) == 1:
+        return measures[0].name
+    within = [c.name for c in measures if isinstance(c.profile.min, (int, float)) and
+              isinstance(c.profile.max, (int, float)) and c.profile.min <= value <= c.profile.max]
+    return within[0] if len(within) == 1 else None
 
 
 def _span(ctx: Context, m: re.Match[str]) -> tuple[int, int]:
@@ -185,8 +192,17 @@ def _nearest(ctx: Context, start: int, end: int, mentions: list[tuple[int, str]]
     return None
 
 
+_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
+
+
 def number(text: str) -> float | int:
-    value = float(text.replace(",", "").replace("$", ""))
+    """The value of a number as written: "1,200" → 1200, "$60k" → 60000, "2.5 million" → 2500000."""
+    m = re.fullmatch(r"(-?)\$?([\d,]*\.?\d+)\s?([a-z]*)", text.strip().lower())
+    if m is None:
+        value = float(text.replace(",", "").replace("$", ""))
+    else:
+        value = float(m.group(2).replace(",", "")) * _SCALES.get(m.group(3), 1.0) * (-1 if m.group(1) else 1)
+        value = round(value, 6)
     return int(value) if value.is_integer() else value
 
 

@@ -38,6 +38,9 @@ def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
         if set(range(start, end)) <= period_words:
             continue
         window = [t.lower for t in tokens[max(0, start - 6):start]]
+        if window[-1:] == ["per"] and f"per {m.phrase.lower()}" in cues["rate_phrases"] and \
+                m.method in ("partial", "related", "fuzzy"):
+            continue  # "alcohol consumption per capita": the rate of the measure before, not aidscapita
         between = _without_rates([t.lower for t in tokens[last_end:start]], cues["rate_phrases"])
         across = False
         if any(window[len(window) - len(c):] == c for c in split_cues if len(c) <= len(window)) or \
@@ -51,6 +54,9 @@ def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
             across = "across" in between[-3:] and not any(w in group_cues - {"across"} for w in between[-3:])
         else:
             cue = "plain"
+        if cue == "group" and re.search(r"\b(?:one|a|an|each)\s+(?:dot|point|marker|circle|bubble)\s+"
+                                        r"(?:per|for(?:\s+each|\s+every)?)\s*$", " ".join(window)):
+            cue = "plain"  # "one dot per state": what each point is, no grouping or colour
         in_group = cue in ("group", "split")
         filtered = any(f.filter.column == m.column and f.source in ("number", "missing") for f in filters)
         col = ctx.index.get(m.column)
@@ -62,6 +68,9 @@ def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
         aggregated = bool(start) and (tokens[start - 1].lower in prefixes or (
             start > 1 and tokens[start - 1].lower == "of" and tokens[start - 2].lower in prefixes))
         quantity = col is not None and (col.measure or (col.numeric and aggregated))  # "the average author ID"
+        if cue == "group" and quantity and aggregated and tokens[start - 1].lower != "of" and \
+                start > 1 and tokens[start - 2].lower == "by":
+            cue = "plain"  # "top 3 states by average alcohol use": the measure ranked by, not a grouping
         if cue == "plain" and quantity and _ordered_by(window):
             cue = "group"  # "avg bp over age", "how does cholesterol change with age": age is the axis
         out.append(Mention(column=m.column, phrase=m.phrase, start=start, end=end, method=m.method,

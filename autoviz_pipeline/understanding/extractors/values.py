@@ -34,6 +34,9 @@ def extract(ctx: Context) -> list[SaidFilter]:
     for (column, negated), found in said.items():
         values = list(dict.fromkeys(v for v, _, _ in found))
         start, end = min(s for _, s, _ in found), max(e for _, _, e in found)
+        if _examples(ctx, start, end):
+            ctx.examples.append(column)  # "by why the term ended (death, resignation, …)": its values, grouped
+            continue
         if len(values) == 1:
             spec = FilterSpec(column=column, op="neq" if negated else "eq", value=values[0])
         else:
@@ -42,6 +45,22 @@ def extract(ctx: Context) -> list[SaidFilter]:
     out += _missing(ctx, taken={f.filter.column for f in out})
     out += _flags(ctx, taken={f.filter.column for f in out})
     return out
+
+
+_ETC = re.compile(r"\s*[,;]?\s*(?:\.\.\.|…|etc\b|and so on\b|and the like\b|among others\b)")
+_FOR_EXAMPLE = re.compile(r"(?:\be\.?g\.?|\bfor example|\bfor instance|\bsuch as|\blike)\s*[:,]?\s*$")
+
+
+def _examples(ctx: Context, start: int, end: int) -> bool:
+    """Are the values at tokens start..end examples of a column's values ("(death, resignation, retirement...)",
+    "e.g. Ford and Fiat, …") rather than the ones to keep? Said by a trailing "...", "etc." after a list, or
+    "e.g." / "for example" before one in parentheses."""
+    tokens = ctx.tokens
+    after = ctx.question[tokens[end - 1].end:]
+    before = ctx.question[:tokens[start].start]
+    listed = end - start > 1
+    return (listed and bool(_ETC.match(after))) or (before.rstrip().endswith("(") is False and
+                                                    bool(_FOR_EXAMPLE.search(before)) and "(" in before[-30:])
 
 
 def _negated(ctx: Context, start: int, column: str) -> bool:
