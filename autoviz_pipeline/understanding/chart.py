@@ -18,7 +18,8 @@ from .columns import ColumnIndex
 from .marks import BUILDERS
 from .reading import QuestionReading
 from .settings import DEFAULT_CHART_SETTINGS, ChartSettings
-from .slots import Slots, build_slots, numeric_groups, one_per_row, ranks_rows, spans_periods, target_for_unexplained
+from .slots import (Slots, build_slots, numeric_groups, one_per_row, ranks_rows, single_rows, spans_periods,
+                    target_for_unexplained)
 
 
 def choose_chart(reading: QuestionReading, index: ColumnIndex, *,
@@ -28,8 +29,13 @@ def choose_chart(reading: QuestionReading, index: ColumnIndex, *,
     slots = build_slots(reading, index, settings)
     target_for_unexplained(reading, slots, notes)
     mark, binned = _mark(reading, slots)
-    builder = BUILDERS[mark]
-    spec = builder(reading, slots, notes, binned)
+    spec = BUILDERS[mark](reading, slots, notes, binned)
+    if spec is not None and spec.mark in ("line", "area") and spec.x is not None and not reading.chart_words and \
+            (x := index.get(spec.x.field)) is not None and x.role in ("categorical", "text", "boolean") and not x.timeline:
+        # a line joins ordered points; "which conference averages the most wins per season" has no order: bars
+        slots = build_slots(reading, index, settings)
+        target_for_unexplained(reading, slots, [])
+        spec = BUILDERS["bar"](reading, slots, notes, False)
     if spec is not None and reading.unmatched:
         words = ", ".join(repr(w) for w in reading.unmatched)
         counted = spec.y is not None and spec.y.aggregate == "count" and spec.y.field is None
@@ -53,13 +59,16 @@ def _mark(reading: QuestionReading, slots: Slots) -> tuple[Mark, bool]:
     if reading.bins and not measures and slots.filtered:
         return "bar", True  # "entries in credit ranges of 10 between 79 and 91 credits": bins of the number said
     if task == "distribution" or (reading.bins and measures):
-        said_groups = [g for g in groups if g in slots.cued and not one_per_row(slots, g)]
+        said_groups = [g for g in groups if g in slots.cued and not one_per_row(slots, g) and not single_rows(slots, g)]
         if measures and not said_groups and not slots.splits:
             return "bar", True  # how one quantity is spread: a histogram ("… across all firm-years")
         if measures:
             return "boxplot", False
         return "bar", False
-    if (task == "relationship" and not counting and len(measures) + len(numeric_groups(slots)) >= 2) or (
+    # "is there a relationship between the year a plane was made and its seats": a year is a number too
+    years = [m.column for m in reading.mentions if (c := slots.col(m.column)) is not None and c.calendar == "year"
+             and m.column not in measures] if task == "relationship" and not reading.time_unit else []
+    if (task == "relationship" and not counting and len(measures) + len(numeric_groups(slots)) + len(years[:1]) >= 2) or (
             len(measures) >= 2 and not counting and (not groups or reading.versus)):
         return "point", False
     if task == "share":

@@ -5,6 +5,8 @@ or numbers that are years, months, quarters, hours).
 
 from __future__ import annotations
 
+import re
+
 import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -144,6 +146,10 @@ def _index_values(forms: ColumnForms, values: list[str]) -> None:
             forms.values.setdefault(key, v)
             lk = lemma_key(key)
             lemmas[lk] = v if lemmas.get(lk, v) == v else None
+    for key, v in list(forms.values.items()):  # a season "2009-2010" said "2009-10", and back
+        if (m := re.fullmatch(r"((?:19|20)\d\d) ((?:19|20)?\d\d)", key)) and \
+                int(m[2][-2:]) == (int(m[1]) + 1) % 100:
+            forms.values.setdefault(f"{m[1]} {m[2][-2:]}" if len(m[2]) == 4 else f"{m[1]} {m[1][:2]}{m[2]}", v)
     starts: dict[str, str | None] = {}
     for key, v in forms.values.items():
         parts = key.split()

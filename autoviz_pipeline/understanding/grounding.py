@@ -137,8 +137,8 @@ def _value_candidates(phrase: list[Token], i: int, j: int, columns: list[ColumnF
         value, weight = col.values.get(key), settings.value_weight
         if value is None and not whole_only and (value := col.value_lemmas.get(lemma_key(key))) is not None:
             weight *= settings.lemma_weight  # "which machines had faults": the status "fault"
-        if value is None and not whole_only:
-            value = next((col.values[a] for a in voc.value_aliases(key) if a in col.values), None)  # "US"
+        if value is None and not whole_only and (len(key) > 3 or text.isupper()):  # "US", "CA"; not "us", "in"
+            value = next((col.values[a] for a in voc.value_aliases(key) if a in col.values), None)
         if value is None and not whole_only and len(phrase) >= 2 and all(t.text[:1].isupper() for t in phrase):
             value = col.values.get("".join(t.lower[0] for t in phrase))  # "Internet Explorer" → IE
             weight *= 0.95

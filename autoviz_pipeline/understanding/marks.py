@@ -10,7 +10,8 @@ from .columns import ColumnForms
 from .lexicon import lemma, tokenize
 from .reading import QuestionReading
 from .settings import ChartSettings
-from .slots import TIME_HEADS, Slots, default_aggregate, numeric_groups, one_per_row, ranks_rows, spans_periods
+from .slots import (TIME_HEADS, Slots, default_aggregate, numeric_groups, one_per_row, ranks_rows, single_rows,
+                    spans_periods)
 
 
 _UNIT_CALENDAR = {"year": "year", "month_of_year": "month", "quarter_of_year": "quarter", "hour_of_day": "hour"}
@@ -213,7 +214,7 @@ def _histogram(reading: QuestionReading, slots: Slots, notes: list[str]) -> Char
         slots.used.add(y)
     split = next((s for s in [*slots.splits, *[g for g in slots.groups if g in slots.cued]] if s not in
                   {column, y} and s not in {f.column for f in reading.filter_specs() if f.op == "eq"}
-                  and not one_per_row(slots, s)), None)
+                  and not one_per_row(slots, s) and not single_rows(slots, s)), None)
     return ChartSpec(mark="bar", x=Encoding(field=column, bin=reading.bins or slots.settings.default_bins),
                      y=Encoding(field=y, aggregate=aggregate), color=_enc(split), filters=reading.filter_specs())
 
@@ -223,7 +224,8 @@ def _point(reading: QuestionReading, slots: Slots, notes: list[str], binned: boo
     measures = list(slots.measures)
     if reading.aggregate == "count":
         size = Encoding(aggregate="count")
-    elif reading.aggregate and measures and not reading.versus and reading.aggregate_at is not None and (
+    elif reading.aggregate and measures and not reading.versus and reading.aggregate_at is not None and \
+            any(g in slots.cued for g in slots.groups) and (
             aggregated := [m.column for m in reading.mentions if m.column in measures and
                            0 < m.start - reading.aggregate_at <= 2]):
         measured = aggregated[0]  # "the total price for each code": the aggregated measure is the size
@@ -233,7 +235,11 @@ def _point(reading: QuestionReading, slots: Slots, notes: list[str], binned: boo
     rows = {m.column for m in reading.mentions if lemma(m.phrase.split()[-1]) in slots.index.entity
             and m.column not in measures}
     cols = [*measures, *[g for g in slots.groups if g not in measures and g not in rows]]
-    quantities = [c for c in cols if (f := slots.col(c)) is not None and (f.numeric or f.role == "temporal")]
+    if reading.task == "relationship" and len(cols) < 2:  # "between the year it was made and its seats"
+        cols += [m.column for m in reading.mentions if (c := slots.col(m.column)) is not None and c.calendar == "year"
+                 and m.column not in cols][:1]
+    quantities = [c for c in cols if (f := slots.col(c)) is not None and (f.numeric or f.role == "temporal"
+                                                                           or f.calendar == "year")]
     nominal = [c for c in cols if c not in quantities]
     color = slots.splits[0] if slots.splits else None
     if len(quantities) < 2 and nominal and not color:

@@ -257,6 +257,22 @@ def one_per_row(slots: Slots, name: str) -> bool:
     return col is not None and col.one_per_row and col.role != "temporal" and slots.index.profile.rows > 12
 
 
+def single_rows(slots: Slots, name: str) -> bool:
+    """Does each value of the column hold about one row once the question's one-value filters apply? ("AIDS
+    deaths across the states in 1995" on a state × year table: one row per state, so a box per state would be
+    a line of one point; the spread across states is a histogram.) Estimated from the profile: the rows over
+    the column's values and over the values of each column filtered to one."""
+    col = slots.col(name)
+    if col is None or col.profile.distinct <= 1:
+        return False
+    rows = float(slots.index.profile.rows)
+    for f in slots.reading.filter_specs():
+        other = slots.col(f.column)
+        if f.op == "eq" and f.column != name and other is not None and other.profile.distinct > 1:
+            rows /= other.profile.distinct
+    return rows / col.profile.distinct < 1.5
+
+
 def default_aggregate(col: ColumnForms | None) -> Aggregate:
     """Sum what adds up (revenue, quantities, counts, votes); average what does not (prices, rates,
     temperatures). The column's words are read as the grounding reads them, so "Umsatz €" (revenue) and

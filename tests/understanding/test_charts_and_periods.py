@@ -84,6 +84,17 @@ TABLES = {
         f"N{i},{['Liberal', 'Conservative'][i % 2]},{['Mulroney', 'Chretien', 'Martin', 'Harper'][i % 4]},"
         f"{['Death', 'Resignation', 'Retirement'][i % 3]},{1000 + 137 * i},{date(1988 + i // 2, 1 + i % 12, 1)}"
         for i in range(20)]),
+    # two seasons, written "2009-2010"; wins per team and season
+    "teams": _csv("team,season,conference,wins", [
+        f"{t},{season},{c},{w}" for t, c, ws in (("Duke", "ACC", (30, 28)), ("UNC", "ACC", (20, 29)),
+                                               ("Kansas", "Big 12", (33, 35)), ("Baylor", "Big 12", (25, 18)))
+        for season, w in zip(("2009-2010", "2010-2011"), ws)]),
+    # states by USPS code (three schools each), and by name (one row each, DC included)
+    "state_codes": _csv("school,state,earnings", [
+        f"S{i},{['TX', 'CA', 'NY', 'IN', 'OR'][i % 5]},{30000 + 1000 * i}" for i in range(15)]),
+    "state_names": _csv("state,population", [
+        f"{n},{1000 + 10 * i}" for i, n in enumerate(["Texas", "California", "Indiana", "Oregon", "Maine",
+                                                      "District of Columbia"])]),
 }
 
 
@@ -325,6 +336,31 @@ def _expected(table, keep):
     # "I mean" is a way of speaking, not an average
     ("senate", "what does the spread of service look like? I mean the distribution of days served",
      lambda o: o.c.mark == "bar" and o.field("x") == "days_served" and bool(o.c.x.bin) and o.c.y.aggregate == "count"),
+    # a season said short ("2009-10") is the value written long ("2009-2010"): the four teams of that season
+    ("teams", "2009-10 wins by conference",
+     lambda o: o.kept == 4 and set(o.rows["season"]) == {"2009-2010"} and o.field("x") == "conference"),
+    # a line joins ordered points: conferences have no order, so "per season" gives ranked bars
+    ("teams", "Which conference averages the most wins per season?",
+     lambda o: (o.c.mark, o.field("x"), o.c.y.aggregate, o.c.sort) == ("bar", "conference", "mean", "descending")),
+    # a state's USPS code written in capitals finds the state (both ways); "us", "in", "me" stay words
+    ("state_codes", "average earnings of Texas schools",
+     lambda o: o.kept == 3 and set(o.rows["state"]) == {"TX"}),
+    ("state_names", "population in CA and TX",
+     lambda o: o.kept == 2 and set(o.rows["state"]) == {"California", "Texas"}),
+    ("state_names", "show us the population in each state, me included", lambda o: o.kept == 6),
+    # "the states and DC" adds DC to all states: nothing is filtered out
+    ("state_names", "how is population distributed across the states and DC?", lambda o: o.kept == 6),
+    # one row per state in 2002: the spread across states is a histogram, not a box of one point per state
+    ("panel", "How was poverty distributed across the states in 2002?",
+     lambda o: o.c.mark == "bar" and o.field("x") == "poverty" and bool(o.c.x.bin) and o.c.color is None
+     and o.kept == 5),
+    # "more X … higher Y?" asks whether two quantities go together
+    ("panel", "Do states with more alcohol use also have higher poverty?",
+     lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"alcohol_use", "poverty"}
+     and o.c.size is None),
+    # a year column is a number when its relationship with a quantity is asked
+    ("years", "is there a relationship between the year and units?",
+     lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"year", "units"}),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..lexicon import degree
 from ..reading import ChartWord, Context, Mention, Task
 from ..vocabulary import vocabulary
 from .numbers import RANGE
@@ -42,6 +43,8 @@ def classify(ctx: Context, chart_words: list[ChartWord], mentions: list[Mention]
         hits = len(words & (said if task == "trend" else timeless)) + (len(phrases.findall(lower)) if phrases else 0)
         if hits:
             scores[task] = scores.get(task, 0.0) + hits * weight * _SPECIFIC.get(task, 1.0)
+    if _paired_comparatives(ctx, mentions):
+        scores["relationship"] = scores.get("relationship", 0.0) + 1.0 * _SPECIFIC["relationship"]
     if any(m.cue == "group" for m in mentions) or re.search(r"\b(?:by|per|across|each)\b", lower):
         scores["comparison"] = scores.get("comparison", 0.0) + 0.5  # grouping words: a weak cue
     timeline = any(ctx.index.get(m.column).timeline for m in mentions if ctx.index.get(m.column))
@@ -57,3 +60,16 @@ def classify(ctx: Context, chart_words: list[ChartWord], mentions: list[Mention]
         return None, {}
     best = max(scores, key=lambda k: scores[k])
     return best, scores  # type: ignore[return-value]
+
+
+_COMPARATIVES = frozenset("more less fewer".split())
+
+
+def _paired_comparatives(ctx: Context, mentions: list[Mention]) -> bool:
+    """ "Do schools with more working alumni also report higher earnings?", "are longer films rated better?":
+    a yes/no question that sets one "more …" against another asks whether two quantities go together."""
+    if not re.match(r"\s*(?:do|does|did|are|is|were|was|will|can)\b", ctx.lower):
+        return False
+    comparatives = [t for t in ctx.tokens if t.lower in _COMPARATIVES or degree(t.lower) == "comparative"]
+    quantities = {m.column for m in mentions if m.quantity}
+    return len(comparatives) >= 2 and len(quantities) >= 1

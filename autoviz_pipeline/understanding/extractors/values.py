@@ -27,7 +27,7 @@ def extract(ctx: Context) -> list[SaidFilter]:
             continue
         start = m.position or 0
         end = start + len(m.phrase.split())
-        if not ctx.free(start, end):
+        if not ctx.free(start, end) or _added_to_all(ctx, start, m.column):
             continue
         said.setdefault((m.column, _negated(ctx, start, m.column)), []).append((m.value, start, end))
     out: list[SaidFilter] = []
@@ -61,6 +61,14 @@ def _examples(ctx: Context, start: int, end: int) -> bool:
     listed = end - start > 1
     return (listed and bool(_ETC.match(after))) or (before.rstrip().endswith("(") is False and
                                                     bool(_FOR_EXAMPLE.search(before)) and "(" in before[-30:])
+
+
+def _added_to_all(ctx: Context, start: int, column: str) -> bool:
+    """ "across the 50 states and DC": a value added to the column's own name (all of them) keeps them all."""
+    if start < 2 or ctx.tokens[start - 1].lower not in ("and", "plus", "&", "including"):
+        return False
+    return any(m.column == column and (m.position or 0) + len(m.phrase.split()) == start - 1
+               and m.phrase.lower().endswith("s") for m in ctx.column_matches())
 
 
 def _negated(ctx: Context, start: int, column: str) -> bool:
