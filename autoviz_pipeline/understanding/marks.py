@@ -224,10 +224,10 @@ def _point(reading: QuestionReading, slots: Slots, notes: list[str], binned: boo
     measures = list(slots.measures)
     if reading.aggregate == "count":
         size = Encoding(aggregate="count")
-    elif reading.aggregate and measures and not reading.versus and reading.aggregate_at is not None and \
-            any(g in slots.cued for g in slots.groups) and (
+    elif reading.aggregate and measures and not reading.versus and reading.aggregate_at is not None and (
             aggregated := [m.column for m in reading.mentions if m.column in measures and
-                           0 < m.start - reading.aggregate_at <= 2]):
+                           0 < m.start - reading.aggregate_at <= 2 and not _named_statistic(slots, m.column)]) and \
+            tokenize(reading.question)[reading.aggregate_at].lower not in ("how", "many"):  # "how many seats it has"
         measured = aggregated[0]  # "the total price for each code": the aggregated measure is the size
         measures.remove(measured)
         size = Encoding(field=measured, aggregate=reading.aggregate)
@@ -261,6 +261,13 @@ def _point(reading: QuestionReading, slots: Slots, notes: list[str], binned: boo
     x, y = (axes[1], axes[0]) if _said_against(reading, axes) else (axes[0], axes[1])
     return ChartSpec(mark="point", x=Encoding(field=x), y=Encoding(field=y), color=_enc(color), size=size,
                      filters=reading.filter_specs())
+
+
+def _named_statistic(slots: Slots, column: str) -> bool:
+    """Is the column itself a statistic its name says ("earnings_med", "avg_price")? "higher median earnings"
+    then names the column; it asks for no aggregate of it."""
+    col = slots.col(column)
+    return col is not None and bool(set(col.words) & {"med", "median", "avg", "average", "mean", "max", "min"})
 
 
 def _said_against(reading: QuestionReading, axes: list[str]) -> bool:

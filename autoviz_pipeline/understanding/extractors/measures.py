@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ...contracts import Aggregate
+from ..columns import ColumnForms
 from ..lexicon import can_be_verb, degree, is_noun
 from ..reading import Context, Mention, Ranking, SaidFilter
 from ..vocabulary import vocabulary
@@ -32,7 +33,7 @@ def aggregate(ctx: Context) -> tuple[Aggregate | None, int | None]:
     """The aggregate the question asks for, and where; superlatives that order groups are no max()."""
     lower = _without_orders(ctx.lower)
     total = re.search(r"\btotal (?:number|count) of\b|\btotal (?:number|count)\b", lower)
-    if total and not _names_a_count_column(ctx, total.start() + len("total ")):
+    if total and not _names_a_count_column(ctx, total.start() + len("total "), counts_only=True):
         return "count", None  # "the total number of claims" counts rows, it adds up no column
     # "I mean", "what does … mean": a way of speaking, no average
     lower = re.sub(r"\b(?:i|you|we|they|does|do|did)\s+mean\b", lambda w: " " * len(w.group(0)), lower)
@@ -60,13 +61,18 @@ def aggregate(ctx: Context) -> tuple[Aggregate | None, int | None]:
     return agg, at
 
 
-def _names_a_count_column(ctx: Context, char: int) -> bool:
-    """Is the count word at ``char`` part of a phrase that matched a column of counts by its name?"""
+def _names_a_count_column(ctx: Context, char: int, *, counts_only: bool = False) -> bool:
+    """Is the count word at ``char`` part of a phrase that matched a column of counts by its name? With
+    ``counts_only``, only a column that holds counts ("count_working", "num_children"; not "receipt_number")."""
     at = ctx.token_at(char)
     word = ctx.tokens[at].lower
+
+    def counts(col: ColumnForms) -> bool:
+        return col.words[0] in _COUNT_NAMES or "count" in col.words
+
     return any((m.position or 0) <= at < (m.position or 0) + len(m.phrase.split()) and
                (col := ctx.index.get(m.column)) is not None and col.numeric and (
-                   word in col.words or word in _COUNT_NAMES and bool(set(col.words) & _COUNT_NAMES))
+                   (word in col.words and not counts_only) or word in _COUNT_NAMES and counts(col))
                for m in ctx.column_matches())
 
 
