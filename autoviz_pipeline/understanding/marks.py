@@ -227,7 +227,8 @@ def _point(reading: QuestionReading, slots: Slots, notes: list[str], binned: boo
     elif reading.aggregate and measures and not reading.versus and reading.aggregate_at is not None and (
             aggregated := [m.column for m in reading.mentions if m.column in measures and
                            0 < m.start - reading.aggregate_at <= 2 and not _named_statistic(slots, m.column)]) and \
-            tokenize(reading.question)[reading.aggregate_at].lower not in ("how", "many"):  # "how many seats it has"
+            tokenize(reading.question)[reading.aggregate_at].lower not in ("how", "many") and \
+            len(measures) + len(numeric_groups(slots)) >= 3:  # two axes named besides: not "how many seats it has"
         measured = aggregated[0]  # "the total price for each code": the aggregated measure is the size
         measures.remove(measured)
         size = Encoding(field=measured, aggregate=reading.aggregate)

@@ -358,6 +358,9 @@ def _expected(table, keep):
     ("panel", "Do states with more alcohol use also have higher poverty?",
      lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"alcohol_use", "poverty"}
      and o.c.size is None),
+    # "average units … with price": units against price; no third column from the profile as a size
+    ("shops", "how does average units grow with price?",
+     lambda o: {o.field("x"), o.field("y")} == {"price", "units"} and o.c.size is None and o.c.color is None),
     # a year column is a number when its relationship with a quantity is asked
     ("years", "is there a relationship between the year and units?",
      lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"year", "units"}),
