@@ -124,6 +124,11 @@ def _proper(phrase: list[Token]) -> bool:
                                          or len(phrase) > 1 and phrase[1].text[:1].isupper())
 
 
+def _hyphenated(phrase: list[Token]) -> bool:
+    """Words joined by hyphens ("two-year", "less-than-2-year"): a compound that names a value, in any case."""
+    return len(phrase) >= 2 and all(b.start == a.end + 1 for a, b in zip(phrase, phrase[1:]))
+
+
 def _value_candidates(phrase: list[Token], i: int, j: int, columns: list[ColumnForms],
                       settings: MatchSettings, *, whole_only: bool = False) -> list[Candidate]:
     """The phrase as a cell value of each column: as written, a plural ("faults"), another name ("US"), an
@@ -132,6 +137,8 @@ def _value_candidates(phrase: list[Token], i: int, j: int, columns: list[ColumnF
     voc = vocabulary()
     text = " ".join(t.text for t in phrase)
     key = value_key(text)
+    digits = {d: w for w, d in voc.number_words.items() if w not in ("first", "second", "third")}
+    spelled = " ".join(digits.get(w, w) for w in key.split())  # "2 year" → "two year"
     out = []
     for col in columns:
         value, weight = col.values.get(key), settings.value_weight
@@ -142,8 +149,10 @@ def _value_candidates(phrase: list[Token], i: int, j: int, columns: list[ColumnF
         if value is None and not whole_only and len(phrase) >= 2 and all(t.text[:1].isupper() for t in phrase):
             value = col.values.get("".join(t.lower[0] for t in phrase))  # "Internet Explorer" → IE
             weight *= 0.95
-        if value is None and _proper(phrase) and (value := col.value_starts.get(key)) is not None:
-            weight *= 0.95  # a proper name said short: "Holstein" → Holstein-Friesian
+        if value is None and (_proper(phrase) or _hyphenated(phrase)) and (
+                (value := col.value_starts.get(key)) is not None or (value := col.value_starts.get(spelled)) is not None
+                or (value := col.values.get(spelled)) is not None):
+            weight *= 0.95  # a proper name said short: "Holstein" → Holstein-Friesian; "2-year" → Two-year degree
         if value is not None:
             out.append(Candidate(i, j, col.name, weight, "value", text, value=value))
     return out

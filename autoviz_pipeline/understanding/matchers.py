@@ -179,7 +179,7 @@ def _initialism(words: list[str], col: ColumnForms) -> bool:
         return words[0] in ("".join(w[0] for w in col.words),
                             "".join(w[0] for w in col.words if w not in stop))
     if len(col.core) >= 2 and len(words) >= 3 and not known_word(col.core[-1]) and \
-            col.core[-1] == "".join(w[0] for w in words if w not in stop):
+            not set(words) & set(col.core) and col.core[-1] == "".join(w[0] for w in words if w not in stop):
         return True  # "social security number" → mgr_ssn
     return False
 

@@ -92,6 +92,10 @@ TABLES = {
     # states by USPS code (three schools each), and by name (one row each, DC included)
     "state_codes": _csv("school,state,earnings", [
         f"S{i},{['TX', 'CA', 'NY', 'IN', 'OR'][i % 5]},{30000 + 1000 * i}" for i in range(15)]),
+    # 18 colleges, six of each degree type
+    "colleges": _csv("school,degree_type,earnings_med", [
+        f"C{i},{['Two-year degree', 'Four-year+ degree', 'Less than two-year'][i % 3]},{25000 + 1500 * i}"
+        for i in range(18)]),
     "state_names": _csv("state,population", [
         f"{n},{1000 + 10 * i}" for i, n in enumerate(["Texas", "California", "Indiana", "Oregon", "Maine",
                                                       "District of Columbia"])]),
@@ -358,6 +362,13 @@ def _expected(table, keep):
     ("panel", "Do states with more alcohol use also have higher poverty?",
      lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"alcohol_use", "poverty"}
      and o.c.size is None),
+    # a hyphenated compound names a value in any case, with digits or words: "two-year", "2-year", "4-year"
+    ("colleges", "two-year colleges: how are their median earnings distributed?",
+     lambda o: (o.c.mark, o.field("x"), o.c.y.aggregate) == ("bar", "earnings_med", "count") and bool(o.c.x.bin)
+     and o.kept == 6 and set(o.rows["degree_type"]) == {"Two-year degree"}),
+    # "compare the spread … across" types: a box per type (the types named are kept)
+    ("colleges", "Compare the spread of median earnings across 2-year and 4-year schools",
+     lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("boxplot", "degree_type", "earnings_med") and o.kept == 12),
     # "average units … with price": units against price; no third column from the profile as a size
     ("shops", "how does average units grow with price?",
      lambda o: {o.field("x"), o.field("y")} == {"price", "units"} and o.c.size is None and o.c.color is None),

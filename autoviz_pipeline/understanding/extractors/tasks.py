@@ -59,6 +59,8 @@ def classify(ctx: Context, chart_words: list[ChartWord], mentions: list[Mention]
     if not scores:
         return None, {}
     best = max(scores, key=lambda k: scores[k])
+    if best == "comparison" and scores.get("distribution", 0.0) >= _SPECIFIC["distribution"]:
+        best = "distribution"  # "compare the spread of earnings across school types": spreads, side by side
     return best, scores  # type: ignore[return-value]
 
 
