@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..contracts import ColumnProfile, DatasetProfile
 from ..tools.registry import ColumnParam
-from .lexicon import known_word, lemma, lemma_key, segment, split_name, value_key
+from .lexicon import is_noun, known_word, lemma, lemma_key, segment, split_name, value_key
 from .settings import DEFAULT_CHART_SETTINGS, ChartSettings
 from .vocabulary import vocabulary
 
@@ -127,6 +127,9 @@ def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:
     content = [lm for k, (w, lm) in enumerate(zip(words, lemmas))
                if not w.isdigit() and not (w in voc.units and _only_units_after(words[k + 1:]))] or lemmas
     core = [w for w in content if w not in voc.qualifiers and w not in voc.generic_name_words] or content
+    if len(content) >= 2 and content[-1] in voc.qualifiers and content[-1] not in core and \
+            not any(is_noun(w) for w in core):
+        core = [*core, content[-1]]  # "Worldwide Gross", "Domestic Gross": the qualifier is the noun there
     forms = ColumnForms(profile=col, words=words, lemmas=lemmas, joined="".join(words), content=content,
                         core=core, expanded=set(written_out(core) | written_out(content)))
     if col.role in ("categorical", "boolean", "identifier", "text"):

@@ -96,6 +96,8 @@ TABLES = {
     "colleges": _csv("school,degree_type,earnings_med", [
         f"C{i},{['Two-year degree', 'Four-year+ degree', 'Less than two-year'][i % 3]},{25000 + 1500 * i}"
         for i in range(18)]),
+    "payroll": _csv("employee,department,Taxable Gross,hours", [
+        f"E{i},{['Sales', 'IT', 'Ops'][i % 3]},{2000 + 150 * i},{20 + i % 20}" for i in range(30)]),
     "state_names": _csv("state,population", [
         f"{n},{1000 + 10 * i}" for i, n in enumerate(["Texas", "California", "Indiana", "Oregon", "Maine",
                                                       "District of Columbia"])]),
@@ -369,6 +371,12 @@ def _expected(table, keep):
     # "compare the spread … across" types: a box per type (the types named are kept)
     ("colleges", "Compare the spread of median earnings across 2-year and 4-year schools",
      lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("boxplot", "degree_type", "earnings_med") and o.kept == 12),
+    # a qualifier that ends a name after no noun is the name's noun: "gross" is Taxable Gross
+    ("payroll", "gross vs hours",
+     lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"Taxable Gross", "hours"}),
+    # a verb's noun (WordNet: earns → earnings) found through our synonyms (earnings ~ revenue)
+    ("shops", "which region earns the most?",
+     lambda o: (o.field("x"), o.field("y"), o.c.sort) == ("region", "revenue", "descending") and not o.r.unmatched),
     # "average units … with price": units against price; no third column from the profile as a size
     ("shops", "how does average units grow with price?",
      lambda o: {o.field("x"), o.field("y")} == {"price", "units"} and o.c.size is None and o.c.color is None),
