@@ -144,7 +144,7 @@ def _value_candidates(phrase: list[Token], i: int, j: int, columns: list[ColumnF
         value, weight = col.values.get(key), settings.value_weight
         if value is None and not whole_only and (value := col.value_lemmas.get(lemma_key(key))) is not None:
             weight *= settings.lemma_weight  # "which machines had faults": the status "fault"
-        if value is None and not whole_only and (len(key) > 3 or text.isupper()):  # "US", "CA"; not "us", "in"
+        if value is None and not whole_only and (len(key) > 2 or text.isupper()):  # "US", "CA"; not "us", "in"
             value = next((col.values[a] for a in voc.value_aliases(key) if a in col.values), None)
         if value is None and not whole_only and len(phrase) >= 2 and all(t.text[:1].isupper() for t in phrase):
             value = col.values.get("".join(t.lower[0] for t in phrase))  # "Internet Explorer" → IE
@@ -195,6 +195,9 @@ def _best_cover(candidates: list[Candidate], n: int, nulls: dict[str, int]) -> l
     return best[n][1]
 
 
+_KIND_WORDS = frozenset("type kind class category group sort".split())
+
+
 def _absorbed(chosen: list[Candidate], tokens: list[Token], index: ColumnIndex,
               settings: MatchSettings) -> list[Candidate]:
     """One-word matches that only finish a neighbour's name: in "customer email addresses", "addresses" is
@@ -213,7 +216,12 @@ def _absorbed(chosen: list[Candidate], tokens: list[Token], index: ColumnIndex,
             else:
                 continue
             col = index.get(other.column)
-            if col is not None and score_phrase(pair, col, settings)[0] >= settings.min_score:
+            if other.length == 1 and tokens[other.start].lemma in index.entity:
+                continue  # "loan amounts" on a loans table: the loan names the rows, the amounts are a column
+            # a word that names a column itself is no filler of the neighbour's name ("firm value": the value
+            # column), except a kind word after a category ("engine type": the engine column's types)
+            names = index.words - _KIND_WORDS
+            if col is not None and score_phrase(pair, col, settings, names=names)[0] >= settings.min_score:
                 out.append(word)
                 break
     return out

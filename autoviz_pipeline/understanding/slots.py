@@ -173,9 +173,15 @@ def build_slots(reading: QuestionReading, index: ColumnIndex, settings: ChartSet
         # "top 5 weeks by total volume": the continuous number after "by" is what is ranked by
         by = next((g for g in slots.groups if (c := index.get(g)) is not None and c.measure
                    and c.profile.distinct > settings.continuous_distinct), None)
-        if by is not None and (len(slots.groups) > 1 or ranking.head not in (None, *index.get(by).lemmas)):
+        if by is not None and (len(slots.groups) > 1 or ranking.head not in index.get(by).lemmas):
             slots.groups.remove(by)
             slots.measures.append(by)
+    cued = [g for g in slots.groups if g in slots.cued]
+    if len(cued) > 1 and any((c := index.get(g)) is not None and not c.numeric for g in cued):
+        # "average cost per stay by discharge status": a continuous number after "per" is the measure's unit
+        for g in cued:
+            if (c := index.get(g)) is not None and c.measure and c.profile.distinct > settings.continuous_distinct:
+                slots.groups.remove(g)
     slots.measures = [m for m in slots.measures if not any(f.column == m and f.op == "eq" and f.value is None
                                                            for f in filters)]
     slots.used = {*slots.measures, *slots.groups, *slots.splits}

@@ -98,6 +98,21 @@ TABLES = {
         for i in range(18)]),
     "payroll": _csv("employee,department,Taxable Gross,hours", [
         f"E{i},{['Sales', 'IT', 'Ops'][i % 3]},{2000 + 150 * i},{20 + i % 20}" for i in range(30)]),
+    # 24 admissions: readmitted 0/1, stays of 1..12 days (a continuous number), three discharge statuses
+    "wards": _csv("admission_id,ward,readmitted,length_of_stay_days,discharge_status,cost_usd", [
+        f"A{i},{['Cardio', 'Onco', 'Ortho'][i % 3]},{int(i % 4 == 0)},{1 + (i * 5) % 23},"
+        f"{['Home', 'Transferred', 'Deceased'][i % 3 if i % 2 else 0]},{1000 + 250 * i}" for i in range(24)]),
+    # 20 rides: 12 classic, 8 electric, at four stations (Park busiest: 8)
+    "rides": _csv("trip_id,station,bike_type,duration_min", [
+        f"{i},{['Park', 'Park', 'Harbor', 'Uni', 'Central'][i % 5] if i < 15 else 'Park'},"
+        f"{'classic' if i < 12 else 'electric'},{5 + i}" for i in range(20)]),
+    "pupils": _csv("student,gender,math_score", [f"P{i},{'MF'[i % 2]},{50 + (i * 7) % 45}" for i in range(16)]),
+    # 30 loans of 1,000 .. 30,000 (above 20k: 21,000 .. 30,000, ten loans)
+    "lending": _csv("loan_id,branch,amount,defaulted", [
+        f"L{i},{['Leeds', 'York', 'Hull'][i % 3]},{1000 * (i + 1)},{int(i % 5 == 0)}" for i in range(30)]),
+    "firms": _csv("firm,year,invest,value", [
+        f"{f},{y},{10 + (i * 13) % 90},{500 + (i * 71) % 2000}" for i, (f, y) in
+        enumerate((f, y) for f in ("Acme", "Borg", "Cyan") for y in range(2000, 2010))]),
     "state_names": _csv("state,population", [
         f"{n},{1000 + 10 * i}" for i, n in enumerate(["Texas", "California", "Indiana", "Oregon", "Maine",
                                                       "District of Columbia"])]),
@@ -377,6 +392,33 @@ def _expected(table, keep):
     # a verb's noun (WordNet: earns → earnings) found through our synonyms (earnings ~ revenue)
     ("shops", "which region earns the most?",
      lambda o: (o.field("x"), o.field("y"), o.c.sort) == ("region", "revenue", "descending") and not o.r.unmatched),
+    # a rate of a 0/1 column is its mean; the flag is not kept to its 1s
+    ("wards", "readmission rate by ward",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("ward", "readmitted", "mean") and o.kept == 24),
+    ("lending", "default rate by branch",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("branch", "defaulted", "mean") and o.kept == 30),
+    # "per stay" beside "by discharge status": the unit of the cost, no grouping by a continuous number
+    ("wards", "average cost per stay by discharge status",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate, o.c.color) == ("discharge_status", "cost_usd", "mean",
+                                                                          None)),
+    # one side of "vs" not recognised ("e-bikes"): the column is compared, never filtered to "classic"
+    ("rides", "how many e-bikes vs classic bikes were rented?",
+     lambda o: o.field("x") == "bike_type" and o.c.y.aggregate == "count" and o.kept == 20),
+    # a superlative that is the whole question ranks: the busiest station first
+    ("rides", "busiest station",
+     lambda o: (o.field("x"), o.c.y.aggregate, o.c.sort) == ("station", "count", "descending")),
+    # boys/girls, men/women are the M/F values of a gender column
+    ("pupils", "boys vs girls average math",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("gender", "math_score", "mean") and o.kept == 16),
+    # "top 3 loans by amount": the loans ranked by their amount, not amounts as groups
+    ("lending", "top 3 loans by amount",
+     lambda o: (o.field("x"), o.field("y"), o.c.limit) == ("loan_id", "amount", 3)),
+    # "loan amounts" on a loans table: the amount column ("loan" only says whose)
+    ("lending", "distribution of loan amounts above 20k",
+     lambda o: o.field("x") == "amount" and bool(o.c.x.bin) and o.kept == 10),
+    # "firm value": the value column, not a filler word of "firm"
+    ("firms", "How does investment relate to firm value?",
+     lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"invest", "value"}),
     # "average units … with price": units against price; no third column from the profile as a size
     ("shops", "how does average units grow with price?",
      lambda o: {o.field("x"), o.field("y")} == {"price", "units"} and o.c.size is None and o.c.color is None),

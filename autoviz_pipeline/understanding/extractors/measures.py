@@ -104,7 +104,9 @@ def ranking(ctx: Context, top: Ranking | None, aggregate: Aggregate | None) -> R
             order = superlative.order
         return top.model_copy(update={"order": order or top.order, "measure": measure, "head": head})
     if superlative is not None and (superlative.measure or _WHICH.search(lower) or order is None):
-        if superlative.measure or _WHICH.search(lower) or superlative.word in ("most", "least", "fewest"):
+        if superlative.measure or _WHICH.search(lower) or superlative.word in ("most", "least", "fewest") or (
+                superlative.head and re.match(rf"\s*(?:the\s+)?{re.escape(superlative.word)}\b", lower)):
+            # "busiest station", "the most popular genres": the question is the ranking itself
             return superlative.model_copy(update={"order": order or superlative.order})
     if order is not None:
         return Ranking(order=order, word=m.group(0).strip(), at=ctx.token_at(m.start()))

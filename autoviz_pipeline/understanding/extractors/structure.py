@@ -67,7 +67,8 @@ def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
         prefixes = cues["aggregate_prefixes"]
         aggregated = bool(start) and (tokens[start - 1].lower in prefixes or (
             start > 1 and tokens[start - 1].lower == "of" and tokens[start - 2].lower in prefixes))
-        quantity = col is not None and (col.measure or (col.numeric and aggregated))  # "the average author ID"
+        quantity = col is not None and (col.measure or (col.numeric and aggregated)  # "the average author ID"
+                                        or _rate_of_flag(ctx, col, end))  # "readmission rate": the mean of a 0/1
         if cue == "group" and quantity and aggregated and tokens[start - 1].lower != "of" and \
                 start > 1 and tokens[start - 2].lower == "by":
             cue = "plain"  # "top 3 states by average alcohol use": the measure ranked by, not a grouping
@@ -78,6 +79,18 @@ def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
                            filtered=filtered, quantity=quantity, across=cue == "group" and across))
         last_end = end
     return out
+
+
+RATE_WORDS = frozenset("rate rates ratio percentage percent share proportion likelihood chance probability %".split())
+
+
+def _rate_of_flag(ctx: Context, col: ColumnForms, end: int) -> bool:
+    """ "readmission rate", "default rate by branch": a 0/1 column followed by a rate word is measured (its
+    mean is the rate), not filtered to its 1s."""
+    flag = col.role == "boolean" and isinstance(col.profile.min, (int, float)) and col.profile.min == 0 \
+        and col.profile.max == 1
+    return flag and end < len(ctx.tokens) and ctx.tokens[end].lower in RATE_WORDS or (
+        flag and ctx.tokens[end - 1].lower in RATE_WORDS)  # "default rate" read whole as the defaulted column
 
 
 def _without_rates(words: list[str], rates: list[str]) -> list[str]:

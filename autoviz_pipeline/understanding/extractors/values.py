@@ -10,6 +10,7 @@ import re
 from ...contracts import FilterSpec
 from ..lexicon import degree, is_noun
 from ..reading import Context, SaidFilter
+from .structure import RATE_WORDS
 
 _NEGATIONS = ("excluding", "exclude", "except", "other than", "leaving out", "leave out", "not", "without",
               "besides", "apart from", "aside from", "ignoring", "ignore", "omitting", "non", "but not", "outside")
@@ -34,8 +35,9 @@ def extract(ctx: Context) -> list[SaidFilter]:
     for (column, negated), found in said.items():
         values = list(dict.fromkeys(v for v, _, _ in found))
         start, end = min(s for _, s, _ in found), max(e for _, _, e in found)
-        if _examples(ctx, start, end):
-            ctx.examples.append(column)  # "by why the term ended (death, resignation, …)": its values, grouped
+        if _examples(ctx, start, end) or (len(values) == 1 and not negated and _contrasted(ctx, start, end)):
+            # "by why the term ended (death, resignation, …)", "e-bikes vs classic bikes": its values, grouped
+            ctx.examples.append(column)
             continue
         if len(values) == 1:
             spec = FilterSpec(column=column, op="neq" if negated else "eq", value=values[0])
@@ -61,6 +63,16 @@ def _examples(ctx: Context, start: int, end: int) -> bool:
     listed = end - start > 1
     return (listed and bool(_ETC.match(after))) or (before.rstrip().endswith("(") is False and
                                                     bool(_FOR_EXAMPLE.search(before)) and "(" in before[-30:])
+
+
+_VERSUS = ("vs", "versus", "v")
+
+
+def _contrasted(ctx: Context, start: int, end: int) -> bool:
+    """Is a lone value set against something ("e-bikes vs classic bikes", "classic vs the rest")? The other
+    side was not recognised as a value, but it is the same column's: compared, never the one value kept."""
+    words = [t.lower for t in ctx.tokens]
+    return any(w in _VERSUS for w in words[max(0, start - 2):start] + words[end:end + 2])
 
 
 def _added_to_all(ctx: Context, start: int, column: str) -> bool:
@@ -122,8 +134,9 @@ def _flags(ctx: Context, *, taken: set[str]) -> list[SaidFilter]:
         end = start + len(m.phrase.split())
         before = tokens[start - 1].lower if start > 0 else ""
         after = tokens[end].lower if end < len(tokens) else ""
-        if before in group_words or after in ("vs", "versus", "or", "and") or not ctx.free(start, end):
-            continue
+        if before in group_words or after in ("vs", "versus", "or", "and") or after in RATE_WORDS or \
+                not ctx.free(start, end):
+            continue  # "default rate": the flag is measured, not kept to its 1s
         adjective = after.isalpha() and is_noun(after)
         in_place = before in ("in", "the") and (start < 2 or tokens[start - 2].lower in ("in", "from"))  # "in the South"
         if not (adjective or in_place or before == "only" or after == "only" or before == "non"):
