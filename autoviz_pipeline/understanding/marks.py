@@ -162,7 +162,12 @@ def _measure(reading: QuestionReading, slots: Slots, *, exclude: set[str | None]
     if not measures and not reading.unmatched and (aggregate not in (None, "count") or reading.task == "ranking"
                                                     or "how much" in reading.question.lower()):
         measures = [m] if (m := slots.quantity()) else []
+    names_rows = any((c := slots.col(m.column)) is not None and (c.role == "identifier" or c.one_per_row) and
+                     not c.measure and m.phrase.lower().endswith("s")
+                     for m in reading.mentions) or any(  # "urgent tickets per month": the tickets are counted
+        t.lemma in slots.index.entity and t.lower != t.lemma for t in tokenize(reading.question))
     if timeline and not measures and not reading.counts_rows and not reading.unmatched and aggregate is None and \
+            not names_rows and \
             len(only := [c.name for c in slots.index.columns if c.measure and c.name not in slots.used]) == 1:
         measures = only  # "Keeling curve as an area chart": a time series' one quantity
     if not measures or aggregate == "count":

@@ -89,6 +89,9 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
     if len(lemmas) == 1 and lemmas[0] in voc.generic_name_words and lemmas[0] in col.content and \
             len(col.content) > 1 and lemmas[0] not in col.core and words[0] in (lemmas[0], lemmas[0] + "s"):
         return round(settings.partial_weight * 0.9, 3), "partial"  # "count by name": first_name or last_name?
+    if len(lemmas) == 1 and len(col.core) == 1 and not english_word(col.core[0]) and any(
+            " " in e and e.split()[-1] == lemmas[0] for e in col.expanded):
+        return round(settings.partial_weight, 3), "partial"  # "satisfaction" → csat (customer satisfaction)
     if len(lemmas) == 1 and col.numeric and lemmas[0] not in col.core and words[0] in voc.units and \
             words[0] in col.words:
         return round(settings.partial_weight + 0.02, 3), "partial"  # "days served", "tenure in days" → diff_days
@@ -323,6 +326,8 @@ def _related(lemmas: list[str], col: ColumnForms, settings: MatchSettings) -> fl
     best = 0.0
     targets = [(w, 1.0 if w == col.head else 0.9) for w in col.core]
     targets += [(e, 1.0) for e in col.expanded if e not in col.core]
+    # csat: "customer satisfaction" → satisfaction; not tmax's "temperature" ("maximum" qualifies it: tmin has it too)
+    targets += [(e.split()[-1], 0.9) for e in col.expanded if " " in e and not set(e.split()[:-1]) & voc.qualifiers]
     for target, weight in targets:
         # the other way round only a derivation or an attribute counts: a synonym in the column word's own
         # senses may be a rare sense of the question's word ("product" lists "production"; production is no product)

@@ -140,6 +140,12 @@ def build_slots(reading: QuestionReading, index: ColumnIndex, settings: ChartSet
             _add(slots.groups, name)
     if len(slots.groups) > 1:  # "top 5 countries by gold medals": the medal is a filter, countries the axis
         slots.groups = [g for g in slots.groups if g not in single] or slots.groups
+    if not slots.measures and re.search(r"\bhow long\b", reading.question.lower()):
+        # "how long are books kept out": the one quantity whose name says it is a duration (days_out)
+        durations = [c.name for c in index.columns if c.measure and set(c.words) & set(vocabulary().cues["duration_words"])
+                     and c.role != "temporal"]
+        if len(durations) == 1:
+            slots.measures.append(durations[0])
     ranking = reading.ranking
     if ranking is not None and ranking.measure:
         # "which region sells the most units": what the superlative measures comes first

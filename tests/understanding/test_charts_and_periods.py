@@ -113,6 +113,17 @@ TABLES = {
     "firms": _csv("firm,year,invest,value", [
         f"{f},{y},{10 + (i * 13) % 90},{500 + (i * 71) % 2000}" for i, (f, y) in
         enumerate((f, y) for f in ("Acme", "Borg", "Cyan") for y in range(2000, 2010))]),
+    # 24 library loans over 2022: 3 branches, 4 genres (History at i % 4 == 1), 1..24 days out
+    "library": _csv("loan_date,branch,genre,days_out", [
+        f"{date(2022, 1 + i % 12, 1 + i)},{['Main', 'East', 'West'][i % 3]},{['Fiction', 'History', 'Science', 'Kids'][i % 4]},"
+        f"{1 + i}" for i in range(24)]),
+    # 40 support tickets, one every 37 hours from 1 Dec 2022 (the last on 30 Jan 2023); csat 1..5
+    "tickets": _csv("ticket_id,created_at,channel,priority,resolution_hours,csat", [
+        f"T{i},{T(2022, 12, 1) + pd.Timedelta(hours=37 * i)},{['email', 'chat'][i % 2]},{['low', 'urgent'][i % 3 == 0]},"
+        f"{(i * 7) % 97}.5,{1 + i % 5}" for i in range(40)]),
+    "landings": _csv("year,species,port,catch_tonnes", [
+        f"{y},{sp},{po},{100 + (y - 2000) * 10 + len(sp) + len(po)}" for y in range(2000, 2021)
+        for sp in ("Cod", "Mackerel") for po in ("Vigo", "Bergen")]),
     "state_names": _csv("state,population", [
         f"{n},{1000 + 10 * i}" for i, n in enumerate(["Texas", "California", "Indiana", "Oregon", "Maine",
                                                       "District of Columbia"])]),
@@ -419,6 +430,32 @@ def _expected(table, keep):
     # "firm value": the value column, not a filler word of "firm"
     ("firms", "How does investment relate to firm value?",
      lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"invest", "value"}),
+    # "how long …": the one quantity whose name says it is a duration
+    ("library", "how long are books kept out on average, by genre?",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("genre", "days_out", "mean")),
+    # "loans" over loan_date names the events (counted), not a date axis
+    ("library", "Break down loans by genre and branch",
+     lambda o: (o.c.mark, o.field("x"), o.field("color"), o.c.y.aggregate) == ("bar", "genre", "branch", "count")),
+    # a value's word ("History") cues no task: ranked bars of branches, History books only
+    ("library", "which branch lends the most history books?",
+     lambda o: (o.c.mark, o.field("x"), o.c.y.aggregate, o.c.sort) == ("bar", "branch", "count", "descending")
+     and o.kept == 6 and set(o.rows["genre"]) == {"History"}),
+    # the tickets named are counted per month, not a quantity of the table
+    ("tickets", "urgent tickets per month",
+     lambda o: o.c.y.aggregate == "count" and o.field("y") is None and set(o.rows["priority"]) == {"urgent"}),
+    # csat: "customer satisfaction"; "satisfied" reaches it through WordNet
+    ("tickets", "how satisfied are customers by channel?",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("channel", "csat", "mean")),
+    # "over 2023" on csat (1..5) is the year of the tickets' time, not a threshold that keeps nothing
+    ("tickets", "csat trend over 2023",
+     lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("line", "created_at", "csat")
+     and o.kept == _expected("tickets", lambda f: pd.to_datetime(f["created_at"]).dt.year == 2023)),
+    # "more than 2 days" on resolution_hours: more than 48 hours
+    ("tickets", "how many tickets took more than 2 days?",
+     lambda o: o.kept == _expected("tickets", lambda f: f["resolution_hours"] > 48)),
+    # "how much": a total
+    ("landings", "how much mackerel was landed in Bergen since 2010?",
+     lambda o: (o.field("y"), o.c.y.aggregate) == ("catch_tonnes", "sum") and o.kept == 11),
     # "average units … with price": units against price; no third column from the profile as a size
     ("shops", "how does average units grow with price?",
      lambda o: {o.field("x"), o.field("y")} == {"price", "units"} and o.c.size is None and o.c.color is None),

@@ -51,7 +51,7 @@ def aggregate(ctx: Context) -> tuple[Aggregate | None, int | None]:
     if best[1] in ("max", "min") and len(hits) > 1 and hits[1][2] not in ("max", "min") and \
             re.fullmatch(r"\s*(?:\w+\s+)?", lower[hits[0][1]:hits[1][0]]):
         best = hits[1][0], hits[1][2]  # "the highest average earnings": the average, ranked
-    elif best[1] == "count" and any(agg in ("mean", "median") for _, _, agg in hits[1:]) and \
+    elif best[1] in ("count", "sum") and any(agg in ("mean", "median") for _, _, agg in hits[1:]) and \
             re.search(r"\b(?:on average|in the middle|typically)\b", lower):
         best = next((start, agg) for start, _, agg in hits[1:] if agg in ("mean", "median"))  # "how many days on average"
     at = ctx.token_at(best[0])

@@ -89,11 +89,15 @@ def extract(ctx: Context) -> list[SaidFilter]:
             start, end = _span(ctx, m)
             if not ctx.free(start, end):
                 continue
-            column = _nearest(ctx, start, end, ranged) or _only_measure(ctx, number(m.group("n")))
+            value = number(m.group("n"))
+            column = _nearest(ctx, start, end, ranged) or _only_measure(ctx, value)
             if column:
+                said_unit = ctx.tokens[end].lower if end < len(ctx.tokens) else ""
                 end = _past_unit(ctx, end, ranged)
-                out.append(SaidFilter(filter=FilterSpec(column=column, op=op, value=number(m.group("n"))),
-                                      start=start, end=end, source="number"))
+                value = _in_column_unit(ctx, column, value, said_unit)
+                spec = _year_of_time(ctx, column, op, value) or FilterSpec(column=column, op=op, value=value)
+                out.append(SaidFilter(filter=spec, start=start, end=end, source="period" if spec.column != column
+                                      else "number"))
                 ctx.consumed.append((start, end))
     out += _coded_values(ctx)
     return out
@@ -148,6 +152,27 @@ def _coded_values(ctx: Context) -> list[SaidFilter]:
                 ctx.consumed.append((at, at + 1))
                 break
     return out
+
+
+def _in_column_unit(ctx: Context, column: str, value: float | int, said: str) -> float | int:
+    """ "took more than 2 days" on ``resolution_hours``: the number in the column's time unit (48)."""
+    amounts = vocabulary().cues["time_amounts"]
+    col = ctx.index.get(column)
+    units = [w for w in col.words if w in amounts] if col is not None else []
+    if said not in amounts or len(units) != 1 or amounts[said] == amounts[units[0]]:
+        return value
+    converted = round(value * amounts[said] / amounts[units[0]], 6)
+    return int(converted) if float(converted).is_integer() else converted
+
+
+def _year_of_time(ctx: Context, column: str, op: str, value: float | int) -> FilterSpec | None:
+    """ "csat trend over 2023": a year no value of the compared column comes near (csat is 1..5) is the year
+    of the table's time, not a threshold that would keep nothing."""
+    col = ctx.index.get(column)
+    if not isinstance(value, int) or not 1800 <= value <= 2100 or col is None or not ctx.index.timelines or \
+            not isinstance(col.profile.max, (int, float)) or col.profile.max * 10 >= value or op not in ("gt", "gte"):
+        return None
+    return FilterSpec(column=ctx.index.timelines[0].name, op="eq", value=value)
 
 
 def _only_measure(ctx: Context, value: float) -> str | None:

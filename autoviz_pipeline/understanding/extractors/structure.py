@@ -67,15 +67,18 @@ def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
         prefixes = cues["aggregate_prefixes"]
         aggregated = bool(start) and (tokens[start - 1].lower in prefixes or (
             start > 1 and tokens[start - 1].lower == "of" and tokens[start - 2].lower in prefixes))
-        quantity = col is not None and (col.measure or (col.numeric and aggregated)  # "the average author ID"
-                                        or _rate_of_flag(ctx, col, end))  # "readmission rate": the mean of a 0/1
+        trended = end < len(tokens) and tokens[end].lower in ("trend", "trends", "trending", "over")
+        quantity = col is not None and (col.measure or (col.numeric and (aggregated or trended))  # "average author ID",
+                                        or _rate_of_flag(ctx, col, end))  # "csat trend"; "readmission rate": a 0/1's mean
         if cue == "group" and quantity and aggregated and tokens[start - 1].lower != "of" and \
                 start > 1 and tokens[start - 2].lower == "by":
             cue = "plain"  # "top 3 states by average alcohol use": the measure ranked by, not a grouping
         if cue == "plain" and quantity and _ordered_by(window):
             cue = "group"  # "avg bp over age", "how does cholesterol change with age": age is the axis
+        counted = _counted(ctx, m.column, m.phrase, start) or (
+            cue == "plain" and col is not None and col.role == "temporal" and _names_events(col, m.phrase))
         out.append(Mention(column=m.column, phrase=m.phrase, start=start, end=end, method=m.method,
-                           score=m.score, cue=cue, counted=_counted(ctx, m.column, m.phrase, start),
+                           score=m.score, cue=cue, counted=counted,
                            filtered=filtered, quantity=quantity, across=cue == "group" and across))
         last_end = end
     return out
@@ -91,6 +94,17 @@ def _rate_of_flag(ctx: Context, col: ColumnForms, end: int) -> bool:
         and col.profile.max == 1
     return flag and end < len(ctx.tokens) and ctx.tokens[end].lower in RATE_WORDS or (
         flag and ctx.tokens[end - 1].lower in RATE_WORDS)  # "default rate" read whole as the defaulted column
+
+
+_TIME_NAME_WORDS = frozenset("date time day timestamp datetime at on when created".split())
+
+
+def _names_events(col: ColumnForms, phrase: str) -> bool:
+    """ "loans by genre" over ``loan_date``, "orders" over ``order_date``: the plural names the events the rows
+    are, which are counted; the date is no axis unless a period asks for one."""
+    words = [lemma(w) for w in phrase.lower().split()]
+    return phrase.lower().endswith("s") and len(words) == 1 and words[0] in col.core and \
+        words[0] not in _TIME_NAME_WORDS
 
 
 def _without_rates(words: list[str], rates: list[str]) -> list[str]:

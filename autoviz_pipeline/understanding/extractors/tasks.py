@@ -32,8 +32,9 @@ def _cue_patterns() -> list[tuple[str, float, frozenset[str], re.Pattern[str] | 
 
 def classify(ctx: Context, chart_words: list[ChartWord], mentions: list[Mention]) -> tuple[Task | None, dict[str, float]]:
     lower = RANGE.sub(" ", ctx.lower)  # "within the range of 4.29 and 5.98" filters; it asks for no spread
-    named = {i for m in ctx.column_matches() for i in range(m.position or 0, (m.position or 0) + len(m.phrase.split()))}
-    free = [t for t in ctx.tokens if t.index not in named]  # "share by version" over a ``Share`` column: no cue
+    named = {i for m in ctx.matches for i in range(m.position or 0, (m.position or 0) + len(m.phrase.split()))}
+    free = [t for t in ctx.tokens if t.index not in named]  # "share by version" over a ``Share`` column, "history
+    # books" (a genre): no cue
     said = {t.lower for t in free} | {t.lemma for t in free}
     # a period's words ("the last decade", "since 1980") cue a trend, never a ranking ("last")
     timeless = {t.lower for t in free if not ctx.in_period(t.index)} | {t.lemma for t in free
