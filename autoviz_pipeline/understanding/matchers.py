@@ -32,6 +32,14 @@ def cue_words() -> frozenset[str]:
     return frozenset(words | {lemma(w) for w in words})
 
 
+@lru_cache(maxsize=1)
+def _task_words() -> frozenset[str]:
+    """Single words that ask for a task ("trend", "distribution"; not the weak "share", which often names the
+    measure: "the share of the population aged 15-19" is perc1519)."""
+    said = [cues for task, cues in vocabulary().cues["task_cues"].items() if task not in ("ranking", "comparison")]
+    return frozenset(lemma(w) for cues in said for w in map(str, cues) if " " not in w)  # not "low", "high"
+
+
 _DEGREE_WORDS = ("larger", "bigger", "smaller", "higher", "lower", "greater", "more", "less", "fewer", "many", "much",
                  "few", "better", "worse")
 
@@ -51,6 +59,8 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
         return settings.lemma_weight, "lemma"
     if len(words) == 1 and words[0] in voc.cues["aggregate_prefixes"]:
         return 0.0, ""  # "total investment": "total" asks for a sum; it names the column "total" only as written
+    if len(lemmas) == 1 and lemmas[0] in _task_words() and lemmas[0] not in col.lemmas:
+        return 0.0, ""  # "distribution", "trend": a task word names a column by its own word only, no synonym
     content = [x for x in lemmas if x not in voc.stopwords]
     if lemmas == col.core and len(col.core) < len(col.content) and \
             set(col.content) - set(col.core) <= vocabulary().generic_name_words:

@@ -165,7 +165,8 @@ def read_question(question: str, profile: DatasetProfile, *, settings: MatchSett
     mentions = structure.mentions(ctx, said_filters)
     task, scores = tasks.classify(ctx, found_chart_words, mentions)
     counts_rows = measures.counts_rows(ctx, mentions, aggregate)
-    unmatched = measures.unmatched(ctx, mentions, said_filters, counts_rows)
+    unmatched = [w for w in measures.unmatched(ctx, mentions, said_filters, counts_rows)
+                 if not (ranking is not None and ranking.measure and w.lower() == ranking.word)]  # "slowest": a duration
     if unmatched and aggregate is None and not counts_rows and not any(m.cue == "plain" for m in mentions
                                                                         if index.get(m.column).measure):
         counts_rows = True

@@ -124,6 +124,12 @@ TABLES = {
     "landings": _csv("year,species,port,catch_tonnes", [
         f"{y},{sp},{po},{100 + (y - 2000) * 10 + len(sp) + len(po)}" for y in range(2000, 2021)
         for sp in ("Cod", "Mackerel") for po in ("Vigo", "Bergen")]),
+    # 30 parcels: 3 carriers, delivery of 1..9 days; and 20 staff
+    "parcels_out": _csv("ShipDate,Warehouse,Carrier,ShippingCost,DeliveryDays", [
+        f"{date(2023, 1 + i % 12, 1 + i % 28)},{['Leeds', 'Derby'][i % 2]},{['DHL', 'UPS', 'Royal Mail'][i % 3]},"
+        f"{5 + i}.25,{1 + (i * 4) % 9}" for i in range(30)]),
+    "staff": _csv("EmpID,Dept,Salary,YearsAtCompany", [
+        f"E{i},{['Sales', 'Eng'][i % 2]},{30000 + 2000 * i},{i % 15}" for i in range(20)]),
     "state_names": _csv("state,population", [
         f"{n},{1000 + 10 * i}" for i, n in enumerate(["Texas", "California", "Indiana", "Oregon", "Maine",
                                                       "District of Columbia"])]),
@@ -456,6 +462,18 @@ def _expected(table, keep):
     # "how much": a total
     ("landings", "how much mackerel was landed in Bergen since 2010?",
      lambda o: (o.field("y"), o.c.y.aggregate) == ("catch_tonnes", "sum") and o.kept == 11),
+    # "slowest" with no speed column: the one duration column, longest first
+    ("parcels_out", "which carrier is the slowest?",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate, o.c.sort) == ("Carrier", "DeliveryDays", "mean",
+                                                                          "descending") and not o.r.unmatched),
+    ("parcels_out", "fastest carrier", lambda o: (o.field("y"), o.c.sort) == ("DeliveryDays", "ascending")),
+    # spend ~ cost (vocabulary.yaml)
+    ("parcels_out", "total shipping spend by warehouse and carrier",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate, o.field("color")) == ("Warehouse", "ShippingCost", "sum",
+                                                                                "Carrier")),
+    # tenure ~ years at company
+    ("staff", "does tenure affect salary?",
+     lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"YearsAtCompany", "Salary"}),
     # "average units … with price": units against price; no third column from the profile as a size
     ("shops", "how does average units grow with price?",
      lambda o: {o.field("x"), o.field("y")} == {"price", "units"} and o.c.size is None and o.c.color is None),

@@ -91,7 +91,7 @@ def ranking(ctx: Context, top: Ranking | None, aggregate: Aggregate | None) -> R
                                         "worst", "bottom") else "descending"
     if order is not None and re.search(r"\b(?:best|worst)\b", m.group(0)) and _more_is_worse(ctx):
         order = "ascending" if order == "descending" else "descending"  # "worst first" for delays: the longest
-    superlative = _superlative(ctx)
+    superlative = _speed_as_time(ctx, _superlative(ctx))
     if superlative is not None and superlative.word in ("best", "worst") and _more_is_worse(ctx):
         flipped = "ascending" if superlative.order == "descending" else "descending"
         superlative = superlative.model_copy(update={"order": flipped})
@@ -111,6 +111,22 @@ def ranking(ctx: Context, top: Ranking | None, aggregate: Aggregate | None) -> R
     if order is not None:
         return Ranking(order=order, word=m.group(0).strip(), at=ctx.token_at(m.start()))
     return None
+
+
+_SPEED = {"fast": "ascending", "quick": "ascending", "slow": "descending"}
+
+
+def _speed_as_time(ctx: Context, superlative: Ranking | None) -> Ranking | None:
+    """ "which carrier is the slowest?" with no speed column: the one duration column (DeliveryDays), the
+    slowest taking the longest and the fastest the least."""
+    if superlative is None or superlative.measure is not None:
+        return superlative
+    base = next((b for b in _SPEED if superlative.word.startswith(b)), None)
+    durations = [c.name for c in ctx.index.columns if c.measure and c.role != "temporal" and
+                 set(c.words) & set(vocabulary().cues["duration_words"])]
+    if base is None or len(durations) != 1:
+        return superlative
+    return superlative.model_copy(update={"measure": durations[0], "order": _SPEED[base]})
 
 
 def _more_is_worse(ctx: Context) -> bool:
