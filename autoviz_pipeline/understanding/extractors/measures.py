@@ -119,14 +119,16 @@ _SPEED = {"fast": "ascending", "quick": "ascending", "slow": "descending"}
 def _speed_as_time(ctx: Context, superlative: Ranking | None) -> Ranking | None:
     """ "which carrier is the slowest?" with no speed column: the one duration column (DeliveryDays), the
     slowest taking the longest and the fastest the least."""
-    if superlative is None or superlative.measure is not None:
-        return superlative
+    if superlative is None:
+        return None
     base = next((b for b in _SPEED if superlative.word.startswith(b)), None)
     durations = [c.name for c in ctx.index.columns if c.measure and c.role != "temporal" and
                  set(c.words) & set(vocabulary().cues["duration_words"])]
-    if base is None or len(durations) != 1:
+    if base is None or (superlative.measure is None and len(durations) != 1) or (
+            superlative.measure is not None and superlative.measure not in durations):
         return superlative
-    return superlative.model_copy(update={"measure": durations[0], "order": _SPEED[base]})
+    # "which agent resolves tickets fastest" (resolution_hours): the fastest take the least time
+    return superlative.model_copy(update={"measure": superlative.measure or durations[0], "order": _SPEED[base]})
 
 
 def _more_is_worse(ctx: Context) -> bool:
