@@ -66,8 +66,10 @@ class ColumnForms:
 
     @property
     def measure(self) -> bool:
-        """A number to measure: numeric and no key, calendar part, 0/1 flag or small code."""
-        return self.profile.role == "numeric" and self.calendar is None and not self.coded
+        """A number to measure: numeric and no key, calendar part, 0/1 flag or small code; a number whose name
+        says it is a code or key (``cowcode2``, ``politycode``, ``zip_id``) measures nothing either."""
+        keyed = bool(set(self.words) & _KEY_WORDS)
+        return self.profile.role == "numeric" and self.calendar is None and not self.coded and not keyed
 
     @property
     def timeline(self) -> bool:
@@ -77,6 +79,9 @@ class ColumnForms:
     @property
     def one_per_row(self) -> bool:
         return self.profile.distinct >= self.profile.count > 0
+
+
+_KEY_WORDS = frozenset("id code key zip zipcode postcode fips isbn".split())
 
 
 @dataclass
