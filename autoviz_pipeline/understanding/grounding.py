@@ -72,7 +72,7 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
                 out += _value_candidates(phrase, i, j, index.columns, settings, whole_only=True)
                 continue
             edges_stop = (phrase[0].lower in voc.stopwords or phrase[-1].lower in voc.stopwords) and not (
-                j == i + 1 and _stopword_as_name(tokens, i, index))
+                j == i + 1 and _stopword_as_name(tokens, i, index)) and not _hyphenated(phrase)  # "no-show"
             if edges_stop and not (phrase[0].text[:1].isupper() and phrase[0].index > 0 or phrase[0].text.isupper()):
                 continue  # "the", "by" … end no phrase; "US Steel", "The Who" (capitalized) may be a value
             text = " ".join(t.text for t in phrase)
@@ -95,6 +95,10 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
                     score, method = max((score, method), alt)
                 if joins and method not in ("exact", "normalized"):
                     score = 0.0
+                if j == i + 1 and phrase[0].lower in ("number", "count", "amount") and j < n and tokens[j].lower == "of" \
+                        and method not in ("exact", "normalized", "lemma") and \
+                        not set(col.words) & {"number", "count", "num", "cnt", "amount", "amt"}:
+                    score = 0.0  # "number of visits" counts; it names no_show only through "no" = number
                 if score >= min(settings.min_score, settings.min_related_score if method == "related" else 1):
                     out.append(Candidate(i, j, col.name, score, method, text))
                 out += _value_candidates(phrase, i, j, [col], settings)
@@ -126,7 +130,7 @@ def _proper(phrase: list[Token]) -> bool:
 
 def _hyphenated(phrase: list[Token]) -> bool:
     """Words joined by hyphens ("two-year", "less-than-2-year"): a compound that names a value, in any case."""
-    return len(phrase) >= 2 and all(b.start == a.end + 1 for a, b in zip(phrase, phrase[1:]))
+    return len(phrase) >= 2 and all(t.hyphened for t in phrase[1:])
 
 
 def _value_candidates(phrase: list[Token], i: int, j: int, columns: list[ColumnForms],

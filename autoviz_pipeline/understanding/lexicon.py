@@ -160,6 +160,7 @@ class Token:
     start: int = 0
     end: int = 0
     clitic: bool = False  # the "s" of "what's", "supervisor's": part of the word before, never a mention
+    hyphened: bool = False  # joined to the word before by a hyphen ("no-show", "two-year")
     lower: str = field(init=False)
     lemma: str = field(init=False)
 
@@ -176,7 +177,9 @@ def tokenize(text: str) -> list[Token]:
     """The question's words, numbers as tokens; "what's" is "what" + a clitic "s"."""
     tokens: list[Token] = []
     for m in _PLAIN_WORD.finditer(text):
-        tokens.append(Token(m.group(0), len(tokens), m.start(), m.end(), clitic=_is_clitic(text, m)))
+        hyphened = bool(tokens) and m.start() == tokens[-1].end + 1 and text[m.start() - 1] == "-"
+        tokens.append(Token(m.group(0), len(tokens), m.start(), m.end(), clitic=_is_clitic(text, m),
+                            hyphened=hyphened))
     return tokens
 
 

@@ -68,6 +68,9 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
     if lemmas in (col.content, col.core) or (len(content) >= 2 and sorted(content) in (sorted(col.content),
                                                                                       sorted(col.core))):
         return settings.lemma_weight - 0.03, "lemma"  # "vibration" → vibration_mm_s, "type of policy" → policy_type
+    if len(lemmas) >= 2 and lemmas[-1] in ("time", "duration", "length") and lemmas[:-1] == col.core and \
+            set(col.words) & set(voc.cues["time_amounts"]):
+        return settings.lemma_weight - 0.03, "lemma"  # "wait time" → wait_minutes: a time said by its unit
     if written_out(lemmas) & col.expanded:
         return settings.abbreviation_weight, "abbreviation"  # temp ↔ temperature, "max temp" ↔ tmax
     if len(words) == 1 and words[0] in _DEGREE_WORDS:
@@ -78,7 +81,8 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
     if len(lemmas) == 1 and any(voc.synonyms(lemmas[0], e) for e in col.expanded if " " not in e):
         return settings.synonym_weight - 0.02, "synonym"  # "rain" → precip (precipitation)
     if _aligned(lemmas, col, names):
-        return settings.abbreviation_weight - 0.02 + _rate_bonus(lemmas, col), "abbreviation"  # "… graduation rates" ↔ hs_grad
+        literal = 0.01 if set(col.core) <= set(lemmas) else -0.01  # "area share": area_ha's own word over region's synonym
+        return settings.abbreviation_weight - 0.02 + literal + _rate_bonus(lemmas, col), "abbreviation"  # "… graduation rates" ↔ hs_grad
     if len(col.core) >= 2 and len(lemmas) >= 2 and _aligned(lemmas, col, names, core=col.core[-1:]):
         return settings.partial_weight - 0.02, "partial"  # "graduation rates" → hs_grad (its head, "grad")
     alias = max((_alias_score(a, col, settings) for a in voc.phrase_synonyms(words)), default=0.0)

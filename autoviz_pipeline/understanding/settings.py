@@ -28,7 +28,8 @@ class MatchSettings(BaseModel):
     value_weight: float = 0.8
     max_typo_edits_short: int = Field(1, ge=0, description="letters a typo may differ by in words of <= 8 letters")
     max_typo_edits_long: int = Field(2, ge=0, description="… in longer words")
-    min_typo_length: int = Field(4, ge=1, description="shorter words are never corrected")
+    min_typo_length: int = Field(4, ge=1, description="shorter words are never corrected; words of this length only "
+                                                     "for two letters swapped (\"wiat\")")
 
 
 class ChartSettings(BaseModel):

@@ -133,6 +133,14 @@ TABLES = {
     # a run-together code name ("countycode", as "cowcode2") written as decimals: a code, no quantity to measure
     "counties": _csv("countycode,state,population", [
         f"{1001 + 2 * (i % 20)}.0,{['Ohio', 'Iowa'][i % 2]},{5000 + 731 * i}" for i in range(40)]),
+    # 30 clinic visits in 2023 (one no-show in three), waits of 0..58 minutes
+    "clinic": _csv("visit_date,clinic,doctor,wait_minutes,insurance,no_show", [
+        f"{date(2023, 1, 2) + timedelta(days=3 * i)},{['North', 'South'][i % 2]},{['Lee', 'Patel', 'Okafor'][i % 3]},"
+        f"{(i * 29) % 59},{['public', 'private', 'none'][i % 3]},{int(i % 3 == 1)}" for i in range(30)]),
+    # area in hectares per region and crop, 2019..2020
+    "crops": _csv("year,region,crop,area_ha,rainfall_mm", [
+        f"{y},{r},{c},{100 * (k + 1)},{500 + 10 * k}" for k, (y, r, c) in enumerate(
+            (y, r, c) for y in (2019, 2020) for r in ("Norte", "Sur") for c in ("wheat", "maize"))]),
     "state_names": _csv("state,population", [
         f"{n},{1000 + 10 * i}" for i, n in enumerate(["Texas", "California", "Indiana", "Oregon", "Maine",
                                                       "District of Columbia"])]),
@@ -482,6 +490,23 @@ def _expected(table, keep):
      lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"YearsAtCompany", "Salary"}),
     ("counties", "show me a histogram", lambda o: o.field("x") == "population" and bool(o.c.x.bin)),  # not countycode
     ("counties", "average by state", lambda o: (o.field("x"), o.field("y")) == ("state", "population")),
+    # two letters swapped in a short word ("wiat"); a time said by its unit ("wait time" → wait_minutes)
+    ("clinic", "wiat time by clinc",
+     lambda o: (o.c.mark, o.field("x"), o.field("y"), o.c.y.aggregate) == ("bar", "clinic", "wait_minutes", "mean")),
+    ("clinic", "wait times: public vs private insurance",
+     lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("bar", "insurance", "wait_minutes") and o.kept == 20),
+    ("clinic", "who keeps patients waiting longest? avg wait per doctor",
+     lambda o: (o.field("x"), o.field("y"), o.c.sort) == ("doctor", "wait_minutes", "descending")),
+    # "no-show" (hyphenated) is the no_show column; "number of" names no column through "no" = number
+    ("clinic", "no-show rate by insurance type",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("insurance", "no_show", "mean") and o.kept == 30),
+    ("clinic", "number of visits by weekday",
+     lambda o: o.c.y.aggregate == "count" and o.c.x.time_unit == "weekday" and o.c.color is None),
+    # "area" is area_ha's own word (ha: hectares), over region's synonym; "area share" still asks for shares
+    ("crops", "total area planted per crop",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("crop", "area_ha", "sum")),
+    ("crops", "area share by crop in 2020",
+     lambda o: (o.c.mark, o.field("color"), o.field("y")) == ("arc", "crop", "area_ha") and o.kept == 4),
     # "average units … with price": units against price; no third column from the profile as a size
     ("shops", "how does average units grow with price?",
      lambda o: {o.field("x"), o.field("y")} == {"price", "units"} and o.c.size is None and o.c.color is None),

@@ -113,12 +113,12 @@ def ranking(ctx: Context, top: Ranking | None, aggregate: Aggregate | None) -> R
     return None
 
 
-_SPEED = {"fast": "ascending", "quick": "ascending", "slow": "descending"}
+_SPEED = {"fast": "ascending", "quick": "ascending", "slow": "descending", "long": "descending", "short": "ascending"}
 
 
 def _speed_as_time(ctx: Context, superlative: Ranking | None) -> Ranking | None:
     """ "which carrier is the slowest?" with no speed column: the one duration column (DeliveryDays), the
-    slowest taking the longest and the fastest the least."""
+    slowest taking the longest and the fastest the least; "who keeps patients waiting longest" likewise."""
     if superlative is None:
         return None
     base = next((b for b in _SPEED if superlative.word.startswith(b)), None)

@@ -52,11 +52,15 @@ def correct(question: str, index: ColumnIndex, settings: MatchSettings) -> tuple
             out.append(variants[lower])
             last = m.end()
             continue
-        if len(lower) < settings.min_typo_length + 1 or not lower.isalpha() or lower in targets or known_word(lower):
+        if len(lower) < settings.min_typo_length or not lower.isalpha() or lower in targets or known_word(lower):
             continue
-        allowed = settings.max_typo_edits_short if len(lower) <= 8 else settings.max_typo_edits_long
-        close = sorted({t for t in targets if t[0] == lower[0] and abs(len(t) - len(lower)) <= allowed
-                        and DamerauLevenshtein.distance(lower, t, score_cutoff=allowed) <= allowed})
+        if len(lower) == settings.min_typo_length:  # "wiat": a short word only with two letters swapped
+            close = sorted({t for t in targets if len(t) == len(lower) and t[0] == lower[0] and
+                            sorted(t) == sorted(lower) and DamerauLevenshtein.distance(lower, t) == 1})
+        else:
+            allowed = settings.max_typo_edits_short if len(lower) <= 8 else settings.max_typo_edits_long
+            close = sorted({t for t in targets if t[0] == lower[0] and abs(len(t) - len(lower)) <= allowed
+                            and DamerauLevenshtein.distance(lower, t, score_cutoff=allowed) <= allowed})
         if len(close) == 1 and not english_word(lower):
             out.append(question[last:m.start()])
             out.append(close[0])

@@ -32,7 +32,8 @@ def _cue_patterns() -> list[tuple[str, float, frozenset[str], re.Pattern[str] | 
 
 def classify(ctx: Context, chart_words: list[ChartWord], mentions: list[Mention]) -> tuple[Task | None, dict[str, float]]:
     lower = RANGE.sub(" ", ctx.lower)  # "within the range of 4.29 and 5.98" filters; it asks for no spread
-    named = {i for m in ctx.matches for i in range(m.position or 0, (m.position or 0) + len(m.phrase.split()))}
+    named = {i for m in ctx.matches for i in range(m.position or 0, (m.position or 0) + len(m.phrase.split()))
+             if not _filler(ctx, m.column, i)}
     free = [t for t in ctx.tokens if t.index not in named]  # "share by version" over a ``Share`` column, "history
     # books" (a genre): no cue
     said = {t.lower for t in free} | {t.lemma for t in free}
@@ -76,3 +77,15 @@ def _paired_comparatives(ctx: Context, mentions: list[Mention]) -> bool:
     comparatives = [t for t in ctx.tokens if t.lower in _COMPARATIVES or degree(t.lower) == "comparative"]
     quantities = {m.column for m in mentions if m.quantity}
     return len(comparatives) >= 2 and len(quantities) >= 1
+
+
+def _filler(ctx: Context, column: str, at: int) -> bool:
+    """Is the word at ``at`` a trailing measure word a column's phrase took in without naming it ("area
+    share" → area_ha: the "share" still asks for part of a whole)?"""
+    col = ctx.index.get(column)
+    if col is None or at >= len(ctx.tokens):
+        return False
+    word = ctx.tokens[at]
+    rates = {"perc", "pct", "percent", "percentage", "share", "rate", "ratio", "capita", "proportion"}
+    return word.lemma in ("share", "distribution", "trend") and word.lemma not in col.lemmas and \
+        word.lower not in col.words and not set(col.words) & rates  # perc1519's "share" is its own
