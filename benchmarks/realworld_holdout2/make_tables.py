@@ -17,14 +17,14 @@ import warnings
 import pandas as pd
 
 warnings.filterwarnings("ignore")
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "tables")
-os.makedirs(OUT, exist_ok=True)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import table_export  # noqa: E402  (benchmarks/table_export.py: the output folder and save(), shared)
+
+OUT = table_export.out_dir(__file__)
 
 
 def save(df: pd.DataFrame, name: str) -> None:
-    path = os.path.join(OUT, name)
-    df.to_csv(path, index=False)
-    print(f"{name}: {df.shape[0]} rows x {df.shape[1]} cols, {os.path.getsize(path) / 1e6:.2f} MB")
+    table_export.save(df, name, OUT)
 
 
 def whole_floats_as_int(df: pd.DataFrame) -> pd.DataFrame:

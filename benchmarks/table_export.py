@@ -1,0 +1,23 @@
+"""What the corpora's ``make_tables.py`` scripts share: where the tables go and how one is written.
+
+Each script runs alone, in a venv holding the data packages (see its docstring), and imports this file from
+its parent folder.
+"""
+import os
+import sys
+
+import pandas as pd
+
+
+def out_dir(script: str) -> str:
+    """The folder to write into: the first argument, else ``tables/`` beside the script; created."""
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(script)), "tables")
+    os.makedirs(out, exist_ok=True)
+    return out
+
+
+def save(df: pd.DataFrame, name: str, out: str) -> None:
+    """Write one table as CSV without the index, and say its size."""
+    path = os.path.join(out, name)
+    df.to_csv(path, index=False)
+    print(f"{name}: {df.shape[0]} rows x {df.shape[1]} cols, {os.path.getsize(path) / 1e6:.2f} MB")
