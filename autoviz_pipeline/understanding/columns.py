@@ -128,6 +128,8 @@ def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:
     # "ctryname" → ctry name, "certificationexpires" → certification expires, "Numberof" → number of
     words = [part for w in words for part in ((segment(w, voc.abbreviation_keys) or (w,)) if not known_word(w)
                                               else (w,))]
+    if len(words) > 1 and voc.expansions("".join(words)):
+        words = ["".join(words)]  # "o3", "no2", "pm25": a short form kept whole (not "no" = number, then 2)
     lemmas = [lemma(w) for w in words]
     content = [lm for k, (w, lm) in enumerate(zip(words, lemmas))
                if not w.isdigit() and not (w in voc.units and _only_units_after(words[k + 1:]))] or lemmas

@@ -53,7 +53,8 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
     lemmas = [t.lemma for t in phrase]
     if " ".join(t.text for t in phrase) == col.name:
         return settings.exact_weight, "exact"
-    if " ".join(words) == col.name.lower() or words == col.words or "".join(words) == col.joined:
+    if " ".join(words) == col.name.lower() or words == col.words or "".join(words) == col.joined or (
+            len(words) > 1 and "".join(words).replace(".", "") == col.joined):  # "PM2.5" → pm25
         return settings.normalized_weight, "normalized"
     if lemmas == col.lemmas:
         return settings.lemma_weight, "lemma"

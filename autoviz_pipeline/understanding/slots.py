@@ -140,6 +140,14 @@ def build_slots(reading: QuestionReading, index: ColumnIndex, settings: ChartSet
             _add(slots.groups, name)
     if len(slots.groups) > 1:  # "top 5 countries by gold medals": the medal is a filter, countries the axis
         slots.groups = [g for g in slots.groups if g not in single] or slots.groups
+    if re.match(r"\s*(?:who|whose)\b", reading.question.lower()) and not any(
+            (c := index.get(g)) is not None and not c.timeline for g in slots.groups):
+        # "who closed the most deals": the column of people (rep), not the month
+        people = [c.name for c in index.columns if c.role in ("categorical", "text", "identifier") and
+                  set(c.lemmas) & set(vocabulary().cues["person_words"])]
+        if len(people) == 1:
+            slots.groups.insert(0, people[0])
+            slots.cued.add(people[0])
     if not slots.measures and re.search(r"\bhow long\b", reading.question.lower()):
         # "how long are books kept out": the one quantity whose name says it is a duration (days_out)
         durations = [c.name for c in index.columns if c.measure and set(c.words) & set(vocabulary().cues["duration_words"])

@@ -141,6 +141,14 @@ TABLES = {
     "crops": _csv("year,region,crop,area_ha,rainfall_mm", [
         f"{y},{r},{c},{100 * (k + 1)},{500 + 10 * k}" for k, (y, r, c) in enumerate(
             (y, r, c) for y in (2019, 2020) for r in ("Norte", "Sur") for c in ("wheat", "maize"))]),
+    # 30 three-hourly readings: pm25 rises 3 a reading (above 50 from the 17th on: 13 readings)
+    "air": _csv("timestamp,station,pm25,no2,o3,temp_c", [
+        f"{T(2023, 1, 1) + pd.Timedelta(hours=3 * i)},{['Centre', 'Park'][i % 2]},{2 + 3 * i},{10 + i},{40 + (i * 7) % 30},"
+        f"{(i * 7) % 31}" for i in range(30)]),
+    # monthly results of four sales reps
+    "reps": _csv("month,rep,team,deals_closed,calls", [
+        f"2023-{m:02d},{r},{t},{(m * k) % 9},{50 + m * k}" for m in range(1, 13)
+        for k, (r, t) in enumerate((("Ann", "East"), ("Bob", "East"), ("Cy", "West"), ("Dee", "West")), start=1)]),
     "state_names": _csv("state,population", [
         f"{n},{1000 + 10 * i}" for i, n in enumerate(["Texas", "California", "Indiana", "Oregon", "Maine",
                                                       "District of Columbia"])]),
@@ -507,6 +515,16 @@ def _expected(table, keep):
      lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("crop", "area_ha", "sum")),
     ("crops", "area share by crop in 2020",
      lambda o: (o.c.mark, o.field("color"), o.field("y")) == ("arc", "crop", "area_ha") and o.kept == 4),
+    # chemical short forms stay whole (no2 is no "no" = number) and are written out: ozone → o3; "PM2.5" → pm25
+    ("air", "ozone vs temperature",
+     lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"o3", "temp_c"}),
+    ("air", "pm2.5 levels by station",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("station", "pm25", "mean")),
+    ("air", "how often did PM2.5 exceed 50?",
+     lambda o: o.c.y.aggregate == "count" and o.kept == 13 and o.rows["pm25"].min() > 50),
+    # "who …": the column of people
+    ("reps", "who closed the most deals?",
+     lambda o: (o.field("x"), o.field("y"), o.c.sort) == ("rep", "deals_closed", "descending")),
     # "average units … with price": units against price; no third column from the profile as a size
     ("shops", "how does average units grow with price?",
      lambda o: {o.field("x"), o.field("y")} == {"price", "units"} and o.c.size is None and o.c.color is None),

@@ -32,7 +32,8 @@ COMPARISONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          rf"not exceeding|(?:less|fewer|lower|smaller) than or equal to|<=|≤)\s*(?:the\s+year\s+|year\s+)?{_NUM}",
          "lte"),
         (rf"(?:\b(?:(?:more|greater|higher|larger|bigger|later|older|longer|heavier|taller|above|over) than|"
-         rf"over|above|exceeding|exceeds|exceeded|after|beyond|past)|>)\s*(?:the\s+year\s+|year\s+)?{_NUM}", "gt"),
+         rf"over|above|exceed|exceeding|exceeds|exceeded|after|beyond|past|topped|tops)|>)\s*(?:the\s+year\s+|year\s+)?{_NUM}",
+         "gt"),
         (rf"(?:\b(?:(?:less|fewer|lower|smaller|earlier|younger|shorter|lighter|below|under) than|under|below|"
          rf"before|prior to)|<)\s*(?:the\s+year\s+|year\s+)?{_NUM}", "lt"),
     )
