@@ -199,7 +199,10 @@ def read_question(question: str, profile: DatasetProfile, *, settings: MatchSett
 
 
 def _merged(filters: list[SaidFilter]) -> list[SaidFilter]:
-    """Equalities on one column said apart ("sex 1 vs sex 2", "Jersey … and Holstein") are one `in`."""
+    """Equalities on one column said apart ("sex 1 vs sex 2", "Jersey … and Holstein") are one `in`; years
+    said apart on one time column ("the 90s vs the 2010s", "2019 and 2021") are the stretch that holds them,
+    never two periods that no row is in at once."""
+    filters = _years_spanned(filters)
     out: list[SaidFilter] = []
     for f in filters:
         same = next((o for o in out if o.filter.column == f.filter.column and o.filter.part == f.filter.part
@@ -212,4 +215,21 @@ def _merged(filters: list[SaidFilter]) -> list[SaidFilter]:
         merged = FilterSpec(column=f.filter.column, op="in", values=list(dict.fromkeys(values)), part=f.filter.part)
         out[out.index(same)] = SaidFilter(filter=merged, start=min(same.start, f.start), end=max(same.end, f.end),
                                           source=same.source)
+    return out
+
+
+def _years_spanned(filters: list[SaidFilter]) -> list[SaidFilter]:
+    years: dict[str, list[SaidFilter]] = {}
+    for f in filters:
+        bounds = [f.filter.value] if f.filter.op == "eq" else f.filter.values if f.filter.op == "range" else []
+        if f.source == "period" and f.filter.part is None and bounds and all(isinstance(b, int) for b in bounds):
+            years.setdefault(f.filter.column, []).append(f)
+    out = [f for f in filters if not (f.filter.column in years and len(years[f.filter.column]) > 1
+                                      and f in years[f.filter.column])]
+    for column, said in years.items():
+        if len(said) < 2:
+            continue
+        bounds = [b for f in said for b in ([f.filter.value] if f.filter.op == "eq" else f.filter.values)]
+        out.append(SaidFilter(filter=FilterSpec(column=column, op="range", values=[min(bounds), max(bounds)]),
+                              start=min(f.start for f in said), end=max(f.end for f in said), source="period"))
     return out
