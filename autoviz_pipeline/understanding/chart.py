@@ -69,7 +69,7 @@ def _mark(reading: QuestionReading, slots: Slots) -> tuple[Mark, bool]:
     years = [m.column for m in reading.mentions if (c := slots.col(m.column)) is not None and c.calendar == "year"
              and m.column not in measures] if task == "relationship" and not reading.time_unit else []
     if (task == "relationship" and not counting and len(measures) + len(numeric_groups(slots)) + len(years[:1]) >= 2) or (
-            len(measures) >= 2 and not counting and (not groups or reading.versus)):
+            len(measures) >= 2 and not counting and (not groups or reading.versus) and reading.ranking is None):
         return "point", False
     if task == "share":
         return "arc", False
@@ -89,6 +89,10 @@ def _mark(reading: QuestionReading, slots: Slots) -> tuple[Mark, bool]:
     if not groups and not slots.splits and measures and slots.index.timelines and spans_periods(reading) and \
             reading.ranking is None and task in (None, "trend", "comparison"):
         return "line", False  # a stretch of years said, nothing to group by: the quantity over those years
+    if groups and set(groups) <= set(reading.compared_values) and not slots.splits and measures and \
+            slots.index.timelines and spans_periods(reading) and reading.ranking is None and reading.aggregate is None \
+            and task in (None, "trend", "comparison"):
+        return "line", False  # "compare the emissions of the UK, Germany and France from 1970 on": a line each
     if task is None and measures and not groups and not slots.splits and reading.aggregate is None \
             and not reading.counts_rows and reading.ranking is None and not reading.time_unit:
         if slots.index.timelines and len(measures) == 1:
@@ -99,5 +103,6 @@ def _mark(reading: QuestionReading, slots: Slots) -> tuple[Mark, bool]:
 
 def _which_periods(reading: QuestionReading) -> bool:
     """ "Which years saw unemployment above 8%?": periods picked out, not a trend."""
-    return bool(re.search(r"\b(?:which|what)\s+(?:\w+\s+)?(?:years|months|weeks|days|quarters|dates)\b",
-                          reading.question.lower()))
+    return bool(re.search(r"\b(?:which|what)\s+(?:\w+\s+)?(?:years|months|weeks|days|quarters|dates)\b|"
+                          r"\b(?:which|what)\s+(?:year|month|week|day|quarter|date)\s+(?:had|has|was|saw|did|were)\b",
+                          reading.question.lower()))  # "which year had the highest …"

@@ -176,7 +176,8 @@ def build_slots(reading: QuestionReading, index: ColumnIndex, settings: ChartSet
     if ranking is not None and ranking.head:
         # "which 5 education levels have the highest wage": what the question ranks is the axis
         ranked = next((m.column for m in reading.mentions if ranking.head in (index.get(m.column).lemmas +
-                       index.get(m.column).core) or lemma(m.phrase.split()[-1]) == ranking.head), None)
+                       index.get(m.column).core) or ranking.head in [lemma(w) for w in m.phrase.lower().split()]),
+                      None)  # "which 5 education levels …": the phrase that names educ holds the head
         if ranked is not None and ranked in slots.measures and len(slots.measures) > 1:
             slots.measures.remove(ranked)
             slots.groups.insert(0, ranked)

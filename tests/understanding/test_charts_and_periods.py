@@ -149,6 +149,11 @@ TABLES = {
     "reps": _csv("month,rep,team,deals_closed,calls", [
         f"2023-{m:02d},{r},{t},{(m * k) % 9},{50 + m * k}" for m in range(1, 13)
         for k, (r, t) in enumerate((("Ann", "East"), ("Bob", "East"), ("Cy", "West"), ("Dee", "West")), start=1)]),
+    # 20 homes with 1..5 bedrooms (4 or more: 8 homes)
+    "homes": _csv("price,sqrft,bdrms", [f"{200 + 13 * i},{1200 + 97 * i},{1 + i % 5}" for i in range(20)]),
+    # 40 workers, 8..17 years of school
+    "workers": _csv("wage,educ,exper,nonwhite", [
+        f"{3 + (i * 7) % 20}.5,{8 + i % 10},{(i * 3) % 30},{int(i % 6 == 0)}" for i in range(40)]),
     "state_names": _csv("state,population", [
         f"{n},{1000 + 10 * i}" for i, n in enumerate(["Texas", "California", "Indiana", "Oregon", "Maine",
                                                       "District of Columbia"])]),
@@ -530,6 +535,17 @@ def _expected(table, keep):
      lambda o: o.kept == 36 and o.rows["date"].min() == T(2010, 1, 1) and o.rows["date"].max() == T(2012, 12, 1)),
     ("decades", "average bookings in the 90s vs the 2000s",
      lambda o: o.kept == 180 and o.rows["date"].min() == T(1995, 1, 1)),
+    # "at least 4" is a bound, not a ranking ("least"): the scatter asked for, of the 8 homes
+    ("homes", "houses with at least 4 bedrooms: price vs sq ft",
+     lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"price", "sqrft"} and o.kept == 8),
+    # the phrase that names the ranked column holds the head ("education levels" → educ)
+    ("workers", "Which 3 education levels (years of school) have the highest average wage?",
+     lambda o: (o.c.mark, o.field("x"), o.field("y"), o.c.limit) == ("bar", "educ", "wage", 3)),
+    # "which year had the highest …": a chosen period is a bar, not a line
+    ("years", "which year had the highest units?", lambda o: (o.c.mark, o.field("x")) == ("bar", "year")),
+    # values compared over a stretch of years: a line each
+    ("shops", "compare the revenue of North and South since 2016",
+     lambda o: (o.c.mark, o.field("x"), o.field("color")) == ("line", "date", "region")),
     # "average units … with price": units against price; no third column from the profile as a size
     ("shops", "how does average units grow with price?",
      lambda o: {o.field("x"), o.field("y")} == {"price", "units"} and o.c.size is None and o.c.color is None),

@@ -153,8 +153,8 @@ def _superlative(ctx: Context) -> Ranking | None:
     which = bool(_WHICH.search(ctx.lower)) or bool(re.search(r"\bin which\b|[.:;?!-]\s*which\b", ctx.lower))
     for t in tokens:
         word = t.lower
-        if ctx.in_period(t.index):
-            continue  # "the last decade": a period, no superlative
+        if ctx.in_period(t.index) or not ctx.free(t.index, t.index + 1):
+            continue  # "the last decade": a period; "at least 4 bedrooms": a number's bound; no superlative
         if word in ("most", "least", "fewest") and t.index + 1 < len(tokens):
             nxt = tokens[t.index + 1]
             column = measures.get(nxt.index)
