@@ -142,7 +142,9 @@ def _color(reading: QuestionReading, slots: Slots, *, exclude: set[str | None], 
     each" or compared values; a second named category only on bars (a line needs a reason to split)."""
     single = {f.column for f in reading.filter_specs() if f.op == "eq"}
     across = {m.column for m in reading.mentions if m.across} - set(reading.compared_values)
-    candidates = [*slots.splits, *[g for g in slots.groups if (g in slots.cued or mark in ("bar", "rect"))
+    loose = {m.column for m in reading.mentions if m.method in ("related", "fuzzy")}  # "heads of government"
+    candidates = [*slots.splits, *[g for g in slots.groups if (g in slots.cued or (mark in ("bar", "rect")
+                                                                                   and g not in loose))
                                    and g not in across]]
     for name in candidates:
         if name not in exclude and name not in single and not one_per_row(slots, name):
@@ -308,7 +310,13 @@ def _boxplot(reading: QuestionReading, slots: Slots, notes: list[str], binned: b
 
 def _arc(reading: QuestionReading, slots: Slots, notes: list[str], binned: bool) -> ChartSpec | None:
     filters = reading.filter_specs()
-    category = next(iter([*slots.splits, *slots.groups]), None) or (
+    category = next(iter([*slots.splits, *slots.groups]), None)
+    if category is None and reading.time_unit in ("year", "quarter", "month", "weekday", "month_of_year") and \
+            slots.index.timelines and not reading.chart_words:
+        # "what share of the commits was made in each year": each period's part, as bars of the periods (the
+        # pie tool groups no dates into periods, and periods read better in their order)
+        return _bar(reading, slots, notes, False)
+    category = category or (
         slots.label() if reading.ranking and reading.ranking.head and not _head_is_column(reading.ranking.head, slots)
         else slots.profile_group())
     if category is None:

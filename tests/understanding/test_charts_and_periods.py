@@ -154,6 +154,11 @@ TABLES = {
     # 40 workers, 8..17 years of school
     "workers": _csv("wage,educ,exper,nonwhite", [
         f"{3 + (i * 7) % 20}.5,{8 + i % 10},{(i * 3) % 30},{int(i % 6 == 0)}" for i in range(40)]),
+    "unemployment": _csv("Year,Oct,Nov,Dec", [f"{2000 + i},{4 + (i * 3) % 5}.1,{3 + (i * 7) % 6}.2,{5 + i % 3}.0"
+                                              for i in range(12)]),
+    "spells": _csv("country,leader,regime,start_year", [
+        f"{['Aland', 'Borduria', 'Cascadia'][i % 3]},L{i},{['Monarchy', 'Parliamentary'][i % 2]},{1950 + i}"
+        for i in range(15)]),
     "state_names": _csv("state,population", [
         f"{n},{1000 + 10 * i}" for i, n in enumerate(["Texas", "California", "Indiana", "Oregon", "Maine",
                                                       "District of Columbia"])]),
@@ -546,6 +551,15 @@ def _expected(table, keep):
     # values compared over a stretch of years: a line each
     ("shops", "compare the revenue of North and South since 2016",
      lambda o: (o.c.mark, o.field("x"), o.field("color")) == ("line", "date", "region")),
+    # "what share … in each year" on a table in time: the periods' parts, as bars of the years
+    ("daily", "What share of all the sales was made in each month?",
+     lambda o: (o.c.mark, o.field("x"), o.c.x.time_unit) == ("bar", "date", "month")),
+    # "worst" on a table named for something bad (unemployment.csv): the highest first
+    ("unemployment", "In which three years was the November rate worst?",
+     lambda o: (o.field("x"), o.field("y"), o.c.sort, o.c.limit) == ("Year", "Nov", "descending", 3)),
+    # a loosely related word ("government" ~ regime) colours no ranking
+    ("spells", "Which 2 countries went through the most heads of government?",
+     lambda o: (o.field("x"), o.c.y.aggregate, o.c.color) == ("country", "count", None)),
     # "average units … with price": units against price; no third column from the profile as a size
     ("shops", "how does average units grow with price?",
      lambda o: {o.field("x"), o.field("y")} == {"price", "units"} and o.c.size is None and o.c.color is None),

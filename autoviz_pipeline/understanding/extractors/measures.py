@@ -134,6 +134,8 @@ def _speed_as_time(ctx: Context, superlative: Ranking | None) -> Ranking | None:
 def _more_is_worse(ctx: Context) -> bool:
     """Is the quantity the question measures one where more is worse (delays, crime, deaths)?"""
     bad = set(vocabulary().cues["more_is_worse"])
+    if ctx.index.entity & bad:
+        return True  # us_unemployment.csv: "the November rate worst" is the highest
     for m in ctx.column_matches():
         col = ctx.index.get(m.column)
         if col is not None and col.measure and (set(col.lemmas) | set(col.core)) & bad:
