@@ -80,6 +80,9 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
             numbered = _with_number_words(phrase)
             has_number = any(t.is_number for t in phrase)
             for col in index.columns:
+                if edges_stop and j == i + 1 and text == col.name and phrase[0].index > 0:
+                    out.append(Candidate(i, j, col.name, settings.exact_weight, "exact", text))  # "May" on Jan..Dec
+                    continue
                 if edges_stop:  # a capitalized stopword: only a cell value may start with it ("US", "The Who")
                     key = value_key(text)
                     value = col.values.get(key) or next((col.values[a] for a in voc.value_aliases(key)

@@ -154,8 +154,9 @@ TABLES = {
     # 40 workers, 8..17 years of school
     "workers": _csv("wage,educ,exper,nonwhite", [
         f"{3 + (i * 7) % 20}.5,{8 + i % 10},{(i * 3) % 30},{int(i % 6 == 0)}" for i in range(40)]),
-    "unemployment": _csv("Year,Oct,Nov,Dec", [f"{2000 + i},{4 + (i * 3) % 5}.1,{3 + (i * 7) % 6}.2,{5 + i % 3}.0"
-                                              for i in range(12)]),
+    "unemployment": _csv("Year,Jan,May,Oct,Nov,Dec", [
+        f"{2000 + i},{6 - i % 4}.5,{2 + (i * 5) % 7}.3,{4 + (i * 3) % 5}.1,{3 + (i * 7) % 6}.2,{5 + i % 3}.0"
+        for i in range(12)]),
     "spells": _csv("country,leader,regime,start_year", [
         f"{['Aland', 'Borduria', 'Cascadia'][i % 3]},L{i},{['Monarchy', 'Parliamentary'][i % 2]},{1950 + i}"
         for i in range(15)]),
@@ -557,6 +558,9 @@ def _expected(table, keep):
     # "worst" on a table named for something bad (unemployment.csv): the highest first
     ("unemployment", "In which three years was the November rate worst?",
      lambda o: (o.field("x"), o.field("y"), o.c.sort, o.c.limit) == ("Year", "Nov", "descending", 3)),
+    # a column named as a stopword is ("May"), written as its name: that column
+    ("unemployment", "Since 2003, which years had the highest May unemployment? Show the top 3.",
+     lambda o: (o.field("x"), o.field("y"), o.c.limit) == ("Year", "May", 3)),
     # a loosely related word ("government" ~ regime) colours no ranking
     ("spells", "Which 2 countries went through the most heads of government?",
      lambda o: (o.field("x"), o.c.y.aggregate, o.c.color) == ("country", "count", None)),
