@@ -7,7 +7,9 @@ the CSVs themselves (sensor evaluations time out after 60 s); only the small que
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,29 @@ _TEMP_PREFIXES = (".", "~")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 # in a question, zero-width joiners (Persian, emoji) and direction marks are text: only controls go
 _QUESTION_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def check_partition_key(key: str) -> str:
+    """The key itself when it is one this project makes (``[A-Za-z0-9._-]``, no ``..``); else a ValueError that
+    says so. Keys enter from the sensor, ``autoviz register`` and the UI/API, and stages build paths from them."""
+    if not VALID_KEY.fullmatch(key or "") or ".." in key:
+        raise ValueError(f"partition key {display_name(key or '')!r} is not a dataset key: keys are file names of "
+                         "letters, digits, '.', '_' and '-' (no '..', no '/'); register files with `autoviz register`")
+    return key
+
+
+def not_regular(path: Path) -> str | None:
+    """Why an inbox entry is no plain file to read (a symbolic link, a FIFO, a device, a folder), or None.
+    Links are never followed: one pointing out of the inbox would run (or leak) a file nobody put there."""
+    try:
+        st = os.lstat(path)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    if stat.S_ISLNK(st.st_mode):
+        return "a symbolic link (the inbox reads only regular files; copy the file in instead)"
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file (a folder, FIFO, socket or device)"
+    return None
 
 
 def partition_key_for(file_name: str) -> str:
@@ -95,12 +120,14 @@ def scan_inbox(inbox: str | Path, seen: dict[str, int], *, settle_seconds: float
         lower = name.lower()
         if name.startswith(_TEMP_PREFIXES) or lower.endswith(_PARTIAL) or not lower.endswith(".csv"):
             continue
+        why = not_regular(path)
+        if why is not None:
+            notes.append(f"skipped {display_name(name)!r}: {why}")
+            continue
         try:
             st = path.stat()
         except OSError as exc:
             notes.append(f"skipped {display_name(name)!r}: {exc.strerror or exc}")
-            continue
-        if not path.is_file():
             continue
         if seen.get(name) == st.st_mtime_ns:
             continue
@@ -121,11 +148,15 @@ def sidecar_question(csv_path: str | Path) -> str | None:
     """
     path = Path(csv_path)
     side = path.with_name(path.stem + SIDECAR_SUFFIX)
+    if not os.path.lexists(side) or not_regular(side) is not None:
+        return None  # a link (to /proc/self/environ, say) or a FIFO is never read
     try:
-        if not side.is_file():
-            return None
-        with open(side, encoding="utf-8-sig", errors="replace") as fh:
-            raw = fh.read(MAX_QUESTION_CHARS)
+        # O_NOFOLLOW: not swapped for a link after the check; O_NONBLOCK: a FIFO put there opens without waiting
+        fd = os.open(side, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
+            raw = fh.read(MAX_QUESTION_CHARS * 4).decode("utf-8-sig", errors="replace")[:MAX_QUESTION_CHARS]
     except OSError:
         return None
     text, _ = clean_question(raw, max_chars=MAX_QUESTION_CHARS)
@@ -156,6 +187,6 @@ def find_partition_file(inbox: str | Path, partition: str) -> Path | None:
     if not folder.is_dir():
         return None
     for path in folder.iterdir():
-        if path.is_file() and partition_key_for(path.name) == partition:
+        if not_regular(path) is None and partition_key_for(path.name) == partition:
             return path
     return None

@@ -1,7 +1,8 @@
 import os
 import time
 
-from autoviz_pipeline.inbox import VALID_KEY, partition_key_for, scan_inbox, sidecar_question
+from autoviz_pipeline.inbox import (VALID_KEY, check_partition_key, find_partition_file, partition_key_for, scan_inbox,
+                                    sidecar_question)
 
 
 def _touch(path, text="a,b\n1,2\n", age=60.0):
@@ -71,3 +72,36 @@ def test_clean_question_and_display_name():
     assert len(q) <= 100 and q.endswith("word") and "shortened" in notes[0]
     shown = display_name("caf\udce9\n\u202e<b>.csv")
     assert shown == "caf\\udce9\\u000a\\u202e<b>.csv" and len(display_name("x" * 500)) == 200
+
+
+def test_links_and_special_files_are_never_followed(tmp_path):
+    """A CSV or sidecar that is a symbolic link (to a file out of the inbox, or to /proc/self/environ) or a
+    FIFO is skipped with a note; a sidecar FIFO does not block the read."""
+    inbox, outside = tmp_path / "inbox", tmp_path / "outside"
+    inbox.mkdir()
+    outside.mkdir()
+    secret = _touch(outside / "secret.csv", "token,value\nabc,1\n")
+    (inbox / "linked.csv").symlink_to(secret)
+    os.mkfifo(inbox / "pipe.csv")
+    real = _touch(inbox / "real.csv")
+    (inbox / "real.question.txt").symlink_to(_touch(outside / "q.txt", "SECRET=hunter2"))
+    found, _, notes = scan_inbox(inbox, {}, settle_seconds=0, now=time.time() + 120)
+    assert [f.path.name for f in found] == ["real.csv"]
+    assert any("linked.csv" in n and "symbolic link" in n for n in notes)
+    assert any("pipe.csv" in n and "not a regular file" in n for n in notes)
+    assert sidecar_question(real) is None  # the linked sidecar is not read
+    (inbox / "real.question.txt").unlink()
+    os.mkfifo(inbox / "real.question.txt")
+    assert sidecar_question(real) is None  # returns at once: nothing writes to the FIFO
+    assert find_partition_file(inbox, "linked.csv") is None and find_partition_file(inbox, "real.csv") == real
+
+
+def test_partition_keys_are_checked():
+    assert check_partition_key("sales_2024.csv") == "sales_2024.csv"
+    for bad in ["../../../escaped_key", "a/b.csv", "", "..", "x" * 200]:
+        try:
+            check_partition_key(bad)
+        except ValueError as exc:
+            assert "partition key" in str(exc)
+        else:
+            raise AssertionError(bad)

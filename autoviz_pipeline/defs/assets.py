@@ -22,7 +22,7 @@ from ..contracts import (
 )
 from ..errors import AutovizError
 from ..execution import execute_plan
-from ..inbox import clean_question, display_name, find_partition_file, sidecar_question
+from ..inbox import check_partition_key, clean_question, display_name, find_partition_file, sidecar_question
 from ..llm import propose_intent, propose_plan_patch
 from ..planning import adapt_plan, select_plan
 from ..profiling import profile_dataset
@@ -50,6 +50,10 @@ class RunParams(dg.Config):
 
 def _request(context: dg.AssetExecutionContext, config: RunParams, settings: PipelineSettings) -> AnalysisRequest:
     partition = context.partition_key
+    try:
+        check_partition_key(partition)
+    except ValueError as exc:
+        raise dg.Failure(description=str(exc)) from None
     if config.dataset_path:
         path = Path(config.dataset_path)
     else:

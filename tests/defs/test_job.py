@@ -90,3 +90,16 @@ def test_bad_file_fails_the_run_with_a_clear_message(instance, tmp_path):
     with pytest.raises(dg.Failure, match="empty"):
         _materialize(instance, tmp_path, bad, "anything")
     assert bad.read_bytes() == b""  # input untouched
+
+
+def test_a_partition_key_that_climbs_out_is_refused_and_writes_nothing_outside(instance, tmp_path):
+    """The UI or API can add any dynamic partition key; "../../../escaped_key" fails the run with a clear
+    message, and no stage writes above the storage folder."""
+    root = tmp_path / "deep" / "er"
+    root.mkdir(parents=True)
+    before = set(tmp_path.rglob("*"))
+    with pytest.raises(dg.Failure, match="not a dataset key"):
+        _materialize(instance, root, EXAMPLES / "december_revenue.csv", "revenue by region",
+                     key="../../../escaped_key")
+    written = {p for p in set(tmp_path.rglob("*")) - before if p.is_file()}
+    assert not written, written
