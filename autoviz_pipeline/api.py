@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .contracts import AdaptedPlan, DatasetProfile, IntentResult, ValidatedPlan
+from .inbox import clean_question
 from .planning import adapt_plan, select_plan
 from .profiling import profile_dataset
 from .repair import validate_plan
@@ -34,6 +35,9 @@ def cached_profile(csv_path: str | Path) -> DatasetProfile:
 
 
 def plan_for(question: str, profile: DatasetProfile) -> tuple[IntentResult, AdaptedPlan, ValidatedPlan]:
+    """The intent and plans for a question; the question is cut to ``limits.max_question_chars`` as ``autoviz
+    run`` cuts it (the reading's time grows with the question's length)."""
+    question, _ = clean_question(question, max_chars=load_config().limits.max_question_chars)
     intent = classify_intent(question, profile)
     adapted = adapt_plan(select_plan(intent, profile), intent, profile)
     validated = validate_plan(adapted.steps, profile, max_steps=load_config().limits.max_charts)

@@ -10,3 +10,11 @@ def test_primary_chart_is_the_first_validated_chart_step(december_profile):
     tool = TOOLS[step.tool]
     assert spec == tool.vega_lite(tool.params.model_validate(step.params), december_profile)
     assert spec["encoding"]["x"]["field"] == "region"
+
+
+def test_a_huge_question_is_cut_like_the_cli_cuts_it(december_profile):
+    """primary_chart() and `autoviz chart` take the question's first limits.max_question_chars characters, as
+    `autoviz run` does (the reading's time grows with the question: 1 MB did not finish in 10 minutes)."""
+    filler = "revenue by region " + "and some more words " * 1_000  # 20,000 characters
+    intent, _, _ = plan_for(filler, december_profile)
+    assert len(intent.question) <= 2000 and intent.question.startswith("revenue by region")
