@@ -32,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("file")
     run.add_argument("question", nargs="?", default="")
     run.add_argument("--out", help="write report.md, report.html, manifest.json and charts/ here "
-                     "(an earlier autoviz report there is replaced; other files are left alone)")
+                     "(an earlier autoviz report there is replaced; a folder holding report or chart files "
+                     "autoviz did not write is refused; one run at a time per folder)")
     _llm_options(run)
     chart = sub.add_parser("chart", help="print the first chart's Vega-Lite spec")
     chart.add_argument("file")
@@ -142,17 +143,82 @@ def _register(files: list[str]) -> int:
 
 
 def _run(file: str, question: str, out: str | None, *, debug: bool, llm: dict[str, str] | None = None) -> int:
+    path = _check_file(file).resolve()
+    out_dir = _check_out(out) if out else None
+    with _out_lock(out_dir):
+        return _run_job(path, question, out_dir, debug=debug, llm=llm)
+
+
+def _check_out(out: str) -> Path:
+    """``--out``: a folder (created if missing) that is empty or holds an earlier autoviz report; checked
+    before any work, so a wrong ``--out`` costs nothing and overwrites nobody's files."""
+    from .execution import REPORT_FILES
+
+    folder = Path(out).resolve()
+    if folder.exists() and not folder.is_dir():
+        raise AutovizError(f"--out {out}: is a file, not a folder. Give a folder for the report (created if missing).")
+    if folder.is_dir():
+        ours = False
+        try:
+            ours = "autoviz_version" in json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError):
+            pass
+        taken = [n for n in (*REPORT_FILES, "charts", "tables") if (folder / n).exists()]
+        if taken and not ours:
+            raise AutovizError(f"--out {out}: already holds {', '.join(taken)} that autoviz did not write. Give an "
+                               "empty folder, a new one, or the folder of an earlier autoviz report.")
+    return folder
+
+
+class _out_lock:
+    """One run at a time into one ``--out`` folder: a second run is refused, never mixed with the first."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.path = folder / ".autoviz-run.lock" if folder is not None else None
+
+    def __enter__(self) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(2):
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                if _alive(self.path):
+                    raise AutovizError(f"--out {self.path.parent}: another autoviz run is writing its report there "
+                                       f"(lock {self.path.name}); wait for it or give another folder.") from None
+                self.path.unlink(missing_ok=True)  # left by a run that was killed
+                continue
+            with os.fdopen(fd, "w") as fh:
+                fh.write(str(os.getpid()))
+            return
+        raise AutovizError(f"--out {self.path.parent}: cannot take the lock {self.path.name}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+
+def _alive(lock: Path) -> bool:
+    try:
+        pid = int(lock.read_text().strip() or "0")
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _run_job(path: Path, question: str, out_dir: Path | None, *, debug: bool, llm: dict[str, str] | None) -> int:
     from .definitions import autoviz_job, defs
     from .defs.assets import csv_files
     from .inbox import display_name, partition_key_for
 
-    path = _check_file(file).resolve()
     key = partition_key_for(path.name)
     instance = _instance()
     instance.add_dynamic_partitions(csv_files.name, [key])
     config: dict[str, Any] = {"dataset_path": str(path), "question": question}
-    if out:
-        config["out_dir"] = str(Path(out).resolve())
+    if out_dir is not None:
+        config["out_dir"] = str(out_dir)
     run_config: dict[str, Any] = {
         "ops": {"dataset_profile": {"config": config}},
         # without --debug the CLI prints the one-line error itself; Dagster's ERROR events carry stack traces

@@ -49,3 +49,45 @@ def test_bad_input_exits_nonzero_without_traceback(tmp_path):
     assert p.returncode == 1 and "empty" in p.stderr and "Traceback" not in p.stderr
     missing = _autoviz("chart", str(tmp_path / "nope.csv"), "q", tmp_path=tmp_path)
     assert missing.returncode == 2 and "no such file" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_out_is_checked_before_any_work_and_never_overwrites_foreign_files(tmp_path):
+    """--out at a file is a usage error; at a folder holding a report.html and charts autoviz did not write, the
+    run is refused and those files are untouched; a reused autoviz report folder is fine (tested above)."""
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("keep me")
+    p = _autoviz("run", str(DECEMBER), "revenue by region", "--out", str(a_file), tmp_path=tmp_path)
+    assert p.returncode == 2 and "is a file, not a folder" in p.stderr and "Traceback" not in p.stderr
+    assert a_file.read_text() == "keep me" and not (tmp_path / "storage").exists()  # refused before profiling
+    theirs = tmp_path / "theirs"
+    (theirs / "charts").mkdir(parents=True)
+    (theirs / "report.html").write_text("<p>someone else's report</p>")
+    (theirs / "charts" / "01_answer.png").write_bytes(b"not ours")
+    p = _autoviz("run", str(DECEMBER), "revenue by region", "--out", str(theirs), tmp_path=tmp_path)
+    assert p.returncode == 2 and "autoviz did not write" in p.stderr
+    assert (theirs / "report.html").read_text() == "<p>someone else's report</p>"
+    assert (theirs / "charts" / "01_answer.png").read_bytes() == b"not ours"
+
+
+def test_two_runs_into_one_out_folder_are_not_mixed(tmp_path):
+    """Two real processes into the same --out at once: one writes its report, the other is refused with a clear
+    message (never one report with the other's charts)."""
+    out = tmp_path / "shared"
+    env = {**os.environ, "AUTOVIZ_STORAGE_DIR": str(tmp_path / "storage"), "AUTOVIZ_OUTPUTS_DIR": str(tmp_path / "o")}
+    env.pop("DAGSTER_HOME", None)
+    procs = [subprocess.Popen([sys.executable, "-m", "autoviz_pipeline.cli", "run", str(DECEMBER), q, "--out", str(out)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+             for q in ("revenue by region", "units by product type")]
+    questions = ("revenue by region", "units by product type")
+    results = [(p.wait(timeout=300), *p.communicate()) for p in procs]
+    codes = sorted(code for code, _, _ in results)
+    assert codes in ([0, 2], [0, 0]), results  # refused, or (if one ended before the other began) serialized
+    if codes == [0, 2]:
+        refused = next(err for code, _, err in results if code == 2)
+        assert "another autoviz run is writing" in refused and "Traceback" not in refused
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["question"] in questions
+    # every chart file in the folder belongs to the report the manifest describes: no stale charts of the other run
+    listed = {c["png"] for c in manifest["charts"]}
+    assert {f"charts/{f.name}" for f in (out / "charts").glob("*.png")} == listed, listed
+    assert not (out / ".autoviz-run.lock").exists()
