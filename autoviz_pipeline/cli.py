@@ -251,7 +251,9 @@ def _run_job(path: Path, question: str, out_dir: Path | None, *, debug: bool, ll
     for note in result.output_for_node("dataset_profile").profile.notes[:8]:
         print(f"note: {note}")
     if execution.results:
-        print(f"answer: {execution.results[0].finding}")
+        from .report import plain_text
+
+        print(f"answer: {plain_text(execution.results[0].finding)}")
     print(f"report: {report.html}")
     print(f"manifest: {report.manifest}")
     return 0

@@ -58,7 +58,14 @@ _MD_NEWLINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 
 MAX_TEXT_CHARS = 2000
 """Longest data-derived text shown in one place (a 10 MB cell must not become a 10 MB report line)."""
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# control characters, and the bidi embeddings, overrides and isolates (U+202A-E, U+2066-9) that would reverse or
+# reorder the text around a value ("\u202eeunever" showing as "revenue…" backwards)
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain_text(text: Any) -> str:
+    """Data-derived text for a terminal line: control and bidi-override characters dropped."""
+    return _CONTROL_CHARS.sub("", "" if text is None else str(text))
 
 
 def clip(text: str, limit: int | None = MAX_TEXT_CHARS) -> str:

@@ -396,6 +396,18 @@ def test_markdown_escape_unit():
     assert markdown_escape("plain text 3.5") == "plain text 3.5"
 
 
+def test_bidi_overrides_are_neutralized_everywhere():
+    """A right-to-left override in a cell or column name must not reverse the text after it in the report
+    (HTML, Markdown) or the CLI's answer line; the letters themselves stay."""
+    from autoviz_pipeline.report import html_escape, plain_text
+
+    hostile = "West\u202e has the highest\u2066 x\u2069 \u202aok\u202c"
+    for out in (markdown_escape(hostile), html_escape(hostile), plain_text(hostile)):
+        assert not any(ch in out for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), out
+        assert "West" in out and "has the highest" in out and "ok" in out
+    assert plain_text("منطقة مبيعات") == "منطقة مبيعات"  # right-to-left text itself is text
+
+
 def test_markdown_content_and_escaping(rendered):
     _, rep = rendered
     md = Path(rep.markdown).read_text(encoding="utf-8")
