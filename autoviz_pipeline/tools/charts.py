@@ -103,8 +103,10 @@ def format_number(value: Any) -> str:
         number = float(value)
     except (TypeError, ValueError):
         return str(value)
-    if not math.isfinite(number):
+    if math.isnan(number):
         return "n/a"
+    if math.isinf(number):
+        return "∞" if number > 0 else "-∞"
     magnitude = abs(number)
     if number.is_integer() and magnitude < 1e15:
         return f"{int(number):,}"
@@ -457,10 +459,22 @@ def select_categories(
 
 
 def ranking_sentence(values: pd.Series, *, phrase: str, additive: bool) -> str:
-    """ "North has the highest sum of revenue: 12,345 (34% of total); South the lowest: 2,000." """
+    """ "North has the highest sum of revenue: 12,345 (34% of total); South the lowest: 2,000." Groups whose
+    value is infinite (the column holds ±inf, or values too large to add) are named apart, not ranked."""
     values = values.dropna()
+    infinite = values[~np.isfinite(values.astype(float))]
+    values = values[np.isfinite(values.astype(float))]
+    aside = ""
+    if len(infinite):
+        names = ", ".join(str(k) for k in list(infinite.index)[:5]) + (" …" if len(infinite) > 5 else "")
+        aside = (f" {names}: {'an infinite' if len(infinite) == 1 else 'infinite'} {phrase} (the column holds "
+                 "infinite values or values too large to add), left out of the comparison.")
     if values.empty:
-        return f"No {phrase} to compare."
+        return f"No finite {phrase} to compare.{aside}" if aside else f"No {phrase} to compare."
+    return _ranked(values, phrase=phrase, additive=additive) + aside
+
+
+def _ranked(values: pd.Series, *, phrase: str, additive: bool) -> str:
     top_label, top = values.idxmax(), values.max()
     if len(values) == 1:  # "visitors from paid in May 2024": one group, its number is the answer
         return f"The {phrase} for {top_label} is {format_number(top)}."

@@ -561,3 +561,18 @@ def test_days_of_the_week_in_order_with_their_names(tmp_path):
     line = run("line_chart", days.iloc[:10], tmp_path, x="day", y="v", aggregate="sum", time_unit="weekday")
     assert tick_labels(line) == ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
     assert not any("partly covered" in n for n in line.notes)  # a weekday is no period of the calendar
+
+
+def test_infinite_group_values_are_named_apart_not_ranked():
+    """A sum that overflows (two 1e308s) or an infinite mean is no "highest: n/a (nan% of total)": the finite
+    groups are ranked and the infinite ones are named apart."""
+    from autoviz_pipeline.tools.charts import ranking_sentence
+
+    values = pd.Series([1.0, 5.0, np.inf, -np.inf, np.nan], index=["a", "b", "d", "e", "f"])
+    sentence = ranking_sentence(values, phrase="sum of v", additive=True)
+    assert sentence.startswith("b has the highest sum of v: 5 (83% of total); a the lowest: 1.")
+    assert "d, e: infinite sum of v" in sentence and "nan" not in sentence and "n/a" not in sentence
+    assert ranking_sentence(pd.Series([np.inf], index=["z"]), phrase="mean of v", additive=False).startswith(
+        "No finite mean of v to compare. z: an infinite mean of v")
+    assert format_number(float("inf")) == "∞" and format_number(float("-inf")) == "-∞"
+    assert format_number(float("nan")) == "n/a"
