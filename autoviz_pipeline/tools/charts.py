@@ -205,6 +205,10 @@ def category_axis(ax: Axes, labels: Sequence[str], *, axis: Literal["x", "y"] = 
 def date_axis(ax: Axes, *, axis: Literal["x", "y"] = "x") -> None:
     """Concise date ticks ("2015", "Mar", "04") instead of crowded full timestamps."""
     target = ax.xaxis if axis == "x" else ax.yaxis
+    lo, hi = (ax.dataLim.intervalx if axis == "x" else ax.dataLim.intervaly)
+    if lo < mdates.date2num(np.datetime64("0002-01-01")) or hi > mdates.date2num(np.datetime64("9998-12-31")):
+        # dates at matplotlib's ends (years 0001, 9999): no margin past them, which it cannot draw
+        (ax.set_xlim if axis == "x" else ax.set_ylim)(lo, hi)
     locator = mdates.AutoDateLocator()
     target.set_major_locator(locator)
     target.set_major_formatter(mdates.ConciseDateFormatter(locator))

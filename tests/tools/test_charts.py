@@ -576,3 +576,15 @@ def test_infinite_group_values_are_named_apart_not_ranked():
         "No finite mean of v to compare. z: an infinite mean of v")
     assert format_number(float("inf")) == "∞" and format_number(float("-inf")) == "-∞"
     assert format_number(float("nan")) == "n/a"
+
+
+def test_line_chart_draws_dates_at_the_calendar_ends(tmp_path):
+    """Dates in years 0001 and 9999 (as read from a CSV) are drawn: no axis margin past matplotlib's range."""
+    from autoviz_pipeline.dataio import load_frame
+    from autoviz_pipeline.profiling import profile_dataset
+
+    csv = tmp_path / "ends.csv"
+    csv.write_text("date,v\n0001-01-01,1\n2024-02-01,5\n2024-03-01,3\n9999-12-31,2\n")
+    df = load_frame(profile_dataset(csv))
+    out = run("line_chart", df, tmp_path, x="date", y="v")  # renders PNG and SVG for real (save_figure)
+    assert out.figure is not None and "the peak was 5" in out.finding
