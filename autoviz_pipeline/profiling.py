@@ -31,6 +31,7 @@ VALUE_INDEX_MAX = 2000
 SAMPLES = 5
 _BOOL_WORDS = {"true", "false", "yes", "no", "y", "n", "t", "f", "0", "1"}
 _ID_NAME = re.compile(r"(^|[_\s-])(id|key|code|uuid|guid|no|number|num)$|[a-z]I[Dd]$|^id[_\s]|^ID$", re.IGNORECASE)
+_OF_NAME = re.compile(r"(^|[_\s-])(of|per)[_\s-]", re.IGNORECASE)
 # "authid", "paperid": run-together names ending in "id" — but not English words that end in "id"
 _ID_SUFFIX = re.compile(r"^[a-z]{2,}id$", re.IGNORECASE)
 _ID_WORDS = frozenset([
@@ -43,6 +44,8 @@ _ID_WORDS = frozenset([
 
 def looks_like_id_name(name: str) -> bool:
     name = name.strip()
+    if _OF_NAME.search(name):
+        return False  # "lines_of_code", "number of employees": a quantity of something, not a key
     return bool(_ID_NAME.search(name)) or (bool(_ID_SUFFIX.match(name)) and name.lower() not in _ID_WORDS)
 _DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{4}-\d{2}|\d{1,2}:\d{2}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}")
 

@@ -68,7 +68,7 @@ class ColumnForms:
     def measure(self) -> bool:
         """A number to measure: numeric and no key, calendar part, 0/1 flag or small code; a number whose name
         says it is a code or key (``cowcode2``, ``politycode``, ``zip_id``) measures nothing either."""
-        keyed = bool(set(self.words) & _KEY_WORDS)
+        keyed = bool(set(self.words) & _KEY_WORDS) and not {"of", "per"} & set(self.words)  # not lines_of_code
         return self.profile.role == "numeric" and self.calendar is None and not self.coded and not keyed
 
     @property

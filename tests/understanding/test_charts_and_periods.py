@@ -160,6 +160,8 @@ TABLES = {
     "spells": _csv("country,leader,regime,start_year", [
         f"{['Aland', 'Borduria', 'Cascadia'][i % 3]},L{i},{['Monarchy', 'Parliamentary'][i % 2]},{1950 + i}"
         for i in range(15)]),
+    "repos": _csv("repo,team,lines_of_code", [f"r{i},{['core', 'web'][i % 2]},{1000 + 37 * (i % 20)}.0"
+                                               for i in range(40)]),
     "state_names": _csv("state,population", [
         f"{n},{1000 + 10 * i}" for i, n in enumerate(["Texas", "California", "Indiana", "Oregon", "Maine",
                                                       "District of Columbia"])]),
@@ -509,6 +511,7 @@ def _expected(table, keep):
      lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"YearsAtCompany", "Salary"}),
     ("counties", "show me a histogram", lambda o: o.field("x") == "population" and bool(o.c.x.bin)),  # not countycode
     ("counties", "average by state", lambda o: (o.field("x"), o.field("y")) == ("state", "population")),
+    ("repos", "lines of code by team", lambda o: (o.field("x"), o.field("y")) == ("team", "lines_of_code")),
     # two letters swapped in a short word ("wiat"); a time said by its unit ("wait time" → wait_minutes)
     ("clinic", "wiat time by clinc",
      lambda o: (o.c.mark, o.field("x"), o.field("y"), o.c.y.aggregate) == ("bar", "clinic", "wait_minutes", "mean")),
