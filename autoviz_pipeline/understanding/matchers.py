@@ -349,7 +349,7 @@ def _related(lemmas: list[str], col: ColumnForms, settings: MatchSettings) -> fl
         backwards = voc.related(target, kinds="adD").get(word, 0.0)
         strength = max(related.get(target, 0.0), backwards)
         best = max(best, strength * weight)
-    if best < 0.9:  # "longer" → length ~ duration ~ running time; "earns" → earnings ~ gross: through our synonyms
+    if best < 0.9:  # "earns" → earnings ~ revenue, "satisfied" → satisfaction: WordNet, then our synonym groups
         aliases = {a for e in col.expanded for a in voc.phrase_synonyms(e.split())}
         for target, strength in related.items():
             if strength >= 0.95 and (target in aliases or " " not in target and any(
