@@ -61,8 +61,7 @@ def _examples(ctx: Context, start: int, end: int) -> bool:
     after = ctx.question[tokens[end - 1].end:]
     before = ctx.question[:tokens[start].start]
     listed = end - start > 1
-    return (listed and bool(_ETC.match(after))) or (before.rstrip().endswith("(") is False and
-                                                    bool(_FOR_EXAMPLE.search(before)) and "(" in before[-30:])
+    return (listed and bool(_ETC.match(after))) or (bool(_FOR_EXAMPLE.search(before)) and "(" in before[-30:])
 
 
 _VERSUS = ("vs", "versus", "v")
