@@ -403,6 +403,8 @@ def _expected(table, keep):
     # values given as examples ("…") group the column; they filter nothing
     ("senate", "box plot of days served by reason for leaving (death, resignation...)",
      lambda o: o.c.mark == "boxplot" and o.field("x") == "reason" and o.kept == 20),
+    ("senate", "box plot of days served by reason for leaving (e.g. Death or Resignation)",
+     lambda o: o.c.mark == "boxplot" and o.field("x") == "reason" and o.kept == 20),
     # "I mean" is a way of speaking, not an average
     ("senate", "what does the spread of service look like? I mean the distribution of days served",
      lambda o: o.c.mark == "bar" and o.field("x") == "days_served" and bool(o.c.x.bin) and o.c.y.aggregate == "count"),
