@@ -49,6 +49,8 @@ class Limits(BaseModel):
     max_columns: int = Field(5000, ge=1, description="files with more columns fail at once with a clear message")
     stage_timeout_s: float = Field(900.0, ge=0, description="a stage running longer is stopped; 0 turns it off")
     max_question_chars: int = Field(2000, ge=10, description="longer questions are shortened (with a note)")
+    max_runs_per_tick: int = Field(100, ge=1, description="most new runs one sensor tick requests; the rest wait "
+                                                          "for the next ticks (a tick must end within Dagster's 60 s)")
 
 
 class AppConfig(BaseModel):

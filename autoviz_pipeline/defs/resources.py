@@ -29,13 +29,15 @@ class PipelineSettings(dg.ConfigurableResource):
                                    description="a stage running longer is stopped; 0 turns it off")
     max_question_chars: int = Field(default=load_config().limits.max_question_chars,
                                     description="longer questions are shortened, with a note")
+    max_runs_per_tick: int = Field(default=load_config().limits.max_runs_per_tick,
+                                   description="most new runs one inbox-sensor tick requests; the rest wait")
     default_question: str = Field(default=load_config().default_question)
 
     def limits(self) -> Limits:
         """These settings as the core's ``Limits`` (what ``profile_dataset`` and the stages check)."""
         return Limits(settle_seconds=self.settle_seconds, max_charts=self.max_charts, max_file_mb=self.max_file_mb,
                       max_columns=self.max_columns, stage_timeout_s=self.stage_timeout_s,
-                      max_question_chars=self.max_question_chars)
+                      max_question_chars=self.max_question_chars, max_runs_per_tick=self.max_runs_per_tick)
 
 
 class LLMResource(dg.ConfigurableResource):

@@ -67,6 +67,16 @@ def make_inbox_sensor(job: Any) -> dg.SensorDefinition:
         found, updated, notes = scan_inbox(settings.inbox_dir, seen, settle_seconds=settings.settle_seconds)
         for note in notes:
             context.log.info(note)
+        if len(found) > settings.max_runs_per_tick:  # a tick must end in Dagster's 60 s: the rest wait their turn
+            waiting = found[settings.max_runs_per_tick:]
+            found = found[:settings.max_runs_per_tick]
+            for version in waiting:  # not in the cursor: the next ticks find them again
+                if seen.get(version.path.name) is not None:
+                    updated[version.path.name] = seen[version.path.name]
+                else:
+                    updated.pop(version.path.name, None)
+            context.log.info(f"{len(waiting):,} more new or modified files wait for the next ticks "
+                             f"(limits.max_runs_per_tick = {settings.max_runs_per_tick})")
         requests: list[dg.RunRequest] = []
         for version in found:
             try:

@@ -84,3 +84,23 @@ def test_failure_sensor_records_failed_run(tmp_path):
         record = json.loads((tmp_path / "out" / "_failures" / f"{result.run_id}.json").read_text())
         assert record["partition"] == "bad.csv" and record["stage"] == "dataset_profile"
         assert "binary" in record["error"] or "failure" in record["error"].lower()
+
+
+def test_sensor_ticks_are_capped_and_every_file_runs_once(tmp_path):
+    """25 new files with max_runs_per_tick=10: the ticks request 10, 10 and 5 runs, every file exactly once, and
+    a fourth tick requests nothing."""
+    sensor = make_inbox_sensor(autoviz_job)
+    for i in range(25):
+        _write(tmp_path / f"f{i:02d}.csv", "a,b\n1,2\n")
+    settings = PipelineSettings(inbox_dir=str(tmp_path), outputs_dir=str(tmp_path / "out"), settle_seconds=0,
+                                max_runs_per_tick=10)
+    cursor, seen_keys, sizes = None, [], []
+    with dg.instance_for_test() as instance:
+        for _ in range(4):
+            with dg.build_sensor_context(instance=instance, cursor=cursor, resources={"settings": settings}) as ctx:
+                result = sensor(ctx)
+            sizes.append(len(result.run_requests or []))
+            seen_keys += [r.partition_key for r in result.run_requests or []]
+            cursor = result.cursor
+    assert sizes == [10, 10, 5, 0]
+    assert sorted(seen_keys) == [f"f{i:02d}.csv" for i in range(25)]
