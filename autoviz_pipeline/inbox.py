@@ -63,18 +63,47 @@ def partition_key_for(file_name: str) -> str:
 
 @dataclass(frozen=True)
 class FileVersion:
+    """One version of an inbox CSV: the file's mtime and, when it has one, its question sidecar's (a sidecar added
+    or changed after the CSV ran asks a new question: a new version)."""
+
     path: Path
     partition: str
     mtime_ns: int
     size: int
+    sidecar_mtime_ns: int | None = None
 
     @property
     def run_key(self) -> str:
-        return f"{self.partition}@{self.mtime_ns}"
+        side = f"+q{self.sidecar_mtime_ns}" if self.sidecar_mtime_ns is not None else ""
+        return f"{self.partition}@{self.mtime_ns}{side}"
 
     @property
     def display_name(self) -> str:
         return display_name(self.path.name)
+
+    @property
+    def token(self) -> int | str:
+        """What the sensor cursor keeps for the version (the CSV's mtime alone when it has no sidecar, as before)."""
+        return self.mtime_ns if self.sidecar_mtime_ns is None else f"{self.mtime_ns}+q{self.sidecar_mtime_ns}"
+
+
+def sidecar_path(csv_path: str | Path) -> Path:
+    path = Path(csv_path)
+    return path.with_name(path.stem + SIDECAR_SUFFIX)
+
+
+def file_version(path: Path, partition: str, st: os.stat_result | None = None) -> FileVersion:
+    """The version of an inbox CSV as it is now (the sensor and the schedule key runs by it)."""
+    st = st or path.stat()
+    side = sidecar_path(path)
+    side_mtime = None
+    if os.path.lexists(side) and not_regular(side) is None:
+        try:
+            side_mtime = os.lstat(side).st_mtime_ns
+        except OSError:
+            side_mtime = None
+    return FileVersion(path=path, partition=partition, mtime_ns=st.st_mtime_ns, size=st.st_size,
+                       sidecar_mtime_ns=side_mtime)
 
 
 def display_name(name: str, limit: int = 200) -> str:
@@ -94,11 +123,12 @@ def is_utf8_name(name: str) -> bool:
         return False
 
 
-def scan_inbox(inbox: str | Path, seen: dict[str, int], *, settle_seconds: float,
-               now: float | None = None) -> tuple[list[FileVersion], dict[str, int], list[str]]:
+def scan_inbox(inbox: str | Path, seen: dict[str, int | str], *, settle_seconds: float,
+               now: float | None = None) -> tuple[list[FileVersion], dict[str, int | str], list[str]]:
     """New or modified CSV files that have settled.
 
-    ``seen`` maps file name → mtime_ns of the version already handled (the sensor cursor). Returns the
+    ``seen`` maps file name → the token of the version already handled (the sensor cursor: the CSV's mtime_ns,
+    with its sidecar's when it has one). Returns the
     versions to run, the updated map, and human-readable notes on what was skipped and why. Files no
     longer in the inbox leave the map (it stays small; the run key still dedupes if one comes back).
     One unreadable entry never stops the scan: it gets a note and the others go on.
@@ -129,14 +159,15 @@ def scan_inbox(inbox: str | Path, seen: dict[str, int], *, settle_seconds: float
         except OSError as exc:
             notes.append(f"skipped {display_name(name)!r}: {exc.strerror or exc}")
             continue
-        if seen.get(name) == st.st_mtime_ns:
+        version = file_version(path, partition_key_for(name), st)
+        if seen.get(name) == version.token:
             continue
-        if now - st.st_mtime < settle_seconds:
-            notes.append(f"waiting for {display_name(name)!r} to settle (modified {now - st.st_mtime:.1f}s ago)")
+        changed = max(st.st_mtime_ns, version.sidecar_mtime_ns or 0) / 1e9
+        if now - changed < settle_seconds:
+            notes.append(f"waiting for {display_name(name)!r} to settle (modified {now - changed:.1f}s ago)")
             continue
-        updated[name] = st.st_mtime_ns
-        found.append(FileVersion(path=path, partition=partition_key_for(name), mtime_ns=st.st_mtime_ns,
-                                 size=st.st_size))
+        updated[name] = version.token
+        found.append(version)
     return found, updated, notes
 
 
@@ -146,8 +177,7 @@ def sidecar_question(csv_path: str | Path) -> str | None:
     Read as UTF-8 (undecodable bytes replaced), control characters removed, whitespace folded. An
     unreadable sidecar counts as none: the run still goes ahead with the default question.
     """
-    path = Path(csv_path)
-    side = path.with_name(path.stem + SIDECAR_SUFFIX)
+    side = sidecar_path(csv_path)
     if not os.path.lexists(side) or not_regular(side) is not None:
         return None  # a link (to /proc/self/environ, say) or a FIFO is never read
     try:

@@ -1,7 +1,8 @@
 """Triggers: a sensor on the inbox folder, a daily refresh schedule, and a run-failure recorder.
 
-Exactly once per file version: the cursor maps file name → mtime_ns of the version handled, and every
-request carries the run key ``<partition>@<mtime_ns>``. The daemon never launches a run key twice, and
+Exactly once per file version: the cursor maps file name → the version handled (its mtime_ns, with its question
+sidecar's when it has one: a question saved or changed later is a new version), and every request carries the
+run key ``<partition>@<mtime_ns>[+q<sidecar mtime_ns>]``. The daemon never launches a run key twice, and
 when the cursor is lost or stale (deleted, reset, restored) the sensor itself asks the instance whether
 a version's run already exists before requesting it (one query per new version, none when nothing
 changed). A version whose run failed therefore stays failed until the file is saved again (a new
@@ -14,7 +15,8 @@ from typing import Any
 
 import dagster as dg
 
-from ..inbox import FileVersion, display_name, find_partition_file, is_utf8_name, scan_inbox, sidecar_question
+from ..inbox import (FileVersion, display_name, file_version, find_partition_file, is_utf8_name, scan_inbox,
+                     sidecar_question)
 from .assets import csv_files
 from .failures import FAILURES_FOLDER, failure_record, first_step_failure, write_failure_record  # noqa: F401
 from .resources import PipelineSettings
@@ -58,7 +60,7 @@ def make_inbox_sensor(job: Any) -> dg.SensorDefinition:
                description="New or modified CSV files in the inbox → their partition and a run, once per version.")
     def inbox_sensor(context: dg.SensorEvaluationContext, settings: PipelineSettings):
         try:
-            seen: dict[str, int] = json.loads(context.cursor) if context.cursor else {}
+            seen: dict[str, int | str] = json.loads(context.cursor) if context.cursor else {}
             if not isinstance(seen, dict):
                 raise ValueError("not a JSON object")
         except ValueError as exc:
@@ -114,8 +116,7 @@ def make_refresh_schedule(job: Any) -> dg.ScheduleDefinition:
             if path is None:
                 continue
             try:
-                st = path.stat()
-                version = FileVersion(path=path, partition=key, mtime_ns=st.st_mtime_ns, size=st.st_size)
+                version = file_version(path, key)
                 failed = context.instance.get_runs(
                     dg.RunsFilter(tags={VERSION_TAG: version.run_key}, statuses=[dg.DagsterRunStatus.FAILURE]),
                     limit=1)

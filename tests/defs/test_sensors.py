@@ -104,3 +104,27 @@ def test_sensor_ticks_are_capped_and_every_file_runs_once(tmp_path):
             cursor = result.cursor
     assert sizes == [10, 10, 5, 0]
     assert sorted(seen_keys) == [f"f{i:02d}.csv" for i in range(25)]
+
+
+def test_a_sidecar_added_or_changed_after_the_run_makes_a_new_run(tmp_path):
+    """The CSV ran with the default question; a question saved next to it afterwards is a new version (a new run
+    asking it), once; changing the question again makes another."""
+    sensor = make_inbox_sensor(autoviz_job)
+    _write(tmp_path / "sales.csv", "a,b\n1,2\n")
+    settings = _settings(tmp_path)
+    with dg.instance_for_test() as instance:
+        def tick(cursor):
+            with dg.build_sensor_context(instance=instance, cursor=cursor, resources={"settings": settings}) as ctx:
+                return sensor(ctx)
+
+        first = tick(None)
+        assert [r.run_config["ops"]["dataset_profile"]["config"]["question"] for r in first.run_requests] == [
+            settings.default_question]
+        _write(tmp_path / "sales.question.txt", "b by a")
+        second = tick(first.cursor)
+        assert [r.run_config["ops"]["dataset_profile"]["config"]["question"] for r in second.run_requests] == ["b by a"]
+        assert second.run_requests[0].run_key != first.run_requests[0].run_key
+        assert not tick(second.cursor).run_requests  # the same version again: nothing
+        _write(tmp_path / "sales.question.txt", "a by b", age=5.0)
+        assert [r.run_config["ops"]["dataset_profile"]["config"]["question"]
+                for r in tick(second.cursor).run_requests] == ["a by b"]
