@@ -25,7 +25,9 @@ import json
 import logging
 import math
 import os
+import re
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -50,7 +52,75 @@ _DIGEST_INDEX = "digests.json"
 def cache_dir() -> Path:
     from .settings import load_config
 
-    return load_config().path("cache")
+    cache = load_config().path("cache")
+    sweep_temp_files(cache)
+    return cache
+
+
+_TEMP = re.compile(r"^\.(?:early\.)?(?:[0-9a-f]{64}\.)?(?P<pid>\d+)(?:\.\d+)?\.parquet\.tmp$|\.utf8\.csv\.tmp$")
+
+
+def sweep_temp_files(cache: Path) -> list[Path]:
+    """Remove the temporary files a parse killed hard (``kill -9``) left in the cache: those whose writing process
+    is gone. Returns what was removed."""
+    removed: list[Path] = []
+    try:
+        entries = list(cache.iterdir()) if cache.is_dir() else []
+    except OSError:
+        return removed
+    for file in entries:
+        m = _TEMP.search(file.name)
+        if m is None:
+            continue
+        pid = int(m.group("pid")) if m.group("pid") else None
+        if pid is not None and _alive(pid):
+            continue  # a parse still running (this or another process)
+        if pid is None and time.time() - file.stat().st_mtime < 3600:
+            continue  # a recent UTF-8 copy: maybe still being written
+        file.unlink(missing_ok=True)
+        removed.append(file)
+    if removed:
+        logger.info("removed %d temporary files left in %s by interrupted parses", len(removed), cache)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def _seal(parquet: Path) -> None:
+    """Record the Parquet file's sha256 beside it (``<digest>.parquet.sha256``): what a later run checks."""
+    from .dataio import sha256_file
+
+    atomic_write_text(parquet.with_name(parquet.name + ".sha256"), sha256_file(parquet))
+
+
+def _drop_unverified(parquet: Path, csv: Path) -> list[str]:
+    """A cached Parquet that fails its check is removed (the parse rebuilds it), with a note for the profile."""
+    if not parquet.is_file() or verified(parquet):
+        return []
+    logger.warning("%s does not match the digest recorded when it was written: rebuilding it from %s", parquet, csv.name)
+    parquet.unlink(missing_ok=True)
+    return [f"the columnar cache {parquet.name} could not be verified against the digest recorded when it was "
+            "written (missing, truncated, damaged or replaced) and was rebuilt from the CSV"]
+
+
+def verified(parquet: Path) -> bool:
+    """Is the cached Parquet the file this project wrote (its sha256 as recorded)? A truncated, corrupted or
+    swapped file is not, and is rebuilt from the CSV."""
+    from .dataio import sha256_file
+
+    try:
+        recorded = parquet.with_name(parquet.name + ".sha256").read_text(encoding="utf-8").strip()
+        return parquet.is_file() and sha256_file(parquet) == recorded
+    except OSError:
+        return False
 
 
 def profile_large(path: str | Path, *, name: str, limits) -> DatasetProfile:
@@ -76,6 +146,7 @@ def profile_large(path: str | Path, *, name: str, limits) -> DatasetProfile:
         cached = _cached_profile(cache, digest)  # the same content under another name or time
         if cached is not None:
             return cached.model_copy(update={"path": str(path), "name": name})
+        rebuilt = _drop_unverified(cache / f"{digest}.parquet", path)
         header = read_header(path, sniffed.options)
         if len(header) > limits.max_columns:
             raise LimitExceededError(str(path), "max_columns", f"{len(header):,} columns", f"{limits.max_columns:,}")
@@ -92,7 +163,7 @@ def profile_large(path: str | Path, *, name: str, limits) -> DatasetProfile:
                                size_bytes=size)
     profile = profile.model_copy(update={"notes": [*sniffed.notes, *profile.notes]})
     atomic_write_text(cache / f"{digest}.profile.json", profile.model_dump_json())
-    return profile
+    return profile.model_copy(update={"notes": [*rebuilt, *profile.notes]})  # the rebuild is this run's news only
 
 
 @dataclass
@@ -153,7 +224,7 @@ def _cached_profile(cache: Path, digest: str) -> DatasetProfile | None:
         profile = DatasetProfile.model_validate_json(file.read_text(encoding="utf-8"))
     except ValueError:
         return None  # written by another version: profile again
-    return profile if profile.columnar_cache and Path(profile.columnar_cache).is_file() else None
+    return profile if profile.columnar_cache and verified(Path(profile.columnar_cache)) else None
 
 
 def _digest_key(path: Path) -> str:
@@ -194,6 +265,7 @@ def parquet_cache(path: str | Path, options: ReadOptions, digest: str, cache: Pa
     cache.mkdir(parents=True, exist_ok=True)
     if parsed is not None:
         os.replace(parsed, target)
+        _seal(target)
         return target
     tmp = cache / f".{digest}.{os.getpid()}.parquet.tmp"
     if progress:
@@ -201,6 +273,7 @@ def parquet_cache(path: str | Path, options: ReadOptions, digest: str, cache: Pa
     try:
         _csv_to_parquet(Path(path), options, tmp)
         os.replace(tmp, target)
+        _seal(target)
     finally:
         if tmp.exists():
             tmp.unlink()

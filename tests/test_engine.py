@@ -258,3 +258,39 @@ def test_steps_share_one_read_of_their_columns_unless_it_would_be_too_big(sales,
     assert [f.reason for f in apart.failed] == [f.reason for f in shared.failed]
     assert engine.frame_bytes(big, ["revenue", "date"]) == 16 * len(df)
     assert engine.frame_bytes(big, ["region"]) == 4 * len(df)  # category codes, not strings
+
+
+def test_a_damaged_or_swapped_cache_is_rebuilt_with_a_note(sales):
+    """A truncated Parquet, or a valid one swapped in with revenue x10, is not trusted: the next run rebuilds the
+    cache from the CSV and says so, and its numbers are the CSV's."""
+    import polars as pl
+
+    path, df = sales
+    first = profile_dataset(path, limits=COLUMNAR)
+    parquet = first.columnar_cache
+    data = open(parquet, "rb").read()
+    with open(parquet, "wb") as fh:  # truncated (a disk full, a kill mid-copy)
+        fh.write(data[: len(data) // 2])
+    second = profile_dataset(path, limits=COLUMNAR)
+    assert any("could not be verified" in n and "rebuilt" in n for n in second.notes)
+    assert second.column("revenue").mean == pytest.approx(df["revenue"].mean(), rel=1e-5)
+    tampered = pl.read_parquet(parquet).with_columns(pl.col("revenue") * 10)
+    tampered.write_parquet(parquet)  # a valid Parquet, ten times the revenue
+    third = profile_dataset(path, limits=COLUMNAR)
+    assert any("could not be verified" in n for n in third.notes)
+    assert third.column("revenue").mean == pytest.approx(df["revenue"].mean(), rel=1e-5)
+    fourth = profile_dataset(path, limits=COLUMNAR)  # the rebuilt cache is trusted again: no note
+    assert not any("could not be verified" in n for n in fourth.notes)
+
+
+def test_temp_files_of_a_killed_parse_are_swept(tmp_path):
+    from autoviz_pipeline.engine import sweep_temp_files
+
+    dead = tmp_path / f".{'a' * 64}.999999999.parquet.tmp"  # no such pid
+    live = tmp_path / f".{'b' * 64}.{os.getpid()}.parquet.tmp"
+    early = tmp_path / ".early.999999998.140.parquet.tmp"
+    keep = tmp_path / f"{'c' * 64}.parquet"
+    for f in (dead, live, early, keep):
+        f.write_bytes(b"x")
+    removed = sweep_temp_files(tmp_path)
+    assert set(removed) == {dead, early} and live.exists() and keep.exists()
