@@ -200,12 +200,12 @@ class _out_lock:
 
 
 def _alive(lock: Path) -> bool:
+    from .fsutil import pid_alive
+
     try:
-        pid = int(lock.read_text().strip() or "0")
-        os.kill(pid, 0)
+        return pid_alive(int(lock.read_text().strip() or "0"))
     except (OSError, ValueError):
         return False
-    return True
 
 
 def _run_job(path: Path, question: str, out_dir: Path | None, *, debug: bool, llm: dict[str, str] | None) -> int:

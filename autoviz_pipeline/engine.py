@@ -37,7 +37,7 @@ import pandas as pd
 
 from .contracts import ColumnProfile, DatasetProfile, ReadOptions, TopValue
 from .dataio import NUMERIC_TEXT_NOISE, Sniffed, decimal_mark, typed_frame
-from .fsutil import atomic_write_text
+from .fsutil import atomic_write_text, pid_alive
 from .profiling import TOP_VALUES, VALUE_INDEX_MAX
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ def sweep_temp_files(cache: Path) -> list[Path]:
         if m is None:
             continue
         pid = int(m.group("pid")) if m.group("pid") else None
-        if pid is not None and _alive(pid):
+        if pid is not None and pid_alive(pid):
             continue  # a parse still running (this or another process)
         if pid is None and time.time() - file.stat().st_mtime < 3600:
             continue  # a recent UTF-8 copy: maybe still being written
@@ -84,21 +84,13 @@ def sweep_temp_files(cache: Path) -> list[Path]:
     return removed
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, owned by someone else
-    return True
-
-
-def _seal(parquet: Path) -> None:
-    """Record the Parquet file's sha256 beside it (``<digest>.parquet.sha256``): what a later run checks."""
+def _place(source: Path, target: Path) -> None:
+    """Move a finished Parquet into the cache with its sha256 recorded beside it (``<digest>.parquet.sha256``,
+    what a later run checks). The digest is written first: a run that finds the Parquet finds its digest too."""
     from .dataio import sha256_file
 
-    atomic_write_text(parquet.with_name(parquet.name + ".sha256"), sha256_file(parquet))
+    atomic_write_text(target.with_name(target.name + ".sha256"), sha256_file(source))
+    os.replace(source, target)
 
 
 def _drop_unverified(parquet: Path, csv: Path) -> list[str]:
@@ -264,16 +256,14 @@ def parquet_cache(path: str | Path, options: ReadOptions, digest: str, cache: Pa
         return target
     cache.mkdir(parents=True, exist_ok=True)
     if parsed is not None:
-        os.replace(parsed, target)
-        _seal(target)
+        _place(parsed, target)
         return target
     tmp = cache / f".{digest}.{os.getpid()}.parquet.tmp"
     if progress:
         progress(f"parsing {Path(path).name} once into the columnar cache")
     try:
         _csv_to_parquet(Path(path), options, tmp)
-        os.replace(tmp, target)
-        _seal(target)
+        _place(tmp, target)
     finally:
         if tmp.exists():
             tmp.unlink()

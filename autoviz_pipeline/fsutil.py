@@ -60,3 +60,16 @@ def _fsync(path: str) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def pid_alive(pid: int) -> bool:
+    """Is a process with this id running (a lock's or a temp file's writer)? One owned by another user counts."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
