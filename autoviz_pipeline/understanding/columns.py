@@ -82,6 +82,8 @@ class ColumnForms:
 
 
 _KEY_WORDS = frozenset("id code key zip zipcode postcode fips isbn".split())
+COUNT_WORDS = frozenset(("number", "count", "num", "cnt", "no"))
+"""Words of a name that say it holds counts (``count_working``, ``num_children``)."""
 
 
 @dataclass
@@ -91,11 +93,14 @@ class ColumnIndex:
     entity: set[str]  # lemmas that name the rows ("flights.csv" → flight)
     words: frozenset[str] = field(init=False)  # every column's core words, which no phrase passes over as filler
     timelines: list[ColumnForms] = field(init=False)  # columns that place rows in time, dates first
+    durations: list[str] = field(init=False)  # quantities whose name says they hold a duration (days_out, wait_min)
     _by_name: dict[str, ColumnForms] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.words = frozenset(w for c in self.columns for w in c.core)
         self.timelines = sorted((c for c in self.columns if c.timeline), key=lambda c: c.role != "temporal")
+        said = set(vocabulary().cues["duration_words"])
+        self.durations = [c.name for c in self.columns if c.measure and c.role != "temporal" and set(c.words) & said]
         self._by_name = {c.name: c for c in self.columns}
 
     def get(self, name: str) -> ColumnForms | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..contracts import ColumnMatch, DatasetProfile
-from .columns import ColumnForms, ColumnIndex, column_index
+from .columns import COUNT_WORDS, ColumnForms, ColumnIndex, column_index
 from .lexicon import Token, known_word, lemma_key, tokenize, value_key
 from .matchers import score_phrase
 from .settings import DEFAULT_SETTINGS, MatchSettings
@@ -100,7 +100,7 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
                     score = 0.0
                 if j == i + 1 and phrase[0].lower in ("number", "count", "amount") and j < n and tokens[j].lower == "of" \
                         and method not in ("exact", "normalized", "lemma") and \
-                        not set(col.words) & {"number", "count", "num", "cnt", "amount", "amt"}:
+                        not set(col.words) & (COUNT_WORDS - {"no"} | {"amount", "amt"}):
                     score = 0.0  # "number of visits" counts; it names no_show only through "no" = number
                 if score >= min(settings.min_score, settings.min_related_score if method == "related" else 1):
                     out.append(Candidate(i, j, col.name, score, method, text))

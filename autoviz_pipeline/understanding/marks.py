@@ -4,6 +4,7 @@ first, then the profile's, never a column twice and never in place of a measure 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..contracts import Aggregate, ChartSpec, Encoding, Mark, TimeUnit
 from .columns import ColumnForms
@@ -167,7 +168,7 @@ def _measure(reading: QuestionReading, slots: Slots, *, exclude: set[str | None]
     names_rows = any((c := slots.col(m.column)) is not None and (c.role == "identifier" or c.one_per_row) and
                      not c.measure and m.phrase.lower().endswith("s")
                      for m in reading.mentions) or any(  # "urgent tickets per month": the tickets are counted
-        t.lemma in slots.index.entity and t.lower != t.lemma for t in tokenize(reading.question))
+        t.lemma in slots.index.entity and t.lower != t.lemma for t in _tokens(reading.question))
     if timeline and not measures and not reading.counts_rows and not reading.unmatched and aggregate is None and \
             not names_rows and \
             len(only := [c.name for c in slots.index.columns if c.measure and c.name not in slots.used]) == 1:
@@ -234,7 +235,7 @@ def _point(reading: QuestionReading, slots: Slots, notes: list[str], binned: boo
     elif reading.aggregate and measures and not reading.versus and reading.aggregate_at is not None and (
             aggregated := [m.column for m in reading.mentions if m.column in measures and
                            0 < m.start - reading.aggregate_at <= 2 and not _named_statistic(slots, m.column)]) and \
-            tokenize(reading.question)[reading.aggregate_at].lower not in ("how", "many") and \
+            _tokens(reading.question)[reading.aggregate_at].lower not in ("how", "many") and \
             len(measures) + len(numeric_groups(slots)) >= 3:  # two axes named besides: not "how many seats it has"
         measured = aggregated[0]  # "the total price for each code": the aggregated measure is the size
         measures.remove(measured)
@@ -271,6 +272,12 @@ def _point(reading: QuestionReading, slots: Slots, notes: list[str], binned: boo
                      filters=reading.filter_specs())
 
 
+@lru_cache(maxsize=64)
+def _tokens(question: str) -> tuple:
+    """The question's tokens, once per question for all the builders that look at its words."""
+    return tuple(tokenize(question))
+
+
 def _named_statistic(slots: Slots, column: str) -> bool:
     """Is the column itself a statistic its name says ("earnings_med", "avg_price")? "higher median earnings"
     then names the column; it asks for no aggregate of it."""
@@ -295,7 +302,7 @@ def _boxplot(reading: QuestionReading, slots: Slots, notes: list[str], binned: b
     unit = reading.time_unit
     groups = [g for g in [*slots.groups, *slots.splits] if g != y]
     box = next((w for w in reading.chart_words if w.mark == "boxplot"), None)
-    after_box = [t.lower for t in tokenize(reading.question)][box.at + 1:box.at + 2] if box is not None else []
+    after_box = [t.lower for t in _tokens(reading.question)][box.at + 1:box.at + 2] if box is not None else []
     per_box = [m.column for m in reading.mentions if box is not None and m.column in groups and 0 < m.start - box.at <= 3
                and after_box in (["per"], ["for"])]
     groups = per_box[:1] + [g for g in groups if g not in per_box[:1]]  # "one box per year": year on x

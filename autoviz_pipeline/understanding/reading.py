@@ -218,10 +218,14 @@ def _merged(filters: list[SaidFilter]) -> list[SaidFilter]:
     return out
 
 
+def _year_bounds(f: SaidFilter) -> list:
+    return [f.filter.value] if f.filter.op == "eq" else list(f.filter.values) if f.filter.op == "range" else []
+
+
 def _years_spanned(filters: list[SaidFilter]) -> list[SaidFilter]:
     years: dict[str, list[SaidFilter]] = {}
     for f in filters:
-        bounds = [f.filter.value] if f.filter.op == "eq" else f.filter.values if f.filter.op == "range" else []
+        bounds = _year_bounds(f)
         if f.source == "period" and f.filter.part is None and bounds and all(isinstance(b, int) for b in bounds):
             years.setdefault(f.filter.column, []).append(f)
     out = [f for f in filters if not (f.filter.column in years and len(years[f.filter.column]) > 1
@@ -229,7 +233,7 @@ def _years_spanned(filters: list[SaidFilter]) -> list[SaidFilter]:
     for column, said in years.items():
         if len(said) < 2:
             continue
-        bounds = [b for f in said for b in ([f.filter.value] if f.filter.op == "eq" else f.filter.values)]
+        bounds = [b for f in said for b in _year_bounds(f)]
         out.append(SaidFilter(filter=FilterSpec(column=column, op="range", values=[min(bounds), max(bounds)]),
                               start=min(f.start for f in said), end=max(f.end for f in said), source="period"))
     return out

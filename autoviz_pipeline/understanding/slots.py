@@ -150,10 +150,8 @@ def build_slots(reading: QuestionReading, index: ColumnIndex, settings: ChartSet
             slots.cued.add(people[0])
     if not slots.measures and re.search(r"\bhow long\b", reading.question.lower()):
         # "how long are books kept out": the one quantity whose name says it is a duration (days_out)
-        durations = [c.name for c in index.columns if c.measure and set(c.words) & set(vocabulary().cues["duration_words"])
-                     and c.role != "temporal"]
-        if len(durations) == 1:
-            slots.measures.append(durations[0])
+        if len(index.durations) == 1:
+            slots.measures.append(index.durations[0])
     ranking = reading.ranking
     if ranking is not None and ranking.measure:
         # "which region sells the most units": what the superlative measures comes first

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ...contracts import Aggregate
-from ..columns import ColumnForms
+from ..columns import COUNT_WORDS, ColumnForms
 from ..lexicon import can_be_verb, degree, is_noun
 from ..reading import Context, Mention, Ranking, SaidFilter
 from ..vocabulary import vocabulary
@@ -68,15 +68,12 @@ def _names_a_count_column(ctx: Context, char: int, *, counts_only: bool = False)
     word = ctx.tokens[at].lower
 
     def counts(col: ColumnForms) -> bool:
-        return col.words[0] in _COUNT_NAMES or "count" in col.words
+        return col.words[0] in COUNT_WORDS or "count" in col.words
 
     return any((m.position or 0) <= at < (m.position or 0) + len(m.phrase.split()) and
                (col := ctx.index.get(m.column)) is not None and col.numeric and (
-                   (word in col.words and not counts_only) or word in _COUNT_NAMES and counts(col))
+                   (word in col.words and not counts_only) or word in COUNT_WORDS and counts(col))
                for m in ctx.column_matches())
-
-
-_COUNT_NAMES = frozenset(("number", "count", "num", "cnt", "no"))  # "the number of workers" → count_working
 
 
 def ranking(ctx: Context, top: Ranking | None, aggregate: Aggregate | None) -> Ranking | None:
@@ -122,8 +119,7 @@ def _speed_as_time(ctx: Context, superlative: Ranking | None) -> Ranking | None:
     if superlative is None:
         return None
     base = next((b for b in _SPEED if superlative.word.startswith(b)), None)
-    durations = [c.name for c in ctx.index.columns if c.measure and c.role != "temporal" and
-                 set(c.words) & set(vocabulary().cues["duration_words"])]
+    durations = ctx.index.durations
     if base is None or (superlative.measure is None and len(durations) != 1) or (
             superlative.measure is not None and superlative.measure not in durations):
         return superlative

@@ -84,16 +84,13 @@ def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
     return out
 
 
-RATE_WORDS = frozenset("rate rates ratio percentage percent share proportion likelihood chance probability %".split())
-
-
 def _rate_of_flag(ctx: Context, col: ColumnForms, end: int) -> bool:
     """ "readmission rate", "default rate by branch": a 0/1 column followed by a rate word is measured (its
-    mean is the rate), not filtered to its 1s."""
+    mean is the rate), not filtered to its 1s. The rate word may close the column's own phrase ("default rate")."""
     flag = col.role == "boolean" and isinstance(col.profile.min, (int, float)) and col.profile.min == 0 \
         and col.profile.max == 1
-    return flag and end < len(ctx.tokens) and ctx.tokens[end].lower in RATE_WORDS or (
-        flag and ctx.tokens[end - 1].lower in RATE_WORDS)  # "default rate" read whole as the defaulted column
+    rates = vocabulary().cues["rate_words"]
+    return flag and (ctx.tokens[end - 1].lower in rates or (end < len(ctx.tokens) and ctx.tokens[end].lower in rates))
 
 
 _TIME_NAME_WORDS = frozenset("date time day timestamp datetime at on when created".split())

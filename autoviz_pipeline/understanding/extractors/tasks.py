@@ -86,6 +86,5 @@ def _filler(ctx: Context, column: str, at: int) -> bool:
     if col is None or at >= len(ctx.tokens):
         return False
     word = ctx.tokens[at]
-    rates = {"perc", "pct", "percent", "percentage", "share", "rate", "ratio", "capita", "proportion"}
     return word.lemma in ("share", "distribution", "trend") and word.lemma not in col.lemmas and \
-        word.lower not in col.words and not set(col.words) & rates  # perc1519's "share" is its own
+        word.lower not in col.words and not set(col.words) & set(vocabulary().cues["rate_words"])  # perc1519's own

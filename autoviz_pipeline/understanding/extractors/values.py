@@ -10,7 +10,7 @@ import re
 from ...contracts import FilterSpec
 from ..lexicon import degree, is_noun
 from ..reading import Context, SaidFilter
-from .structure import RATE_WORDS
+from ..vocabulary import vocabulary
 
 _NEGATIONS = ("excluding", "exclude", "except", "other than", "leaving out", "leave out", "not", "without",
               "besides", "apart from", "aside from", "ignoring", "ignore", "omitting", "non", "but not", "outside")
@@ -133,7 +133,7 @@ def _flags(ctx: Context, *, taken: set[str]) -> list[SaidFilter]:
         end = start + len(m.phrase.split())
         before = tokens[start - 1].lower if start > 0 else ""
         after = tokens[end].lower if end < len(tokens) else ""
-        if before in group_words or after in ("vs", "versus", "or", "and") or after in RATE_WORDS or \
+        if before in group_words or after in ("vs", "versus", "or", "and") or after in vocabulary().cues["rate_words"] or \
                 not ctx.free(start, end):
             continue  # "default rate": the flag is measured, not kept to its 1s
         adjective = after.isalpha() and is_noun(after)
