@@ -152,19 +152,14 @@ def _run(file: str, question: str, out: str | None, *, debug: bool, llm: dict[st
 def _check_out(out: str) -> Path:
     """``--out``: a folder (created if missing) that is empty or holds an earlier autoviz report; checked
     before any work, so a wrong ``--out`` costs nothing and overwrites nobody's files."""
-    from .execution import REPORT_FILES
+    from .execution import REPORT_FILES, holds_autoviz_report
 
     folder = Path(out).resolve()
     if folder.exists() and not folder.is_dir():
         raise AutovizError(f"--out {out}: is a file, not a folder. Give a folder for the report (created if missing).")
     if folder.is_dir():
-        ours = False
-        try:
-            ours = "autoviz_version" in json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError, TypeError):
-            pass
         taken = [n for n in (*REPORT_FILES, "charts", "tables") if (folder / n).exists()]
-        if taken and not ours:
+        if taken and not holds_autoviz_report(folder):
             raise AutovizError(f"--out {out}: already holds {', '.join(taken)} that autoviz did not write. Give an "
                                "empty folder, a new one, or the folder of an earlier autoviz report.")
     return folder

@@ -127,15 +127,20 @@ _OUR_FILE = re.compile(r"^\d{2}_[A-Za-z0-9_-]+\.(png|svg|vl\.json|csv)$")
 REPORT_FILES = ("report.md", "report.html", "manifest.json")
 
 
+def holds_autoviz_report(out: Path) -> bool:
+    """Does the folder hold a report this project wrote (a manifest with its ``autoviz_version``)?"""
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and "autoviz_version" in manifest
+
+
 def clear_previous_report(out: Path) -> None:
     """A folder reused for a new run (``autoviz run --out DIR``) must not mix the runs: when it holds an
     earlier autoviz report, that report's files go (the report, the manifest, ``charts/`` and ``tables/``
     files named as this module names them). Nothing else in the folder is touched."""
-    try:
-        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    if not isinstance(manifest, dict) or "autoviz_version" not in manifest:
+    if not holds_autoviz_report(out):
         return  # not ours: leave it alone
     stale = [out / name for name in REPORT_FILES]
     for sub in ("charts", "tables"):
