@@ -98,6 +98,8 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
                     score, method = max((score, method), alt)
                 if joins and method not in ("exact", "normalized"):
                     score = 0.0
+                if j == i + 1 and _period_not_amount(tokens, i, col):
+                    score = 0.0  # "unusual days", "the 5 busiest days": periods of the time line, not shipping_days
                 if j == i + 1 and phrase[0].lower in ("number", "count", "amount") and j < n and tokens[j].lower == "of" \
                         and method not in ("exact", "normalized", "lemma") and \
                         not set(col.words) & (COUNT_WORDS - {"no"} | {"amount", "amt"}):
@@ -129,6 +131,21 @@ def _proper(phrase: list[Token]) -> bool:
     first = phrase[0]
     return first.text[:1].isupper() and (first.index > 0 or first.text.isupper() or not known_word(first.lower)
                                          or len(phrase) > 1 and phrase[1].text[:1].isupper())
+
+
+_PERIOD_WORDS = frozenset("minute minutes hour hours day days week weeks month months year years".split())
+_AMOUNT_BEFORE = frozenset("many in of total average mean median avg".split())
+
+
+def _period_not_amount(tokens: list[Token], i: int, col: ColumnForms) -> bool:
+    """Is a period word ("days") the unit of a number column here (``shipping_days``), or the time line's
+    periods? An amount when counted or measured in it: "how many days", "tenure in days", "days served"."""
+    word = tokens[i]
+    if word.lower not in _PERIOD_WORDS or not col.numeric or word.lower not in col.words or word.lemma in col.core:
+        return False
+    before = tokens[i - 1].lower if i > 0 else ""
+    after = tokens[i + 1].lower if i + 1 < len(tokens) else ""
+    return before not in _AMOUNT_BEFORE and not after.endswith("ed")
 
 
 def _hyphenated(phrase: list[Token]) -> bool:

@@ -162,6 +162,9 @@ TABLES = {
         for i in range(15)]),
     "repos": _csv("repo,team,lines_of_code", [f"r{i},{['core', 'web'][i % 2]},{1000 + 37 * (i % 20)}.0"
                                                for i in range(40)]),
+    "shipments": _csv("order_date,region,revenue,shipping_days", [
+        f"{date(2023, 1, 1) + timedelta(days=i % 90)},{['N', 'S'][i % 2]},{10 + (i * 7) % 90}.5,{1 + i % 14}"
+        for i in range(180)]),
     "state_names": _csv("state,population", [
         f"{n},{1000 + 10 * i}" for i, n in enumerate(["Texas", "California", "Indiana", "Oregon", "Maine",
                                                       "District of Columbia"])]),
@@ -569,6 +572,12 @@ def _expected(table, keep):
     # a loosely related word ("government" ~ regime) colours no ranking
     ("spells", "Which 2 countries went through the most heads of government?",
      lambda o: (o.field("x"), o.c.y.aggregate, o.c.color) == ("country", "count", None)),
+    # "days" as periods of the time line ("unusual days") is not the unit of shipping_days; counted or measured in
+    # ("how many days … on average") it is
+    ("shipments", "any unusual days in daily revenue?",
+     lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("line", "order_date", "revenue")),
+    ("shipments", "how many days did shipping take on average by region",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("region", "shipping_days", "mean")),
     # "average units … with price": units against price; no third column from the profile as a size
     ("shops", "how does average units grow with price?",
      lambda o: {o.field("x"), o.field("y")} == {"price", "units"} and o.c.size is None and o.c.color is None),
