@@ -73,13 +73,8 @@ def test_two_runs_into_one_out_folder_are_not_mixed(tmp_path):
     """Two real processes into the same --out at once: one writes its report, the other is refused with a clear
     message (never one report with the other's charts)."""
     out = tmp_path / "shared"
-    env = {**os.environ, "AUTOVIZ_STORAGE_DIR": str(tmp_path / "storage"), "AUTOVIZ_OUTPUTS_DIR": str(tmp_path / "o")}
-    env.pop("DAGSTER_HOME", None)
-    procs = [subprocess.Popen([sys.executable, "-m", "autoviz_pipeline.cli", "run", str(DECEMBER), q, "--out", str(out)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-             for q in ("revenue by region", "units by product type")]
     questions = ("revenue by region", "units by product type")
-    results = [(p.wait(timeout=300), *p.communicate()) for p in procs]
+    results = _at_once(tmp_path, [(q, out) for q in questions])
     codes = sorted(code for code, _, _ in results)
     assert codes in ([0, 2], [0, 0]), results  # refused, or (if one ended before the other began) serialized
     if codes == [0, 2]:
@@ -91,3 +86,31 @@ def test_two_runs_into_one_out_folder_are_not_mixed(tmp_path):
     listed = {c["png"] for c in manifest["charts"]}
     assert {f"charts/{f.name}" for f in (out / "charts").glob("*.png")} == listed, listed
     assert not (out / ".autoviz-run.lock").exists()
+
+
+def _at_once(tmp_path, runs):
+    """Starts one real `autoviz run` process per (question, out folder) at the same time, sharing the storage
+    folder; returns (exit code, stdout, stderr) of each."""
+    env = {**os.environ, "AUTOVIZ_STORAGE_DIR": str(tmp_path / "storage"), "AUTOVIZ_OUTPUTS_DIR": str(tmp_path / "o")}
+    env.pop("DAGSTER_HOME", None)
+    procs = [subprocess.Popen([sys.executable, "-m", "autoviz_pipeline.cli", "run", str(DECEMBER), q, "--out", str(out)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+             for q, out in runs]
+    return [(p.wait(timeout=300), *p.communicate()) for p in procs]
+
+
+def test_concurrent_runs_on_one_file_each_get_their_own_report(tmp_path):
+    """Three real processes on the same CSV at once, each with its own question and --out: each prints its own
+    report, whose manifest holds its own question and whose answer chart answers it (stage outputs are stored per
+    run, so no run reads another's upstream output)."""
+    asked = {"a": ("revenue by region", "region"), "b": ("revenue by product category", "product_category"),
+             "c": ("number of orders per region and product category", "region")}
+    results = _at_once(tmp_path, [(q, tmp_path / name) for name, (q, _) in asked.items()])
+    for (name, (question, x_field)), (code, stdout, stderr) in zip(asked.items(), results):
+        out = tmp_path / name
+        assert code == 0, stderr
+        assert f"report: {out / 'report.html'}" in stdout, stdout
+        manifest = json.loads((out / "manifest.json").read_text())
+        assert manifest["question"] == question
+        assert manifest["charts"][0]["spec"]["encoding"]["x"]["field"] == x_field
+    assert len(list((tmp_path / "storage" / "analysis_report").glob("*/*.json"))) == 3

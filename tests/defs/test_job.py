@@ -6,6 +6,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from autoviz_pipeline.defs.assets import ASSETS
+from autoviz_pipeline.defs.io_managers import PydanticJsonIOManager
 from autoviz_pipeline.defs.resources import LLMResource, PipelineSettings
 from tests.conftest import EXAMPLES
 from tests.dagster_support import question_config, run_partition
@@ -48,8 +50,8 @@ def test_headline_question_end_to_end(instance, tmp_path):
         assert b"<svg" in (out / chart["svg"]).read_bytes()[:500]
     html = Path(report.html).read_text()
     assert "data:image/png;base64," in html and "<script" not in html
-    # intermediate outputs are readable JSON per asset and partition
-    stored = tmp_path / "storage" / "question_intent" / "december_revenue.csv.json"
+    # intermediate outputs are readable JSON per asset, partition and run
+    stored = tmp_path / "storage" / "question_intent" / "december_revenue.csv" / f"{result.run_id}.json"
     assert json.loads(stored.read_text())["intent"] == "comparative_analysis"
     # the UI shows the report with its first chart
     mats = result.asset_materializations_for_node("analysis_report")
@@ -103,3 +105,23 @@ def test_a_partition_key_that_climbs_out_is_refused_and_writes_nothing_outside(i
                      key="../../../escaped_key")
     written = {p for p in set(tmp_path.rglob("*")) - before if p.is_file()}
     assert not written, written
+
+
+def test_each_run_keeps_its_own_stage_outputs_and_a_partial_run_reads_the_latest(instance, tmp_path):
+    """Stage outputs are stored per run: a second run on the same file does not replace what the first run's
+    stages read or returned. Materializing only the report (as the UI can) reads the latest upstream outputs of
+    that partition."""
+    csv = EXAMPLES / "december_revenue.csv"
+    first = _materialize(instance, tmp_path, csv, "revenue by region")
+    second = _materialize(instance, tmp_path, csv, "revenue by product category")
+    for run in (first, second):
+        stored = tmp_path / "storage" / "question_intent" / csv.name / f"{run.run_id}.json"
+        assert json.loads(stored.read_text())["question"] == run.output_for_node("question_intent").question
+
+    report_only = dg.materialize(
+        [*ASSETS], selection=["analysis_report"], partition_key=csv.name, instance=instance,
+        resources={"settings": PipelineSettings(inbox_dir=str(tmp_path / "inbox"), outputs_dir=str(tmp_path / "out")),
+                   "llm": LLMResource(), "json_io_manager": PydanticJsonIOManager(base_dir=str(tmp_path / "storage"))})
+    again = json.loads(Path(report_only.output_for_node("analysis_report").manifest).read_text())
+    assert again["question"] == "revenue by product category"
+    assert again["charts"][0]["spec"]["encoding"]["x"]["field"] == "product_category"

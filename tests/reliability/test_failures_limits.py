@@ -80,8 +80,9 @@ def test_failed_stage_leaves_downstream_assets_and_earlier_reports_alone(instanc
     assert first.success and second.success
     reports = [Path(r.output_for_node("analysis_report").html) for r in (first, second)]
     assert reports[0].parent != reports[1].parent and all(p.is_file() for p in reports)  # one folder per run
-    stored = {a: (tmp_path / "storage" / a / "sales.csv.json").read_bytes()
-              for a in ("step_results", "analysis_report")}
+    stored = {p: p.read_bytes() for a in ("step_results", "analysis_report")
+              for p in (tmp_path / "storage" / a / "sales.csv").glob("*.json")}
+    assert len(stored) == 4  # one per asset and run
 
     def crash(*args, **kwargs):
         raise RuntimeError("disk on fire")
@@ -91,8 +92,9 @@ def test_failed_stage_leaves_downstream_assets_and_earlier_reports_alone(instanc
     assert not third.success
     assert not third.asset_materializations_for_node("step_results")
     assert not third.asset_materializations_for_node("analysis_report")
-    for asset, content in stored.items():  # downstream outputs are still the last good run's
-        assert (tmp_path / "storage" / asset / "sales.csv.json").read_bytes() == content
+    for path, content in stored.items():  # the good runs' downstream outputs are untouched, none added
+        assert path.read_bytes() == content
+    assert not list((tmp_path / "storage" / "step_results" / "sales.csv").glob(f"{third.run_id}*"))
     assert all(p.is_file() for p in reports)
     assert not list((tmp_path / "storage").rglob(".tmp-*"))
 
