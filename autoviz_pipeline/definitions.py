@@ -9,7 +9,7 @@ from .defs.executors import autoviz_executor
 from .defs.loggers import progress_logger
 from .defs.io_managers import PydanticJsonIOManager
 from .defs.resources import LLMResource, PipelineSettings
-from .defs.sensors import make_failure_sensor, make_inbox_sensor, make_refresh_schedule
+from .defs.sensors import make_failure_sensor, make_inbox_sensor, make_refresh_schedule, make_watchdog_sensor
 from .settings import load_config
 
 autoviz_job = dg.define_asset_job("autoviz_job", selection=dg.AssetSelection.groups(GROUP),
@@ -28,7 +28,7 @@ def build_resources() -> dict[str, object]:
 defs = dg.Definitions(
     assets=ASSETS,
     jobs=[autoviz_job],
-    sensors=[make_inbox_sensor(autoviz_job), make_failure_sensor(autoviz_job)],
+    sensors=[make_inbox_sensor(autoviz_job), make_failure_sensor(autoviz_job), make_watchdog_sensor(autoviz_job)],
     schedules=[make_refresh_schedule(autoviz_job)],
     resources=build_resources(),
     loggers={"console": dg.colored_console_logger, "progress": progress_logger},

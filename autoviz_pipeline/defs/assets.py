@@ -32,6 +32,7 @@ from ..timeouts import stage_deadline
 from ..understanding import classify_intent
 from .resources import LLMResource, PipelineSettings
 from .retries import TRANSIENT_RETRY, retry_transient_only
+from .watchdog import HOST_TAG, this_host
 
 csv_files = dg.DynamicPartitionsDefinition(name="csv_files")
 GROUP = "autoviz"
@@ -78,6 +79,7 @@ def _request(context: dg.AssetExecutionContext, config: RunParams, settings: Pip
 def dataset_profile(context: dg.AssetExecutionContext, config: RunParams,
                     settings: PipelineSettings) -> ProfiledDataset:
     """Profile the CSV: roles, counts, stats, samples, sha256."""
+    context.instance.add_run_tags(context.run_id, {HOST_TAG: this_host()})  # for the watchdog (kill -9)
     request = _request(context, config, settings)
     question, question_notes = clean_question(request.question, max_chars=settings.max_question_chars)
     if not config.question.strip() and not sidecar_question(request.dataset_path):

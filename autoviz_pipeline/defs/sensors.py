@@ -1,4 +1,4 @@
-"""Triggers: a sensor on the inbox folder, a daily refresh schedule, and a run-failure recorder.
+"""Triggers: a sensor on the inbox folder, a daily refresh schedule, a run-failure recorder, a watchdog.
 
 Exactly once per file version: the cursor maps file name → the version handled (its mtime_ns, with its question
 sidecar's when it has one: a question saved or changed later is a new version), and every request carries the
@@ -6,7 +6,7 @@ run key ``<partition>@<mtime_ns>[+q<sidecar mtime_ns>]``. The daemon never launc
 when the cursor is lost or stale (deleted, reset, restored) the sensor itself asks the instance whether
 a version's run already exists before requesting it (one query per new version, none when nothing
 changed). A version whose run failed therefore stays failed until the file is saved again (a new
-version): the failure record says so.
+version): the failure record says so. Only a run killed hard is run again, once, by the watchdog.
 """
 
 import json
@@ -20,6 +20,7 @@ from ..inbox import (FileVersion, display_name, file_version, find_partition_fil
 from .assets import csv_files
 from .failures import FAILURES_FOLDER, failure_record, first_step_failure, write_failure_record  # noqa: F401
 from .resources import PipelineSettings
+from .watchdog import CRASHED_TAG, RERUN_OF_TAG, dead_runs, mark_dead
 
 RUN_KEY_TAG = "dagster/run_key"
 SENSOR_NAME_TAG = "dagster/sensor_name"
@@ -138,6 +139,8 @@ def make_failure_sensor(job: Any) -> dg.SensorDefinition:
                            description="Writes <outputs>/_failures/<run id>.json for every failed run.")
     def failure_recorder(context: dg.RunFailureSensorContext, settings: PipelineSettings):
         run = context.dagster_run
+        if CRASHED_TAG in run.tags:  # the watchdog marked it failed and wrote its record
+            return
         stage, error = first_step_failure(context.get_step_failure_events())
         record = failure_record(
             run_id=run.run_id, partition=run.tags.get("dagster/partition"), file=run.tags.get(FILE_TAG),
@@ -149,3 +152,44 @@ def make_failure_sensor(job: Any) -> dg.SensorDefinition:
 
     return failure_recorder
 
+
+
+def _still_in_inbox(settings: PipelineSettings, partition: str, version: str) -> Path | None:
+    """The inbox file of this partition when it still has this version (same bytes' mtime, same sidecar)."""
+    path = find_partition_file(settings.inbox_dir, partition)
+    if path is None:
+        return None
+    try:
+        return path if file_version(path, partition).run_key == version else None
+    except OSError:
+        return None
+
+
+def make_watchdog_sensor(job: Any) -> dg.SensorDefinition:
+    """Runs killed hard → failed with a failure record (``watchdog.py``); a file version the inbox sensor or the
+    schedule launched runs once more, if the file is unchanged (a rerun that dies too waits for a new save)."""
+
+    @dg.sensor(name=f"{job.name}_watchdog", job=job, minimum_interval_seconds=30,
+               default_status=dg.DefaultSensorStatus.RUNNING,
+               description="Runs whose process was killed hard → failed, with a failure record; "
+                           "a file version from the inbox runs once more.")
+    def watchdog(context: dg.SensorEvaluationContext, settings: PipelineSettings):
+        requests = []
+        for run, pid in dead_runs(context.instance):
+            message = mark_dead(context.instance, run, pid, settings.outputs_dir)
+            context.log.warning(f"run {run.run_id}: {message}")
+            version, partition = run.tags.get(VERSION_TAG), run.tags.get("dagster/partition")
+            if not version or not partition or RERUN_OF_TAG in run.tags:
+                continue
+            path = _still_in_inbox(settings, partition, version)
+            if path is None:
+                continue
+            context.log.info(f"{display_name(partition)!r}: version {version} runs again")
+            requests.append(dg.RunRequest(
+                run_key=f"{version}:rerun-of-{run.run_id}", partition_key=partition,
+                run_config=run_config_for(path, settings),
+                tags={FILE_TAG: run.tags.get(FILE_TAG, display_name(partition)), VERSION_TAG: version,
+                      RERUN_OF_TAG: run.run_id}))
+        return requests or dg.SkipReason("no run was killed")
+
+    return watchdog
