@@ -37,6 +37,7 @@ class ColumnForms:
     value_lemmas: dict[str, str] = field(default_factory=dict)  # lemma_key → value ("faults" → fault)
     value_starts: dict[str, str] = field(default_factory=dict)  # the first words of one value only → it
     calendar: str | None = None  # "year", "month", … when the numbers are calendar parts
+    values_are: str | None = None  # what every value is, a name for the column: "season"
 
     @property
     def name(self) -> str:
@@ -146,8 +147,13 @@ def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:
                         core=core, expanded=set(written_out(core) | written_out(content)))
     if col.role in ("categorical", "boolean", "identifier", "text"):
         _index_values(forms, col.values or [tv.value for tv in col.top_values])
+        if forms.values and all(_SEASON_VALUE.fullmatch(v) for v in forms.values):
+            forms.values_are = "season"  # "2009-2010", "2009-10": "per season" names it, whatever its name
     forms.calendar = _calendar_part(forms, settings)
     return forms
+
+
+_SEASON_VALUE = re.compile(r"(?:19|20)\d\d (?:19|20)?\d\d")
 
 
 def _index_values(forms: ColumnForms, values: list[str]) -> None:

@@ -20,6 +20,7 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:'[a-z]+)?|\d+(?:\.\d+)?")
 _PLAIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+|\d+(?:\.\d+)?")
+_TOKEN = re.compile(_PLAIN_WORD.pattern + "|%")
 _CLITICS = frozenset({"s", "t", "d", "m", "ll", "re", "ve"})
 
 
@@ -174,9 +175,15 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    """The question's words, numbers as tokens; "what's" is "what" + a clitic "s"."""
+    """The question's words, numbers as tokens; "what's" is "what" + a clitic "s"; a "%" that follows no number
+    is a word ("win %": a synonym of percent in names, ``vocabulary.yaml``), not a share cue ("butterfat %")."""
     tokens: list[Token] = []
-    for m in _PLAIN_WORD.finditer(text):
+    for m in _TOKEN.finditer(text):
+        if m.group(0) == "%":
+            if text[:m.start()].rstrip()[-1:].isdigit():
+                continue
+            tokens.append(Token("%", len(tokens), m.start(), m.end()))
+            continue
         hyphened = bool(tokens) and m.start() == tokens[-1].end + 1 and text[m.start() - 1] == "-"
         tokens.append(Token(m.group(0), len(tokens), m.start(), m.end(), clitic=_is_clitic(text, m),
                             hyphened=hyphened))

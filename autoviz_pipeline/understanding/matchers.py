@@ -58,6 +58,8 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
         return settings.normalized_weight, "normalized"
     if lemmas == col.lemmas:
         return settings.lemma_weight, "lemma"
+    if col.values_are and lemmas == [col.values_are]:
+        return settings.lemma_weight - 0.03, "lemma"  # values, "per season" → year holding "2009-2010"
     if len(words) == 1 and words[0] in voc.cues["aggregate_prefixes"]:
         return 0.0, ""  # "total investment": "total" asks for a sum; it names the column "total" only as written
     if len(lemmas) == 1 and lemmas[0] in _task_words() and lemmas[0] not in col.lemmas:
@@ -76,7 +78,7 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
         return settings.abbreviation_weight, "abbreviation"  # temp ↔ temperature, "max temp" ↔ tmax
     if len(words) == 1 and words[0] in _DEGREE_WORDS:
         return 0.0, ""  # "larger than 2,000 sq ft": a comparison, not the size column
-    for name in (col.core, col.content):  # "claim identifiers" → claim_id (identifier ~ id)
+    for name in (col.core, col.content, col.lemmas):  # "claim identifiers" → claim_id, "pass %" → pass_pct
         if len(lemmas) == len(name) and all(a == b or voc.synonyms(a, b) for a, b in zip(lemmas, name)):
             return settings.synonym_weight, "synonym"
     if len(lemmas) == 1 and any(voc.synonyms(lemmas[0], e) for e in col.expanded if " " not in e):

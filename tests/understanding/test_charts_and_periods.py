@@ -56,6 +56,10 @@ TABLES = {
     "pubs": _csv("date,shift,bar_staff,kitchen_staff,covers", [
         f"{date(2023, 1, 1) + timedelta(days=i)},{['early', 'late', 'night'][i % 3]},{2 + (i * 7) % 23},"
         f"{3 + (i * 5) % 19},{40 + (i * 17) % 120}" for i in range(90)]),
+    # a league's team seasons: "season" is said of the column "yr" holding "2016-2017"; pass_pct is a percentage
+    "league": _csv("club,yr,division,points,passes,pass_pct", [
+        f"{['Rovers', 'United', 'Athletic', 'City'][i % 4]},{2016 + i % 5}-{2017 + i % 5},{['North', 'South'][i % 2]},"
+        f"{20 + (i * 7) % 60},{300 + (i * 37) % 400},{55 + (i * 3) % 40}.5" for i in range(40)]),
     # one row a month, Jan 1995 .. Dec 2012 (216 rows)
     "decades": _csv("date,bookings", [f"{d},{100 + (i * 37) % 400}" for i, d in enumerate(_monthly(1995, 2012))]),
     "daily": _csv("date,store,sales", [f"{d},{'AB'[i % 2]},{10 + (i * 7) % 50}" for i, d in enumerate(_DAYS)]),
@@ -584,6 +588,20 @@ def _expected(table, keep):
     # a year column is a number when its relationship with a quantity is asked
     ("years", "is there a relationship between the year and units?",
      lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"year", "units"}),
+    # "%" after a word is "percent" in a name ("pass %" → pass_pct, not passes); it is no share-of-total cue
+    ("league", "avg pass % by division",
+     lambda o: (o.c.mark, o.field("x"), o.field("y"), o.c.y.aggregate) == ("bar", "division", "pass_pct", "mean")),
+    # a column whose values are all seasons ("2016-2017") is what "per season" names, whatever its name
+    ("league", "points per season for each division",
+     lambda o: (o.field("x"), o.field("y"), o.field("color")) == ("yr", "points", "division")),
+    ("league", "Rovers points by season",
+     lambda o: (o.field("x"), o.field("y")) == ("yr", "points") and set(o.rows["club"]) == {"Rovers"}),
+    # near miss: "by season" on a table with dates and no season column is not a column (no "yr" here)
+    ("shops", "revenue by season",
+     lambda o: o.field("y") == "revenue" and o.field("x") in ("date", None)),
+    # near miss: "10%" is a number with its sign, not the word "percent"
+    ("league", "clubs with pass % above 90%",
+     lambda o: o.kept > 0 and (o.rows["pass_pct"] > 90).all()),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)
