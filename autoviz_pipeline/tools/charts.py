@@ -670,7 +670,8 @@ def _bar_spec(
     transforms = []
     if limit is not None:
         transforms = vega.top_n_transforms(params.x, value=measure.value, aggregate=measure.how, n=limit,
-                                           smallest=params.top_n is not None and params.sort == "ascending")
+                                           smallest=params.top_n is not None and params.sort == "ascending",
+                                           time_unit=time_unit)
     color = params.color if params.color != params.x else None
     encoding: dict[str, Any] = {
         "x": axis_channel(params.x, kind, profile, bins=params.x_bin, time_unit=time_unit, discrete=True, sort=sort),

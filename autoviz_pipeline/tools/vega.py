@@ -268,9 +268,10 @@ def _datetime(stamp: pd.Timestamp) -> Spec:
 
 
 def top_n_transforms(field: str, *, value: str | None, aggregate: Aggregate, n: int, other: bool = False,
-                     smallest: bool = False) -> list[Spec]:
+                     smallest: bool = False, time_unit: TimeUnit | None = None) -> list[Spec]:
     """Keep the ``n`` categories with the largest measure, the smallest with ``smallest`` (or relabel the
-    rest "Other" when ``other``).
+    rest "Other" when ``other``). A date grouped by ``time_unit`` is ranked by its periods ("the 5 days with
+    the highest mean" of readings every 5 minutes: days, not readings).
 
     A ``joinaggregate`` + ``dense_rank`` window leaves the rows intact, so the encoding's own aggregate
     still applies after the cut. The rank sorts by the measure, then by the category, so that each category
@@ -279,12 +280,17 @@ def top_n_transforms(field: str, *, value: str | None, aggregate: Aggregate, n: 
     op: Spec = {"op": aggregate if value is not None else "count", "as": "__group_measure"}
     if value is not None and aggregate != "count":
         op["field"] = field_ref(value)
-    steps: list[Spec] = [
-        {"joinaggregate": [op], "groupby": [field_ref(field)]},
+    steps: list[Spec] = []
+    key = field_ref(field)
+    if time_unit is not None:
+        steps.append({"timeUnit": VL_TIME_UNIT[time_unit], "field": key, "as": "__group_key"})
+        key = "__group_key"
+    steps += [
+        {"joinaggregate": [op], "groupby": [key]},
         {
             "window": [{"op": "dense_rank", "as": "__group_rank"}],
             "sort": [{"field": "__group_measure", "order": "ascending" if smallest else "descending"},
-                     {"field": field_ref(field), "order": "ascending"}],
+                     {"field": key, "order": "ascending"}],
         },
     ]
     if other:

@@ -11,8 +11,8 @@ from .columns import ColumnForms
 from .lexicon import lemma, tokenize
 from .reading import QuestionReading
 from .settings import ChartSettings
-from .slots import (TIME_HEADS, Slots, default_aggregate, numeric_groups, one_per_row, ranks_rows, single_rows,
-                    spans_periods)
+from .slots import (TIME_HEADS, Slots, default_aggregate, numeric_groups, one_per_row, ranks_rows, several_a_day,
+                    single_rows, spans_periods)
 
 
 _UNIT_CALENDAR = {"year": "year", "month_of_year": "month", "quarter_of_year": "quarter", "hour_of_day": "hour"}
@@ -191,7 +191,7 @@ def _ranked_rows(reading: QuestionReading, slots: Slots, notes: list[str]) -> Ch
     if key is None:
         return None
     col = slots.col(key)
-    unit = head_unit if col is not None and col.role == "temporal" else None
+    unit = _ranked_unit(reading, col, head_unit) if col is not None and col.role == "temporal" else None
     one_per_row = col is not None and col.one_per_row and unit is None
     agg: Aggregate | None = reading.aggregate if reading.aggregate not in (None, "count") else (
         None if one_per_row else "max" if ranking.order == "descending" else "min")  # a city's hottest day
@@ -199,6 +199,20 @@ def _ranked_rows(reading: QuestionReading, slots: Slots, notes: list[str]) -> Ch
     limit = ranking.limit or (None if coarse else slots.settings.ranked_rows)
     return ChartSpec(mark="bar", x=Encoding(field=key, time_unit=unit), y=Encoding(field=measure, aggregate=agg),
                      sort=ranking.order, limit=limit, filters=reading.filter_specs())
+
+
+_CYCLIC = ("weekday", "month_of_year", "quarter_of_year", "hour_of_day")
+
+
+def _ranked_unit(reading: QuestionReading, col: ColumnForms, head_unit: TimeUnit | None) -> TimeUnit | None:
+    """The period ranked: a cyclic one said ("which 5 hours of the day") over the head's; "which 5 days" ranks
+    calendar days when the time line has several rows a day (readings every 5 minutes), the rows when one."""
+    if reading.time_unit in _CYCLIC:
+        return reading.time_unit
+    if head_unit is None and reading.ranking is not None and reading.ranking.head in ("day", "date") and \
+            several_a_day(col.profile):
+        return "day"
+    return head_unit
 
 
 def _histogram(reading: QuestionReading, slots: Slots, notes: list[str]) -> ChartSpec | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..contracts import Aggregate, TimeUnit
+from ..contracts import Aggregate, ColumnProfile, TimeUnit
 from .columns import ColumnForms, ColumnIndex
 from .lexicon import lemma
 from .reading import QuestionReading, Ranking
@@ -274,6 +274,18 @@ def one_per_row(slots: Slots, name: str) -> bool:
     """A column with a value per row ("one dot per state") names the marks; as a colour it splits nothing."""
     col = slots.col(name)
     return col is not None and col.one_per_row and col.role != "temporal" and slots.index.profile.rows > 12
+
+
+def several_a_day(col: ColumnProfile) -> bool:
+    """Does a time line hold several distinct times a day (readings every few minutes), from its profile: more
+    distinct values than the days between its first and last?"""
+    import pandas as pd
+
+    try:
+        days = (pd.Timestamp(str(col.max)) - pd.Timestamp(str(col.min))).days + 1
+    except (TypeError, ValueError):
+        return False
+    return days > 0 and col.distinct > days
 
 
 def single_rows(slots: Slots, name: str) -> bool:

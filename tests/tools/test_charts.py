@@ -176,6 +176,22 @@ def test_bar_chart_keeps_each_date_of_a_top_n():
     assert out.spec["encoding"]["x"].get("timeUnit") is None
 
 
+def test_a_top_n_of_periods_ranks_the_periods_not_the_readings():
+    """Readings every 6 hours, "the 3 days with the highest mean": the drawn bars and the spec's ranking both
+    group by day; ranking raw timestamps in the spec would keep a day's best readings only."""
+    at = pd.date_range("2023-01-01", periods=40, freq="6h")  # 10 days, 4 readings each
+    level = np.array([float((i // 4) % 5) + (i % 4) * 0.1 for i in range(40)])  # day d: mean (d % 5) + 0.15
+    out = run("bar_chart", pd.DataFrame({"at": at, "level": level}), x="at", y="level", aggregate="mean",
+              top_n=3, time_unit="day")
+    # days 4 and 9 (2023-01-05, -10) have mean 4.15; days 3 and 8 tie at 3.15, the earlier kept
+    assert tick_labels(out) == ["2023-01-04", "2023-01-05", "2023-01-10"]
+    transforms = out.spec["usermeta"]["applied_transforms"]  # as the profile-only spec carries them too
+    assert transforms[0] == {"timeUnit": "yearmonthdate", "field": "at", "as": "__group_key"}
+    assert transforms[1]["groupby"] == ["__group_key"]
+    spec = out.spec
+    assert spec["encoding"]["x"]["timeUnit"] == "yearmonthdate"
+
+
 def test_bar_chart_rejects_text_in_a_numeric_param(sales):
     tool = get_tool("bar_chart")
     with pytest.raises(ValueError, match="'y'.*'product'"):

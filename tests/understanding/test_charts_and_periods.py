@@ -3,7 +3,7 @@
 Each case is (table, question, check): the check reads the chart, and where a filter is the point, the rows
 the filter keeps when it runs on the table (counted by hand from how the table is built below)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -60,6 +60,9 @@ TABLES = {
     "league": _csv("club,yr,division,points,passes,pass_pct", [
         f"{['Rovers', 'United', 'Athletic', 'City'][i % 4]},{2016 + i % 5}-{2017 + i % 5},{['North', 'South'][i % 2]},"
         f"{20 + (i * 7) % 60},{300 + (i * 37) % 400},{55 + (i * 3) % 40}.5" for i in range(40)]),
+    # a sensor read every 30 minutes for 12 days
+    "gauge": _csv("read_at,level_mm", [
+        f"{datetime(2024, 5, 1) + timedelta(minutes=30 * i)},{100 + (i * 37) % 90}" for i in range(48 * 12)]),
     # one row a month, Jan 1995 .. Dec 2012 (216 rows)
     "decades": _csv("date,bookings", [f"{d},{100 + (i * 37) % 400}" for i, d in enumerate(_monthly(1995, 2012))]),
     "daily": _csv("date,store,sales", [f"{d},{'AB'[i % 2]},{10 + (i * 7) % 50}" for i, d in enumerate(_DAYS)]),
@@ -602,6 +605,11 @@ def _expected(table, keep):
     # near miss: "10%" is a number with its sign, not the word "percent"
     ("league", "clubs with pass % above 90%",
      lambda o: o.kept > 0 and (o.rows["pass_pct"] > 90).all()),
+    # "which N days" of readings taken several times a day ranks calendar days; "hours of the day" the hours
+    ("gauge", "Which 3 days had the highest average level?",
+     lambda o: (o.field("x"), o.c.x.time_unit, o.c.y.aggregate, o.c.limit) == ("read_at", "day", "mean", 3)),
+    ("gauge", "which 4 hours of the day have the lowest mean level",
+     lambda o: (o.c.x.time_unit, o.c.sort, o.c.limit) == ("hour_of_day", "ascending", 4)),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)
