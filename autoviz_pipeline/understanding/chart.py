@@ -39,8 +39,12 @@ def choose_chart(reading: QuestionReading, index: ColumnIndex, *,
     if spec is not None and reading.unmatched:
         words = ", ".join(repr(w) for w in reading.unmatched)
         counted = spec.y is not None and spec.y.aggregate == "count" and spec.y.field is None
-        notes.append(f"{words} matched no column; " + ("showing the count of rows" if counted else
-                                                      "left out of the chart"))
+        valued = index.value_column is not None and index.value_column in (spec.y.field if spec.y else None,
+                                                                            spec.color.field if spec.color else None)
+        notes.append(f"{words} matched no column; " + (
+            "showing the count of rows" if counted else
+            f"read as {index.value_column!r}, the one quantity of this long table" if valued else
+            "left out of the chart"))
     return spec, notes
 
 

@@ -95,6 +95,7 @@ class ColumnIndex:
     words: frozenset[str] = field(init=False)  # every column's core words, which no phrase passes over as filler
     timelines: list[ColumnForms] = field(init=False)  # columns that place rows in time, dates first
     durations: list[str] = field(init=False)  # quantities whose name says they hold a duration (days_out, wait_min)
+    value_column: str | None = field(init=False)  # a long table's one quantity, named only "Value", "amount", …
     _by_name: dict[str, ColumnForms] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -103,12 +104,33 @@ class ColumnIndex:
         said = set(vocabulary().cues["duration_words"])
         self.durations = [c.name for c in self.columns if c.measure and c.role != "temporal" and set(c.words) & said]
         self._by_name = {c.name: c for c in self.columns}
+        self.value_column = _value_column(self.columns)
 
     def get(self, name: str) -> ColumnForms | None:
         return self._by_name.get(name)
 
     def calendar(self, part: str) -> ColumnForms | None:
         return next((c for c in self.columns if c.calendar == part), None)
+
+
+def _value_column(columns: list[ColumnForms]) -> str | None:
+    """A table in long form (country, year, sex, age group, Value): its one quantity has a name that says only
+    "value" (``Value``, ``amount``, ``OBS_VALUE``), beside two or more columns that label it. Whatever the
+    question calls the quantity ("population", "how many men"), it is that column, and it adds up."""
+    value_words = set(vocabulary().cues["value_column_words"])
+    named = [c for c in columns if c.measure and c.lemmas and set(c.lemmas) <= value_words]
+    if len(named) != 1:
+        return None
+    rows = named[0].profile.count or 1
+    # every other column labels the values: text, dates, flags, codes, or numbers with few values (an age
+    # group's start year); a second real quantity (a house's "value" beside its "rent") makes no long table
+    labels = [c for c in columns if c is not named[0] and (not c.measure or (
+        c.profile.distinct <= 100 and c.profile.distinct * 20 <= rows))]
+    if any(c.one_per_row and c.profile.role != "temporal" for c in labels):
+        return None  # a row per payment, per order: "how many payments" counts them
+    if len(labels) == len(columns) - 1 and len(labels) >= 2:
+        return named[0].name
+    return None
 
 
 _INDEXES: dict[int, ColumnIndex] = {}

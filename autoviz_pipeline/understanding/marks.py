@@ -11,6 +11,7 @@ from .columns import ColumnForms
 from .lexicon import lemma, tokenize
 from .reading import QuestionReading
 from .settings import ChartSettings
+from .vocabulary import vocabulary
 from .slots import (TIME_HEADS, Slots, default_aggregate, numeric_groups, one_per_row, ranks_rows, several_a_day,
                     single_rows, spans_periods)
 
@@ -160,6 +161,10 @@ def _measure(reading: QuestionReading, slots: Slots, *, exclude: set[str | None]
     else its natural one (sum of what adds up, mean of the rest)."""
     aggregate = reading.aggregate
     measures = [m for m in slots.measures if m not in exclude]
+    value = slots.index.value_column
+    if value is not None and not measures and value not in exclude and not _says_rows(reading):
+        slots.used.add(value)  # a long table: "population", "how many men" are its Value, summed
+        return value, aggregate if aggregate not in (None, "count") else "sum"
     if reading.counts_rows and aggregate in (None, "count") and not (reading.ranking and reading.ranking.measure):
         return None, "count"
     if not measures and not reading.unmatched and (aggregate not in (None, "count") or reading.task == "ranking"
@@ -178,6 +183,11 @@ def _measure(reading: QuestionReading, slots: Slots, *, exclude: set[str | None]
     y = measures[0]
     slots.used.add(y)
     return y, aggregate or default_aggregate(slots.col(y))
+
+
+def _says_rows(reading: QuestionReading) -> bool:
+    """ "how many records", "number of rows": the rows themselves are counted."""
+    return bool({t.lower for t in _tokens(reading.question)} & set(vocabulary().cues["row_words"]))
 
 
 def _ranked_rows(reading: QuestionReading, slots: Slots, notes: list[str]) -> ChartSpec | None:

@@ -95,6 +95,8 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
         return settings.initialism_weight, "initialism"
     if _short_form(words, col, settings):
         return settings.abbreviation_weight - 0.04, "abbreviation"
+    if _known_prefix(words, col):
+        return settings.partial_weight, "abbreviation"
     if _derived(words, col):
         return settings.lemma_weight - 0.06, "derived"  # "certification expiration" → certificationexpires
     if len(words) == 1 and len(col.words) == 1 and len(words[0]) >= 5 and len(col.joined) > len(words[0]) + 2 and (
@@ -215,6 +217,8 @@ def _short_form(words: list[str], col: ColumnForms, settings: MatchSettings) -> 
                 return True
             if len(content) <= 2 and _word_skeleton(name, content) and _consonants(name) >= 0.75 * _consonants(said):
                 return True  # "bdrms" = bedrooms, "sqrft" = square feet; not "cpi" = capital
+        if len(name) >= 3 and len(content) == 1 and name == _without_vowels(said) and name != said:
+            return True  # "mnth" = month, "wkly" = weekly: the word without its vowels
     if len(words) == 1 and len(col.core) == 1:
         said, name = words[0], col.core[0]
         if len(said) >= 3 and len(name) >= len(said) + 2 and name.startswith(said) and (
@@ -267,6 +271,20 @@ def _derived(words: list[str], col: ColumnForms) -> bool:
         head = "".join(words[:-1])
         return col.joined.startswith(head) and _forms_of_one_word(words[-1], col.joined[len(head):])
     return False
+
+
+def _without_vowels(word: str) -> str:
+    return word[0] + "".join(ch for ch in word[1:] if ch not in "aeiou")
+
+
+def _known_prefix(words: list[str], col: ColumnForms) -> bool:
+    """A one-word name that is an English word and the beginning of a much longer word said ("hum" for
+    humidity, "temp" for temperature): an abbreviation that happens to be a word. Short names only, 4+ letters
+    shorter, so "age" is not "agency" and "product" not "productivity"."""
+    if len(words) != 1 or len(col.words) != 1:
+        return False
+    said, name = words[0], col.words[0]
+    return 3 <= len(name) <= 4 and len(said) >= len(name) + 4 and said.startswith(name) and known_word(name)
 
 
 def _consonants(text: str) -> int:

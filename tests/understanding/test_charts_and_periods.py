@@ -63,6 +63,13 @@ TABLES = {
     # a sensor read every 30 minutes for 12 days
     "gauge": _csv("read_at,level_mm", [
         f"{datetime(2024, 5, 1) + timedelta(minutes=30 * i)},{100 + (i * 37) % 90}" for i in range(48 * 12)]),
+    # a statistics office's long table: a row per region × year × sex, the count of people in "Value"
+    "census_long": _csv("region,year,sex,Value", [
+        f"{r},{y},{x},{1000 + (i * 37) % 900}" for i, (r, y, x) in enumerate(
+            (r, y, x) for r in ["Nord", "Sud", "Ovest"] for y in range(2015, 2023) for x in ["male", "female"])]),
+    # a row per payment: "amount" is a real quantity beside an id, so "how many payments" counts rows
+    "payments": _csv("payment_id,customer,amount", [f"{i},{['ann', 'bo', 'cy'][i % 3]},{5 + (i * 7) % 40}"
+                                                    for i in range(30)]),
     # one row a month, Jan 1995 .. Dec 2012 (216 rows)
     "decades": _csv("date,bookings", [f"{d},{100 + (i * 37) % 400}" for i, d in enumerate(_monthly(1995, 2012))]),
     "daily": _csv("date,store,sales", [f"{d},{'AB'[i % 2]},{10 + (i * 7) % 50}" for i, d in enumerate(_DAYS)]),
@@ -610,6 +617,18 @@ def _expected(table, keep):
      lambda o: (o.field("x"), o.c.x.time_unit, o.c.y.aggregate, o.c.limit) == ("read_at", "day", "mean", 3)),
     ("gauge", "which 4 hours of the day have the lowest mean level",
      lambda o: (o.c.x.time_unit, o.c.sort, o.c.limit) == ("hour_of_day", "ascending", 4)),
+    # a long table's one quantity named only "Value" is what "population", "how many men" measure: summed
+    ("census_long", "total population by region in 2020",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("region", "Value", "sum")
+     and set(o.rows["year"]) == {2020}),
+    ("census_long", "how many people lived in Nord each year?",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("year", "Value", "sum")
+     and set(o.rows["region"]) == {"Nord"}),
+    # near misses: rows counted when asked ("records"); a row per payment is counted, not its amount
+    ("census_long", "how many records per region",
+     lambda o: (o.field("x"), o.c.y.aggregate, o.c.y.field) == ("region", "count", None)),
+    ("payments", "how many payments per customer",
+     lambda o: (o.field("x"), o.c.y.aggregate, o.c.y.field) == ("customer", "count", None)),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

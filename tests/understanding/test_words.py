@@ -55,6 +55,8 @@ def test_irregular_plurals_find_their_singular_column(table, word, base):
     ("body mass index", "sex,bmi,age", "bmi"),              # three words → their initials
     ("bmi", "sex,body_mass_index,age", "body_mass_index"),  # the initials → three words
     ("mpg", "brand,miles_per_gallon,weight", "miles_per_gallon"),
+    ("humidity", "city,hum,wind", "hum"),                   # a short name that is also a word ("hum")
+    ("month", "city,mnth,wind", "mnth"),                    # the word without its vowels
 ])
 def test_short_forms_and_initialisms(table, phrase, header, column):
     profile = table(header, labels=(header.split(",")[0],))
@@ -174,6 +176,8 @@ def test_verbs_name_their_noun(table, question, header, verb, column):
     ("productivity", "product"),    # a rate of output, not the thing made
     ("policy", "police"),           # a rule, not the force
     ("capital", "capacity"),        # money or a city, not how much fits
+    ("humor", "hum"),               # a short word's continuation only when much longer
+    ("harbour", "hr"),              # two letters are too few to be a word without its vowels
 ])
 def test_near_miss_words_match_nothing(table, word, column):
     assert grounded(f"show the {word}", table(f"name,{column},salary")) == {}
