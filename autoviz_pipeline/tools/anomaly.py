@@ -146,10 +146,10 @@ def _field_names(names: Any) -> dict[str, str]:
 def _transforms(params: AnomalyDetectionParams, fields: dict[str, str]) -> list[dict[str, Any]]:
     """The scoring rule as Vega-Lite transforms, so the data-free spec flags what the tool flags."""
     value, col = vega.expr_ref(params.column), vega.field_ref(params.column)
-    score, flag = fields["score"], fields["anomaly"]
+    score, flag = vega.data_key(fields["score"]), vega.data_key(fields["anomaly"])
     steps: list[dict[str, Any]] = []
     if params.x is None:
-        steps.append({"window": [{"op": "row_number", "as": fields["row"]}]})
+        steps.append({"window": [{"op": "row_number", "as": vega.data_key(fields["row"])}]})
     if params.method == "iqr":
         k = params.iqr_k
         steps += [
@@ -177,7 +177,8 @@ def _transforms(params: AnomalyDetectionParams, fields: dict[str, str]) -> list[
                 "calculate": f"datum.__mad > 0 ? {ROBUST_Z_FACTOR} * ({value} - datum.__median) / datum.__mad : 0",
                 "as": score,
             },
-            {"calculate": f"abs({vega.expr_ref(score)}) > {params.threshold} ? 'flagged' : 'normal'", "as": flag},
+            {"calculate": f"abs({vega.expr_ref(fields['score'])}) > {params.threshold} ? 'flagged' : 'normal'",
+             "as": flag},
         ]
     return steps
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -46,17 +47,156 @@ VL_TIME_UNIT: dict[TimeUnit, str] = {
 Spec = dict[str, Any]
 
 
+# --------------------------------------------------------------------------------------------------
+# column names and titles
+# --------------------------------------------------------------------------------------------------
+# Every column name enters a spec through data_key: field_ref, expr_ref and the "as" of a transform are built
+# on it, and with_data names the inline data's columns with it, so it is the one place that decides how a
+# name is written. A name Vega-Lite reads as typed stays as it is (in a ``field``, dots and brackets escaped
+# as Vega-Lite documents); a name that no escaping gets through Vega-Lite 5 and 6 / Vega 6 is renamed in the
+# spec to an alias spelling its UTF-8 bytes in hex (reversible, and never a name kept as it is), and its
+# titles still show the name:
+# - a backslash: Vega-Lite re-escapes a field without it (``back\slash`` reads ``backslash``, no values);
+# - a quote: Vega-Lite's box plot writes its field into a single-quoted expression (``datum['it's']``), and
+#   its derived fields ("upper_box_<field>") into the double-quoted aria description with the backslash
+#   that escaped a ``"``, which then ends the string;
+# - a control or line-separator character: Vega-Lite writes the name raw into a generated expression;
+# - an empty or blank name (``Invalid field reference``);
+# - "if" and the names of Object.prototype ("constructor", "toString", "__proto__", ...): Vega's expression
+#   parser reads such a string literal as an identifier (its keyword table is a plain object), and
+#   Vega-Lite keeps per-field tables in plain objects, so these fail to compile or silently lose values;
+# - a name beginning with "__", the prefix of the spec's own fields (aliases, __group_rank, Vega-Lite's
+#   __count), which a column could otherwise overwrite.
+ALIAS_PREFIX = "__col_"
+_OWN_PREFIX = "__"
+UNSAFE_LITERALS = frozenset({
+    "if", "constructor", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString",
+    "toString", "valueOf", "__proto__", "__defineGetter__", "__defineSetter__", "__lookupGetter__",
+    "__lookupSetter__",
+})  # fmt: skip
+"""Strings Vega's expression parser misreads as identifiers (``legalKeywords[value]`` on a plain object)."""
+_LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""Control characters and Unicode line/paragraph separators (the set dataio replaces in column names)."""
+_BROKEN_TITLE_ESCAPE = re.compile(r"\\(?=[\"ux0-9])")
+_BACKSLASH_LOOKALIKE = "\u2216"  # ∖ SET MINUS
+
+
+def needs_alias(name: str) -> bool:
+    """Whether ``name`` must be renamed in a spec because Vega-Lite cannot read it as a field, escaped or not."""
+    return (
+        not name.strip()
+        or name.startswith(_OWN_PREFIX)
+        or name in UNSAFE_LITERALS
+        or any(char in name for char in "\\'\"")
+        or _LINE_BREAKING.search(name) is not None
+    )
+
+
+def data_key(name: str) -> str:
+    """The name a column has in a spec's data: ``name`` itself, or ``__col_<UTF-8 hex>`` (see above)."""
+    return ALIAS_PREFIX + name.encode("utf-8", "surrogatepass").hex() if needs_alias(name) else name
+
+
+def column_name(key: str) -> str:
+    """The column behind a data key (the inverse of :func:`data_key`)."""
+    if key.startswith(ALIAS_PREFIX):
+        try:
+            return bytes.fromhex(key[len(ALIAS_PREFIX):]).decode("utf-8", "surrogatepass")
+        except ValueError:
+            pass
+    return key
+
+
 def field_ref(name: str) -> str:
-    """A column name as a Vega-Lite field: ``.`` and ``[]`` would otherwise read as nested access."""
-    out = name.replace("\\", "\\\\")
-    for char in ".[]":
+    """A column as a Vega-Lite ``field``: its data key with ``.``, ``[`` and ``]`` (nested access) escaped."""
+    out = data_key(name)
+    for char in ".[]":  # a quote or a backslash makes an alias
         out = out.replace(char, "\\" + char)
     return out
 
 
+def field_name(ref: str) -> str:
+    """The column a ``field`` written by :func:`field_ref` reads."""
+    return column_name(re.sub(r"\\(.)", r"\1", ref, flags=re.DOTALL))
+
+
+def js_string(text: str) -> str:
+    """``text`` as a Vega expression string literal (split in two where the parser would misread it)."""
+    if text in UNSAFE_LITERALS:
+        return f"({json.dumps(text[:1])} + {json.dumps(text[1:])})"
+    return json.dumps(text)
+
+
 def expr_ref(name: str) -> str:
-    """A column as a Vega expression operand; ``json.dumps`` makes any name a safe string literal."""
-    return f"datum[{json.dumps(name)}]"
+    """A column as a Vega expression operand, ``datum["<data key>"]``."""
+    return f"datum[{js_string(data_key(name))}]"
+
+
+def title_text(text: str) -> str:
+    """A title (chart, axis, legend) as Vega can draw it, reading as ``text``: control and line-separator
+    characters become spaces (as in column names), and a title that is one of :data:`UNSAFE_LITERALS` gets a
+    trailing space (Vega would otherwise draw nothing, or fail)."""
+    out = _LINE_BREAKING.sub(" ", text)
+    return out + " " if out in UNSAFE_LITERALS else out
+
+
+_GUIDE = {"x": "axis", "y": "axis", "color": "legend", "size": "legend", "shape": "legend", "opacity": "legend"}
+
+
+def _channel_title(name: str, channel: Spec) -> None:
+    """Give a channel a title Vega can draw (:func:`title_text`) in place.
+
+    Vega-Lite also writes a channel's ``title`` into a generated aria description, raw, escaping only
+    ``"``; there a backslash before ``"``, ``u``, ``x`` or a digit would start a broken escape. Such a title
+    keeps its backslashes on the axis or legend (``axis.title``/``legend.title``, drawn as typed), and the
+    channel's own title, read only by the description, has the lookalike ``∖`` in their place.
+    """
+    title = channel.get("title")
+    if not isinstance(title, str):
+        return
+    shown = title_text(title)
+    described = _BROKEN_TITLE_ESCAPE.sub(_BACKSLASH_LOOKALIKE, shown)
+    channel["title"] = described
+    if described != shown and name in _GUIDE:
+        channel[_GUIDE[name]] = {**(channel.get(_GUIDE[name]) or {}), "title": shown}
+
+
+_ALIAS = re.compile(re.escape(ALIAS_PREFIX) + r"[0-9a-f]*")
+_ALIAS_OPERAND = re.compile(r'datum\["(' + _ALIAS.pattern + r')"\]')
+
+
+def _aliases_read(node: Any) -> set[str]:
+    """The aliases in a spec's encoding and transforms: a whole string (a field, a groupby, an ``as``) or a
+    ``datum["…"]`` operand of an expression. Titles are text, not names."""
+    if isinstance(node, str):
+        return {node} if _ALIAS.fullmatch(node) else set(_ALIAS_OPERAND.findall(node))
+    if isinstance(node, dict):
+        return set().union(*(_aliases_read(value) for key, value in node.items() if key != "title"))
+    if isinstance(node, list):
+        return set().union(*(_aliases_read(item) for item in node))
+    return set()
+
+
+def alias_transforms(spec: Spec, profile: DatasetProfile) -> list[Spec]:
+    """``calculate`` steps copying each renamed column the spec reads from the raw data to its alias.
+
+    Vega-Lite parses the dates and numbers of a raw column it reads, not of a calculated one, so a date or
+    number column is parsed here (``toDate``/``toNumber``, what Vega-Lite's own parse would apply).
+    """
+    steps: list[Spec] = []
+    for alias in sorted(_aliases_read([spec.get("encoding"), spec.get("transform")])):
+        name = column_name(alias)
+        if name == alias or data_key(name) != alias:
+            continue
+        value = f"datum[{js_string(name)}]"
+        col = profile.column(name)
+        role = col.role if col is not None else None
+        if role == "temporal":
+            value = f"toDate({value})"
+        elif role == "numeric":
+            value = f"toNumber({value})"
+        steps.append({"calculate": value, "as": alias})
+    return steps
 
 
 def bin_end_field(field: str) -> str:
@@ -128,14 +268,19 @@ def build_spec(
 ) -> Spec:
     """A complete unit spec: schema, title, named data, mark, encoding (``None`` channels dropped), transforms.
 
-    Filter transforms come first, so later transforms (top-N ranks, scores) see only the filtered rows.
+    Filter transforms come first, so later transforms (top-N ranks, scores) see only the filtered rows;
+    before them, each column the spec reads under an alias (:func:`data_key`) is copied to it. Every title
+    goes through :func:`title_text`.
     """
-    spec: Spec = {"$schema": SCHEMA_URL, "title": title, "data": {"name": DATA_NAME}}
+    spec: Spec = {"$schema": SCHEMA_URL, "title": title_text(title), "data": {"name": DATA_NAME}}
     spec["mark"] = mark  # a plain string, so callers can read the mark type directly
-    spec["encoding"] = {name: channel for name, channel in encoding.items() if channel is not None}
-    steps = filter_transforms(filters, profile) + list(transforms)
-    if steps:
-        spec["transform"] = steps
+    spec["encoding"] = {name: dict(channel) for name, channel in encoding.items() if channel is not None}
+    for name, channel in spec["encoding"].items():
+        _channel_title(name, channel)
+    spec["transform"] = filter_transforms(filters, profile) + list(transforms)
+    spec["transform"][:0] = alias_transforms(spec, profile)
+    if not spec["transform"]:
+        del spec["transform"]
     return spec
 
 
@@ -294,7 +439,8 @@ def top_n_transforms(field: str, *, value: str | None, aggregate: Aggregate, n: 
         },
     ]
     if other:
-        steps.append({"calculate": f"datum.__group_rank <= {n} ? {expr_ref(field)} : 'Other'", "as": field})
+        relabel = f"datum.__group_rank <= {n} ? {expr_ref(field)} : 'Other'"
+        steps.append({"calculate": relabel, "as": data_key(field)})
     else:
         steps.append({"filter": f"datum.__group_rank <= {n}"})
     return steps
@@ -310,6 +456,8 @@ def with_data(
 
     Rewrites what would be wrong over pre-aggregated rows: a row ``count`` becomes the sum of the
     ``count_field`` column, and a ``bin`` becomes ``"binned"`` with the bin end as the ``x2``/``y2`` channel.
+    The data's columns are named by :func:`data_key`, as the encoding reads them; ``usermeta`` lists the
+    renamed ones.
     """
     out = copy.deepcopy(spec)
     applied = out.pop("transform", None)
@@ -324,9 +472,13 @@ def with_data(
             channel["aggregate"] = "sum"
         if isinstance(channel.get("bin"), dict):
             channel["bin"] = "binned"
-            encoding[f"{name}2"] = {"field": channel["field"] + "_end"}
+            encoding[f"{name}2"] = {"field": field_ref(bin_end_field(field_name(channel["field"])))}
     notes: list[str] = []
     if len(rows) > cap:
         notes.append(f"The inline chart data holds the first {cap:,} of {len(rows):,} rows.")
-    out["data"] = {"values": json_records(rows, cap=cap)}
+    keys = {column: data_key(str(column)) for column in rows.columns}
+    renamed = {key: str(column) for column, key in keys.items() if key != str(column)}
+    if renamed:
+        out["usermeta"]["renamed_columns"] = renamed
+    out["data"] = {"values": json_records(rows.rename(columns=keys), cap=cap)}
     return out, notes

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from autoviz_pipeline.contracts import FilterSpec
-from autoviz_pipeline.tools import TOOLS, apply_filters, get_tool
+from autoviz_pipeline.tools import TOOLS, apply_filters, get_tool, vega
 from autoviz_pipeline.tools.charts import NO_ROWS, format_number, safe_text
 
 from .test_support import assert_valid_vega_lite, make_profile, save_figure
@@ -522,10 +522,22 @@ def test_hostile_names_and_values_render_as_typed(hostile, tool, tmp_path):
     assert all("$" not in t.replace(r"\$", "") for t in texts)  # every dollar is escaped: no mathtext
 
 
-def test_dotted_field_names_are_escaped_in_specs(hostile):
-    out = run("histogram", hostile, column=HOSTILE_NUMBER)
-    assert out.spec["encoding"]["x"]["field"] == r"a\.b\[0\] $\\frac{$"  # backslash escaped too
-    assert HOSTILE_NUMBER in out.spec["data"]["values"][0]  # the data keeps the real name
+def test_dotted_field_names_are_escaped_in_specs():
+    df = pd.DataFrame({"a.b[0]": [1.0, 2.0, 3.0, 4.0, 100.0]})
+    out = run("histogram", df, column="a.b[0]")
+    assert out.spec["encoding"]["x"]["field"] == r"a\.b\[0\]"  # not nested access
+    assert out.spec["encoding"]["x2"] == {"field": r"a\.b\[0\]_end"}
+    assert set(out.spec["data"]["values"][0]) == {"a.b[0]", "a.b[0]_end", "count"}  # the data keeps the real name
+
+
+def test_a_name_vega_lite_cannot_read_is_aliased_in_specs_and_titled_as_typed(hostile):
+    out = run("histogram", hostile, column=HOSTILE_NUMBER)  # a backslash: Vega-Lite drops it, escaped or not
+    x = out.spec["encoding"]["x"]
+    assert x["field"] == vega.data_key(HOSTILE_NUMBER) == "__col_" + HOSTILE_NUMBER.encode().hex()
+    assert x["title"] == HOSTILE_NUMBER
+    assert out.spec["encoding"]["x2"] == {"field": vega.data_key(HOSTILE_NUMBER + "_end")}
+    assert set(out.spec["data"]["values"][0]) == {x["field"], out.spec["encoding"]["x2"]["field"], "count"}
+    assert out.spec["usermeta"]["renamed_columns"][x["field"]] == HOSTILE_NUMBER
 
 
 def test_safe_text_and_format_number():

@@ -96,7 +96,86 @@ def test_every_predicate_is_valid_vega_lite(profile):
 def test_field_ref_escapes_nested_access_characters():
     assert vega.field_ref("a.b[0]") == r"a\.b\[0\]"
     assert vega.field_ref("plain name") == "plain name"
-    assert vega.expr_ref('we"ird') == 'datum["we\\"ird"]'
+    assert vega.expr_ref("a.b[0] $x") == 'datum["a.b[0] $x"]'
+    assert vega.field_name(vega.field_ref("a.b[0]")) == "a.b[0]"
+
+
+UNREADABLE = ["it's", 'we"ird', "back\\slash", "new\nline", "a\u2028b", "", "  ", "if", "constructor", "toString",
+              "__proto__", "__group_rank", "__count", "__col_61"]
+
+
+@pytest.mark.parametrize("name", UNREADABLE)
+def test_a_name_vega_lite_cannot_read_gets_a_reversible_alias(name):
+    key = vega.data_key(name)
+    assert key == "__col_" + name.encode().hex() != name
+    assert vega.column_name(key) == name
+    assert vega.field_ref(name) == key  # an alias needs no escaping
+    assert vega.field_name(vega.field_ref(name)) == name
+    assert vega.expr_ref(name) == f'datum["{key}"]'
+
+
+@pytest.mark.parametrize("name", ["revenue", "a.b[0]", "x]", "$x$ <b>", "Größe ($)", "_private", "count", "datum"])
+def test_a_name_vega_lite_reads_keeps_its_name(name):
+    assert vega.data_key(name) == name
+    assert vega.column_name(name) == name
+    assert vega.field_name(vega.field_ref(name)) == name
+
+
+def test_string_literals_vega_misreads_as_identifiers_are_split():
+    assert vega.js_string("constructor") == '("c" + "onstructor")'
+    assert vega.js_string("if") == '("i" + "f")'
+    assert vega.js_string("it's \u2028") == '"it\'s \\u2028"'
+
+
+def test_titles_vega_can_draw():
+    assert vega.title_text("new\nline\ttab\u2028") == "new line tab "
+    assert vega.title_text("constructor") == "constructor "  # drawn the same; Vega drops the bare word
+    assert vega.title_text("Sum of constructor") == "Sum of constructor"
+    assert vega.title_text("C:\\users\\x1") == "C:\\users\\x1"
+
+
+def test_a_title_that_would_break_the_aria_description_keeps_its_backslashes_on_the_axis(profile):
+    title = 'C:\\users\\"x"'
+    spec = vega.build_spec(
+        title=title,
+        mark="bar",
+        profile=profile,
+        encoding={
+            "x": vega.group_channel("region", type="nominal", title=title),
+            "y": vega.measure_channel("revenue", "sum", title="plain"),
+            "color": vega.group_channel("region", type="nominal", title=title),
+        },
+    )
+    assert spec["title"] == title
+    assert spec["encoding"]["x"]["axis"] == {"title": title}
+    assert spec["encoding"]["color"]["legend"] == {"title": title}
+    assert spec["encoding"]["x"]["title"] == 'C:\u2216users\u2216"x"'  # read only by the aria description
+    assert "axis" not in spec["encoding"]["y"] and spec["encoding"]["y"]["title"] == "plain"
+    assert_valid_vega_lite(spec)
+
+
+def test_a_data_free_spec_reads_a_renamed_column_under_its_alias_first(profile):
+    df = pd.DataFrame({"constructor": ["a", "b"], "it's": [1.0, 2.0], "when": pd.to_datetime(["2020-01-01"] * 2)})
+    prof = make_profile(df)
+    spec = vega.build_spec(
+        title="t",
+        mark="bar",
+        profile=prof,
+        filters=[FilterSpec(column="it's", op="gt", value=0)],
+        encoding={
+            "x": vega.group_channel("constructor", type="nominal"),
+            "y": vega.measure_channel("it's", "sum"),
+            "color": vega.group_channel("when", type="temporal"),
+        },
+    )
+    key = vega.data_key
+    assert spec["transform"] == [
+        {"calculate": 'datum[("c" + "onstructor")]', "as": key("constructor")},
+        {"calculate": 'toNumber(datum["it\'s"])', "as": key("it's")},
+        {"filter": {"field": key("it's"), "gt": 0}},
+    ]
+    assert spec["encoding"]["x"]["title"] == "constructor "
+    assert_valid_vega_lite(spec)
 
 
 def test_with_data_rewrites_count_and_bins_and_moves_transforms(profile):
