@@ -20,6 +20,7 @@ from .vocabulary import vocabulary
 
 _NUMERIC = ColumnParam("numeric")
 # calendar parts stored as numbers: the name says which, the values must fit
+_WEEKDAY_NAMES = frozenset(("weekday", "dayofweek", "dow", "wday", "weekdaynum", "dayofweeknum"))
 _CALENDAR_PARTS = {"year": None, "quarter": (1, 4), "month": (1, 12), "day": (1, 31), "hour": (0, 23),
                    "week": (1, 53)}
 
@@ -231,6 +232,8 @@ def _calendar_part(col: ColumnForms, settings: ChartSettings) -> str | None:
             or not isinstance(p.max, (int, float)) or float(p.min) != int(p.min) or float(p.max) != int(p.max):
         return None
     voc = vocabulary()
+    if col.joined in _WEEKDAY_NAMES and 0 <= p.min <= p.max <= 7 and p.distinct <= 7:
+        return "weekday"  # weekday, day_of_week, dow: 0/1 … 6/7
     for part, bounds in _CALENDAR_PARTS.items():
         if not any(voc.synonyms(w, part) or w == part for w, said in zip(col.lemmas, col.words) if said == w):
             continue  # "year", "month" name calendar parts; "hours", "years" (plural) name amounts

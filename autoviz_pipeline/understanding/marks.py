@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from ..contracts import Aggregate, ChartSpec, Encoding, Mark, TimeUnit
 from .columns import ColumnForms
+from .extractors.periods import part_names
 from .lexicon import lemma, tokenize
 from .reading import QuestionReading
 from .settings import ChartSettings
@@ -16,7 +17,8 @@ from .slots import (TIME_HEADS, Slots, default_aggregate, numeric_groups, one_pe
                     single_rows, spans_periods)
 
 
-_UNIT_CALENDAR = {"year": "year", "month_of_year": "month", "quarter_of_year": "quarter", "hour_of_day": "hour"}
+_UNIT_CALENDAR = {"year": "year", "month_of_year": "month", "quarter_of_year": "quarter", "hour_of_day": "hour",
+                  "weekday": "weekday"}
 
 
 def _bar(reading: QuestionReading, slots: Slots, notes: list[str], binned: bool) -> ChartSpec | None:
@@ -123,6 +125,8 @@ def _calendar_axis(slots: Slots, unit: TimeUnit, *, said: bool) -> str | None:
     part = _UNIT_CALENDAR.get(unit, unit)
     calendar = slots.index.calendar(part)
     if calendar is None:
+        if unit in ("weekday", "month_of_year") and (named := part_names(slots.index, part)) is not None:
+            return named[0]  # "by day of the week" over a column of day names ("mon", "tue", …)
         return None
     if unit in _UNIT_CALENDAR or (said and calendar.name in slots.groups):
         return calendar.name
@@ -330,8 +334,8 @@ def _boxplot(reading: QuestionReading, slots: Slots, notes: list[str], binned: b
     per_box = [m.column for m in reading.mentions if box is not None and m.column in groups and 0 < m.start - box.at <= 3
                and after_box in (["per"], ["for"])]
     groups = per_box[:1] + [g for g in groups if g not in per_box[:1]]  # "one box per year": year on x
-    if unit is not None and not groups:
-        x, unit = _x_axis(reading, slots, "boxplot", unit)
+    if unit is not None and all((c := slots.col(g)) is not None and c.role == "temporal" for g in groups):
+        x, unit = _x_axis(reading, slots, "boxplot", unit)  # "for each day of the week": a weekday column first
     else:
         x = groups[0] if groups else slots.profile_group()
         unit = unit if x is not None and (c := slots.col(x)) is not None and c.role == "temporal" else None

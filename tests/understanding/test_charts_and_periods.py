@@ -70,6 +70,13 @@ TABLES = {
     # a row per payment: "amount" is a real quantity beside an id, so "how many payments" counts rows
     "payments": _csv("payment_id,customer,amount", [f"{i},{['ann', 'bo', 'cy'][i % 3]},{5 + (i * 7) % 40}"
                                                     for i in range(30)]),
+    # trading days with the weekday written as a name ("tues", "thur") beside the date
+    "trades": _csv("date,wkday,ret", [
+        f"{d},{['mon', 'tues', 'wed', 'thur', 'fri'][d.weekday()]},{((i * 37) % 21 - 10) / 1000}"
+        for i, d in enumerate(x for x in _DAYS if x.weekday() < 5)]),
+    # hourly counts with the weekday as a number 0..6 ("dow") and a Dow index level that is no weekday
+    "hourly": _csv("hr,dow,riders,dow_index", [
+        f"{i % 24},{(i // 24) % 7},{10 + (i * 13) % 90},{30000 + (i * 7) % 900}" for i in range(24 * 21)]),
     # one row a month, Jan 1995 .. Dec 2012 (216 rows)
     "decades": _csv("date,bookings", [f"{d},{100 + (i * 37) % 400}" for i, d in enumerate(_monthly(1995, 2012))]),
     "daily": _csv("date,store,sales", [f"{d},{'AB'[i % 2]},{10 + (i * 7) % 50}" for i, d in enumerate(_DAYS)]),
@@ -629,6 +636,13 @@ def _expected(table, keep):
      lambda o: (o.field("x"), o.c.y.aggregate, o.c.y.field) == ("region", "count", None)),
     ("payments", "how many payments per customer",
      lambda o: (o.field("x"), o.c.y.aggregate, o.c.y.field) == ("customer", "count", None)),
+    # "by weekday" takes a column holding the weekday, as names or as numbers, before the date's weekday
+    ("trades", "average ret by weekday",
+     lambda o: (o.field("x"), o.field("y"), o.c.x.time_unit) == ("wkday", "ret", None)),
+    ("trades", "box plot of ret for each day of the week",
+     lambda o: (o.c.mark, o.field("x")) == ("boxplot", "wkday")),
+    ("hourly", "mean riders per day of the week",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("dow", "riders", "mean")),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -15,7 +15,7 @@ import re
 import pandas as pd
 
 from ...contracts import FilterSpec, Scalar
-from ..columns import ColumnForms
+from ..columns import ColumnForms, ColumnIndex
 from ..reading import Context, SaidFilter
 from .dates import MONTHS, SEASONS, WEEKDAYS, CalendarMention, DateMention, last_period_start, mentions, resolve_year
 
@@ -185,14 +185,14 @@ _MONTH_VALUES = tuple(MONTHS)  # "jan" … "dec"
 _FULL_NAMES = {**{d[:3]: d for d in WEEKDAYS}, "jan": "january", "feb": "february", "mar": "march", "apr": "april",
                "jun": "june", "jul": "july", "aug": "august", "sep": "september", "oct": "october",
                "nov": "november", "dec": "december"}
-_LONG_FORMS = {"tues": "tue", "thurs": "thu", "sept": "sep"}
+_LONG_FORMS = {"tues": "tue", "thur": "thu", "thurs": "thu", "weds": "wed", "sept": "sep"}
 
 
-def _part_names(ctx: Context, part: str) -> tuple[str, dict[int, str]] | None:
+def part_names(index: ColumnIndex, part: str) -> tuple[str, dict[int, str]] | None:
     """A column of day or month names ("Mon", "Tuesday"; "Jan", "March"): the part's number (Monday = 1,
     January = 1) → the value as the column writes it."""
     prefixes = _WEEKDAY_VALUES if part == "weekday" else _MONTH_VALUES
-    for col in ctx.index.columns:
+    for col in index.columns:
         found: dict[int, str] = {}
         for key, value in col.values.items():
             short = _LONG_FORMS.get(key, key[:3])
@@ -206,7 +206,7 @@ def _part_names(ctx: Context, part: str) -> tuple[str, dict[int, str]] | None:
 
 def _named_part_filter(ctx: Context, part: str, numbers: list[int]) -> FilterSpec | None:
     """ "on Mondays", "in March" against a column of day or month names."""
-    named = _part_names(ctx, part)
+    named = part_names(ctx.index, part)
     if named is None:
         return None
     column_name, by_number = named
