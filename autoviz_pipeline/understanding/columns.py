@@ -167,7 +167,7 @@ def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:
             not any(is_noun(w) for w in core):
         core = [*core, content[-1]]  # "Worldwide Gross", "Domestic Gross": the qualifier is the noun there
     forms = ColumnForms(profile=col, words=words, lemmas=lemmas, joined="".join(words), content=content,
-                        core=core, expanded=set(written_out(core) | written_out(content)))
+                        core=core, expanded=set(written_out(core) | written_out(content)) | _lettered(words))
     if col.role in ("categorical", "boolean", "identifier", "text"):
         _index_values(forms, col.values or [tv.value for tv in col.top_values])
         if forms.values and all(_SEASON_VALUE.fullmatch(v) for v in forms.values):
@@ -177,6 +177,15 @@ def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:
 
 
 _SEASON_VALUE = re.compile(r"(?:19|20)\d\d (?:19|20)?\d\d")
+
+
+def _lettered(words: list[str]) -> set[str]:
+    """A one-word name that is one letter and a word ("tgrade": t + grade, "pnodes": p + nodes): the letter
+    abbreviates a qualifier (tumour grade, positive nodes), so the word alone names the column."""
+    if len(words) != 1 or known_word(words[0]) or len(words[0]) < 6:
+        return set()
+    rest = words[0][1:]
+    return {lemma(rest)} if len(rest) >= 5 and known_word(rest) else set()
 
 
 def _index_values(forms: ColumnForms, values: list[str]) -> None:

@@ -209,7 +209,7 @@ def _initialism(words: list[str], col: ColumnForms) -> bool:
 def _short_form(words: list[str], col: ColumnForms, settings: MatchSettings) -> bool:
     """A name made of the words' beginnings ("stuid" = student id, "educ" = education, "bdrms" = bedrooms,
     "sqrft" = square feet), or a question's short form of a longer name ("exper" for experience)."""
-    if len(col.words) == 1:
+    if len(col.words) == 1 or not any(len(w) >= 4 and known_word(w) for w in col.words):  # "horTh": hor, th
         content = [w for w in words if w not in vocabulary().stopwords] or words
         name, said = col.joined, "".join(content)
         if len(name) >= 3 and name[0] == said[0] and len(said) >= len(name) + 2 and not known_word(name):

@@ -57,6 +57,8 @@ def test_irregular_plurals_find_their_singular_column(table, word, base):
     ("mpg", "brand,miles_per_gallon,weight", "miles_per_gallon"),
     ("humidity", "city,hum,wind", "hum"),                   # a short name that is also a word ("hum")
     ("month", "city,mnth,wind", "mnth"),                    # the word without its vowels
+    ("grade", "ward,tgrade,tsize", "tgrade"),               # a letter for a qualifier (tumour grade), then the word
+    ("hormone therapy", "ward,horTh,age", "horTh"),         # camelCase parts that are the words' beginnings
 ])
 def test_short_forms_and_initialisms(table, phrase, header, column):
     profile = table(header, labels=(header.split(",")[0],))
@@ -178,6 +180,7 @@ def test_verbs_name_their_noun(table, question, header, verb, column):
     ("capital", "capacity"),        # money or a city, not how much fits
     ("humor", "hum"),               # a short word's continuation only when much longer
     ("harbour", "hr"),              # two letters are too few to be a word without its vowels
+    ("head", "ehead"),              # a letter and a word of four letters: too short to be sure
 ])
 def test_near_miss_words_match_nothing(table, word, column):
     assert grounded(f"show the {word}", table(f"name,{column},salary")) == {}
