@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build ``thesaurus.json.gz`` and ``words.txt.gz`` (in ``autoviz_pipeline/understanding/data/``) from the
+"""Build ``thesaurus.json.gz``, ``words.txt.gz`` and ``instances.json.gz`` (in ``autoviz_pipeline/understanding/data/``) from the
 WordNet 3.0 database files.
 
 The offline reading of questions needs to know that "heavier" measures weight, "vibrates" vibration, "earns"
@@ -120,6 +120,36 @@ def build(root: Path) -> dict[str, dict[str, str]]:
     return out
 
 
+def build_instances(root: Path) -> dict[str, list[str]]:
+    """Proper names → the kinds of thing they are, from WordNet's instance pointers: "bangladesh" → asian
+    country, country, nation, …; "houston" → city, port. The kind's head word is kept with it ("asian
+    country" → country), and one level of the kind's own hypernyms (a country is a state, a land). A column
+    whose values are mostly names of one kind is then named by that kind ("which countries", "per city")."""
+    synsets = read_synsets(root)
+    kinds: dict[str, set[str]] = {}
+
+    def heads(words: list[str]) -> set[str]:
+        return {w for w in words[:4] if _OK.fullmatch(w)} | {w.split()[-1] for w in words[:4] if _OK.fullmatch(w)}
+
+    for (pos, _), (words, pointers) in synsets.items():
+        if pos != "n":
+            continue
+        found: set[str] = set()
+        for symbol, target_pos, target, _, _ in pointers:
+            if symbol != "@i":
+                continue
+            kind_words, kind_pointers = synsets[(target_pos, target)]
+            found |= heads(kind_words)
+            for hyper_symbol, hyper_pos, hyper, _, _ in kind_pointers:
+                if hyper_symbol == "@":
+                    found |= heads(synsets[(hyper_pos, hyper)][0])
+        if found:
+            for w in words:
+                if re.fullmatch(r"[a-z][a-z .'-]*", w):
+                    kinds.setdefault(w, set()).update(found)
+    return {name: sorted(found) for name, found in sorted(kinds.items())}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("wordnet", type=Path, help="folder holding WordNet 3.0's index.* and data.* files")
@@ -134,11 +164,15 @@ def main() -> int:
     (args.out / "words.txt.gz").write_bytes(gzip.compress("\n".join(words).encode("utf-8"), 9, mtime=0))
     blob = json.dumps(thesaurus, separators=(",", ":"), sort_keys=True).encode("utf-8")
     (args.out / "thesaurus.json.gz").write_bytes(gzip.compress(blob, 9, mtime=0))
+    instances = build_instances(args.wordnet)
+    blob_i = json.dumps(instances, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    (args.out / "instances.json.gz").write_bytes(gzip.compress(blob_i, 9, mtime=0))
     licence = args.wordnet / "LICENSE"
     if licence.is_file():
         shutil.copyfile(licence, args.out / "WORDNET_LICENSE")
     print(f"{len(words)} words; thesaurus: {len(thesaurus)} words, {len(blob) / 1e6:.1f} MB of JSON, "
-          f"{(args.out / 'thesaurus.json.gz').stat().st_size / 1e6:.1f} MB gzip'd")
+          f"{(args.out / 'thesaurus.json.gz').stat().st_size / 1e6:.1f} MB gzip'd; "
+          f"{len(instances)} proper names with their kinds, {(args.out / 'instances.json.gz').stat().st_size / 1e6:.2f} MB")
     return 0
 
 

@@ -38,7 +38,7 @@ class ColumnForms:
     value_lemmas: dict[str, str] = field(default_factory=dict)  # lemma_key → value ("faults" → fault)
     value_starts: dict[str, str] = field(default_factory=dict)  # the first words of one value only → it
     calendar: str | None = None  # "year", "month", … when the numbers are calendar parts
-    values_are: str | None = None  # what every value is, a name for the column: "season"
+    values_are: frozenset[str] = frozenset()  # what its values are, names for the column: season, country
 
     @property
     def name(self) -> str:
@@ -170,13 +170,30 @@ def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:
                         core=core, expanded=set(written_out(core) | written_out(content)) | _lettered(words))
     if col.role in ("categorical", "boolean", "identifier", "text"):
         _index_values(forms, col.values or [tv.value for tv in col.top_values])
-        if forms.values and all(_SEASON_VALUE.fullmatch(v) for v in forms.values):
-            forms.values_are = "season"  # "2009-2010", "2009-10": "per season" names it, whatever its name
+        forms.values_are = _values_are(forms.values)
     forms.calendar = _calendar_part(forms, settings)
     return forms
 
 
 _SEASON_VALUE = re.compile(r"(?:19|20)\d\d (?:19|20)?\d\d")
+
+
+def _values_are(values: dict[str, str]) -> frozenset[str]:
+    """What a column's values are, as words that name the column whatever its own name: seasons ("2009-2010"),
+    or a kind of thing WordNet knows most of them to be ("Bangladesh", "Nigeria" … → country, nation)."""
+    if not values:
+        return frozenset()
+    if all(_SEASON_VALUE.fullmatch(v) for v in values):
+        return frozenset({"season"})
+    if len(values) < 3:
+        return frozenset()
+    voc = vocabulary()
+    counts: dict[str, int] = {}
+    for key in values:
+        for kind in voc.kinds_of(key):
+            if " " not in kind:
+                counts[kind] = counts.get(kind, 0) + 1
+    return frozenset(k for k, n in counts.items() if n >= 0.6 * len(values))
 
 
 def _lettered(words: list[str]) -> set[str]:

@@ -58,8 +58,8 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
         return settings.normalized_weight, "normalized"
     if lemmas == col.lemmas:
         return settings.lemma_weight, "lemma"
-    if col.values_are and lemmas == [col.values_are]:
-        return settings.lemma_weight - 0.03, "lemma"  # values, "per season" → year holding "2009-2010"
+    if len(lemmas) == 1 and lemmas[0] in col.values_are:
+        return settings.lemma_weight - 0.03, "lemma"  # "per season" → year holding "2009-2010", "countries" → Location
     if len(words) == 1 and words[0] in voc.cues["aggregate_prefixes"]:
         return 0.0, ""  # "total investment": "total" asks for a sum; it names the column "total" only as written
     if len(lemmas) == 1 and lemmas[0] in _task_words() and lemmas[0] not in col.lemmas:

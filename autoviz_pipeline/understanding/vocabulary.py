@@ -3,6 +3,8 @@
 - ``data/vocabulary.yaml``: synonyms of spreadsheet words, phrase synonyms, short forms both ways, units and
   qualifiers written into names (hand-kept, general data vocabulary: no table's or benchmark's words).
 - ``data/cues.yaml``: the words a question uses to ask for a chart, an aggregate, a period, a task.
+- ``data/instances.json.gz``: WordNet 3.0's proper names with the kinds of thing they are (countries, cities,
+  states, rivers …), built by the same script.
 - ``data/thesaurus.json.gz``: WordNet 3.0's relations for ~100,000 English words (synonyms, adjective →
   attribute, verb/adjective → noun), built by ``scripts/build_thesaurus.py``; licence in ``WORDNET_LICENSE``.
 """
@@ -136,6 +138,17 @@ class Vocabulary:
         if not path.is_file():  # a broken install: the reading still works, with fewer relations
             return {}
         return json.loads(gzip.decompress(path.read_bytes()))
+
+    @cached_property
+    def _instances(self) -> dict[str, list[str]]:
+        path = DATA / "instances.json.gz"
+        if not path.is_file():
+            return {}
+        return json.loads(gzip.decompress(path.read_bytes()))
+
+    def kinds_of(self, name: str) -> list[str]:
+        """What WordNet says a proper name is ("bangladesh" → country, nation, …; "houston" → city, …)."""
+        return self._instances.get(name.lower(), [])
 
     def related(self, word: str, kinds: str = "adDsh") -> dict[str, float]:
         """Words WordNet relates to this one (any of its lemmas) by one of ``kinds``, with the relation's

@@ -77,6 +77,10 @@ TABLES = {
     # hourly counts with the weekday as a number 0..6 ("dow") and a Dow index level that is no weekday
     "hourly": _csv("hr,dow,riders,dow_index", [
         f"{i % 24},{(i // 24) % 7},{10 + (i * 13) % 90},{30000 + (i * 7) % 900}" for i in range(24 * 21)]),
+    # exports by "area" — the areas are countries — and by "partner_code" (codes, no names)
+    "exports": _csv("area,partner_code,year,tonnes", [
+        f"{['Kenya', 'Peru', 'Norway', 'Vietnam', 'Chile'][i % 5]},P{i % 7},{2018 + i % 4},{100 + (i * 41) % 900}"
+        for i in range(60)]),
     # one row a month, Jan 1995 .. Dec 2012 (216 rows)
     "decades": _csv("date,bookings", [f"{d},{100 + (i * 37) % 400}" for i, d in enumerate(_monthly(1995, 2012))]),
     "daily": _csv("date,store,sales", [f"{d},{'AB'[i % 2]},{10 + (i * 7) % 50}" for i, d in enumerate(_DAYS)]),
@@ -643,6 +647,11 @@ def _expected(table, keep):
      lambda o: (o.c.mark, o.field("x")) == ("boxplot", "wkday")),
     ("hourly", "mean riders per day of the week",
      lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("dow", "riders", "mean")),
+    # a column whose values are mostly countries (WordNet's instances) is what "countries" names
+    ("exports", "total tonnes per country",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("area", "tonnes", "sum")),
+    ("exports", "which 3 nations exported the most tonnes in 2020?",
+     lambda o: (o.field("x"), o.c.limit) == ("area", 3) and set(o.rows["year"]) == {2020}),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)
