@@ -652,6 +652,14 @@ def _expected(table, keep):
      lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("area", "tonnes", "sum")),
     ("exports", "which 3 nations exported the most tonnes in 2020?",
      lambda o: (o.field("x"), o.c.limit) == ("area", 3) and set(o.rows["year"]) == {2020}),
+    # a month said as a modifier keeps that month: "July sales", "each December"
+    ("daily", "July sales per store",
+     lambda o: o.field("x") == "store" and o.field("y") == "sales" and _months(o, 7)),
+    ("bookings", "bookings each December, year by year",
+     lambda o: o.field("y") == "bookings" and _months(o, 12)),
+    # near miss: a month named as the start of a span or a list is that span ("June to August"), not June
+    ("daily", "sales from June to August",
+     lambda o: _months(o, 6, 7, 8)),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -88,6 +88,12 @@ _ANY_DATE = re.compile(rf"\b{_DATE}")
 _MONTH_LIST = re.compile(rf"\b(?P<list>{_MONTH}(?:\s*,\s*{_MONTH})+,?\s*(?:and|or|&)\s*{_MONTH})(?!\s*,?\s*\d)")
 _MONTH_ONLY = re.compile(rf"\b(?:(?:only|just)\s+(?:(?:in|at|for|during)\s+)?(?P<a>{_MONTH})|(?P<b>{_MONTH})(?:'s\b|\s+only\b))"
                          r"(?!\s*,?\s*\d)")
+_FULL_MONTH = r"(?:january|february|april|june|july|august|september|october|november|december)"
+"""Month names that are no other word ("march", "may" are verbs too)."""
+_MONTH_MODIFIER = re.compile(
+    rf"\b(?:(?:each|every)\s+(?P<a>{_FULL_MONTH})\b(?!\s*,?\s*\d)|(?P<b>{_FULL_MONTH})(?=\s+(?!(?:to|through|thru|and|or|"
+    rf"vs|versus|until|till)\b)[a-z]))")
+"""A month said as a modifier: "December turkey production", "each December", "July temperatures"."""
 _WEEKDAY = (r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?s?|(?:monday|tuesday|wednesday|thursday"
             r"|friday|saturday|sunday)s?")
 _DAY_LIST = rf"(?:\s*(?:,|and|or|vs\.?|versus|-|–|to|through|thru)\s*(?:{_WEEKDAY})\b(?!'s))*"
@@ -340,6 +346,9 @@ def calendar_mentions(lower: str, taken: list[tuple[int, int]]) -> list[Calendar
         if not m["year"] and free(*m.span()) and _said_as_period(lower, m):
             out.append(CalendarMention(m.span(), "month", "in", SEASONS[m["season"]], m["season"]))
     for m in _MONTH_ONLY.finditer(lower):  # "March only", "only in June"
+        if free(*m.span()):
+            out.append(CalendarMention(m.span(), "month", "eq", (_month_number(m["a"] or m["b"]),), m.group(0)))
+    for m in _MONTH_MODIFIER.finditer(lower):  # "December turkey production", "each December"
         if free(*m.span()):
             out.append(CalendarMention(m.span(), "month", "eq", (_month_number(m["a"] or m["b"]),), m.group(0)))
     for m in _WEEKDAY_FILTER.finditer(lower):
