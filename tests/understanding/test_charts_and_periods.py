@@ -660,6 +660,9 @@ def _expected(table, keep):
     # near miss: a month named as the start of a span or a list is that span ("June to August"), not June
     ("daily", "sales from June to August",
      lambda o: _months(o, 6, 7, 8)),
+    # "ranked by total <word> X": X is the measure ranked by, not a grouping, with a word between
+    ("shops", "regions ranked by total dollar revenue of units sold",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate, o.c.color) == ("region", "revenue", "sum", None)),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -73,6 +73,9 @@ def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
         if cue == "group" and quantity and aggregated and tokens[start - 1].lower != "of" and \
                 start > 1 and tokens[start - 2].lower == "by":
             cue = "plain"  # "top 3 states by average alcohol use": the measure ranked by, not a grouping
+        elif cue == "group" and quantity and start > 2 and tokens[start - 3].lower == "by" and \
+                tokens[start - 2].lower in prefixes and tokens[start - 1].lower not in ("of", "and", "or"):
+            cue = "plain"  # "ranked by total dollar volume": a word between the aggregate and the measure
         if cue == "plain" and quantity and _ordered_by(window):
             cue = "group"  # "avg bp over age", "how does cholesterol change with age": age is the axis
         counted = _counted(ctx, m.column, m.phrase, start) or (
