@@ -130,8 +130,8 @@ def profile_large(path: str | Path, *, name: str, limits) -> DatasetProfile:
         cached = _cached_profile(cache, digest)
         if cached is not None:
             return cached.model_copy(update={"path": str(path), "name": name})
-    sniffed, early = _sniff_while_parsing(sniff_head(path, max_file_mb=limits.max_file_mb), cache,
-                                          max_columns=limits.max_columns)
+    head = sniff_head(path, max_file_mb=limits.max_file_mb, max_line_kb=limits.max_line_kb)  # before any parse
+    sniffed, early = _sniff_while_parsing(head, cache, max_columns=limits.max_columns)
     try:
         digest = sniffed.sha256 or sha256_file(path)
         remember_digest(path, cache, digest)

@@ -67,9 +67,9 @@ def profile_dataset(path: str | Path, *, name: str | None = None, limits: Limits
         from .engine import profile_large
 
         return profile_large(path, name=name or path.name, limits=limits)
-    sniffed = sniff(path, max_file_mb=limits.max_file_mb)
+    sniffed = sniff(path, max_file_mb=limits.max_file_mb, max_line_kb=limits.max_line_kb)
     options = sniffed.options
-    table = read_table(path, options, max_columns=limits.max_columns)
+    table = read_table(path, options, max_columns=limits.max_columns, max_line_kb=limits.max_line_kb)
     df = table.frame
     columns = [_profile_column_safely(str(c), df[c]) for c in df.columns]
     notes = [*sniffed.notes, *table.notes]
