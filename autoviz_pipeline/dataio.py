@@ -31,8 +31,9 @@ SCAN_CHUNK = 4 * 1024 * 1024
 DELIMITERS = ",;\t|"
 MAX_NAME_CHARS = 100
 """Longer column names are shortened (and the report says so): they are labels, not documents."""
-LONG_CELL_CHARS = 10_000
-"""A cell longer than this gets a note: the report shows it shortened."""
+LONG_CELL_CHARS = 1_000
+"""Cells longer than this are shortened (``…``) in the frame the steps get (``typed_frame``), so charts, findings,
+table previews and every stored JSON hold at most this much of a cell; the profile says so in a note."""
 LINE_BREAKS = (b"\n", b"\r")
 MIXED_ENCODING = "utf-8-cp1252"
 """UTF-8 where the bytes are valid UTF-8, cp1252 for the rest: files pasted together from two exports."""
@@ -669,7 +670,8 @@ def _shape_notes(scan: RecordScan, df: pd.DataFrame) -> list[str]:
     if chars > LONG_CELL_CHARS:
         notes.append(
             f"the longest cell has {chars:,} characters (data row {row + 1:,}, column "
-            f"{short_text(str(df.columns[column]), 40)!r}); long text is shortened in charts and the report"
+            f"{short_text(str(df.columns[column]), 40)!r}); charts, tables and the report show at most the first "
+            f"{LONG_CELL_CHARS:,} characters of a cell"
         )
     return notes
 
@@ -793,6 +795,39 @@ def typed_frame(df: pd.DataFrame, profile: DatasetProfile) -> pd.DataFrame:
             parsed = coerce_numeric_text(s)
             if parsed is not None:
                 out[col.name] = parsed
+    for i in range(out.shape[1]):
+        clipped = clip_long_text(out.iloc[:, i])
+        if clipped is not None:
+            out.isetitem(i, clipped)
+    return out
+
+
+def clip_long_text(series: pd.Series, limit: int = LONG_CELL_CHARS) -> pd.Series | None:
+    """The series with text over ``limit`` characters shortened to ``limit`` (ending in ``…``), or None when
+    no value is that long. The steps get these: a 20 MB cell otherwise went into a chart's inline data, its
+    finding, the table preview, the stored step results and the manifest, each a full copy.
+    Cheap on pandas' Arrow strings (0.1 s for 10 M rows); categories are looked at, not rows."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = series.cat.categories
+        if not (categories.dtype == object or pd.api.types.is_string_dtype(categories)):
+            return None
+        shortened = categories.map(lambda v: short_text(v, limit) if isinstance(v, str) else v)
+        if shortened.equals(categories):
+            return None
+        if shortened.is_unique:
+            return series.cat.rename_categories(shortened)
+        return clip_long_text(series.astype(object), limit)
+    if not (series.dtype == object or pd.api.types.is_string_dtype(series)):
+        return None
+    try:
+        lengths = series.str.len()
+    except (AttributeError, TypeError):  # no text in this column
+        return None
+    long = (lengths > limit).fillna(False).to_numpy(dtype=bool)
+    if not long.any():
+        return None
+    out = series.copy()
+    out[long] = series[long].map(lambda v: short_text(v, limit))
     return out
 
 

@@ -89,3 +89,47 @@ def _json_files(*folders: Path) -> list[Path]:
     return [p for folder in folders if folder.is_dir() for p in folder.rglob("*.json")]
 
 
+@pytest.mark.parametrize("path_kind", ["simple"])
+def test_long_cells_never_reach_stored_json_or_the_manifest(tmp_path, cache, monkeypatch, path_kind):
+    """A 300,000-character cell (under the line limit: the run succeeds) is shortened in what the steps see, so
+    no chart spec, finding, table preview, stored stage output or manifest holds it; the profile notes it."""
+    from autoviz_pipeline import profiling
+
+    monkeypatch.setattr(profiling, "_is_large", lambda path, limits: path_kind == "columnar")
+    cell = "lorem ipsum dolor sit amet " * 11_112  # 300,024 characters
+    csv = tmp_path / "notes.csv"
+    csv.write_text("note,amount\n" + "".join(f"{cell if i % 6 == 0 else f'short {i % 3}'},{i}.5\n" for i in range(36)))
+    with dg.instance_for_test() as instance:
+        result = run_partition(
+            instance, csv.name, storage=tmp_path / "storage", run_config=question_config(csv, "amount by note"),
+            settings=PipelineSettings(inbox_dir=str(tmp_path), outputs_dir=str(tmp_path / "out")))
+    assert result.success
+    report = Path(result.output_for_node("analysis_report").manifest).parent
+    files = _json_files(tmp_path / "storage", tmp_path / "out", report)
+    assert any(p.name == "manifest.json" for p in files) and len(files) >= 6
+    run_of_cell = cell[: LONG_CELL_CHARS + 100]
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        assert run_of_cell not in text, f"{file} holds the cell in full"
+        assert len(text) < 500_000, f"{file} is {len(text):,} characters"
+    manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    notes = manifest["profile"]["notes"]
+    assert any("longest cell" in n and f"first {LONG_CELL_CHARS:,} characters" in n for n in notes)
+    assert csv.read_text().count(cell) == 6  # the input is untouched
+
+
+def test_clip_long_text_shortens_only_long_values_and_keeps_categories_distinct():
+    from autoviz_pipeline.dataio import clip_long_text
+
+    long_a, long_b = "a" * 5000, "a" * 4000 + "b" * 1000
+    s = pd.Series(["short", long_a, None, long_b])
+    clipped = clip_long_text(s, 100)
+    assert clipped.tolist()[0] == "short" and pd.isna(clipped.tolist()[2])
+    assert [len(v) for v in clipped.dropna()] == [5, 100, 100] and clipped[1].endswith("…")
+    assert clip_long_text(pd.Series(["a", "b"]), 100) is None and clip_long_text(pd.Series([1.0, 2.0]), 100) is None
+    cats = clip_long_text(pd.Series(["x" * 300, "y", "x" * 300], dtype="category"), 100)
+    assert isinstance(cats.dtype, pd.CategoricalDtype) and cats.str.len().max() == 100
+    merged = clip_long_text(pd.Series([long_a, long_a + "z"], dtype="category"), 100)  # same first 99 characters
+    assert merged.tolist() == [long_a[:99] + "…"] * 2
+
+
