@@ -85,11 +85,43 @@ def test_the_line_check_reads_little_and_finds_lines_just_over_the_limit(tmp_pat
     check_line_lengths(csv, 8)
 
 
+@pytest.mark.parametrize("path_kind", PATHS)
+def test_a_quoted_cell_with_line_breaks_over_the_limit_fails_naming_it(tmp_path, cache, path_kind):
+    csv = tmp_path / "quoted.csv"
+    cell = "a quoted note with a line break\n" * 4000  # 128 KB over short lines: only a CSV parser sees it
+    csv.write_text("date,note,amount\n" + "".join(f"2024-01-02,n{i},{i}\n" for i in range(50))
+                   + f'2024-01-03,"{cell}",7\n' + "".join(f"2024-01-04,m{i},{i}\n" for i in range(50)))
+    with pytest.raises(LimitExceededError) as err:
+        profile_dataset(csv, limits=Limits(columnar_min_mb=PATHS[path_kind], max_line_kb=64))
+    message = str(err.value)
+    assert "quoted text with line breaks" in message and "(limits.max_line_kb)" in message
+    assert "Check the quoting" in message
+    assert not any(p.suffix == ".parquet" for p in cache.glob("*"))  # no cache kept for a file over a limit
+    # under the limit, the same file is read, the cell one value
+    profile = profile_dataset(csv, limits=Limits(columnar_min_mb=PATHS[path_kind], max_line_kb=1024))
+    assert profile.rows == 101
+
+
+def test_a_huge_column_name_is_shortened_on_the_columnar_path_as_on_the_simple_path(tmp_path, cache):
+    import polars as pl
+
+    csv = tmp_path / "wide_name.csv"
+    long = "n" * 200_000
+    csv.write_text(f"{long},amount,region\n" + "".join(f"{i},{i % 13}.5,{'NSEW'[i % 4]}\n" for i in range(500)))
+    big = profile_dataset(csv, limits=Limits(columnar_min_mb=0))
+    small = profile_dataset(csv, limits=Limits(columnar_min_mb=10_000))
+    assert big.column_names == small.column_names
+    assert len(big.column_names[0]) == MAX_NAME_CHARS
+    assert any("long column name(s) shortened" in n and "200,000 characters" in n for n in big.notes)
+    assert list(pl.read_parquet_schema(big.columnar_cache)) == big.column_names
+    assert len(big.model_dump_json()) < 50_000
+
+
 def _json_files(*folders: Path) -> list[Path]:
     return [p for folder in folders if folder.is_dir() for p in folder.rglob("*.json")]
 
 
-@pytest.mark.parametrize("path_kind", ["simple"])
+@pytest.mark.parametrize("path_kind", PATHS)
 def test_long_cells_never_reach_stored_json_or_the_manifest(tmp_path, cache, monkeypatch, path_kind):
     """A 300,000-character cell (under the line limit: the run succeeds) is shortened in what the steps see, so
     no chart spec, finding, table preview, stored stage output or manifest holds it; the profile notes it."""
@@ -133,3 +165,37 @@ def test_clip_long_text_shortens_only_long_values_and_keeps_categories_distinct(
     assert merged.tolist() == [long_a[:99] + "…"] * 2
 
 
+def test_a_parse_error_on_the_columnar_path_is_a_short_csv_error(tmp_path, cache):
+    """polars' own error quotes the bad line; the message keeps a line of it and says what to do."""
+    csv = tmp_path / "bad.csv"
+    csv.write_text("id,amount\n" + "".join(f"{i},{i}\n" for i in range(20_000)) + "20000," + "oops" * 5000 + "\n")
+    with pytest.raises(CsvReadError) as err:
+        profile_dataset(csv, limits=Limits(columnar_min_mb=0))
+    message = str(err.value)
+    assert message.startswith(str(csv)) and "cannot be parsed as CSV" in message and "Check the delimiter" in message
+    assert len(message) < 600 and "oops" * 100 not in message
+
+
+def test_a_wide_file_is_profiled_in_a_few_queries(tmp_path, cache, monkeypatch):
+    """5,000 columns took 80 s: a query (and a schema read) per column. Columns are batched now."""
+    import polars as pl
+
+    calls = []
+    real = pl.collect_all
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pl, "collect_all", counting)
+    csv = tmp_path / "wide.csv"
+    columns = 300
+    csv.write_text(",".join(f"m{j}" for j in range(columns)) + "\n"
+                   + "".join(",".join(str((i * 7 + j) % 50) for j in range(columns)) + "\n" for i in range(60)))
+    profile = profile_dataset(csv, limits=Limits(columnar_min_mb=0))
+    assert len(profile.columns) == columns and profile.column("m7").max == 49
+    assert len(calls) <= 5, f"{len(calls)} queries for {columns} columns"
+    small = profile_dataset(csv, limits=Limits(columnar_min_mb=10_000))
+    for b, s in zip(profile.columns, small.columns):
+        assert (b.name, b.role, b.count, b.distinct, b.min, b.max) == \
+            (s.name, s.role, s.count, s.distinct, s.min, s.max)
