@@ -31,8 +31,10 @@ SCAN_CHUNK = 4 * 1024 * 1024
 DELIMITERS = ",;\t|"
 MAX_NAME_CHARS = 100
 """Longer column names are shortened (and the report says so): they are labels, not documents."""
-LONG_CELL_CHARS = 10_000
-"""A cell longer than this gets a note: the report shows it shortened."""
+LONG_CELL_CHARS = 1_000
+"""Cells longer than this are shortened (``…``) in the frame the steps get (``typed_frame``), so charts, findings,
+table previews and every stored JSON hold at most this much of a cell; the profile says so in a note."""
+LINE_BREAKS = (b"\n", b"\r")
 MIXED_ENCODING = "utf-8-cp1252"
 """UTF-8 where the bytes are valid UTF-8, cp1252 for the rest: files pasted together from two exports."""
 _NUMBER_WITH_DECIMAL_COMMA = re.compile(r"^-?\d{1,3}(\.\d{3})*,\d+$|^-?\d+,\d+$")
@@ -243,14 +245,15 @@ class Head:
         return not self.encoding.startswith(("utf-16", "utf-32"))
 
 
-def sniff(path: str | Path, *, max_file_mb: float | None = None) -> Sniffed:
+def sniff(path: str | Path, *, max_file_mb: float | None = None, max_line_kb: float | None = None) -> Sniffed:
     """Decide how to read ``path``; raise CsvReadError (or LimitExceededError): what the file is, what to do."""
-    head = sniff_head(path, max_file_mb=max_file_mb)
+    head = sniff_head(path, max_file_mb=max_file_mb, max_line_kb=max_line_kb)
     return finish_sniff(head, scan_bytes(head.path) if head.needs_scan else None)
 
 
-def sniff_head(path: str | Path, *, max_file_mb: float | None = None) -> Head:
-    """The checks that need only the first ``SNIFF_BYTES``: exists, not empty, under the limit, not binary.
+def sniff_head(path: str | Path, *, max_file_mb: float | None = None, max_line_kb: float | None = None) -> Head:
+    """The checks that need only the first ``SNIFF_BYTES``: exists, not empty, under the limit, not binary;
+    and, with ``max_line_kb``, no line longer than that (:func:`check_line_lengths`, a few KB read per 512 KB).
 
     ``finish_sniff(head, None)`` then gives the options the head alone suggests; with the whole-file
     :func:`scan_bytes` it gives the final ones (what :func:`sniff` returns). Large files start parsing on
@@ -276,7 +279,88 @@ def sniff_head(path: str | Path, *, max_file_mb: float | None = None) -> Head:
     for magic, what, hint in _MAGIC:
         if head.startswith(magic) and (magic != b"BZh" or head[4:10] == b"1AY&SY"):
             raise CsvReadError(str(path), f"the file is {what}", hint)
+    if max_line_kb is not None:
+        check_line_lengths(path, max_line_kb, size=size)
     return Head(path=path, data=head, encoding=detect_encoding(head))
+
+
+def check_line_lengths(path: str | Path, max_line_kb: float, *, size: int | None = None) -> None:
+    """Raise LimitExceededError (``limits.max_line_kb``) when a line of the file is longer than the limit.
+
+    Every parser holds a whole line (polars several times over: a 200 MB line took 2.8 GB), so this runs
+    before any of them, and reads little: a line longer than the limit covers a whole block of half the
+    limit, aligned on multiples of it, so each block is read only up to its first line break (usually
+    within the first 4 KB) and only a block with none is measured to both sides. A 4 GB file costs
+    ~8,000 small reads. Quoted cells with line breaks inside are checked where rows are parsed.
+    """
+    path = Path(path)
+    limit = max(int(max_line_kb * 1024), 1)
+    size = path.stat().st_size if size is None else size
+    if size <= limit:
+        return
+    half = max(limit // 2, 1)
+    with open(path, "rb") as fh:
+        for start in range(0, size, half):
+            end = min(start + half, size)
+            if _has_line_break(fh, start, end):
+                continue
+            length, exact = _line_length_around(fh, start, end, limit, size)
+            if length > limit:
+                line = _line_number(fh, start)
+                shown = f"line {line:,} ({length:,} bytes)" if exact else f"line {line:,}"
+                advice = ("The first line alone is over the limit: the file may have no line breaks (not a table "
+                          "with one row per line, or a line ending other than LF, CRLF or CR)." if line == 1
+                          else "A CSV row is rarely this long: check that this line is a row of the table.")
+                raise LimitExceededError(str(path), "max_line_kb", shown,
+                                         f"{max_line_kb:,g} KB", advice=advice)
+
+
+def _has_line_break(fh, start: int, end: int) -> bool:
+    """Is there a line break in bytes [start, end)? Reads 4 KB, then larger pieces only while there is none."""
+    fh.seek(start)
+    pos, step = start, 4096
+    while pos < end:
+        data = fh.read(min(step, end - pos))
+        if not data:
+            return True  # the file shrank: nothing more to check here
+        if any(b in data for b in LINE_BREAKS):
+            return True
+        pos += len(data)
+        step = min(step * 8, 1 << 20)
+    return False
+
+
+def _line_length_around(fh, start: int, end: int, limit: int, size: int) -> tuple[int, bool]:
+    """The length of the line holding bytes [start, end) (which hold no line break), looking ``limit`` bytes
+    back and up to twice the limit from the line's start; ``(length, True)`` when both ends were found, else a
+    lower bound and False."""
+    back = max(0, start - limit)
+    fh.seek(back)
+    before = fh.read(start - back)
+    first = max(before.rfind(b) for b in LINE_BREAKS)
+    found_start = first >= 0 or back == 0
+    line_start = back + first + 1 if first >= 0 else back
+    fh.seek(end)
+    after = fh.read(max(0, min(size, line_start + 2 * limit + 1) - end))
+    breaks = [i for i in (after.find(b) for b in LINE_BREAKS) if i >= 0]
+    if breaks:
+        line_end, found_end = end + min(breaks), True
+    else:
+        line_end, found_end = end + len(after), end + len(after) >= size
+    return line_end - line_start, found_start and found_end
+
+
+def _line_number(fh, position: int) -> int:
+    """The 1-based number of the line holding ``position`` (counted in 4 MiB reads; only for the error)."""
+    fh.seek(0)
+    count, left = 0, position
+    while left > 0:
+        data = fh.read(min(SCAN_CHUNK, left))
+        if not data:
+            break
+        count += data.count(b"\n")
+        left -= len(data)
+    return count + 1
 
 
 def finish_sniff(start: Head, scan: ByteScan | None) -> Sniffed:
@@ -389,12 +473,15 @@ def _is_sep_hint(row: list[str]) -> bool:
     return len(row) <= 2 and "".join(row).strip() == "sep="
 
 
-def scan_records(path: str | Path, options: ReadOptions, *, examples: int = 5) -> RecordScan:
+def scan_records(path: str | Path, options: ReadOptions, *, examples: int = 5,
+                 max_line_kb: float | None = None) -> RecordScan:
     """Count data records and the ones whose field count differs from the header, with their line numbers.
 
     The usual record (one line, as many fields as the header) takes the fast path; only odd ones are
-    looked at closely.
+    looked at closely. With ``max_line_kb``, a record spanning lines (quoted cells with line breaks)
+    longer than that fails (LimitExceededError); single lines were checked by ``check_line_lengths``.
     """
+    max_chars = int(max_line_kb * 1024) if max_line_kb is not None else None
     scan = RecordScan()
     with open(path, encoding=options.encoding, errors="replace", newline="") as fh:
         reader = csv.reader(fh, delimiter=options.delimiter)
@@ -420,6 +507,12 @@ def scan_records(path: str | Path, options: ReadOptions, *, examples: int = 5) -
                     continue
                 records += 1
                 if line - start > 1:
+                    if max_chars is not None and (chars := sum(map(len, row))) > max_chars:
+                        raise LimitExceededError(
+                            str(path), "max_line_kb",
+                            f"the row on lines {start + 1:,}-{line:,} ({chars / 1024:,.0f} KB of quoted text with "
+                            "line breaks)", f"{max_line_kb:,g} KB",
+                            advice="Check the quoting: a quote opened and never closed joins the lines after it.")
                     scan.multiline += 1
                     scan.first_multiline = scan.first_multiline or start + 1
                 if n > expected:
@@ -472,7 +565,8 @@ execute stage of the same (in-process) run gets that table again instead of a se
 a long-lived process never holds more than one table. Callers only read the frame, never write to it."""
 
 
-def read_table(path: str | Path, options: ReadOptions, *, max_columns: int | None = None) -> Table:
+def read_table(path: str | Path, options: ReadOptions, *, max_columns: int | None = None,
+               max_line_kb: float | None = None) -> Table:
     """Parse a CSV with the sniffed options; raise CsvReadError with the file and what to do.
 
     Nothing is dropped silently: rows with more fields than the header keep their first values (the
@@ -483,7 +577,7 @@ def read_table(path: str | Path, options: ReadOptions, *, max_columns: int | Non
     key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns, options.model_dump_json())
     table = _LAST_TABLE.get(key)
     if table is None:
-        table = _parse_table(path, options, max_columns=max_columns)
+        table = _parse_table(path, options, max_columns=max_columns, max_line_kb=max_line_kb)
         _LAST_TABLE.clear()
         _LAST_TABLE[key] = table
     else:
@@ -496,8 +590,9 @@ def _check_columns(path: str | Path, n: int, max_columns: int | None) -> None:
         raise LimitExceededError(str(path), "max_columns", f"{n:,} columns", f"{max_columns:,} columns")
 
 
-def _parse_table(path: str | Path, options: ReadOptions, *, max_columns: int | None) -> Table:
-    scan = scan_records(path, options)
+def _parse_table(path: str | Path, options: ReadOptions, *, max_columns: int | None,
+                 max_line_kb: float | None = None) -> Table:
+    scan = scan_records(path, options, max_line_kb=max_line_kb)
     if not scan.header:
         raise CsvReadError(str(path), "no header row found", "The file needs a header row and data rows.")
     n = len(scan.header)
@@ -575,7 +670,8 @@ def _shape_notes(scan: RecordScan, df: pd.DataFrame) -> list[str]:
     if chars > LONG_CELL_CHARS:
         notes.append(
             f"the longest cell has {chars:,} characters (data row {row + 1:,}, column "
-            f"{short_text(str(df.columns[column]), 40)!r}); long text is shortened in charts and the report"
+            f"{short_text(str(df.columns[column]), 40)!r}); charts, tables and the report show at most the first "
+            f"{LONG_CELL_CHARS:,} characters of a cell"
         )
     return notes
 
@@ -699,6 +795,39 @@ def typed_frame(df: pd.DataFrame, profile: DatasetProfile) -> pd.DataFrame:
             parsed = coerce_numeric_text(s)
             if parsed is not None:
                 out[col.name] = parsed
+    for i in range(out.shape[1]):
+        clipped = clip_long_text(out.iloc[:, i])
+        if clipped is not None:
+            out.isetitem(i, clipped)
+    return out
+
+
+def clip_long_text(series: pd.Series, limit: int = LONG_CELL_CHARS) -> pd.Series | None:
+    """The series with text over ``limit`` characters shortened to ``limit`` (ending in ``…``), or None when
+    no value is that long. The steps get these: a 20 MB cell otherwise went into a chart's inline data, its
+    finding, the table preview, the stored step results and the manifest, each a full copy.
+    Cheap on pandas' Arrow strings (0.1 s for 10 M rows); categories are looked at, not rows."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = series.cat.categories
+        if not (categories.dtype == object or pd.api.types.is_string_dtype(categories)):
+            return None
+        shortened = categories.map(lambda v: short_text(v, limit) if isinstance(v, str) else v)
+        if shortened.equals(categories):
+            return None
+        if shortened.is_unique:
+            return series.cat.rename_categories(shortened)
+        return clip_long_text(series.astype(object), limit)
+    if not (series.dtype == object or pd.api.types.is_string_dtype(series)):
+        return None
+    try:
+        lengths = series.str.len()
+    except (AttributeError, TypeError):  # no text in this column
+        return None
+    long = (lengths > limit).fillna(False).to_numpy(dtype=bool)
+    if not long.any():
+        return None
+    out = series.copy()
+    out[long] = series[long].map(lambda v: short_text(v, limit))
     return out
 
 

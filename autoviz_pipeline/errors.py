@@ -40,12 +40,12 @@ class CsvReadError(InputError):
 class LimitExceededError(InputError):
     """The input is over a configured limit (``limits:`` in config/autoviz.yaml)."""
 
-    def __init__(self, path: str, limit: str, value: str, maximum: str) -> None:
+    def __init__(self, path: str, limit: str, value: str, maximum: str, *, advice: str = "") -> None:
         self.limit, self.value, self.maximum = limit, value, maximum
         super().__init__(
             path,
             f"{value} is over the limit of {maximum} (limits.{limit})",
-            f"Split or reduce the file, or raise limits.{limit} in {LIMITS_FILE} "
+            f"{advice}{' ' if advice else ''}Split or reduce the file, or raise limits.{limit} in {LIMITS_FILE} "
             f"(per run: the settings resource's {limit}).",
         )
 

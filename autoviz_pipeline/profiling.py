@@ -28,6 +28,9 @@ logger = logging.getLogger(__name__)
 
 TOP_VALUES = 10
 VALUE_INDEX_MAX = 2000
+VALUE_MAX_CHARS = 80
+"""Samples and top values are shortened to this many characters; a column's values are listed only when none is
+longer (they ground the question's value mentions, they are not data to keep)."""
 SAMPLES = 5
 _BOOL_WORDS = {"true", "false", "yes", "no", "y", "n", "t", "f", "0", "1"}
 _ID_NAME = re.compile(r"(^|[_\s-])(id|key|code|uuid|guid|no|number|num)$|[a-z]I[Dd]$|^id[_\s]|^ID$", re.IGNORECASE)
@@ -67,9 +70,9 @@ def profile_dataset(path: str | Path, *, name: str | None = None, limits: Limits
         from .engine import profile_large
 
         return profile_large(path, name=name or path.name, limits=limits)
-    sniffed = sniff(path, max_file_mb=limits.max_file_mb)
+    sniffed = sniff(path, max_file_mb=limits.max_file_mb, max_line_kb=limits.max_line_kb)
     options = sniffed.options
-    table = read_table(path, options, max_columns=limits.max_columns)
+    table = read_table(path, options, max_columns=limits.max_columns, max_line_kb=limits.max_line_kb)
     df = table.frame
     columns = [_profile_column_safely(str(c), df[c]) for c in df.columns]
     notes = [*sniffed.notes, *table.notes]
@@ -143,7 +146,7 @@ def profile_column(name: str, series: pd.Series) -> ColumnProfile:
     values: list[str] = []
     if role in ("categorical", "boolean", "identifier", "text") and 0 < distinct <= VALUE_INDEX_MAX:
         uniques = [str(v) for v in non_null.astype(str).unique()]
-        if max(map(len, uniques)) <= 80:
+        if max(map(len, uniques)) <= VALUE_MAX_CHARS:
             values = sorted(uniques)
     if count == 0:
         notes.append("all values are missing")
@@ -224,6 +227,6 @@ def _clean_number(value: float) -> float | None:
     return None if math.isnan(value) or math.isinf(value) else round(value, 6)
 
 
-def _short(value: object, limit: int = 80) -> str:
+def _short(value: object, limit: int = VALUE_MAX_CHARS) -> str:
     text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"

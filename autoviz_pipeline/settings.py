@@ -47,6 +47,10 @@ class Limits(BaseModel):
         32.0, ge=0, description="files this large are parsed once into a Parquet cache and profiled on it"
     )
     max_columns: int = Field(5000, ge=1, description="files with more columns fail at once with a clear message")
+    max_line_kb: float = Field(
+        1024.0, gt=0, description="files with a longer line (or a quoted cell with line breaks longer than this) "
+                                  "fail with a clear message, before any parse holds the line in memory"
+    )
     stage_timeout_s: float = Field(900.0, ge=0, description="a stage running longer is stopped; 0 turns it off")
     max_question_chars: int = Field(2000, ge=10, description="longer questions are shortened (with a note)")
     max_runs_per_tick: int = Field(100, ge=1, description="most new runs one sensor tick requests; the rest wait "

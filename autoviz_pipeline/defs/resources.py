@@ -25,6 +25,8 @@ class PipelineSettings(dg.ConfigurableResource):
     max_charts: int = Field(default=load_config().limits.max_charts)
     max_file_mb: float = Field(default=load_config().limits.max_file_mb, description="larger CSVs fail at once")
     max_columns: int = Field(default=load_config().limits.max_columns, description="wider CSVs fail at once")
+    max_line_kb: float = Field(default=load_config().limits.max_line_kb,
+                               description="CSVs with a longer line (or quoted cell) fail at once")
     stage_timeout_s: float = Field(default=load_config().limits.stage_timeout_s,
                                    description="a stage running longer is stopped; 0 turns it off")
     max_question_chars: int = Field(default=load_config().limits.max_question_chars,
@@ -36,7 +38,8 @@ class PipelineSettings(dg.ConfigurableResource):
     def limits(self) -> Limits:
         """These settings as the core's ``Limits`` (what ``profile_dataset`` and the stages check)."""
         return Limits(settle_seconds=self.settle_seconds, max_charts=self.max_charts, max_file_mb=self.max_file_mb,
-                      max_columns=self.max_columns, stage_timeout_s=self.stage_timeout_s,
+                      max_columns=self.max_columns, max_line_kb=self.max_line_kb,
+                      stage_timeout_s=self.stage_timeout_s,
                       max_question_chars=self.max_question_chars, max_runs_per_tick=self.max_runs_per_tick)
 
 
