@@ -4,10 +4,14 @@ run workers started by the default run launcher. The watchdog sensor is the equi
 
 Each tick of the watchdog sensor (``sensors.make_watchdog_sensor``) looks at the started runs of this instance. A
 run whose worker process (its pid, from Dagster's own engine events) is gone from this machine is marked failed,
-with a failure record naming the stage it was in. Runs of other machines (their host tag differs) are left alone.
+with a failure record naming the stage it was in. Under ``dagster dev`` or a code server, Dagster may see the
+worker exit first and mark the run failed "from outside the execution context": a failed run that died in the
+middle of a stage, with no stage failure, is treated the same (record, one rerun). Runs of other machines
+(their host tag differs) are left alone.
 """
 
 import socket
+from datetime import datetime, timedelta, timezone
 import dagster as dg
 
 from ..fsutil import pid_alive
@@ -17,6 +21,7 @@ HOST_TAG = "autoviz/host"
 CRASHED_TAG = "autoviz/crashed"
 RERUN_OF_TAG = "autoviz/rerun_of"
 _MAX_RUNS_CHECKED = 200
+_FAILED_LOOKBACK_S = 24 * 3600  # failed runs looked at again: those updated in the last day
 
 
 def this_host() -> str:
@@ -54,23 +59,34 @@ def stage_in_progress(instance: dg.DagsterInstance, run_id: str) -> str | None:
     return running[-1] if running else None
 
 
-def dead_runs(instance: dg.DagsterInstance) -> list[tuple[dg.DagsterRun, int]]:
-    """Started runs of this machine whose worker process no longer exists, with that pid."""
+def dead_runs(instance: dg.DagsterInstance) -> list[tuple[dg.DagsterRun, int | None]]:
+    """Runs of this machine whose worker process died: started ones whose worker pid no longer exists, and
+    failed ones that Dagster itself marked failed from outside (its code server saw the worker exit) while a
+    stage was running, with no stage failure: died in the middle, not failed on their input. With the pid
+    when known."""
     host = this_host()
-    dead = []
+    dead: list[tuple[dg.DagsterRun, int | None]] = []
     for run in instance.get_runs(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED]), limit=_MAX_RUNS_CHECKED):
         if run.tags.get(HOST_TAG, host) != host:
             continue
         pid = worker_pid(instance, run.run_id)
         if pid is not None and not pid_alive(pid):
             dead.append((run, pid))
+    since = datetime.now(timezone.utc) - timedelta(seconds=_FAILED_LOOKBACK_S)
+    for run in instance.get_runs(dg.RunsFilter(statuses=[dg.DagsterRunStatus.FAILURE], updated_after=since),
+                                 limit=_MAX_RUNS_CHECKED):
+        if CRASHED_TAG in run.tags or run.tags.get(HOST_TAG, host) != host:
+            continue
+        if stage_in_progress(instance, run.run_id) and not instance.all_logs(
+                run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
+            dead.append((run, worker_pid(instance, run.run_id)))
     return dead
 
 
-def mark_dead(instance: dg.DagsterInstance, run: dg.DagsterRun, pid: int, outputs_dir: str) -> str:
-    """Mark the run failed and write its failure record; returns the message."""
+def mark_dead(instance: dg.DagsterInstance, run: dg.DagsterRun, pid: int | None, outputs_dir: str) -> str:
+    """Mark the run failed (unless Dagster already has) and write its failure record; returns the message."""
     stage = stage_in_progress(instance, run.run_id)
-    message = (f"the run's process (pid {pid}) ended without a word"
+    message = (f"the run's process{f' (pid {pid})' if pid else ''} ended without a word"
                + (f" during {stage}" if stage else "")
                + ": killed (kill -9, out of memory) or crashed. Nothing of it is used; the report folder, if any, "
                "is incomplete.")
@@ -78,5 +94,6 @@ def mark_dead(instance: dg.DagsterInstance, run: dg.DagsterRun, pid: int, output
     write_failure_record(outputs_dir, failure_record(
         run_id=run.run_id, partition=run.tags.get("dagster/partition"), file=run.tags.get("autoviz/file"),
         version=run.tags.get("autoviz/version"), stage=stage, error=message, source="watchdog"))
-    instance.report_run_failed(run, message)
+    if run.status != dg.DagsterRunStatus.FAILURE:
+        instance.report_run_failed(run, message)
     return message
