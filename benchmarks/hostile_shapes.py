@@ -66,46 +66,34 @@ def long_header_3m_rows(path: Path) -> str:
     return "amount by region"
 
 
-def huge_cells(path: Path) -> str:
-    """A normal 1,000-row table with two quoted 50 MB cells on one line each (~100 MB: the columnar path)."""
+def _table_with_big_cells(path: Path, *, rows: int, at: tuple[int, ...], filler: str, size: int) -> str:
+    """An ordinary id,comment,amount table whose ``comment`` in the rows ``at`` is one quoted cell of ``size``
+    characters of ``filler`` repeated."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         fh.write("id,comment,amount\n")
-        for i in range(1000):
-            if i in (10, 500):
+        for i in range(rows):
+            if i in at:
                 fh.write(f'{i},"')
-                _write_repeated(fh, "lorem ipsum dolor sit amet ", 50 * MB)
+                _write_repeated(fh, filler, size)
                 fh.write(f'",{i}.5\n')
             else:
                 fh.write(f"{i},note {i % 7},{i}.5\n")
     return "amount by comment"
+
+
+def huge_cells(path: Path) -> str:
+    """A normal 1,000-row table with two quoted 50 MB cells on one line each (~100 MB: the columnar path)."""
+    return _table_with_big_cells(path, rows=1000, at=(10, 500), filler="lorem ipsum dolor sit amet ", size=50 * MB)
 
 
 def huge_multiline_cell(path: Path) -> str:
     """One quoted 50 MB cell made of short lines (no line is long: only a CSV parser sees the cell), ~50 MB."""
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write("id,comment,amount\n")
-        for i in range(1000):
-            if i == 500:
-                fh.write(f'{i},"')
-                _write_repeated(fh, "a quoted cell with line breaks\n", 50 * MB)
-                fh.write(f'",{i}.5\n')
-            else:
-                fh.write(f"{i},note {i % 7},{i}.5\n")
-    return "amount by comment"
+    return _table_with_big_cells(path, rows=1000, at=(500,), filler="a quoted cell with line breaks\n", size=50 * MB)
 
 
 def huge_multiline_cell_small_file(path: Path) -> str:
     """The same with a 20 MB cell, in a file small enough for the pandas path (below limits.columnar_min_mb)."""
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write("id,comment,amount\n")
-        for i in range(200):
-            if i == 3:
-                fh.write(f'{i},"')
-                _write_repeated(fh, "x" * 99 + "\n", 20 * MB)
-                fh.write(f'",{i}.5\n')
-            else:
-                fh.write(f"{i},note {i % 7},{i}.5\n")
-    return "amount by comment"
+    return _table_with_big_cells(path, rows=200, at=(3,), filler="x" * 99 + "\n", size=20 * MB)
 
 
 def long_cells_under_the_limit(path: Path) -> str:

@@ -21,3 +21,12 @@ def save(df: pd.DataFrame, name: str, out: str) -> None:
     path = os.path.join(out, name)
     df.to_csv(path, index=False)
     print(f"{name}: {df.shape[0]} rows x {df.shape[1]} cols, {os.path.getsize(path) / 1e6:.2f} MB")
+
+
+def whole_floats_as_int(df: pd.DataFrame) -> pd.DataFrame:
+    """Float columns that only hold whole numbers (and gaps) are written as integers ("12", not "12.0")."""
+    df = df.copy()
+    for c in df.columns:
+        if df[c].dtype == float and (df[c].dropna() % 1 == 0).all():
+            df[c] = df[c].astype("Int64")
+    return df

@@ -29,13 +29,7 @@ def save(df: pd.DataFrame, name: str) -> None:
     table_export.save(df, name, OUT)
 
 
-def whole_floats_as_int(df: pd.DataFrame) -> pd.DataFrame:
-    """Float columns that only hold whole numbers (and gaps) are written as integers ("12", not "12.0")."""
-    df = df.copy()
-    for c in df.columns:
-        if df[c].dtype == float and (df[c].dropna() % 1 == 0).all():
-            df[c] = df[c].astype("Int64")
-    return df
+whole_floats_as_int = table_export.whole_floats_as_int
 
 
 def plain(df: pd.DataFrame) -> pd.DataFrame:
