@@ -133,8 +133,8 @@ def _calendar_axis(slots: Slots, unit: TimeUnit, *, said: bool) -> str | None:
     dates = [c for c in slots.index.columns if c.role == "temporal"]
     years = slots.index.calendar("year")
     one_year = years is not None and years.profile.distinct == 1
-    if unit in ("month", "quarter") and (not dates or one_year):
-        return calendar.name
+    if unit in ("month", "quarter") and (one_year or (not dates and (years is None or said))):
+        return calendar.name  # "monthly" over a month column folds the years unless they are one (or grouped by)
     return None
 
 

@@ -81,6 +81,10 @@ TABLES = {
     "exports": _csv("area,partner_code,year,tonnes", [
         f"{['Kenya', 'Peru', 'Norway', 'Vietnam', 'Chile'][i % 5]},P{i % 7},{2018 + i % 4},{100 + (i * 41) % 900}"
         for i in range(60)]),
+    # a row per city and month, 2010..2014, as year and month numbers (no date column)
+    "ym_sales": _csv("city,year,month,sales", [
+        f"{c},{y},{m},{100 + (y * 7 + m * 13 + len(c)) % 90}" for c in ["Lyon", "Nice", "Metz"]
+        for y in range(2010, 2015) for m in range(1, 13)]),
     # one row a month, Jan 1995 .. Dec 2012 (216 rows)
     "decades": _csv("date,bookings", [f"{d},{100 + (i * 37) % 400}" for i, d in enumerate(_monthly(1995, 2012))]),
     "daily": _csv("date,store,sales", [f"{d},{'AB'[i % 2]},{10 + (i * 7) % 50}" for i, d in enumerate(_DAYS)]),
@@ -663,6 +667,15 @@ def _expected(table, keep):
     # "ranked by total <word> X": X is the measure ranked by, not a grouping, with a word between
     ("shops", "regions ranked by total dollar revenue of units sold",
      lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate, o.c.color) == ("region", "revenue", "sum", None)),
+    # "moved", "fluctuated": trend verbs; compared values get a line each
+    ("ym_sales", "How have sales moved in Lyon and Nice?",
+     lambda o: (o.c.mark, o.field("x"), o.field("color")) == ("line", "year", "city")),
+    # "monthly … over time" over year and month numbers: the years' line, not the 12 months folded together
+    ("ym_sales", "monthly sales in Metz over time",
+     lambda o: (o.c.mark, o.field("x")) == ("line", "year") and set(o.rows["city"]) == {"Metz"}),
+    # near miss: "by month" asks for the months, folded over the years
+    ("ym_sales", "average sales by month",
+     lambda o: o.field("x") == "month"),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)
