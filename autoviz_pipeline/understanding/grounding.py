@@ -191,16 +191,22 @@ def _with_number_words(phrase: list[Token]) -> list[Token] | None:
     return [*phrase[:-1], Token(numbers[last], phrase[-1].index)]
 
 
+def _looser(column: Candidate, value: Candidate) -> bool:
+    """Does the cell value say more than the column match of the same words? Over a loose match, always; over
+    a synonym of the same column's name too: "females" is the value "female" of ``sex``, not the column."""
+    return column.method in _LOOSE or (column.method == "synonym" and column.column == value.column)
+
+
 def _best_cover(candidates: list[Candidate], n: int, nulls: dict[str, int]) -> list[Candidate]:
     """Non-overlapping candidates with the most score × words covered (weighted interval scheduling); on a
     tie, the longer phrase, then the column with fewer missing values."""
     best_at: dict[tuple[int, int], Candidate] = {}
     for c in candidates:  # one per span: the best score; a cell value beats a loose column match
         key = (c.start, c.end)
-        if key in best_at and c.method == "value" and best_at[key].method in _LOOSE:
+        if key in best_at and c.method == "value" and _looser(best_at[key], c):
             best_at[key] = c  # "mature cows": the value "Mature", not age (WordNet: mature → age)
             continue
-        if key in best_at and best_at[key].method == "value" and c.method in _LOOSE:
+        if key in best_at and best_at[key].method == "value" and _looser(c, best_at[key]):
             continue
         if key not in best_at or c.score > best_at[key].score + 1e-9 or (
                 abs(c.score - best_at[key].score) < 1e-9 and nulls.get(c.column, 0) < nulls.get(best_at[key].column, 0)):

@@ -676,6 +676,14 @@ def _expected(table, keep):
     # near miss: "by month" asks for the months, folded over the years
     ("ym_sales", "average sales by month",
      lambda o: o.field("x") == "month"),
+    # "women", "females": the value "female" of sex (a value beats a synonym of its own column's name)
+    ("census_long", "how many women lived in each region?",
+     lambda o: (o.field("x"), o.field("y")) == ("region", "Value") and set(o.rows["sex"]) == {"female"}),
+    ("census_long", "men vs women over the years",
+     lambda o: (o.c.mark, o.field("x"), o.field("color")) == ("line", "year", "sex")),
+    # near miss: "by gender" names the column
+    ("census_long", "total by gender",
+     lambda o: o.field("x") == "sex" and o.kept == 48),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)
