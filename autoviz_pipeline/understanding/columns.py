@@ -39,6 +39,7 @@ class ColumnForms:
     value_starts: dict[str, str] = field(default_factory=dict)  # the first words of one value only → it
     calendar: str | None = None  # "year", "month", … when the numbers are calendar parts
     values_are: frozenset[str] = frozenset()  # what its values are, names for the column: season, country
+    bands: dict[str, tuple[float, float]] = field(default_factory=dict)  # "80-84" → (80, 84), "100+" → (100, inf)
 
     @property
     def name(self) -> str:
@@ -169,8 +170,10 @@ def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:
     forms = ColumnForms(profile=col, words=words, lemmas=lemmas, joined="".join(words), content=content,
                         core=core, expanded=set(written_out(core) | written_out(content)) | _lettered(words))
     if col.role in ("categorical", "boolean", "identifier", "text"):
-        _index_values(forms, col.values or [tv.value for tv in col.top_values])
+        values = col.values or [tv.value for tv in col.top_values]
+        _index_values(forms, values)
         forms.values_are = _values_are(forms.values)
+        forms.bands = _bands(values)
     forms.calendar = _calendar_part(forms, settings)
     return forms
 
@@ -194,6 +197,27 @@ def _values_are(values: dict[str, str]) -> frozenset[str]:
             if " " not in kind:
                 counts[kind] = counts.get(kind, 0) + 1
     return frozenset(k for k, n in counts.items() if n >= 0.6 * len(values))
+
+
+_BAND = re.compile(r"(?P<a>\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(?P<b>\d+(?:\.\d+)?)|(?P<c>\d+(?:\.\d+)?)\s*(?:\+|(?:and|or)\s+"
+                   r"(?:over|older|above|more))|(?:under|below|less than|<)\s*(?P<d>\d+(?:\.\d+)?)")
+
+
+def _bands(values: list[str]) -> dict[str, tuple[float, float]]:
+    """A column of number bands ("0-4", "80-84", "100+", "under 5"): each value's range, so that "aged 65 or
+    over" keeps the bands from 65 up. Only when four in five values (and at least three) are bands."""
+    out: dict[str, tuple[float, float]] = {}
+    for v in values:
+        m = _BAND.fullmatch(str(v).strip().lower())
+        if m is None:
+            continue
+        if m["a"] is not None:
+            out[v] = (float(m["a"]), float(m["b"]))
+        elif m["c"] is not None:
+            out[v] = (float(m["c"]), float("inf"))
+        else:
+            out[v] = (float("-inf"), float(m["d"]) - 1e-9)
+    return out if len(out) >= 3 and len(out) >= 0.8 * len(values) else {}
 
 
 def _lettered(words: list[str]) -> set[str]:

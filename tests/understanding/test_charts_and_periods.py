@@ -85,6 +85,10 @@ TABLES = {
     "ym_sales": _csv("city,year,month,sales", [
         f"{c},{y},{m},{100 + (y * 7 + m * 13 + len(c)) % 90}" for c in ["Lyon", "Nice", "Metz"]
         for y in range(2010, 2015) for m in range(1, 13)]),
+    # people per region and age band ("0-4" … "85+")
+    "ages": _csv("region,age_band,people", [
+        f"{r},{b},{100 + (i * 37) % 400}" for i, (r, b) in enumerate(
+            (r, b) for r in ["Nord", "Sud"] for b in [f"{a}-{a + 4}" for a in range(0, 85, 5)] + ["85+"])]),
     # one row a month, Jan 1995 .. Dec 2012 (216 rows)
     "decades": _csv("date,bookings", [f"{d},{100 + (i * 37) % 400}" for i, d in enumerate(_monthly(1995, 2012))]),
     "daily": _csv("date,store,sales", [f"{d},{'AB'[i % 2]},{10 + (i * 7) % 50}" for i, d in enumerate(_DAYS)]),
@@ -684,6 +688,11 @@ def _expected(table, keep):
     # near miss: "by gender" names the column
     ("census_long", "total by gender",
      lambda o: o.field("x") == "sex" and o.kept == 48),
+    # a comparison on a column of number bands keeps the bands it covers
+    ("ages", "people aged 65 or over per region",
+     lambda o: o.field("x") == "region" and set(o.rows["age_band"]) == {"65-69", "70-74", "75-79", "80-84", "85+"}),
+    ("ages", "how many people aged under 10 in each region",
+     lambda o: set(o.rows["age_band"]) == {"0-4", "5-9"}),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

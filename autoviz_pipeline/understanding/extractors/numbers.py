@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ...contracts import FilterSpec
+from ..columns import ColumnForms
 from ..reading import Context, Ranking, SaidFilter
 from ..vocabulary import vocabulary
 
@@ -59,7 +60,7 @@ def extract(ctx: Context) -> list[SaidFilter]:
     out: list[SaidFilter] = []
     index = ctx.index
     ranged = [(m.position or 0, m.column) for m in ctx.column_matches()
-              if (c := index.get(m.column)) is not None and c.numeric]
+              if (c := index.get(m.column)) is not None and (c.numeric or c.bands)]
     lower = ctx.lower
     for m in RANGE.finditer(lower):
         start, end = _span(ctx, m)
@@ -69,8 +70,8 @@ def extract(ctx: Context) -> list[SaidFilter]:
         if column:
             lo, hi = number(m.group("a")), number(m.group("b"))
             end = _past_unit(ctx, end, ranged)
-            out.append(SaidFilter(filter=FilterSpec(column=column, op="range", values=[min(lo, hi), max(lo, hi)]),
-                                  start=start, end=end, source="number"))
+            spec = _in_bands(index.get(column), FilterSpec(column=column, op="range", values=[min(lo, hi), max(lo, hi)]))
+            out.append(SaidFilter(filter=spec, start=start, end=end, source="number"))
             ctx.consumed.append((start, end))
     keyed = [(pos, c) for pos, c in ((m.position or 0, m.column) for m in ctx.column_matches())
              if (col := index.get(c)) is not None and col.role in ("identifier", "numeric", "categorical")
@@ -96,7 +97,8 @@ def extract(ctx: Context) -> list[SaidFilter]:
                 said_unit = ctx.tokens[end].lower if end < len(ctx.tokens) else ""
                 end = _past_unit(ctx, end, ranged)
                 value = _in_column_unit(ctx, column, value, said_unit)
-                spec = _year_of_time(ctx, column, op, value) or FilterSpec(column=column, op=op, value=value)
+                spec = _year_of_time(ctx, column, op, value) or _in_bands(
+                    index.get(column), FilterSpec(column=column, op=op, value=value))
                 out.append(SaidFilter(filter=spec, start=start, end=end, source="period" if spec.column != column
                                       else "number"))
                 ctx.consumed.append((start, end))
@@ -201,6 +203,19 @@ def _past_unit(ctx: Context, end: int, numbers: list[tuple[int, str]]) -> int:
                                   TIME_AMOUNTS) and not any(pos == end for pos, _ in numbers):
         return end + 1
     return end
+
+
+def _in_bands(col: ColumnForms | None, spec: FilterSpec) -> FilterSpec:
+    """A comparison on a column of number bands, as the bands it keeps: "65 or over" → 65-69, …, 100+;
+    "under 5" → 0-4; "15 to 64" → 15-19 … 60-64. A number column is compared as it is."""
+    if col is None or not col.bands or col.numeric:
+        return spec
+    v = spec.value
+    kept = [value for value, (lo, hi) in col.bands.items() if (
+        spec.op in ("gte", "gt") and lo >= v or spec.op == "lte" and hi <= v or spec.op == "lt" and hi < v
+        or spec.op == "eq" and lo <= v <= hi
+        or spec.op == "range" and lo >= spec.values[0] and hi <= spec.values[1])]
+    return FilterSpec(column=spec.column, op="in", values=kept) if kept else spec
 
 
 def _nearest(ctx: Context, start: int, end: int, mentions: list[tuple[int, str]]) -> str | None:
