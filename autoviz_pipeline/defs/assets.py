@@ -79,7 +79,7 @@ def _request(context: dg.AssetExecutionContext, config: RunParams, settings: Pip
 def dataset_profile(context: dg.AssetExecutionContext, config: RunParams,
                     settings: PipelineSettings) -> ProfiledDataset:
     """Profile the CSV: roles, counts, stats, samples, sha256."""
-    context.instance.add_run_tags(context.run_id, {HOST_TAG: this_host()})  # for the watchdog (kill -9)
+    context.instance.add_run_tags(context.run.run_id, {HOST_TAG: this_host()})  # for the watchdog (kill -9)
     request = _request(context, config, settings)
     question, question_notes = clean_question(request.question, max_chars=settings.max_question_chars)
     if not config.question.strip() and not sidecar_question(request.dataset_path):
