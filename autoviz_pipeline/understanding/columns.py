@@ -285,8 +285,9 @@ def _calendar_part(col: ColumnForms, settings: ChartSettings) -> str | None:
     if col.joined in _WEEKDAY_NAMES and 0 <= p.min <= p.max <= 7 and p.distinct <= 7:
         return "weekday"  # weekday, day_of_week, dow: 0/1 … 6/7
     for part, bounds in _CALENDAR_PARTS.items():
-        if not any(voc.synonyms(w, part) or w == part for w, said in zip(col.lemmas, col.words) if said == w):
-            continue  # "year", "month" name calendar parts; "hours", "years" (plural) name amounts
+        if not any(voc.synonyms(w, part) or w == part or part in voc.expansions(w)
+                   for w, said in zip(col.lemmas, col.words) if said == w):
+            continue  # "year", "month", "hr" name calendar parts; "hours", "years" (plural) name amounts
         if bounds is None:
             lo, hi = int(p.min), int(p.max)
             if 1000 <= lo <= hi <= 2200 and hi - lo <= settings.max_year_span:

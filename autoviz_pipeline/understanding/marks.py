@@ -132,7 +132,8 @@ def _calendar_axis(slots: Slots, unit: TimeUnit, *, said: bool) -> str | None:
         return calendar.name
     dates = [c for c in slots.index.columns if c.role == "temporal"]
     years = slots.index.calendar("year")
-    one_year = years is not None and years.profile.distinct == 1
+    one_year = years is not None and (years.profile.distinct == 1 or any(  # or filtered to one: "during 2008"
+        f.column == years.name and f.op == "eq" for f in slots.reading.filter_specs()))
     if unit in ("month", "quarter") and (one_year or (not dates and (years is None or said))):
         return calendar.name  # "monthly" over a month column folds the years unless they are one (or grouped by)
     return None

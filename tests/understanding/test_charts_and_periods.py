@@ -693,6 +693,15 @@ def _expected(table, keep):
      lambda o: o.field("x") == "region" and set(o.rows["age_band"]) == {"65-69", "70-74", "75-79", "80-84", "85+"}),
     ("ages", "how many people aged under 10 in each region",
      lambda o: set(o.rows["age_band"]) == {"0-4", "5-9"}),
+    # decades listed short after the first ("the 70s and 80s") span both
+    ("decades", "bookings in the 90s and 2000s",
+     lambda o: o.kept > 0 and o.rows["date"].dt.year.min() == 1995 and o.rows["date"].dt.year.max() == 2009),
+    # "month by month" within one year said: the month column
+    ("ym_sales", "Sales in Lyon during 2012, month by month",
+     lambda o: o.field("x") == "month" and set(o.rows["year"]) == {2012}),
+    # "over the course of the day": the hours ("hr" is a short form of hour, 0..23), not a column named day
+    ("hourly", "average riders over the course of the day",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("hr", "riders", "mean")),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -73,7 +73,9 @@ _SEASON = re.compile(r"\b(?:(?:in|during|for|over|across|through|throughout)\s+)
                      r"(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b)?")
 _UP_TO = re.compile(rf"\s*,?\s*(?:up\s+)?(?:to|until|till|through|thru)\s+(?:the\s+)?{_DATE}")
 _SECOND = re.compile(rf"\s*,?\s*(?:and|to|until|till|through|thru|-|–)\s*(?:the\s+)?{_DATE}")
-_DECADE = re.compile(r"(?:\b(?:the\s+)?(?P<century>1[89]|20)(?P<d>\d)0|(?:\bthe\s+'?|')(?P<d2>\d)0)'?s\b")
+_DECADE = re.compile(r"(?:\b(?:the\s+)?(?P<century>1[89]|20)(?P<d>\d)0|(?:\bthe\s+'?|'|(?<=\d0s and )|(?<=\d0s or )"
+                     r"|(?<=\d0s, )|(?<=\d0s & ))(?P<d2>\d)0)'?s\b")
+"""A decade: "the 1970s", "the '90s", and a short one listed after another ("the 70s and 80s")."""
 _YEAR_RANGE = re.compile(r"\b(?P<a>(?:1[89]|20)\d\d)\s*(?:-|–|—|to|through|thru|until|till)\s*"
                          r"(?P<b>(?:1[89]|20)\d\d|\d\d)\b(?![-/.]\d)")
 _YEAR_ON = re.compile(r"\b(?P<y>(?:1[89]|20)\d\d)\s*(?:\+|(?:or|and)\s+(?P<dir>later|after|onwards?|beyond|more recent"

@@ -144,6 +144,9 @@ def _unit_phrase_words(ctx: Context) -> set[int]:
     out: set[int] = set()
     for m in re.finditer(r"\b(?:month|quarter|hour|day|days)s?\s+of\s+(?:the\s+)?(?P<of>year|day|week)\b", ctx.lower):
         out.add(ctx.token_at(m.start("of")))
+    for m in re.finditer(r"\b(?:(?:over\s+)?(?:the\s+)?course\s+of|through(?:out)?)\s+(?:the|a)\s+(?P<of>day|year)\b",
+                         ctx.lower):
+        out.add(ctx.token_at(m.start("of")))  # "over the course of the day": its hours, not a ``day`` column
     calendar = {m.position for m in ctx.column_matches() if (c := ctx.index.get(m.column)) is not None
                 and (c.calendar is not None or c.role == "temporal")}
     for m in re.finditer(r"\b(?P<a>hour|day|week|month|year)s?[\s-]+by[\s-]+(?P=a)\b|\b(?:hourly|daily|weekly|monthly|"
