@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build ``thesaurus.json.gz``, ``words.txt.gz`` and ``instances.json.gz`` (in ``autoviz_pipeline/understanding/data/``) from the
+"""Build ``thesaurus.json.gz``, ``words.txt.gz``, ``instances.json.gz`` and ``persons.txt.gz`` (in ``autoviz_pipeline/understanding/data/``) from the
 WordNet 3.0 database files.
 
 The offline reading of questions needs to know that "heavier" measures weight, "vibrates" vibration, "earns"
@@ -150,6 +150,27 @@ def build_instances(root: Path) -> dict[str, list[str]]:
     return {name: sorted(found) for name, found in sorted(kinds.items())}
 
 
+def build_persons(root: Path) -> list[str]:
+    """Nouns whose most frequent sense is a person (WordNet's lexicographer file noun.person, number 18):
+    rider, passenger, customer, patient, visitor … A question counting them ("how many riders") may mean a
+    column that counts people rather than the rows."""
+    lexfile: dict[int, str] = {}
+    for line in (root / "data.noun").read_bytes().decode("utf-8", "replace").splitlines():
+        if line and not line.startswith(" "):
+            parts = line.split(" ", 2)
+            lexfile[int(parts[0])] = parts[1]
+    out = []
+    for line in (root / "index.noun").read_text(encoding="utf-8", errors="replace").splitlines():
+        if not line or line.startswith(" "):
+            continue
+        parts = line.split()
+        n_synsets, n_ptr = int(parts[2]), int(parts[3])
+        offsets = [int(x) for x in parts[6 + n_ptr: 6 + n_ptr + n_synsets]]
+        if parts[0].isalpha() and offsets and lexfile.get(offsets[0]) == "18":
+            out.append(parts[0])
+    return sorted(out)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("wordnet", type=Path, help="folder holding WordNet 3.0's index.* and data.* files")
@@ -167,6 +188,8 @@ def main() -> int:
     instances = build_instances(args.wordnet)
     blob_i = json.dumps(instances, separators=(",", ":"), sort_keys=True).encode("utf-8")
     (args.out / "instances.json.gz").write_bytes(gzip.compress(blob_i, 9, mtime=0))
+    persons = build_persons(args.wordnet)
+    (args.out / "persons.txt.gz").write_bytes(gzip.compress("\n".join(persons).encode("utf-8"), 9, mtime=0))
     licence = args.wordnet / "LICENSE"
     if licence.is_file():
         shutil.copyfile(licence, args.out / "WORDNET_LICENSE")

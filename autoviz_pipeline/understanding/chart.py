@@ -39,11 +39,13 @@ def choose_chart(reading: QuestionReading, index: ColumnIndex, *,
     if spec is not None and reading.unmatched:
         words = ", ".join(repr(w) for w in reading.unmatched)
         counted = spec.y is not None and spec.y.aggregate == "count" and spec.y.field is None
-        valued = index.value_column is not None and index.value_column in (spec.y.field if spec.y else None,
-                                                                            spec.color.field if spec.color else None)
+        shown = {spec.y.field if spec.y else None, spec.color.field if spec.color else None}
+        stands_in = next((c for c in (index.value_column, index.people_column) if c is not None and c in shown), None)
         notes.append(f"{words} matched no column; " + (
             "showing the count of rows" if counted else
-            f"read as {index.value_column!r}, the one quantity of this long table" if valued else
+            f"read as {stands_in!r}, the one quantity of this long table" if stands_in == index.value_column
+            and stands_in is not None else
+            f"read as {stands_in!r}, the one count of people in this table" if stands_in is not None else
             "left out of the chart"))
     return spec, notes
 

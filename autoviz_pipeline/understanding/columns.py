@@ -98,6 +98,7 @@ class ColumnIndex:
     timelines: list[ColumnForms] = field(init=False)  # columns that place rows in time, dates first
     durations: list[str] = field(init=False)  # quantities whose name says they hold a duration (days_out, wait_min)
     value_column: str | None = field(init=False)  # a long table's one quantity, named only "Value", "amount", …
+    people_column: str | None = field(init=False)  # the one quantity named by people it counts ("bikers", "visitors")
     _by_name: dict[str, ColumnForms] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -107,6 +108,10 @@ class ColumnIndex:
         self.durations = [c.name for c in self.columns if c.measure and c.role != "temporal" and set(c.words) & said]
         self._by_name = {c.name: c for c in self.columns}
         self.value_column = _value_column(self.columns)
+        voc = vocabulary()
+        people = [c.name for c in self.columns if c.measure and c.core and voc.names_people(c.core[-1])
+                  and c.words[-1] != c.core[-1] + "_" and c.words[-1].endswith("s")]
+        self.people_column = people[0] if len(people) == 1 else None
 
     def get(self, name: str) -> ColumnForms | None:
         return self._by_name.get(name)

@@ -76,11 +76,11 @@ def english_word(word: str) -> bool:
     "country")? For the question's words only: in a column name "cred" or "temp" is a short form, though
     WordNet lists them. WordNet's words of three letters or fewer are mostly abbreviations ("cs", "ie")."""
     w = word.lower()
-    return known_word(w) or (w.isalpha() and len(w) > 3 and any(f in _wordnet_words() for f in lemmas(w)))
+    return known_word(w) or (w.isalpha() and len(w) > 3 and any(f in wordnet_words() for f in lemmas(w)))
 
 
 @lru_cache(maxsize=1)
-def _wordnet_words() -> frozenset[str]:
+def wordnet_words() -> frozenset[str]:
     """WordNet 3.0's single-word lemmas (``data/words.txt.gz``, built by ``scripts/build_thesaurus.py``)."""
     path = Path(__file__).parent / "data" / "words.txt.gz"
     return frozenset(gzip.decompress(path.read_bytes()).decode("utf-8").split("\n"))

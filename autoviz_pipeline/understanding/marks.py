@@ -166,9 +166,9 @@ def _measure(reading: QuestionReading, slots: Slots, *, exclude: set[str | None]
     else its natural one (sum of what adds up, mean of the rest)."""
     aggregate = reading.aggregate
     measures = [m for m in slots.measures if m not in exclude]
-    value = slots.index.value_column
+    value = slots.index.value_column or (slots.index.people_column if _says_people(reading, slots) else None)
     if value is not None and not measures and value not in exclude and not _says_rows(reading):
-        slots.used.add(value)  # a long table: "population", "how many men" are its Value, summed
+        slots.used.add(value)  # "population", "how many men" of a long table are its Value; riders its bikers
         return value, aggregate if aggregate not in (None, "count") else "sum"
     if reading.counts_rows and aggregate in (None, "count") and not (reading.ranking and reading.ranking.measure):
         return None, "count"
@@ -188,6 +188,16 @@ def _measure(reading: QuestionReading, slots: Slots, *, exclude: set[str | None]
     y = measures[0]
     slots.used.add(y)
     return y, aggregate or default_aggregate(slots.col(y))
+
+
+def _says_people(reading: QuestionReading, slots: Slots) -> bool:
+    """Does the question count people ("how many riders", "the number of people") that no column is named by,
+    on a table whose rows are not those people (no entity word, no key column)?"""
+    named = {w for m in reading.mentions for w in m.phrase.lower().split()}
+    voc = vocabulary()
+    return any(t.lower not in named and t.lemma not in slots.index.entity and voc.names_people(t.lower)
+               for t in _tokens(reading.question)) and not any(
+        c.profile.role == "identifier" or (c.one_per_row and c.profile.role != "temporal") for c in slots.index.columns)
 
 
 def _says_rows(reading: QuestionReading) -> bool:

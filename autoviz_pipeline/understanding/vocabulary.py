@@ -3,6 +3,7 @@
 - ``data/vocabulary.yaml``: synonyms of spreadsheet words, phrase synonyms, short forms both ways, units and
   qualifiers written into names (hand-kept, general data vocabulary: no table's or benchmark's words).
 - ``data/cues.yaml``: the words a question uses to ask for a chart, an aggregate, a period, a task.
+- ``data/persons.txt.gz``: WordNet 3.0's nouns whose first sense is a person (rider, patient …), same script.
 - ``data/instances.json.gz``: WordNet 3.0's proper names with the kinds of thing they are (countries, cities,
   states, rivers …), built by the same script.
 - ``data/thesaurus.json.gz``: WordNet 3.0's relations for ~100,000 English words (synonyms, adjective →
@@ -20,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from .lexicon import lemma, lemmas
+from .lexicon import lemma, lemmas, wordnet_words
 
 DATA = Path(__file__).parent / "data"
 
@@ -145,6 +146,27 @@ class Vocabulary:
         if not path.is_file():
             return {}
         return json.loads(gzip.decompress(path.read_bytes()))
+
+    @cached_property
+    def _persons(self) -> frozenset[str]:
+        path = DATA / "persons.txt.gz"
+        if not path.is_file():
+            return frozenset()
+        return frozenset(gzip.decompress(path.read_bytes()).decode("utf-8").split())
+
+    def names_people(self, word: str) -> bool:
+        """Does the word name people: a noun whose first WordNet sense is a person (rider, passenger, patient),
+        "people" and the like, or an agent noun made from a verb ("bikers": bike + r, "renters")?"""
+        w = word.lower()
+        if w in self.cues["people_words"]:
+            return True
+        for form in {lemma(w), w}:
+            if form in self._persons:
+                return True
+            if form.endswith("er") and len(form) > 4 and form not in wordnet_words() and any(
+                    stem in self._thesaurus for stem in (form[:-1], form[:-2])):
+                return True  # an agent noun WordNet does not list: bike → biker
+        return False
 
     def kinds_of(self, name: str) -> list[str]:
         """What WordNet says a proper name is ("bangladesh" → country, nation, …; "houston" → city, …)."""

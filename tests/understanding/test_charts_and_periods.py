@@ -89,6 +89,10 @@ TABLES = {
     "ages": _csv("region,age_band,people", [
         f"{r},{b},{100 + (i * 37) % 400}" for i, (r, b) in enumerate(
             (r, b) for r in ["Nord", "Sud"] for b in [f"{a}-{a + 4}" for a in range(0, 85, 5)] + ["85+"])]),
+    # a museum's days: how many visitors came, and the temperature
+    "museum": _csv("date,visitors,temp_c", [f"{d},{50 + (i * 37) % 300},{5 + (i * 7) % 25}" for i, d in enumerate(_DAYS)]),
+    # a row per member (an id): people are the rows
+    "members": _csv("member_id,city,age", [f"M{i},{['Lyon', 'Nice'][i % 2]},{20 + i % 50}" for i in range(40)]),
     # one row a month, Jan 1995 .. Dec 2012 (216 rows)
     "decades": _csv("date,bookings", [f"{d},{100 + (i * 37) % 400}" for i, d in enumerate(_monthly(1995, 2012))]),
     "daily": _csv("date,store,sales", [f"{d},{'AB'[i % 2]},{10 + (i * 7) % 50}" for i, d in enumerate(_DAYS)]),
@@ -702,6 +706,14 @@ def _expected(table, keep):
     # "over the course of the day": the hours ("hr" is a short form of hour, 0..23), not a column named day
     ("hourly", "average riders over the course of the day",
      lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("hr", "riders", "mean")),
+    # "how many people" on a table of days is its one count of people (visitors), summed, not a count of days
+    ("museum", "how many people came each month?",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("date", "visitors", "sum")),
+    # near misses: days counted when no people are said; people counted as rows where a row is a person
+    ("museum", "how many days were warmer than 20 degrees each month?",
+     lambda o: o.c.y.aggregate == "count" and o.c.y.field is None),
+    ("members", "how many people live in each city?",
+     lambda o: (o.field("x"), o.c.y.aggregate, o.c.y.field) == ("city", "count", None)),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)
