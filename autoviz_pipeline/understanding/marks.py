@@ -193,6 +193,10 @@ def _measure(reading: QuestionReading, slots: Slots, *, exclude: set[str | None]
 def _says_people(reading: QuestionReading, slots: Slots) -> bool:
     """Does the question count people ("how many riders", "the number of people") that no column is named by,
     on a table whose rows are not those people (no entity word, no key column)?"""
+    people = slots.index.people_column
+    if people is None or any(f.column == people for f in reading.filter_specs()) or any(
+            m.column == people for m in reading.matches):
+        return False  # "days with more than 1000 visitors": the visitors named are filtered; the days counted
     named = {w for m in reading.mentions for w in m.phrase.lower().split()}
     voc = vocabulary()
     return any(t.lower not in named and t.lemma not in slots.index.entity and voc.names_people(t.lower)
