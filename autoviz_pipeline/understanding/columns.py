@@ -109,8 +109,8 @@ class ColumnIndex:
         self._by_name = {c.name: c for c in self.columns}
         self.value_column = _value_column(self.columns)
         voc = vocabulary()
-        people = [c.name for c in self.columns if c.measure and c.core and voc.names_people(c.core[-1])
-                  and c.words[-1] != c.core[-1] + "_" and c.words[-1].endswith("s")]
+        people = [c.name for c in self.columns  # a plural name: "bikers", "visitors" count people
+                  if c.measure and c.core and c.words[-1].endswith("s") and voc.names_people(c.core[-1])]
         self.people_column = people[0] if len(people) == 1 else None
 
     def get(self, name: str) -> ColumnForms | None:
