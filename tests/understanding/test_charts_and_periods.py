@@ -93,6 +93,9 @@ TABLES = {
     "museum": _csv("date,visitors,temp_c", [f"{d},{50 + (i * 37) % 300},{5 + (i * 7) % 25}" for i, d in enumerate(_DAYS)]),
     # a row per member (an id): people are the rows
     "members": _csv("member_id,city,age", [f"M{i},{['Lyon', 'Nice'][i % 2]},{20 + i % 50}" for i in range(40)]),
+    # patients with two 0/1 flags
+    "flags": _csv("patient_id,age,chol,smoker,diabetes", [
+        f"P{i},{25 + (i * 7) % 50},{150 + (i * 13) % 120},{i % 2},{(i // 3) % 2}" for i in range(60)]),
     # one row a month, Jan 1995 .. Dec 2012 (216 rows)
     "decades": _csv("date,bookings", [f"{d},{100 + (i * 37) % 400}" for i, d in enumerate(_monthly(1995, 2012))]),
     "daily": _csv("date,store,sales", [f"{d},{'AB'[i % 2]},{10 + (i * 7) % 50}" for i, d in enumerate(_DAYS)]),
@@ -714,6 +717,11 @@ def _expected(table, keep):
      lambda o: o.c.y.aggregate == "count" and o.c.y.field is None),
     ("members", "how many people live in each city?",
      lambda o: (o.field("x"), o.c.y.aggregate, o.c.y.field) == ("city", "count", None)),
+    # a condition said as a split: "colour by whether they are a smoker", "with vs without diabetes"
+    ("flags", "age vs chol, colour by whether they are a smoker",
+     lambda o: (o.c.mark, o.field("color")) == ("point", "smoker") and {o.field("x"), o.field("y")} == {"age", "chol"}),
+    ("flags", "average chol by age for patients with vs without diabetes",
+     lambda o: (o.field("x"), o.field("y"), o.field("color")) == ("age", "chol", "diabetes") and o.kept == 60),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -43,9 +43,10 @@ def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
             continue  # "alcohol consumption per capita": the rate of the measure before, not aidscapita
         between = _without_rates([t.lower for t in tokens[last_end:start]], cues["rate_phrases"])
         across = False
+        said = " ".join(window)
         if any(window[len(window) - len(c):] == c for c in split_cues if len(c) <= len(window)) or \
-                re.search(r"\b(colou?red|split|broken down|stacked|segmented|colou?r(?:-coded)?)\s+by\s*$",
-                          " ".join(window)) or re.search(r"\b(?:colou?r|shade)\s*(?:in\s+)?$", " ".join(window)):
+                re.search(r"\b(colou?red|split|broken down|stacked|segmented|colou?r(?:-coded)?)\s+by\s*$", said) or \
+                re.search(r"\b(?:colou?r|shade)\s*(?:in\s+)?$", said) or _split_by_a_condition(said):
             cue = "split"
         elif (any(w in group_cues for w in between[-3:]) or (
                 in_group and between and set(between) <= {"and", "or", ","}) or _for_each(window)) and \
@@ -85,6 +86,19 @@ def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
                            filtered=filtered, quantity=quantity, across=cue == "group" and across))
         last_end = end
     return out
+
+
+_CONDITION_SPLIT = re.compile(
+    r"\b(?:colou?red|colou?r(?:-coded)?|split|broken down|separated?|grouped)\s+(?:by|on)\s+(?:whether|if)"
+    r"(?:\s+(?:or\s+not\s+)?(?:they|it|he|she|the|a|an|this|that|patients?|people|\w+s)?)?"
+    r"(?:\s+(?:has|have|had|is|are|was|were|got|get|did|do|does))?(?:\s+(?:a|an|the))?\s*$"
+    r"|\bwith\s+(?:vs\.?|versus|and|or)\s+without\s*$")
+
+
+def _split_by_a_condition(said: str) -> bool:
+    """ "colour by whether they have heart disease", "patients with vs without heart disease": the named
+    column splits the marks (one colour, one line each), whatever words stand between the cue and it."""
+    return bool(_CONDITION_SPLIT.search(said))
 
 
 def _rate_of_flag(ctx: Context, col: ColumnForms, end: int) -> bool:

@@ -95,6 +95,9 @@ def _negated(ctx: Context, start: int, column: str) -> bool:
     return any(before == n or before.endswith(" " + n) for n in _NEGATIONS)
 
 
+_WITH_AND_WITHOUT = re.compile(r"\bwith\s+(?:vs\.?|versus|and|or)\s+without$")
+
+
 def _missing(ctx: Context, *, taken: set[str]) -> list[SaidFilter]:
     """ "readings where pressure is missing", "rows with no discount", "… pressure is not missing": a missing
     (``eq None``) or a present (``neq None``) value of the column just named."""
@@ -108,6 +111,8 @@ def _missing(ctx: Context, *, taken: set[str]) -> list[SaidFilter]:
         after = " ".join(t.lower for t in tokens[end:end + 3])
         before = " ".join(t.lower for t in tokens[max(0, start - 2):start])
         found = _MISSING_AFTER.match(after)
+        if _WITH_AND_WITHOUT.search(" ".join(t.lower for t in tokens[max(0, start - 4):start])):
+            continue  # "with vs without diabetes": both sides, split by it (structure.py), nothing missing
         if found or _MISSING_BEFORE.search(before):
             op = "neq" if found and found.group("not") else "eq"
             out.append(SaidFilter(filter=FilterSpec(column=m.column, op=op, value=None), start=start,
