@@ -96,6 +96,10 @@ TABLES = {
     # patients with two 0/1 flags
     "flags": _csv("patient_id,age,chol,smoker,diabetes", [
         f"P{i},{25 + (i * 7) % 50},{150 + (i * 13) % 120},{i % 2},{(i // 3) % 2}" for i in range(60)]),
+    # a row per store and month, with a stock measured in months of supply
+    "supplies": _csv("store,year,month,supply", [
+        f"{s},{y},{m},{1 + (y + m * 3 + len(s)) % 9}.5" for s in ["Ayr", "Bath", "Crewe"]
+        for y in range(2019, 2022) for m in range(1, 13)]),
     # one row a month, Jan 1995 .. Dec 2012 (216 rows)
     "decades": _csv("date,bookings", [f"{d},{100 + (i * 37) % 400}" for i, d in enumerate(_monthly(1995, 2012))]),
     "daily": _csv("date,store,sales", [f"{d},{'AB'[i % 2]},{10 + (i * 7) % 50}" for i, d in enumerate(_DAYS)]),
@@ -722,6 +726,12 @@ def _expected(table, keep):
      lambda o: (o.c.mark, o.field("color")) == ("point", "smoker") and {o.field("x"), o.field("y")} == {"age", "chol"}),
     ("flags", "average chol by age for patients with vs without diabetes",
      lambda o: (o.field("x"), o.field("y"), o.field("color")) == ("age", "chol", "diabetes") and o.kept == 60),
+    # "months of supply": the unit of the supply column, not the month column
+    ("supplies", "which stores have the lowest average months of supply?",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("store", "supply", "mean")),
+    # near miss: "months" alone groups by the month column
+    ("supplies", "average supply by month",
+     lambda o: (o.field("x"), o.field("y")) == ("month", "supply")),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -85,7 +85,24 @@ def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
                            score=m.score, cue=cue, counted=counted,
                            filtered=filtered, quantity=quantity, across=cue == "group" and across))
         last_end = end
-    return out
+    return _units_of_measures(ctx, out)
+
+
+def _units_of_measures(ctx: Context, mentions: list[Mention]) -> list[Mention]:
+    """ "average months of inventory", "days of supply": a time word right before "of" and a measured column
+    is that column's unit, not a calendar column (``month``) or the dates."""
+    tokens = ctx.tokens
+    kept = []
+    for i, m in enumerate(mentions):
+        col = ctx.index.get(m.column)
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if col is not None and (col.calendar is not None or col.role == "temporal") and m.end - m.start == 1 and \
+                tokens[m.start].lower in TIME_AMOUNTS and tokens[m.start].lower.endswith("s") and \
+                m.end < len(tokens) and tokens[m.end].lower == "of" and nxt is not None and \
+                nxt.start == m.end + 1 and nxt.quantity:
+            continue
+        kept.append(m)
+    return kept
 
 
 _CONDITION_SPLIT = re.compile(
