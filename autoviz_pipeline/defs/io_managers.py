@@ -8,6 +8,7 @@ latest materialization, found in the instance's event log.
 
 import json
 import os
+import uuid
 from typing import Any
 
 import dagster as dg
@@ -16,9 +17,6 @@ from upath import UPath
 
 from ..fsutil import atomic_write_text
 from ..inbox import check_partition_key
-
-
-_NO_RUN = "__EPHEMERAL_RUN_ID"  # the run id Dagster gives the upstream of an asset loaded from outside the run
 
 
 class PydanticJsonIOManager(dg.ConfigurableIOManagerFactory):
@@ -81,9 +79,18 @@ def _run_of(context: dg.InputContext | dg.OutputContext, partition: str) -> str:
         run_id = upstream.run_id if upstream is not None else None
     except dg.DagsterInvariantViolationError:
         run_id = None
-    if run_id and run_id != _NO_RUN:
+    if run_id and _is_run_id(run_id):
         return run_id
-    # an asset loaded from outside this run: no producing step, Dagster gives a placeholder run id
+    # an asset loaded from outside this run: no producing step (Dagster gives a placeholder, "__EPHEMERAL_RUN_ID")
     records = context.instance.fetch_materializations(
         dg.AssetRecordsFilter(asset_key=context.asset_key, asset_partitions=[partition]), limit=1).records
     return records[0].run_id if records else "none"
+
+
+def _is_run_id(text: str) -> bool:
+    """A real run id (a UUID), not a placeholder."""
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
