@@ -12,6 +12,7 @@ middle of a stage, with no stage failure, is treated the same (record, one rerun
 
 import socket
 from datetime import datetime, timedelta, timezone
+
 import dagster as dg
 
 from ..fsutil import pid_alive
@@ -19,6 +20,7 @@ from .failures import failure_record, write_failure_record
 
 HOST_TAG = "autoviz/host"
 CRASHED_TAG = "autoviz/crashed"
+SEEN_TAG = "autoviz/watchdog_seen"  # a failed run the watchdog looked at and found failed on its own: not again
 RERUN_OF_TAG = "autoviz/rerun_of"
 _MAX_RUNS_CHECKED = 200
 _FAILED_LOOKBACK_S = 24 * 3600  # failed runs looked at again: those updated in the last day
@@ -75,11 +77,13 @@ def dead_runs(instance: dg.DagsterInstance) -> list[tuple[dg.DagsterRun, int | N
     since = datetime.now(timezone.utc) - timedelta(seconds=_FAILED_LOOKBACK_S)
     for run in instance.get_runs(dg.RunsFilter(statuses=[dg.DagsterRunStatus.FAILURE], updated_after=since),
                                  limit=_MAX_RUNS_CHECKED):
-        if CRASHED_TAG in run.tags or run.tags.get(HOST_TAG, host) != host:
+        if CRASHED_TAG in run.tags or SEEN_TAG in run.tags or run.tags.get(HOST_TAG, host) != host:
             continue
         if stage_in_progress(instance, run.run_id) and not instance.all_logs(
                 run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
             dead.append((run, worker_pid(instance, run.run_id)))
+        else:
+            instance.add_run_tags(run.run_id, {SEEN_TAG: "true"})  # its event log is read once, not every tick
     return dead
 
 

@@ -131,3 +131,26 @@ def _record_failure(instance, run_id, settings):
         sensor_name="f", dagster_instance=instance, dagster_run=instance.get_run_by_id(run_id),
         dagster_event=failure.dagster_event, resources={"settings": settings}).for_run_failure()
     make_failure_sensor(autoviz_job)(ctx)
+
+
+def test_a_run_that_failed_on_its_input_is_no_crash_and_is_read_once(tmp_path):
+    """A run that failed in a stage (a bad file) is not taken for a killed one: no rerun, no watchdog record,
+    and its event log is read on one tick only."""
+    from autoviz_pipeline.defs.resources import LLMResource
+    from autoviz_pipeline.defs.watchdog import SEEN_TAG
+    from tests.dagster_support import question_config, run_partition
+
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x00\x01binary")
+    settings = PipelineSettings(inbox_dir=str(tmp_path), outputs_dir=str(tmp_path / "out"), settle_seconds=0)
+    with dg.instance_for_test() as instance:
+        result = run_partition(instance, "bad.csv", settings=settings, llm=LLMResource(), storage=tmp_path / "s",
+                               run_config=question_config(bad), raise_on_error=False,
+                               tags={VERSION_TAG: "bad.csv@1", "autoviz/file": "bad.csv"})
+        assert not result.success
+        sensor = make_watchdog_sensor(autoviz_job)
+        with dg.build_sensor_context(instance=instance, resources={"settings": settings}) as ctx:
+            assert isinstance(sensor(ctx), dg.SkipReason)
+        run = instance.get_run_by_id(result.run_id)
+        assert run.tags.get(SEEN_TAG) == "true" and CRASHED_TAG not in run.tags
+        assert not (tmp_path / "out" / "_failures" / f"{result.run_id}.json").exists()  # the recorder's, not ours
