@@ -16,6 +16,12 @@ def out_dir(script: str) -> str:
     return out
 
 
+def saver(script: str):
+    """``save(df, name)`` writing into :func:`out_dir` of ``script`` (what every make_tables.py calls)."""
+    out = out_dir(script)
+    return lambda df, name: save(df, name, out)
+
+
 def save(df: pd.DataFrame, name: str, out: str) -> None:
     """Write one table as CSV without the index, and say its size."""
     path = os.path.join(out, name)
@@ -29,4 +35,13 @@ def whole_floats_as_int(df: pd.DataFrame) -> pd.DataFrame:
     for c in df.columns:
         if df[c].dtype == float and (df[c].dropna() % 1 == 0).all():
             df[c] = df[c].astype("Int64")
+    return df
+
+
+def plain(df: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns back to their plain values (the CSV holds the same text either way)."""
+    df = df.copy()
+    for c in df.columns:
+        if isinstance(df[c].dtype, pd.CategoricalDtype):
+            df[c] = df[c].astype(df[c].cat.categories.dtype)
     return df

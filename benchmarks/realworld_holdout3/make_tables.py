@@ -22,23 +22,13 @@ warnings.filterwarnings("ignore")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import table_export  # noqa: E402  (benchmarks/table_export.py: the output folder and save(), shared)
 
-OUT = table_export.out_dir(__file__)
-
-
-def save(df: pd.DataFrame, name: str) -> None:
-    table_export.save(df, name, OUT)
+save = table_export.saver(__file__)
 
 
 whole_floats_as_int = table_export.whole_floats_as_int
 
 
-def plain(df: pd.DataFrame) -> pd.DataFrame:
-    """Categorical columns back to their plain values (the CSV holds the same text either way)."""
-    df = df.copy()
-    for c in df.columns:
-        if isinstance(df[c].dtype, pd.CategoricalDtype):
-            df[c] = df[c].astype(df[c].cat.categories.dtype)
-    return df
+plain = table_export.plain
 
 
 # ISLP (the book's Python package): Capital Bikeshare hourly rentals in Washington DC, 2011 (ISLR2 Bikeshare),

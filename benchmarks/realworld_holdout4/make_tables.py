@@ -24,11 +24,7 @@ warnings.filterwarnings("ignore")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import table_export  # noqa: E402  (benchmarks/table_export.py: the output folder and save(), shared)
 
-OUT = table_export.out_dir(__file__)
-
-
-def save(df: pd.DataFrame, name: str) -> None:
-    table_export.save(df, name, OUT)
+save = table_export.saver(__file__)
 
 
 whole_floats_as_int = table_export.whole_floats_as_int
@@ -41,13 +37,7 @@ def single_precision(df: pd.DataFrame) -> pd.DataFrame:
     return df.astype({c: "float32" for c in df.columns if df[c].dtype in ("float32", "float64")})
 
 
-def plain(df: pd.DataFrame) -> pd.DataFrame:
-    """Categorical columns back to their plain values (the CSV holds the same text either way)."""
-    df = df.copy()
-    for c in df.columns:
-        if isinstance(df[c].dtype, pd.CategoricalDtype):
-            df[c] = df[c].astype(df[c].cat.categories.dtype)
-    return df
+plain = table_export.plain
 
 
 # causaldata: US House elections 1948-1990 (Lee, Moretti & Butler 2004), one row per election-legislator, as used
