@@ -89,8 +89,9 @@ def _mark(reading: QuestionReading, slots: Slots) -> tuple[Mark, bool]:
         # a line follows an order: time or a number. "units since 2015" on a table without time gives bars per
         # shop; "plot the trend … over time" said outright keeps the line it asks for
         ordered = slots.index.timelines or any((c := slots.col(g)) is not None and c.numeric for g in groups)
-        if reading.time_unit not in ("weekday", "month_of_year", "quarter_of_year", "hour_of_day") and (
-                ordered or reading.task_scores.get("trend", 0) >= 1):
+        cyclic = ("weekday", "month_of_year", "quarter_of_year") + (() if task == "trend" else ("hour_of_day",))
+        if reading.time_unit not in cyclic and (ordered or reading.task_scores.get("trend", 0) >= 1):
+            # "how does ridership change over the course of the day": a day's profile is a line of its hours
             return "line", False
     if not groups and not slots.splits and measures and slots.index.timelines and spans_periods(reading) and \
             reading.ranking is None and task in (None, "trend", "comparison"):

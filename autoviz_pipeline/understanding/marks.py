@@ -361,6 +361,8 @@ def _boxplot(reading: QuestionReading, slots: Slots, notes: list[str], binned: b
 def _arc(reading: QuestionReading, slots: Slots, notes: list[str], binned: bool) -> ChartSpec | None:
     filters = reading.filter_specs()
     category = next(iter([*slots.splits, *slots.groups]), None)
+    if category is None and reading.time_unit is not None:  # "split across the days of the week": a weekday column
+        category = _calendar_axis(slots, reading.time_unit, said=not reading.time_resolution)
     if category is None and reading.time_unit in ("year", "quarter", "month", "weekday", "month_of_year") and \
             slots.index.timelines and not reading.chart_words:
         # "what share of the commits was made in each year": each period's part, as bars of the periods (the

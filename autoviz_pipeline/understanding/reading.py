@@ -108,6 +108,7 @@ class Context:
     alternatives: list[ColumnMatch] = field(default_factory=list)
     consumed: list[tuple[int, int]] = field(default_factory=list)  # token spans a filter already read
     periods: list[tuple[int, int]] = field(default_factory=list)  # of those, the periods ("the last decade")
+    rates: list[int] = field(default_factory=list)  # period words said as a measure's rate ("riders per hour")
     notes: list[str] = field(default_factory=list)
     unexplained: list[str] = field(default_factory=list)  # content nouns no column, value or cue explains
     examples: list[str] = field(default_factory=list)  # columns whose values are given as examples ("… etc.")
@@ -162,7 +163,7 @@ def read_question(question: str, profile: DatasetProfile, *, settings: MatchSett
     said_filters = _merged(said_filters + values.extract(ctx))
     aggregate, aggregate_at = measures.aggregate(ctx)
     ranking = measures.ranking(ctx, limit_ranking, aggregate)
-    mentions = structure.mentions(ctx, said_filters)
+    mentions = structure.mentions(ctx, said_filters, aggregate)
     task, scores = tasks.classify(ctx, found_chart_words, mentions)
     counts_rows = measures.counts_rows(ctx, mentions, aggregate)
     unmatched = [w for w in measures.unmatched(ctx, mentions, said_filters, counts_rows)

@@ -156,10 +156,13 @@ class Vocabulary:
 
     def names_people(self, word: str) -> bool:
         """Does the word name people: a noun whose first WordNet sense is a person (rider, passenger, patient),
-        "people" and the like, or an agent noun made from a verb ("bikers": bike + r, "renters")?"""
+        "people" and the like, an agent noun made from a verb ("bikers": bike + r, "renters"), or their number
+        ("ridership")?"""
         w = word.lower()
         if w in self.cues["people_words"]:
             return True
+        if w.endswith("ship") and len(w) > 7 and w not in wordnet_words() and self.names_people(w[:-4]):
+            return True  # "ridership", "viewership": how many riders, viewers (not "leadership", a WordNet word)
         for form in {lemma(w), w}:
             if form in self._persons:
                 return True

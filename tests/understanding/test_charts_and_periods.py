@@ -77,6 +77,10 @@ TABLES = {
     # hourly counts with the weekday as a number 0..6 ("dow") and a Dow index level that is no weekday
     "hourly": _csv("hr,dow,riders,dow_index", [
         f"{i % 24},{(i // 24) % 7},{10 + (i * 13) % 90},{30000 + (i * 7) % 900}" for i in range(24 * 21)]),
+    # a bike scheme's hours over 4 weeks: day of the month 1..28 (no weekday), dow 0..6, a count of bikers
+    "rentals": _csv("day,hr,dow,weather,season,bikers", [
+        f"{1 + i // 24},{i % 24},{(i // 24) % 7},{['clear', 'mist', 'rain'][(i // 7) % 3]},"
+        f"{['winter', 'spring', 'summer', 'autumn'][(i // 24) % 4]},{5 + (i * 13) % 90}" for i in range(24 * 28)]),
     # exports by "area" — the areas are countries — and by "partner_code" (codes, no names)
     "exports": _csv("area,partner_code,year,tonnes", [
         f"{['Kenya', 'Peru', 'Norway', 'Vietnam', 'Chile'][i % 5]},P{i % 7},{2018 + i % 4},{100 + (i * 41) % 900}"
@@ -732,6 +736,27 @@ def _expected(table, keep):
     # near miss: "months" alone groups by the month column
     ("supplies", "average supply by month",
      lambda o: (o.field("x"), o.field("y")) == ("month", "supply")),
+    # a period word after a count and "per" or "/" is the count's rate when something else groups: the mean
+    # bikers of an hour, per weather or per season, not split by hour
+    ("rentals", "avg bikers/hour by weather, highest first",
+     lambda o: (o.c.mark, o.field("x"), o.field("y"), o.c.y.aggregate, o.c.color) == ("bar", "weather", "bikers",
+                                                                                       "mean", None)),
+    ("rentals", "I need to compare the four seasons. Mean riders per hour for each, please.",
+     lambda o: (o.c.mark, o.field("x"), o.field("y"), o.c.y.aggregate, o.c.color) == ("bar", "season", "bikers",
+                                                                                       "mean", None)),
+    # near misses: nothing else groups, so the hours are the axis; a level ("pass %") per season is its axis
+    ("rentals", "average bikers per hour",
+     lambda o: (o.field("x"), o.field("y")) == ("hr", "bikers")),
+    ("league", "avg pass % per season for each club",
+     lambda o: (o.field("x"), o.field("y"), o.field("color")) == ("yr", "pass_pct", "club")),
+    # "days of the week" are weekdays (dow), not the day-of-month column, in bars and in a pie
+    ("rentals", "Which days of the week see the most bikers?",
+     lambda o: (o.field("x"), o.field("y"), o.c.color) == ("dow", "bikers", None)),
+    ("rentals", "Pie chart of bikers split across the days of the week",
+     lambda o: (o.c.mark, o.field("color"), o.field("y")) == ("arc", "dow", "bikers")),
+    # "ridership" is the number of riders (the one count of people); a change over the day is a line of its hours
+    ("rentals", "How does ridership change over the course of the day?",
+     lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("line", "hr", "bikers")),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

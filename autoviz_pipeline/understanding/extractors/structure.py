@@ -17,7 +17,7 @@ from .numbers import TIME_AMOUNTS
 _BIN_WORDS = re.compile(r"\b(bins?|binned|buckets?|intervals?|(?:groups|ranges|brackets|bands) of \d+)\b")
 
 
-def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
+def mentions(ctx: Context, filters: list[SaidFilter], aggregate: str | None = None) -> list[Mention]:
     """The columns the question names, each with its cue, in question order (values and the words a period
     already read excluded: "the last 7 days" names no axis of days)."""
     cues = vocabulary().cues
@@ -85,7 +85,45 @@ def mentions(ctx: Context, filters: list[SaidFilter]) -> list[Mention]:
                            score=m.score, cue=cue, counted=counted,
                            filtered=filtered, quantity=quantity, across=cue == "group" and across))
         last_end = end
-    return _units_of_measures(ctx, out)
+    return _units_of_measures(ctx, _drop_rate_units(ctx, out) if aggregate in ("mean", "median") else out)
+
+
+_RATE_UNITS = TIME_AMOUNTS | {"season", "seasons", "game", "games", "match", "matches", "race", "races"}
+
+
+def _drop_rate_units(ctx: Context, mentions: list[Mention]) -> list[Mention]:
+    """ "avg riders/hour by weather type", "mean riders per hour for each season", "which conference averages
+    the most wins per season": with an average asked, a period word right after a count and "per"/"/" is the
+    unit the count is averaged over (each row is one hour, one season), not a grouping, when the question groups
+    by something else. ("points per season for each division", no average: the seasons are the axis.)"""
+    tokens, text = ctx.tokens, ctx.question
+    others = {m.column for m in mentions if m.cue in ("group", "split")}
+    numbers = vocabulary().number_words
+    which = {m.column for m in mentions if any(  # "which conference", "compare the four seasons"
+        t.lower in ("which", "what", "compare", "comparing") for t in tokens[max(0, m.start - 3):m.start]) or (
+        m.start and (tokens[m.start - 1].lower in numbers or tokens[m.start - 1].text.isdigit()))}
+    kept = []
+    for m in mentions:
+        before = tokens[m.start - 1] if m.start else None
+        said = before is not None and (before.lower == "per" or text[before.end:tokens[m.start].start].strip() == "/")
+        measure_at = m.start - (2 if before is not None and before.lower == "per" else 1)
+        col = ctx.index.get(m.column)
+        if said and m.end - m.start == 1 and tokens[m.start].lower in _RATE_UNITS and measure_at >= 0 and \
+                col is not None and not col.measure and (others | which) - {m.column} and \
+                (_is_measure_word(ctx, mentions, measure_at)):
+            ctx.rates.append(m.start)
+            continue
+        kept.append(m)
+    return kept
+
+
+def _is_measure_word(ctx: Context, mentions: list[Mention], at: int) -> bool:
+    """Is the word at ``at`` a count of things that add up over time, "riders", "wins" (a plural noun, named by a
+    measured column or by none), not a level such as "win %" ("avg win % per season": per season is the axis)?"""
+    word = ctx.tokens[at]
+    if word.lower == word.lemma or not word.lower.endswith("s"):
+        return False
+    return all(m.quantity for m in mentions if m.start <= at < m.end)
 
 
 def _units_of_measures(ctx: Context, mentions: list[Mention]) -> list[Mention]:
@@ -175,6 +213,8 @@ def _unit_phrase_words(ctx: Context) -> set[int]:
     out: set[int] = set()
     for m in re.finditer(r"\b(?:month|quarter|hour|day|days)s?\s+of\s+(?:the\s+)?(?P<of>year|day|week)\b", ctx.lower):
         out.add(ctx.token_at(m.start("of")))
+    for m in re.finditer(r"\b(?P<day>days?)\s+of\s+(?:the\s+)?week\b", ctx.lower):
+        out.add(ctx.token_at(m.start("day")))  # "which days of the week": the weekdays (a unit), not a ``day`` column
     for m in re.finditer(r"\b(?:(?:over\s+)?(?:the\s+)?course\s+of|through(?:out)?)\s+(?:the|a)\s+(?P<of>day|year)\b",
                          ctx.lower):
         out.add(ctx.token_at(m.start("of")))  # "over the course of the day": its hours, not a ``day`` column
@@ -222,9 +262,11 @@ def time_unit_said(ctx: Context) -> tuple[TimeUnit | None, bool]:
         if word.endswith("ly") and re.search(rf"\b{plain}\b", lower) or re.search(
                 rf"\b{plain}[\s-]+(?:to|by|over)[\s-]+{plain}\b", lower):
             return unit, True
-        if re.search(rf"\b(?:by|per|each|every|across|for each|for every|in each|of each|over|through)\s+(?:the\s+)?"
-                     rf"(?:calendar\s+)?{plain}s?\b", lower) or (" " in word and re.search(rf"\b{plain}\b", lower)):
-            return unit, False
+        rates = [(ctx.tokens[i].start, ctx.tokens[i].end) for i in ctx.rates]
+        if any(not any(a <= g.start("unit") < b for a, b in rates) for g in re.finditer(
+                rf"\b(?:by|per|each|every|across|for each|for every|in each|of each|over|through)\s+(?:the\s+)?"
+                rf"(?:calendar\s+)?(?P<unit>{plain}s?)\b", lower)) or (" " in word and re.search(rf"\b{plain}\b", lower)):
+            return unit, False  # not "riders per hour by season": a rate (``mentions``)
     if re.search(r"\b(?:which|what)\s+(?:calendar\s+)?months?\b|\bmonths?\s+(?:of|in)\s+the\s+year\b", lower):
         return ("month_of_year" if _years_spanned(ctx) > 1 else "month"), False
     if m := re.search(r"\b(?:which|what)\s+(?:\w+\s+)?(?P<unit>weeks|days|quarters)\b", lower):
