@@ -72,7 +72,17 @@ class ColumnForms:
         """A number to measure: numeric and no key, calendar part, 0/1 flag or small code; a number whose name
         says it is a code or key (``cowcode2``, ``politycode``, ``zip_id``) measures nothing either."""
         keyed = bool(set(self.words) & _KEY_WORDS) and not {"of", "per"} & set(self.words)  # not lines_of_code
-        return self.profile.role == "numeric" and self.calendar is None and not self.coded and not keyed
+        return self.profile.role == "numeric" and self.calendar is None and not self.coded and not keyed and \
+            not self.entity_code
+
+    @property
+    def entity_code(self) -> bool:
+        """Whole numbers in a column named by the kind of thing a row is about (``state``, ``county``, ``firm``):
+        codes of those things (state 5 is California), grouped by, never added up."""
+        p = self.profile
+        return len(self.lemmas) == 1 and self.lemmas[0] in vocabulary().cues["entity_names"] and \
+            p.role == "numeric" and isinstance(p.min, (int, float)) and isinstance(p.max, (int, float)) and \
+            float(p.min).is_integer() and float(p.max).is_integer()
 
     @property
     def timeline(self) -> bool:

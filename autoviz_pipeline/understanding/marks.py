@@ -141,7 +141,8 @@ def _calendar_axis(slots: Slots, unit: TimeUnit, *, said: bool) -> str | None:
 
 def _ordered_groups(slots: Slots) -> list[str]:
     """Groups with an order a line can follow: time, then numbers (age, years of education); no keys."""
-    return [g for g in slots.groups if (c := slots.col(g)) is not None and (c.timeline or c.role == "numeric")]
+    return [g for g in slots.groups if (c := slots.col(g)) is not None and (c.timeline or c.role == "numeric")
+            and not c.entity_code]  # state 5, county 17: codes, no order
 
 
 def _color(reading: QuestionReading, slots: Slots, *, exclude: set[str | None], mark: Mark = "bar") -> str | None:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from rapidfuzz.distance import DamerauLevenshtein
 
 from .columns import ColumnForms, written_out
+from .compounds import compound_score
 from .lexicon import Token, english_word, is_noun, known_word, lemma, verb_only
 from .settings import MatchSettings
 from .vocabulary import vocabulary
@@ -102,6 +103,9 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
     if len(words) == 1 and len(col.words) == 1 and len(words[0]) >= 5 and len(col.joined) > len(words[0]) + 2 and (
             col.joined.endswith(words[0]) or col.joined.startswith(lemmas[0])):
         return round(settings.partial_weight * 0.9, 3), "partial"  # "power" → horsepower, "floor" → blockfloor
+    if col.joined.isalnum() and (len(words) >= 3 or not english_word(col.joined)) and \
+            (spelt := compound_score(words, col.joined)):  # "night fatality rate" → nghtfatrte; "return on equity" → roe
+        return round((settings.abbreviation_weight - 0.06) * spelt, 3), "abbreviation"
     fuzzy = _typo(words, col, settings)
     if fuzzy:
         return fuzzy, "fuzzy"

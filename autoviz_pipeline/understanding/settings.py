@@ -15,7 +15,7 @@ class MatchSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     min_score: float = Field(0.7, ge=0, le=1, description="below this nothing is matched")
     min_related_score: float = Field(0.66, ge=0, le=1, description="WordNet relations: their own, lower bar")
-    max_ngram: int = Field(4, ge=1, le=8, description="the longest phrase tried against a column name")
+    max_ngram: int = Field(5, ge=1, le=8, description="the longest phrase tried against a column name")
     exact_weight: float = 1.0
     normalized_weight: float = 0.97
     lemma_weight: float = 0.93

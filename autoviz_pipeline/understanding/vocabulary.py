@@ -74,6 +74,12 @@ class Vocabulary:
             out |= self._groups.get(form, frozenset())
         return out
 
+    def synonyms_of(self, word: str) -> tuple[str, ...]:
+        """The other single words of the word's synonym groups ("deaths" → fatalities, killed …)."""
+        groups = self.raw["synonyms"]
+        return tuple(dict.fromkeys(str(w) for g in sorted(self.synonym_groups(word)) for w in groups[g]
+                                   if " " not in str(w) and str(w) != word))
+
     def synonyms(self, a: str, b: str) -> bool:
         return bool(self.synonym_groups(a) & self.synonym_groups(b))
 

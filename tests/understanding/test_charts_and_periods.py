@@ -81,6 +81,10 @@ TABLES = {
     "rentals": _csv("day,hr,dow,weather,season,bikers", [
         f"{1 + i // 24},{i % 24},{(i // 24) % 7},{['clear', 'mist', 'rain'][(i // 7) % 3]},"
         f"{['winter', 'spring', 'summer', 'autumn'][(i // 24) % 4]},{5 + (i * 13) % 90}" for i in range(24 * 28)]),
+    # a state-year panel whose states are numbered 1..6 and whose columns are glued short forms
+    "roads": _csv("year,state,totfat,nghtfat,totfatrte,vehicmiles", [
+        f"{1985 + i // 6},{1 + i % 6},{300 + (i * 37) % 500},{100 + (i * 13) % 200},{10 + (i * 7) % 15}.5,"
+        f"{20 + (i * 11) % 60}" for i in range(6 * 20)]),
     # exports by "area" — the areas are countries — and by "partner_code" (codes, no names)
     "exports": _csv("area,partner_code,year,tonnes", [
         f"{['Kenya', 'Peru', 'Norway', 'Vietnam', 'Chile'][i % 5]},P{i % 7},{2018 + i % 4},{100 + (i * 41) % 900}"
@@ -757,6 +761,16 @@ def _expected(table, keep):
     # "ridership" is the number of riders (the one count of people); a change over the day is a line of its hours
     ("rentals", "How does ridership change over the course of the day?",
      lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("line", "hr", "bikers")),
+    # numbered states are codes: the trend runs over the years, summed across them, not along state 1..6
+    ("roads", "How have total traffic deaths across the states changed since 1990?",
+     lambda o: (o.c.mark, o.field("x"), o.field("y"), o.c.y.aggregate, o.c.color) == ("line", "year", "totfat",
+                                                                                        "sum", None)
+     and o.rows["year"].min() == 1990),
+    ("roads", "Which 3 states have the highest average fatality rate?",
+     lambda o: (o.c.mark, o.field("x"), o.field("y"), o.c.y.aggregate, o.c.limit) == ("bar", "state", "totfatrte",
+                                                                                       "mean", 3)),
+    ("roads", "night deaths vs vehicle miles",
+     lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"nghtfat", "vehicmiles"}),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -93,6 +93,33 @@ def test_words_inside_run_together_and_coded_names(table, phrase, header, column
     assert grounded(f"average {phrase} by name", table(header)) == {phrase: column, "name": "name"}
 
 
+# names glued from shortened words, as statistical tables write them: each word said shortens to one piece,
+# in order; a qualifier at the start ("tot") or a unit at the end ("lbs") may go unsaid
+@pytest.mark.parametrize("phrase,header,column", [
+    ("night fatality rate", "name,totfatrte,nghtfatrte,wkndfatrte", "nghtfatrte"),
+    ("weekend fatality rate", "name,totfatrte,nghtfatrte,wkndfatrte", "wkndfatrte"),
+    ("fatality rate", "name,totfatrte,nghtfatrte,wkndfatrte", "totfatrte"),  # total, unsaid
+    ("nighttime deaths", "name,totfat,nghtfat", "nghtfat"),  # deaths ~ fatalities (vocabulary.yaml)
+    ("real per capita personal income", "name,rpcpersinc,rpcunemins", "rpcpersinc"),
+    ("percent change in salary", "name,salary,pcsalary", "pcsalary"),
+    ("consumer products", "name,consprod,utility", "consprod"),
+    ("return on equity", "name,roe,ros", "roe"),  # initials of three words in a row, though "roe" is a word
+    ("executions", "name,execs,murders", "execs"),
+    ("regular", "name,reglbs,ecolbs", "reglbs"),  # pounds, the unit, unsaid
+])
+def test_names_glued_from_shortened_words(table, phrase, header, column):
+    assert grounded(f"average {phrase} by name", table(header)) == {phrase: column, "name": "name"}
+
+
+@pytest.mark.parametrize("question,header,wrong", [
+    ("real GDP over time", "name,realgdp,realgovt", "realgovt"),  # g(dp), o(ver), v?, t(ime): the last word needs 3+
+    ("count of elements per name", "name,metal,period", "metal"),  # no loose synonym stands for a piece's word
+    ("fatality rate by name", "name,nghtfatrte,wkndfatrte", "nghtfatrte"),  # "nght" is said by nothing
+])
+def test_glued_names_need_every_piece_said(table, question, header, wrong):
+    assert wrong not in grounded(question, table(header)).values()
+
+
 # ---------------------------------------------------------------- 4. dotted and camelCase names
 @pytest.mark.parametrize("phrase,header,column", [
     ("leaf width", "species,Leaf.Length,Leaf.Width", "Leaf.Width"),   # R-style dotted names

@@ -1,0 +1,110 @@
+"""Run-together names made of shortened words, read against the question's words.
+
+Statistical tables often name a column by gluing the beginnings or consonants of its words together:
+``totfatrte`` (total fatality rate), ``nghtfatpvm`` (night fatalities per vehicle mile), ``rpcpersinc`` (real
+per capita personal income), ``consprod`` (consumer products), ``pcsalary`` (percent change in salary), ``roe``
+(return on equity). A question says the words in full. :func:`compound_score` splits such a name into pieces,
+one per word said, in order, each piece a shortening of its word: the word, its beginning ("fat" in
+"fatality"), its first letter and some of the rest ("nght" in "night", "rte" in "rate", "wknd" in "weekend"),
+its initial, a short form from ``data/vocabulary.yaml`` ("lbs" for pounds), or the beginning or letters of
+a synonym there ("deaths" reads ``fat``, fatalities). A qualifier at the start (``tot``,
+``avg``) or a unit at the end (``lbs``) may go unsaid; small words and numbers said may have no piece.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .lexicon import lemma, lemmas
+from .vocabulary import vocabulary
+
+_MAX_FORMS = 12
+
+
+@lru_cache(maxsize=4096)
+def _forms(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a piece of a name may shorten: (the word, its lemmas and singular, its short forms), and (its
+    synonyms in ``data/vocabulary.yaml``: "deaths" → fatalities), which only pieces of 3+ letters may stand for."""
+    voc = vocabulary()
+    own = [word, *sorted(lemmas(word))]
+    if word.endswith("s") and len(word) > 3:
+        own.append(word[:-1])
+    own += [s for s in voc.short_forms([word]) if " " not in s]
+    own = list(dict.fromkeys(w for w in own if w.isalnum()))
+    others = [w for w in voc.synonyms_of(word) if w.isalnum() and w not in own]
+    return tuple(own), tuple(others[:_MAX_FORMS])
+
+
+def _shortens(piece: str, form: str) -> bool:
+    """Is ``piece`` a shortening of ``form``: the whole, its beginning, its initial, or 3+ of its letters in
+    order starting with the first ("nght" night, "rte" rate, "execs" executions)?"""
+    if not piece or piece[0] != form[0]:
+        return False
+    if form.startswith(piece):
+        return len(piece) >= 2 or len(form) >= 2
+    if len(piece) < 3:
+        return False
+    it = iter(form)
+    return all(ch in it for ch in piece)
+
+
+@lru_cache(maxsize=1)
+def _droppable_starts() -> tuple[str, ...]:
+    """Qualifiers a name may carry unsaid at its start: "tot", "total", "avg", "mean" …"""
+    voc = vocabulary()
+    out = set(voc.qualifiers)
+    for short in voc.abbreviation_keys:
+        if any(e in voc.qualifiers for e in voc.expansions(short)):
+            out.add(short)
+    return tuple(sorted(out, key=len, reverse=True))
+
+
+def compound_score(words: list[str], name: str) -> float:
+    """How well the words said spell a run-together name, 0 for not at all: 1.0 when every piece is said, less
+    for each qualifier or unit of the name left unsaid and each small word with no piece. The last word said
+    needs a piece of 3+ letters ("real GDP over time" is not realgovt), unless the name is the initials of
+    three or more words in a row ("return on equity" → roe); a small word is at most an initial."""
+    voc = vocabulary()
+    if len(name) < 3 or not name.isalnum() or not words:
+        return 0.0
+    optional = [w in voc.stopwords or w.isdigit() or w == "per" for w in words]
+    if optional[0] or optional[-1]:
+        return 0.0
+    forms = [_forms(w) if not optional[k] else ((w,), ()) for k, w in enumerate(words)]
+    if len(words) == 1 and len(name) >= 4 and name.endswith("s") and words[0].endswith("s") and \
+            any(f.startswith(name[:-1]) and len(f) > len(name) for f in forms[0][0]):
+        return 0.92  # "executions" → execs: a plural said short
+    units = voc.units
+
+    @lru_cache(maxsize=None)
+    def walk(i: int, pos: int, pieces: int, longs: int, skips: int, last: int) -> float:
+        """Spell ``name[pos:]`` with ``words[i:]``: ``pieces`` so far, ``longs`` of them 3+ letters, ``skips``
+        unsaid qualifiers/units and skipped small words, ``last`` the length of the piece of the last word."""
+        if pos == len(name):
+            if any(not optional[k] for k in range(i, len(words))):
+                return 0.0
+            initialism = pieces >= 3 and longs == 0 and pieces == len(name) and not skips
+            if initialism or (longs and last >= 3 and (pieces >= 2 or skips)):
+                return max(0.0, 1.0 - 0.08 * skips)
+            return 0.0
+        found = 0.0
+        if i < len(words):
+            own, others = forms[i]
+            for form, shortest in [*((f, 1) for f in own), *((f, 3) for f in others)]:
+                longest = 1 if optional[i] else min(len(name) - pos, len(form))  # "on" of "return on equity": o
+                for n in range(longest, shortest - 1, -1):
+                    if _shortens(name[pos:pos + n], form):
+                        found = max(found, walk(i + 1, pos + n, pieces + 1, longs + (n >= 3), skips, n))
+                        if found == 1.0:
+                            return found
+            if optional[i]:
+                found = max(found, walk(i + 1, pos, pieces, longs, skips + 1, last))
+        if pos == 0:
+            for start in _droppable_starts():
+                if name.startswith(start) and len(start) < len(name):
+                    found = max(found, walk(i, len(start), pieces, longs, skips + 1, last))
+        elif i == len(words) and len(name) - pos >= 2 and name[pos:] in units:
+            found = max(found, walk(i, len(name), pieces, longs, skips + 1, 3))
+        return found
+
+    return walk(0, 0, 0, 0, 0, 0)
