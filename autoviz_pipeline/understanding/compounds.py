@@ -35,14 +35,14 @@ def _forms(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(own), tuple(others[:_MAX_FORMS])
 
 
-def _shortens(piece: str, form: str) -> bool:
-    """Is ``piece`` a shortening of ``form``: the whole, its beginning, its initial, or 3+ of its letters in
-    order starting with the first ("nght" night, "rte" rate, "execs" executions)?"""
+def _shortens(piece: str, form: str, *, letters: bool = True) -> bool:
+    """Is ``piece`` a shortening of ``form``: the whole, its beginning, its initial, or (``letters``) 3+ of its
+    letters in order starting with the first ("nght" night, "rte" rate, "execs" executions)?"""
     if not piece or piece[0] != form[0]:
         return False
     if form.startswith(piece):
-        return len(piece) >= 2 or len(form) >= 2
-    if len(piece) < 3:
+        return True
+    if len(piece) < 3 or not letters:
         return False
     it = iter(form)
     return all(ch in it for ch in piece)
@@ -77,34 +77,36 @@ def compound_score(words: list[str], name: str) -> float:
     units = voc.units
 
     @lru_cache(maxsize=None)
-    def walk(i: int, pos: int, pieces: int, longs: int, skips: int, last: int) -> float:
+    def walk(i: int, pos: int, pieces: int, longs: int, skips: int, last: int, loose: bool, initials: bool) -> float:
         """Spell ``name[pos:]`` with ``words[i:]``: ``pieces`` so far, ``longs`` of them 3+ letters, ``skips``
-        unsaid qualifiers/units and skipped small words, ``last`` the length of the piece of the last word."""
+        unsaid qualifiers/units and skipped small words, ``last`` the length of the piece of the last word,
+        ``loose`` whether a synonym was read, ``initials`` whether a word said was read by its initial alone."""
         if pos == len(name):
-            if any(not optional[k] for k in range(i, len(words))):
-                return 0.0
+            if any(not optional[k] for k in range(i, len(words))) or (loose and initials):
+                return 0.0  # "level pays" is no l(og) wage: a synonym and a bare initial together are too loose
             initialism = pieces >= 3 and longs == 0 and pieces == len(name) and not skips
             if initialism or (longs and last >= 3 and (pieces >= 2 or skips)):
-                return max(0.0, 1.0 - 0.08 * skips)
+                return max(0.0, 1.0 - 0.03 * skips)
             return 0.0
         found = 0.0
         if i < len(words):
             own, others = forms[i]
-            for form, shortest in [*((f, 1) for f in own), *((f, 3) for f in others)]:
+            for form, own_form in [*((f, True) for f in own), *((f, False) for f in others)]:
                 longest = 1 if optional[i] else min(len(name) - pos, len(form))  # "on" of "return on equity": o
-                for n in range(longest, shortest - 1, -1):
-                    if _shortens(name[pos:pos + n], form):
-                        found = max(found, walk(i + 1, pos + n, pieces + 1, longs + (n >= 3), skips, n))
+                for n in range(longest, 0 if own_form else 2, -1):  # a synonym: its beginning, 3+ letters
+                    if _shortens(name[pos:pos + n], form, letters=own_form):
+                        found = max(found, walk(i + 1, pos + n, pieces + 1, longs + (n >= 3), skips, n,
+                                                loose or not own_form, initials or (n == 1 and not optional[i])))
                         if found == 1.0:
                             return found
             if optional[i]:
-                found = max(found, walk(i + 1, pos, pieces, longs, skips + 1, last))
+                found = max(found, walk(i + 1, pos, pieces, longs, skips + 1, last, loose, initials))
         if pos == 0:
             for start in _droppable_starts():
                 if name.startswith(start) and len(start) < len(name):
-                    found = max(found, walk(i, len(start), pieces, longs, skips + 1, last))
+                    found = max(found, walk(i, len(start), pieces, longs, skips + 1, last, loose, initials))
         elif i == len(words) and len(name) - pos >= 2 and name[pos:] in units:
-            found = max(found, walk(i, len(name), pieces, longs, skips + 1, 3))
+            found = max(found, walk(i, len(name), pieces, longs, skips + 1, 3, loose, initials))
         return found
 
-    return walk(0, 0, 0, 0, 0, 0)
+    return walk(0, 0, 0, 0, 0, 0, False, False)

@@ -115,6 +115,8 @@ def test_names_glued_from_shortened_words(table, phrase, header, column):
     ("real GDP over time", "name,realgdp,realgovt", "realgovt"),  # g(dp), o(ver), v?, t(ime): the last word needs 3+
     ("count of elements per name", "name,metal,period", "metal"),  # no loose synonym stands for a piece's word
     ("fatality rate by name", "name,nghtfatrte,wkndfatrte", "nghtfatrte"),  # "nght" is said by nothing
+    ("rate by name", "name,totfat,salary", "totfat"),  # a synonym (fraction) stands for a piece by its beginning only
+    ("which level pays best by name", "name,wage,lwage", "lwage"),  # an initial (l) with a synonym (pays ~ wage)
 ])
 def test_glued_names_need_every_piece_said(table, question, header, wrong):
     assert wrong not in grounded(question, table(header)).values()
