@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build ``thesaurus.json.gz``, ``words.txt.gz``, ``instances.json.gz`` and ``persons.txt.gz`` (in ``autoviz_pipeline/understanding/data/``) from the
+"""Build ``thesaurus.json.gz``, ``words.txt.gz``, ``instances.json.gz``, ``persons.txt.gz`` and ``events.txt.gz`` (in ``autoviz_pipeline/understanding/data/``) from the
 WordNet 3.0 database files.
 
 The offline reading of questions needs to know that "heavier" measures weight, "vibrates" vibration, "earns"
@@ -150,10 +150,8 @@ def build_instances(root: Path) -> dict[str, list[str]]:
     return {name: sorted(found) for name, found in sorted(kinds.items())}
 
 
-def build_persons(root: Path) -> list[str]:
-    """Nouns whose most frequent sense is a person (WordNet's lexicographer file noun.person, number 18):
-    rider, passenger, customer, patient, visitor … A question counting them ("how many riders") may mean a
-    column that counts people rather than the rows."""
+def nouns_of_lexfiles(root: Path, lexfiles: set[str]) -> list[str]:
+    """Single-word nouns whose most frequent sense is in one of WordNet's lexicographer files (by number)."""
     lexfile: dict[int, str] = {}
     for line in (root / "data.noun").read_bytes().decode("utf-8", "replace").splitlines():
         if line and not line.startswith(" "):
@@ -166,9 +164,22 @@ def build_persons(root: Path) -> list[str]:
         parts = line.split()
         n_synsets, n_ptr = int(parts[2]), int(parts[3])
         offsets = [int(x) for x in parts[6 + n_ptr: 6 + n_ptr + n_synsets]]
-        if parts[0].isalpha() and offsets and lexfile.get(offsets[0]) == "18":
+        if parts[0].isalpha() and offsets and lexfile.get(offsets[0]) in lexfiles:
             out.append(parts[0])
     return sorted(out)
+
+
+def build_persons(root: Path) -> list[str]:
+    """Nouns whose most frequent sense is a person (WordNet's lexicographer file noun.person, number 18):
+    rider, passenger, customer, patient, visitor … A question counting them ("how many riders") may mean a
+    column that counts people rather than the rows."""
+    return nouns_of_lexfiles(root, {"18"})
+
+
+def build_events(root: Path) -> list[str]:
+    """Nouns whose most frequent sense is an act or an event (noun.act, 04; noun.event, 11): murder, arrest,
+    execution, accident, sale, visit … A column of whole numbers named by one counts them, and counts add up."""
+    return nouns_of_lexfiles(root, {"04", "11"})
 
 
 def main() -> int:
@@ -190,6 +201,8 @@ def main() -> int:
     (args.out / "instances.json.gz").write_bytes(gzip.compress(blob_i, 9, mtime=0))
     persons = build_persons(args.wordnet)
     (args.out / "persons.txt.gz").write_bytes(gzip.compress("\n".join(persons).encode("utf-8"), 9, mtime=0))
+    events = build_events(args.wordnet)
+    (args.out / "events.txt.gz").write_bytes(gzip.compress("\n".join(events).encode("utf-8"), 9, mtime=0))
     licence = args.wordnet / "LICENSE"
     if licence.is_file():
         shutil.copyfile(licence, args.out / "WORDNET_LICENSE")

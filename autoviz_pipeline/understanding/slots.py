@@ -305,8 +305,8 @@ def single_rows(slots: Slots, name: str) -> bool:
 
 
 def default_aggregate(col: ColumnForms | None) -> Aggregate:
-    """Sum what adds up (revenue, quantities, counts, votes); average what does not (prices, rates,
-    temperatures). The column's words are read as the grounding reads them, so "Umsatz €" (revenue) and
+    """Sum what adds up (revenue, quantities, counts, votes, a count of events named by them: murders);
+    average what does not (prices, rates, temperatures). The column's words are read as the grounding reads them, so "Umsatz €" (revenue) and
     "Menge" (quantity) add up and "Stückpreis €" (unit price) is averaged."""
     if col is None:
         return "mean"
@@ -317,4 +317,8 @@ def default_aggregate(col: ColumnForms | None) -> Aggregate:
            for w in words) and not any(voc.synonyms(w, "price") or w in voc.cues["non_additive_words"]
                                        for w in col.words):
         return "sum"
+    p = col.profile
+    whole = isinstance(p.min, (int, float)) and p.min >= 0 and p.dtype.startswith(("int", "uint", "Int"))
+    if whole and len(col.words) == 1 and voc.names_events(col.words[0]):
+        return "sum"  # "murders", "arrests", "visits": counts of things that happened add up
     return "mean"

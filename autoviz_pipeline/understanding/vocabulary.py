@@ -4,6 +4,7 @@
   qualifiers written into names (hand-kept, general data vocabulary: no table's or benchmark's words).
 - ``data/cues.yaml``: the words a question uses to ask for a chart, an aggregate, a period, a task.
 - ``data/persons.txt.gz``: WordNet 3.0's nouns whose first sense is a person (rider, patient …), same script.
+- ``data/events.txt.gz``: WordNet 3.0's nouns whose first sense is an act or an event (murder, visit …).
 - ``data/instances.json.gz``: WordNet 3.0's proper names with the kinds of thing they are (countries, cities,
   states, rivers …), built by the same script.
 - ``data/thesaurus.json.gz``: WordNet 3.0's relations for ~100,000 English words (synonyms, adjective →
@@ -159,6 +160,19 @@ class Vocabulary:
         if not path.is_file():
             return frozenset()
         return frozenset(gzip.decompress(path.read_bytes()).decode("utf-8").split())
+
+    @cached_property
+    def _events(self) -> frozenset[str]:
+        path = DATA / "events.txt.gz"
+        if not path.is_file():
+            return frozenset()
+        return frozenset(gzip.decompress(path.read_bytes()).decode("utf-8").split())
+
+    def names_events(self, word: str) -> bool:
+        """Is the word a plural noun whose first WordNet sense is an act or an event ("murders", "arrests",
+        "visits", "sales"): things that happen and are counted?"""
+        w = word.lower()
+        return w.endswith("s") and lemma(w) != w and lemma(w) in self._events
 
     def names_people(self, word: str) -> bool:
         """Does the word name people: a noun whose first WordNet sense is a person (rider, passenger, patient),

@@ -85,6 +85,9 @@ TABLES = {
     "roads": _csv("year,state,totfat,nghtfat,totfatrte,vehicmiles", [
         f"{1985 + i // 6},{1 + i % 6},{300 + (i * 37) % 500},{100 + (i * 13) % 200},{10 + (i * 7) % 15}.5,"
         f"{20 + (i * 11) % 60}" for i in range(6 * 20)]),
+    # county-years with counts of events (murders, arrests) beside houses with counts of parts (bedrooms)
+    "crimes": _csv("county,year,murders,arrests,bedrooms", [
+        f"{1 + i % 5},{2000 + i // 5},{(i * 7) % 30},{(i * 11) % 40},{1 + i % 4}" for i in range(50)]),
     # exports by "area" — the areas are countries — and by "partner_code" (codes, no names)
     "exports": _csv("area,partner_code,year,tonnes", [
         f"{['Kenya', 'Peru', 'Norway', 'Vietnam', 'Chile'][i % 5]},P{i % 7},{2018 + i % 4},{100 + (i * 41) % 900}"
@@ -771,6 +774,13 @@ def _expected(table, keep):
                                                                                        "mean", 3)),
     ("roads", "night deaths vs vehicle miles",
      lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"nghtfat", "vehicmiles"}),
+    # a count of things that happen (WordNet: an act or an event) adds up; a count of parts is averaged
+    ("crimes", "murders per year",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("year", "murders", "sum")),
+    ("crimes", "arrests by county",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("county", "arrests", "sum")),
+    ("crimes", "bedrooms by county",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("county", "bedrooms", "mean")),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)
