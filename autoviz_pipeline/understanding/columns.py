@@ -71,7 +71,8 @@ class ColumnForms:
     def measure(self) -> bool:
         """A number to measure: numeric and no key, calendar part, 0/1 flag or small code; a number whose name
         says it is a code or key (``cowcode2``, ``politycode``, ``zip_id``) measures nothing either."""
-        keyed = bool(set(self.words) & _KEY_WORDS) and not {"of", "per"} & set(self.words)  # not lines_of_code
+        keyed = (bool(set(self.words) & _KEY_WORDS) or self.joined.endswith(_KEY_ENDINGS)) and \
+            not {"of", "per"} & set(self.words)  # not lines_of_code; statefips, zipcode
         return self.profile.role == "numeric" and self.calendar is None and not self.coded and not keyed and \
             not self.entity_code
 
@@ -95,6 +96,7 @@ class ColumnForms:
 
 
 _KEY_WORDS = frozenset("id code key zip zipcode postcode fips isbn".split())
+_KEY_ENDINGS = ("fips", "code", "isbn")  # run together with what they key: statefips, countycode
 COUNT_WORDS = frozenset(("number", "count", "num", "cnt", "no"))
 """Words of a name that say it holds counts (``count_working``, ``num_children``)."""
 

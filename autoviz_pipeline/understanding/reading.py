@@ -206,6 +206,8 @@ def _merged(filters: list[SaidFilter]) -> list[SaidFilter]:
     filters = _years_spanned(filters)
     out: list[SaidFilter] = []
     for f in filters:
+        if any(o.filter == f.filter for o in out):
+            continue  # "leaving out North America (Region != North)": one filter said twice
         same = next((o for o in out if o.filter.column == f.filter.column and o.filter.part == f.filter.part
                      and o.filter.op in ("eq", "in") and f.filter.op in ("eq", "in") and o.source != "period"
                      and f.source != "period" and o.filter.value is not None or False), None)

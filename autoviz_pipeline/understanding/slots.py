@@ -109,8 +109,9 @@ def build_slots(reading: QuestionReading, index: ColumnIndex, settings: ChartSet
     measures_filtered: list[str] = []
     for m in reading.mentions:
         col = index.get(m.column)
-        if col is None or m.counted:
-            continue
+        if col is None or m.counted or (m.filtered and any(f.column == m.column and f.op in ("neq", "not_in")
+                                                           for f in filters)):
+            continue  # "Region != North": named to leave a value out, not to split by
         if m.cue == "split":
             _add(slots.splits, m.column)
         elif m.cue == "group":
@@ -318,7 +319,8 @@ def default_aggregate(col: ColumnForms | None) -> Aggregate:
                                        for w in col.words):
         return "sum"
     p = col.profile
-    whole = isinstance(p.min, (int, float)) and p.min >= 0 and p.dtype.startswith(("int", "uint", "Int"))
+    whole = isinstance(p.min, (int, float)) and p.min >= 0 and (p.dtype.startswith(("int", "uint", "Int")) or all(
+        isinstance(v, (int, float)) and float(v).is_integer() for v in (p.min, p.max, p.median)))  # gaps: float64
     if whole and len(col.words) == 1 and voc.names_events(col.words[0]):
         return "sum"  # "murders", "arrests", "visits": counts of things that happened add up
     return "mean"

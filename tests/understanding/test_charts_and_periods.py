@@ -88,6 +88,11 @@ TABLES = {
     # county-years with counts of events (murders, arrests) beside houses with counts of parts (bedrooms)
     "crimes": _csv("county,year,murders,arrests,bedrooms", [
         f"{1 + i % 5},{2000 + i // 5},{(i * 7) % 30},{(i * 11) % 40},{1 + i % 4}" for i in range(50)]),
+    # county-years keyed by numbers: statefips 1..30 (a code run together with its key word), a region, and
+    # murders with gaps (so read as floats)
+    "county_years": _csv("year,statefips,county,region,murders,unemp", [
+        f"{1990 + i // 30},{1 + i % 30},{100 + i % 30},{['North', 'South', 'West'][i % 3]},"
+        f"{'' if i % 17 == 0 else (i * 7) % 40},{3 + (i * 13) % 9}.5" for i in range(30 * 6)]),
     # exports by "area" — the areas are countries — and by "partner_code" (codes, no names)
     "exports": _csv("area,partner_code,year,tonnes", [
         f"{['Kenya', 'Peru', 'Norway', 'Vietnam', 'Chile'][i % 5]},P{i % 7},{2018 + i % 4},{100 + (i * 41) % 900}"
@@ -781,6 +786,22 @@ def _expected(table, keep):
      lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("county", "arrests", "sum")),
     ("crimes", "bedrooms by county",
      lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("county", "bedrooms", "mean")),
+    # a code said after its column's name ("state fips 17", "county 112") is a value of that column; the
+    # codes are no measure, and murders with gaps still add up
+    ("county_years", "murders by year for state fips 17",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("year", "murders", "sum")
+     and set(o.rows["statefips"]) == {17} and o.kept == 6),
+    ("county_years", "unemp over time in county 112",
+     lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("line", "year", "unemp") and set(o.rows["county"]) == {112}),
+    # near miss: a measure's number is a comparison, not a code ("unemp 5" is no filter on its own)
+    ("county_years", "murders by region in 1992",
+     lambda o: (o.field("x"), o.field("y")) == ("region", "murders") and set(o.rows["year"]) == {1992}),
+    # a filter written as an equation, with = or != and a value of the column
+    ("county_years", "average unemp by year (region = West)",
+     lambda o: (o.field("x"), o.field("y"), o.c.color) == ("year", "unemp", None) and set(o.rows["region"]) == {"West"}),
+    ("county_years", "average unemp by year, region != West",
+     lambda o: (o.field("x"), o.field("y"), o.c.color) == ("year", "unemp", None)
+     and set(o.rows["region"]) == {"North", "South"}),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -56,8 +56,41 @@ _WHICH_N = re.compile(r"(?:^\W*|\b(?:which|what|the|show|list|plot|chart|graph|g
 _LOW_WORDS = ("bottom", "worst", "lowest", "least", "fewest", "smallest")
 
 
+_EQUATION = re.compile(r"(?<![\w.])(?P<col>[a-z_][\w.]*)\s*(?P<op>==|=|!=|≠)\s*(?P<val>-?\d+(?:\.\d+)?(?![\w.])|"
+                       r"[a-z][\w-]*)", re.IGNORECASE)
+
+
+def _equations(ctx: Context) -> list[SaidFilter]:
+    """ "bac08 = 1", "Region != North": a column's own name, an equals sign and one of its values, as analysts
+    write filters."""
+    from ..lexicon import value_key
+
+    out = []
+    for m in _EQUATION.finditer(ctx.question):
+        col = next((c for c in ctx.index.columns if c.name.lower() == m.group("col").lower()), None)
+        if col is None:
+            continue
+        said = m.group("val")
+        value: str | float | int | None = None
+        if re.fullmatch(r"-?\d+(?:\.\d+)?", said) and isinstance(col.profile.min, (int, float)):
+            number_said = number(said)
+            value = number_said if col.profile.min <= number_said <= col.profile.max else None
+        else:
+            value = col.values.get(value_key(said))
+        if value is None:
+            continue
+        start, end = _span(ctx, m)
+        if not ctx.free(start, end):
+            continue
+        op = "neq" if m.group("op") in ("!=", "≠") else "eq"
+        out.append(SaidFilter(filter=FilterSpec(column=col.name, op=op, value=value), start=start, end=end,
+                              source="number"))
+        ctx.consumed.append((start, end))
+    return out
+
+
 def extract(ctx: Context) -> list[SaidFilter]:
-    out: list[SaidFilter] = []
+    out: list[SaidFilter] = _equations(ctx)
     index = ctx.index
     ranged = [(m.position or 0, m.column) for m in ctx.column_matches()
               if (c := index.get(m.column)) is not None and (c.numeric or c.bands)]
@@ -134,22 +167,28 @@ def top_n(ctx: Context) -> Ranking | None:
 
 def _coded_values(ctx: Context) -> list[SaidFilter]:
     """ "class 2 wines", "period 4 elements" (a column, then one of its values); "houses with 4 bedrooms" (a
-    value, then its column): the number is a value of a column with few distinct numbers."""
+    value, then its column): the number is a value of a column with few distinct numbers; "state 5", "FIPS 42":
+    a value of a column of codes (no measure, no calendar), said right after its name."""
     out = []
     tokens = ctx.tokens
     for m in ctx.column_matches():
         col = ctx.index.get(m.column)
-        if col is None or col.profile.distinct > 20 or not isinstance(col.profile.min, (int, float)):
+        if col is None or not isinstance(col.profile.min, (int, float)):
+            continue
+        codes = col.calendar is None and not col.measure and col.role in ("numeric", "identifier")
+        if col.profile.distinct > 20 and not codes:
             continue
         pos, length = m.position or 0, len(m.phrase.split())
-        for at in (pos + length, pos - 1):
+        # "state 5", "fips 42": a column of many codes takes the number said right after its name
+        for at in ((pos + length, pos - 1) if col.profile.distinct <= 20 else (pos + length,)):
             if not 0 <= at < len(tokens) or not tokens[at].text.isdigit() or not ctx.free(at, at + 1):
                 continue
             value = int(tokens[at].text)
             before = tokens[at - 1].lower if at > 0 else ""
             if at < pos and before in ("top", "bottom", "first", "last", "than", "least", "most"):
                 continue
-            if col.profile.min <= value <= col.profile.max and (col.role != "numeric" or col.profile.distinct <= 20):
+            if col.profile.min <= value <= col.profile.max and (col.role != "numeric" or col.profile.distinct <= 20
+                                                                 or codes):
                 out.append(SaidFilter(filter=FilterSpec(column=col.name, op="eq", value=value),
                                       start=min(at, pos), end=max(at + 1, pos + length), source="number"))
                 ctx.consumed.append((at, at + 1))
