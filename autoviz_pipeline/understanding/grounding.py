@@ -269,11 +269,21 @@ def _names_rows(c: Candidate, tokens: list[Token], index: ColumnIndex, settings:
         return True
     col = index.get(c.column)
     if col is not None and col.role in ("numeric", "identifier") and token.lower != token.lemma and \
-            col.words[-1] == token.lemma and col.profile.dtype.startswith(("int", "uint", "Int")):
+            col.words[-1] == token.lemma and col.profile.dtype.startswith(("int", "uint", "Int")) and \
+            not _measured_before(tokens, c.start):
         return True  # "flights per month" over a ``flight`` number (a code): the flights are the rows
     weak = c.method in ("partial", "synonym", "fuzzy", "related") and c.score < settings.lemma_weight - 0.03
     possessive = c.end < len(tokens) and tokens[c.end].clitic
     return weak and (possessive or token.lower != token.lemma)
+
+
+_MEASURING = frozenset(("distribution", "spread", "histogram", "range", "median", "mean", "average", "avg",
+                        "typical", "sum", "total"))
+
+
+def _measured_before(tokens: list[Token], at: int) -> bool:
+    """ "distribution of CEO salaries", "average salaries": the word is measured, whatever the rows are."""
+    return any(t.lower in _MEASURING for t in tokens[max(0, at - 4):at])
 
 
 def _modifies_a_column(c: Candidate, chosen: list[Candidate], tokens: list[Token], index: ColumnIndex) -> bool:
@@ -284,7 +294,8 @@ def _modifies_a_column(c: Candidate, chosen: list[Candidate], tokens: list[Token
     col = index.get(c.column)
     if c.method in ("exact", "normalized", "lemma") and col is not None and col.profile.dtype.startswith("float"):
         return False  # "wage men vs women" on wages.csv: the wage itself
-    return any(o.start == c.end and o.method != "value" and o.column != c.column for o in chosen)
+    return any(o.start == c.end and o.method != "value" and o.column != c.column and
+               tokens[o.start].start - tokens[c.end - 1].end <= 1 for o in chosen)  # not across "salary: financial"
 
 
 def _counted_rows(c: Candidate, tokens: list[Token], index: ColumnIndex) -> bool:

@@ -93,6 +93,10 @@ TABLES = {
     "county_years": _csv("year,statefips,county,region,murders,unemp", [
         f"{1990 + i // 30},{1 + i % 30},{100 + i % 30},{['North', 'South', 'West'][i % 3]},"
         f"{'' if i % 17 == 0 else (i * 7) % 40},{3 + (i * 13) % 9}.5" for i in range(30 * 6)]),
+    # a table of salaries (its rows are named by its file, "salaries"), a 0/1 finance flag and a log twin
+    "salaries": _csv("salary,lsalary,finance,sales", [
+        f"{500 + (i * 37) % 900},{6 + (i % 10) / 10},{1 if i % 4 == 0 else 0},{1000 + (i * 91) % 5000}"
+        for i in range(40)]),
     # exports by "area" — the areas are countries — and by "partner_code" (codes, no names)
     "exports": _csv("area,partner_code,year,tonnes", [
         f"{['Kenya', 'Peru', 'Norway', 'Vietnam', 'Chile'][i % 5]},P{i % 7},{2018 + i % 4},{100 + (i * 41) % 900}"
@@ -802,6 +806,17 @@ def _expected(table, keep):
     ("county_years", "average unemp by year, region != West",
      lambda o: (o.field("x"), o.field("y"), o.c.color) == ("year", "unemp", None)
      and set(o.rows["region"]) == {"North", "South"}),
+    # a flag set against the rest is both its groups, not a filter; the colon ends "salary" (no "salary financial")
+    ("salaries", "Average salary: financial firms vs the rest",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("finance", "salary", "mean") and o.kept == 40),
+    ("salaries", "mean sales, finance companies compared with others",
+     lambda o: (o.field("x"), o.field("y")) == ("finance", "sales") and o.kept == 40),
+    # near miss: the flag as an adjective alone keeps its 1s
+    ("salaries", "average sales of financial firms",
+     lambda o: o.field("y") == "sales" and o.kept == 10),
+    # "distribution of salaries" on a table of salaries: the salary column, measured (not rows counted)
+    ("salaries", "distribution of salaries",
+     lambda o: o.field("x") == "salary" and bool(o.c.x.bin)),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)
