@@ -47,6 +47,7 @@ def ground(tokens: list[Token], index: ColumnIndex, *,
     chosen = _best_cover(candidates, len(tokens), {c.name: c.profile.nulls for c in index.columns})
     chosen = [c for c in chosen if c not in _absorbed(chosen, tokens, index, settings)
               and not _modifies_a_column(c, chosen, tokens, index)]
+    chosen = _values_of_the_named_column(chosen, candidates)
     matches, alternatives = [], []
     for cand in sorted(chosen, key=lambda c: c.start):
         rivals = sorted({c.column for c in candidates if (c.start, c.end) == (cand.start, cand.end)
@@ -57,6 +58,21 @@ def ground(tokens: list[Token], index: ColumnIndex, *,
         alternatives += [_to_match(c, []) for c in candidates if (c.start, c.end) == (cand.start, cand.end)
                          and c.column in rivals]
     return matches, alternatives
+
+
+def _values_of_the_named_column(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
+    """A value several columns hold ("High", "Low" in every rating column) belongs to the column named next to
+    it: "high vs low frighteningness", "frighteningness: high"."""
+    named = [c for c in chosen if c.method != "value"]
+    out = []
+    for c in chosen:
+        if c.method == "value":
+            near = [n.column for n in named if 0 <= n.start - c.end <= 3 or 0 <= c.start - n.end <= 1]
+            owner = next((o for o in candidates if o.method == "value" and (o.start, o.end) == (c.start, c.end)
+                          and o.column in near and o.column != c.column and abs(o.score - c.score) < 1e-9), None)
+            c = owner or c
+        out.append(c)
+    return out
 
 
 def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings) -> list[Candidate]:

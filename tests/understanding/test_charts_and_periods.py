@@ -97,6 +97,10 @@ TABLES = {
     "salaries": _csv("salary,lsalary,finance,sales", [
         f"{500 + (i * 37) % 900},{6 + (i % 10) / 10},{1 if i % 4 == 0 else 0},{1000 + (i * 91) % 5000}"
         for i in range(40)]),
+    # survey answers over three years: schooling in years (educ), two Low/High ratings, a score
+    "answers": _csv("date,educ,disgust,fright,score", [
+        f"{date(2019, 1, 1) + timedelta(days=9 * i)},{8 + i % 10},{['Low', 'High'][i % 2]},{['Low', 'High'][(i // 2) % 2]},"
+        f"{1 + (i * 7) % 10}" for i in range(120)]),
     # exports by "area" — the areas are countries — and by "partner_code" (codes, no names)
     "exports": _csv("area,partner_code,year,tonnes", [
         f"{['Kenya', 'Peru', 'Norway', 'Vietnam', 'Chile'][i % 5]},P{i % 7},{2018 + i % 4},{100 + (i * 41) % 900}"
@@ -817,6 +821,17 @@ def _expected(table, keep):
     # "distribution of salaries" on a table of salaries: the salary column, measured (not rows counted)
     ("salaries", "distribution of salaries",
      lambda o: o.field("x") == "salary" and bool(o.c.x.bin)),
+    # "years of schooling": a number of years of a measure (educ), not the calendar's years of the dates
+    ("answers", "By years of schooling, which group has the highest score on average?",
+     lambda o: (o.field("x"), o.field("y"), o.c.x.time_unit) == ("educ", "score", None)),
+    # near miss: "by year" alone is the calendar's
+    ("answers", "average score by year",
+     lambda o: (o.field("x"), o.c.x.time_unit) == ("date", "year")),
+    # values several columns hold belong to the column named next to them
+    ("answers", "average score for high vs low fright",
+     lambda o: (o.field("x"), o.field("y")) == ("fright", "score") and set(o.rows["fright"]) == {"Low", "High"}),
+    ("answers", "average score by educ, disgust: high",
+     lambda o: set(o.rows["disgust"]) == {"High"} and len(set(o.rows["fright"])) == 2),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -262,7 +262,7 @@ def time_unit_said(ctx: Context) -> tuple[TimeUnit | None, bool]:
         if word.endswith("ly") and re.search(rf"\b{plain}\b", lower) or re.search(
                 rf"\b{plain}[\s-]+(?:to|by|over)[\s-]+{plain}\b", lower):
             return unit, True
-        rates = [(ctx.tokens[i].start, ctx.tokens[i].end) for i in ctx.rates]
+        rates = [(ctx.tokens[i].start, ctx.tokens[i].end) for i in [*ctx.rates, *_units_said_of(ctx)]]
         if any(not any(a <= g.start("unit") < b for a, b in rates) for g in re.finditer(
                 rf"\b(?:by|per|each|every|across|for each|for every|in each|of each|over|through)\s+(?:the\s+)?"
                 rf"(?:calendar\s+)?(?P<unit>{plain}s?)\b", lower)) or (" " in word and re.search(rf"\b{plain}\b", lower)):
@@ -276,6 +276,16 @@ def time_unit_said(ctx: Context) -> tuple[TimeUnit | None, bool]:
     if re.search(r"\b(?:which|what)\s+(?:day of the week|weekday)\b", lower):
         return "weekday", False
     return None, False
+
+
+def _units_said_of(ctx: Context) -> list[int]:
+    """Time words said as the unit of a measure: "by years of schooling", "months of supply" (a number of years
+    of something, not the calendar's years)."""
+    measured = {m.position for m in ctx.column_matches() if (c := ctx.index.get(m.column)) is not None and c.numeric
+                and c.calendar is None and c.role != "temporal"}
+    tokens = ctx.tokens
+    return [i for i, t in enumerate(tokens[:-2]) if t.lower in TIME_AMOUNTS and t.lower.endswith("s")
+            and tokens[i + 1].lower == "of" and i + 2 in measured]
 
 
 def _years_spanned(ctx: Context) -> int:
