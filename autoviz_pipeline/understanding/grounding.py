@@ -60,6 +60,16 @@ def ground(tokens: list[Token], index: ColumnIndex, *,
     return matches, alternatives
 
 
+_PART_WORDS = frozenset("share shares proportion proportions percentage percentages fraction part portion".split())
+
+
+def _part_of_the_whole(tokens: list[Token], i: int) -> bool:
+    """ "share of the total", "proportion of all": a part of the whole is asked for (a share chart)."""
+    after = [t.lower for t in tokens[i + 1:i + 4]]
+    return tokens[i].lower in _PART_WORDS and after[:1] == ["of"] and bool(
+        set(after[1:3]) & {"total", "whole", "all", "overall", "sum"})
+
+
 def _values_of_the_named_column(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
     """A value several columns hold ("High", "Low" in every rating column) belongs to the column named next to
     it: "high vs low frighteningness", "frighteningness: high"."""
@@ -114,6 +124,8 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
                     score, method = max((score, method), alt)
                 if joins and method not in ("exact", "normalized"):
                     score = 0.0
+                if j == i + 1 and _part_of_the_whole(tokens, i):
+                    score = 0.0  # "each state's share of the total": the share asked for, not a share column
                 if j == i + 1 and _period_not_amount(tokens, i, col):
                     score = 0.0  # "unusual days", "the 5 busiest days": periods of the time line, not shipping_days
                 if j == i + 1 and phrase[0].lower in ("number", "count", "amount") and j < n and tokens[j].lower == "of" \

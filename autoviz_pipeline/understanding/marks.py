@@ -310,7 +310,8 @@ def _point(reading: QuestionReading, slots: Slots, notes: list[str], binned: boo
         return None
     single = {f.column for f in reading.filter_specs() if f.op == "eq"}
     color = color or next((g for g in slots.groups if g not in axes[:2] and g not in single and g in slots.cued
-                           and g not in rows and not one_per_row(slots, g)), None)
+                           and g not in rows and not one_per_row(slots, g) and (c := slots.col(g)) is not None
+                           and c.profile.distinct <= slots.settings.continuous_distinct), None)  # "by county" (900): the dots
     x, y = (axes[1], axes[0]) if _said_against(reading, axes) else (axes[0], axes[1])
     return ChartSpec(mark="point", x=Encoding(field=x), y=Encoding(field=y), color=_enc(color), size=size,
                      filters=reading.filter_specs())

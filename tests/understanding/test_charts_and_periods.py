@@ -90,9 +90,9 @@ TABLES = {
         f"{1 + i % 5},{2000 + i // 5},{(i * 7) % 30},{(i * 11) % 40},{1 + i % 4}" for i in range(50)]),
     # county-years keyed by numbers: statefips 1..30 (a code run together with its key word), a region, and
     # murders with gaps (so read as floats)
-    "county_years": _csv("year,statefips,county,region,murders,unemp", [
+    "county_years": _csv("year,statefips,county,region,murders,unemp,execs,perc1524", [
         f"{1990 + i // 30},{1 + i % 30},{100 + i % 30},{['North', 'South', 'West'][i % 3]},"
-        f"{'' if i % 17 == 0 else (i * 7) % 40},{3 + (i * 13) % 9}.5" for i in range(30 * 6)]),
+        f"{'' if i % 17 == 0 else (i * 7) % 40},{3 + (i * 13) % 9}.5,{(i * 5) % 4},{10 + i % 7}.5" for i in range(30 * 6)]),
     # a table of salaries (its rows are named by its file, "salaries"), a 0/1 finance flag and a log twin
     "salaries": _csv("salary,lsalary,finance,sales", [
         f"{500 + (i * 37) % 900},{6 + (i % 10) / 10},{1 if i % 4 == 0 else 0},{1000 + (i * 91) % 5000}"
@@ -804,6 +804,22 @@ def _expected(table, keep):
     # near miss: a measure's number is a comparison, not a code ("unemp 5" is no filter on its own)
     ("county_years", "murders by region in 1992",
      lambda o: (o.field("x"), o.field("y")) == ("region", "murders") and set(o.rows["year"]) == {1992}),
+    # "the most executions between 1991 and 1993": executions run 0..3 (they look like a code) but are added
+    # up, and the numbers are years, not executions
+    ("county_years", "Which 5 states carried out the most executions between 1991 and 1993?",
+     lambda o: (o.field("x"), o.field("y"), o.c.limit) == ("statefips", "execs", 5)
+     and set(o.rows["year"]) == {1991, 1992, 1993}),
+    # near miss: a number column named right before a range of its own values is that column's range
+    ("county_years", "states with unemp between 5 and 8",
+     lambda o: o.kept > 0 and o.rows["unemp"].between(5, 8).all() and len(set(o.rows["year"])) == 6),
+    # "by county" in a scatter of 30 counties: what each dot is, not 30 colours
+    ("county_years", "murders vs unemp by county, 1992 only",
+     lambda o: o.c.mark == "point" and o.c.color is None and set(o.rows["year"]) == {1992}),
+    # "share of the total" asks for shares; "in total across all years" sums over the years, no year colours
+    ("county_years", "each region's share of the total murders",
+     lambda o: (o.c.mark, o.field("color"), o.field("y"), o.c.y.aggregate) == ("arc", "region", "murders", "sum")),
+    ("county_years", "Which 5 states had the most murders in total across all years?",
+     lambda o: (o.field("x"), o.field("y"), o.c.color, o.c.limit) == ("statefips", "murders", None, 5)),
     # a filter written as an equation, with = or != and a value of the column
     ("county_years", "average unemp by year (region = West)",
      lambda o: (o.field("x"), o.field("y"), o.c.color) == ("year", "unemp", None) and set(o.rows["region"]) == {"West"}),

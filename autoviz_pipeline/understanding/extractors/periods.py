@@ -262,9 +262,20 @@ def _about_a_quantity(ctx: Context, start: int, end: int) -> bool:
             continue
         right_before = pos + len(m.phrase.split()) == start and not re.search(
             r"[,;:(]\s*$", ctx.question[:ctx.tokens[start].start])  # "price, 2015 to 2018": a period
-        if right_before or end <= pos <= end + 1:  # right before, or right after
+        if right_before:  # "price between 2000 and 2020", not "the most executions between 1980 and 1996"
+            return col.numeric and _within(col, [int(t.text) for t in ctx.tokens[start:end] if t.text.isdigit()])
+        if end <= pos <= end + 1:  # right after: "over 1900 sq ft"
             return col.numeric
     return False
+
+
+def _within(col, numbers: list[int]) -> bool:
+    """Could the column hold these numbers ("most executions between 1980 and 1996": executions run 0..40, so
+    the numbers are years)?"""
+    lo, hi = col.profile.min, col.profile.max
+    if not numbers or not isinstance(lo, (int, float)) or not isinstance(hi, (int, float)):
+        return True
+    return any(lo <= n <= hi for n in numbers) or min(numbers) <= lo <= max(numbers)
 
 
 def _bare_years(ctx: Context) -> list[SaidFilter]:

@@ -42,6 +42,10 @@ def mentions(ctx: Context, filters: list[SaidFilter], aggregate: str | None = No
                 m.method in ("partial", "related", "fuzzy"):
             continue  # "alcohol consumption per capita": the rate of the measure before, not aidscapita
         between = _without_rates([t.lower for t in tokens[last_end:start]], cues["rate_phrases"])
+        if re.search(r"\b(?:across|over|for|in)\s+all(?:\s+the)?(?:\s+\w+)?\s*$", " ".join(window)) and \
+                re.search(r"\b(?:in total|total|overall|combined|altogether|sum)\b", ctx.lower) and \
+                m.phrase.lower().endswith("s"):
+            continue  # "the most murders in total across all years": summed over them, no axis of years
         across = False
         said = " ".join(window)
         if any(window[len(window) - len(c):] == c for c in split_cues if len(c) <= len(window)) or \
@@ -69,6 +73,9 @@ def mentions(ctx: Context, filters: list[SaidFilter], aggregate: str | None = No
         aggregated = bool(start) and (tokens[start - 1].lower in prefixes or (
             start > 1 and tokens[start - 1].lower == "of" and tokens[start - 2].lower in prefixes))
         trended = end < len(tokens) and tokens[end].lower in ("trend", "trends", "trending", "over")
+        # "the most executions" over executions 0..4 (which look like a code): an amount, added up
+        aggregated = aggregated or (bool(start) and tokens[start - 1].lower in ("most", "fewest") and col is not None
+                                    and col.coded and col.profile.min == 0)
         quantity = col is not None and (col.measure or (col.numeric and (aggregated or trended))  # "average author ID",
                                         or _rate_of_flag(ctx, col, end))  # "csat trend"; "readmission rate": a 0/1's mean
         if cue == "group" and quantity and aggregated and tokens[start - 1].lower != "of" and \
