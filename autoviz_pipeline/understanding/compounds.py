@@ -49,7 +49,7 @@ def _shortens(piece: str, form: str, *, letters: bool = True) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _droppable_starts() -> tuple[str, ...]:
+def droppable_starts() -> tuple[str, ...]:
     """Qualifiers a name may carry unsaid at its start: "tot", "total", "avg", "mean" …"""
     voc = vocabulary()
     out = set(voc.qualifiers)
@@ -57,6 +57,12 @@ def _droppable_starts() -> tuple[str, ...]:
         if any(e in voc.qualifiers for e in voc.expansions(short)):
             out.add(short)
     return tuple(sorted(out, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def aggregate_words() -> frozenset[str]:
+    """Words that ask for an aggregate ("avg", "total", "mean"): never a piece of a name."""
+    return frozenset(w for w in vocabulary().cues["aggregate_words"] if " " not in str(w))
 
 
 def compound_score(words: list[str], name: str) -> float:
@@ -67,6 +73,8 @@ def compound_score(words: list[str], name: str) -> float:
     voc = vocabulary()
     if len(name) < 3 or not name.isalnum() or not words:
         return 0.0
+    asks = [w in aggregate_words() for w in words]  # only a qualifier piece at the start: "total" → tot, "avg" ↛ a
+    starts = frozenset(droppable_starts())
     optional = [w in voc.stopwords or w.isdigit() or w == "per" for w in words]
     if optional[0] or optional[-1]:
         return 0.0
@@ -94,6 +102,8 @@ def compound_score(words: list[str], name: str) -> float:
             for form, own_form in [*((f, True) for f in own), *((f, False) for f in others)]:
                 longest = 1 if optional[i] else min(len(name) - pos, len(form))  # "on" of "return on equity": o
                 for n in range(longest, 0 if own_form else 2, -1):  # a synonym: its beginning, 3+ letters
+                    if asks[i] and (pos or name[:n] not in starts):
+                        continue  # "avg temperature" is no a(vg)temp: an aggregate asked, not a name's piece
                     if _shortens(name[pos:pos + n], form, letters=own_form):
                         found = max(found, walk(i + 1, pos + n, pieces + 1, longs + (n >= 3), skips, n,
                                                 loose or not own_form, initials or (n == 1 and not optional[i])))
@@ -102,7 +112,7 @@ def compound_score(words: list[str], name: str) -> float:
             if optional[i]:
                 found = max(found, walk(i + 1, pos, pieces, longs, skips + 1, last, loose, initials))
         if pos == 0:
-            for start in _droppable_starts():
+            for start in droppable_starts():
                 if name.startswith(start) and len(start) < len(name):
                     found = max(found, walk(i, len(start), pieces, longs, skips + 1, last, loose, initials))
         elif i == len(words) and len(name) - pos >= 2 and name[pos:] in units:

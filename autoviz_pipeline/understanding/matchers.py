@@ -14,7 +14,7 @@ from functools import lru_cache
 from rapidfuzz.distance import DamerauLevenshtein
 
 from .columns import ColumnForms, written_out
-from .compounds import compound_score
+from .compounds import aggregate_words, compound_score, droppable_starts
 from .lexicon import Token, english_word, is_noun, known_word, lemma, verb_only
 from .settings import MatchSettings
 from .vocabulary import vocabulary
@@ -216,6 +216,8 @@ def _short_form(words: list[str], col: ColumnForms, settings: MatchSettings) -> 
     if len(col.words) == 1 or not any(len(w) >= 4 and known_word(w) for w in col.words):  # "horTh": hor, th
         content = [w for w in words if w not in vocabulary().stopwords] or words
         name, said = col.joined, "".join(content)
+        if set(content) & aggregate_words() and not name.startswith(droppable_starts()):
+            return False  # "avg temperature" is an average of temperature, not atemp (apparent temperature)
         if len(name) >= 3 and name[0] == said[0] and len(said) >= len(name) + 2 and not known_word(name):
             if _prefixes(content, name):  # "number of dependents" → numdep
                 return True

@@ -103,6 +103,7 @@ def test_words_inside_run_together_and_coded_names(table, phrase, header, column
     ("real per capita personal income", "name,rpcpersinc,rpcunemins", "rpcpersinc"),
     ("percent change in salary", "name,salary,pcsalary", "pcsalary"),
     ("consumer products", "name,consprod,utility", "consprod"),
+    ("total fatality rate", "name,totfat,totfatrte", "totfatrte"),  # "total" may be the name's own qualifier
     ("return on equity", "name,roe,ros", "roe"),  # initials of three words in a row, though "roe" is a word
     ("executions", "name,execs,murders", "execs"),
     ("regular", "name,reglbs,ecolbs", "reglbs"),  # pounds, the unit, unsaid
@@ -117,6 +118,7 @@ def test_names_glued_from_shortened_words(table, phrase, header, column):
     ("fatality rate by name", "name,nghtfatrte,wkndfatrte", "nghtfatrte"),  # "nght" is said by nothing
     ("rate by name", "name,totfat,salary", "totfat"),  # a synonym (fraction) stands for a piece by its beginning only
     ("which level pays best by name", "name,wage,lwage", "lwage"),  # an initial (l) with a synonym (pays ~ wage)
+    ("avg temperature by name", "name,temp,atemp", "atemp"),  # an average asked, not a(vg) temp
 ])
 def test_glued_names_need_every_piece_said(table, question, header, wrong):
     assert wrong not in grounded(question, table(header)).values()
