@@ -151,8 +151,10 @@ def _color(reading: QuestionReading, slots: Slots, *, exclude: set[str | None], 
     single = {f.column for f in reading.filter_specs() if f.op == "eq"}
     across = {m.column for m in reading.mentions if m.across} - set(reading.compared_values)
     loose = {m.column for m in reading.mentions if m.method in ("related", "fuzzy")}  # "heads of government"
+    many = {g for g in slots.groups if (c := slots.col(g)) is not None and
+            c.profile.distinct > slots.settings.continuous_distinct}  # "Teams that won …": 84 teams, no colours
     candidates = [*slots.splits, *[g for g in slots.groups if (g in slots.cued or (mark in ("bar", "rect")
-                                                                                   and g not in loose))
+                                                                                   and g not in loose and g not in many))
                                    and g not in across]]
     for name in candidates:
         if name not in exclude and name not in single and not one_per_row(slots, name):

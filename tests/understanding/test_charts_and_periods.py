@@ -101,6 +101,10 @@ TABLES = {
     "answers": _csv("date,educ,disgust,fright,score", [
         f"{date(2019, 1, 1) + timedelta(days=9 * i)},{8 + i % 10},{['Low', 'High'][i % 2]},{['Low', 'High'][(i // 2) % 2]},"
         f"{1 + (i * 7) % 10}" for i in range(120)]),
+    # 30 teams over four seasons (a year column), in 5 conferences
+    "team_seasons": _csv("team,year,conference,wins", [
+        f"Team{i % 30:02d},{2010 + i // 30},{['East', 'West', 'North', 'South', 'Central'][i % 5]},{5 + (i * 7) % 30}"
+        for i in range(120)]),
     # exports by "area" — the areas are countries — and by "partner_code" (codes, no names)
     "exports": _csv("area,partner_code,year,tonnes", [
         f"{['Kenya', 'Peru', 'Norway', 'Vietnam', 'Chile'][i % 5]},P{i % 7},{2018 + i % 4},{100 + (i * 41) % 900}"
@@ -820,6 +824,15 @@ def _expected(table, keep):
      lambda o: (o.c.mark, o.field("color"), o.field("y"), o.c.y.aggregate) == ("arc", "region", "murders", "sum")),
     ("county_years", "Which 5 states had the most murders in total across all years?",
      lambda o: (o.field("x"), o.field("y"), o.c.color, o.c.limit) == ("statefips", "murders", None, 5)),
+    # a category of 30 values said as the subject ("Teams that won …") is no colour of the bars
+    ("team_seasons", "Teams that won 20 or more games: count them by conference",
+     lambda o: (o.field("x"), o.c.y.aggregate, o.c.color) == ("conference", "count", None)),
+    # "in total across all years": summed over the years, not coloured by them
+    ("team_seasons", "top 5 teams by wins in total across all years",
+     lambda o: (o.field("x"), o.field("y"), o.c.color, o.c.limit) == ("team", "wins", None, 5)),
+    # near miss: "by" a many-valued category is still its axis
+    ("team_seasons", "total wins by team",
+     lambda o: (o.field("x"), o.field("y")) == ("team", "wins")),
     # a filter written as an equation, with = or != and a value of the column
     ("county_years", "average unemp by year (region = West)",
      lambda o: (o.field("x"), o.field("y"), o.c.color) == ("year", "unemp", None) and set(o.rows["region"]) == {"West"}),
