@@ -2,7 +2,7 @@
 
 Two kinds of mention:
 - :class:`DateMention`: an operation on dates ("after December 20", "before 2024-12-10", "in May 2024",
-  "in Q2 2024", "between March 1 and March 15", "since 1990", "in the 1970s", "1939-1945", "the last 7
+  "in Q2 2024", "between March 1 and March 15", "since 1990", "in the 1970s", "in the eighties", "1939-1945", "the last 7
   days", "in summer 2023"). Values are the period forms ``frame.date_interval`` reads: ``YYYY-MM-DD`` (a day,
   or an instant with a time), ``YYYY-MM`` (a month), ``YYYY-Qn`` (a quarter) and a bare year. A day or month
   said without a year takes the data's year when only one fits (:func:`resolve_year`).
@@ -76,6 +76,11 @@ _SECOND = re.compile(rf"\s*,?\s*(?:and|to|until|till|through|thru|-|–)\s*(?:th
 _DECADE = re.compile(r"(?:\b(?:the\s+)?(?P<century>1[89]|20)(?P<d>\d)0|(?:\bthe\s+'?|'|(?<=\d0s and )|(?<=\d0s or )"
                      r"|(?<=\d0s, )|(?<=\d0s & ))(?P<d2>\d)0)'?s\b")
 """A decade: "the 1970s", "the '90s", and a short one listed after another ("the 70s and 80s")."""
+_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "eighties": 8,
+                 "nineties": 9}
+_DECADE_WORD = re.compile(r"\b(?:the\s+|(?<=ies and )|(?<=ies or )|(?<=ies, ))(?P<word>" + "|".join(_DECADE_WORDS)
+                          + r")\b")
+"""A decade in words: "the eighties", "the sixties and seventies" (of the 1900s)."""
 _YEAR_RANGE = re.compile(r"\b(?P<a>(?:1[89]|20)\d\d)\s*(?:-|–|—|to|through|thru|until|till)\s*"
                          r"(?P<b>(?:1[89]|20)\d\d|\d\d)\b(?![-/.]\d)")
 _YEAR_ON = re.compile(r"\b(?P<y>(?:1[89]|20)\d\d)\s*(?:\+|(?:or|and)\s+(?P<dir>later|after|onwards?|beyond|more recent"
@@ -273,6 +278,11 @@ def date_mentions(lower: str, *, taken: list[tuple[int, int]] = ()) -> list[Date
             start = (1900 if digit >= 3 else 2000) + 10 * digit
         out.append(DateMention(span=m.span(), op="range", dates=(PartialDate(start), PartialDate(start + 9)),
                                cue="decade"))
+    for m in _DECADE_WORD.finditer(lower):  # "in the eighties"
+        if free(*m.span()):
+            start = 1900 + 10 * _DECADE_WORDS[m["word"]]
+            out.append(DateMention(span=m.span(), op="range", dates=(PartialDate(start), PartialDate(start + 9)),
+                                   cue="decade"))
     for m in _YEAR_ON.finditer(lower):  # "2017 onward", "1990 or later", "2000+"
         if free(*m.span()) and not re.search(rf"\b{_MONTH},?\s*$", lower[:m.start()]):  # not "from August 2010 on"
             later = m["on"] or (m["dir"] or "").startswith(("later", "after", "onward", "beyond", "more", "newer")) \
