@@ -732,6 +732,13 @@ def _expected(table, keep):
      lambda o: o.field("x") == "region" and set(o.rows["age_band"]) == {"65-69", "70-74", "75-79", "80-84", "85+"}),
     ("ages", "how many people aged under 10 in each region",
      lambda o: set(o.rows["age_band"]) == {"0-4", "5-9"}),
+    # a quarter said without a year is that quarter of every year
+    ("decades", "bookings in Q1 of every year",
+     lambda o: o.kept == 18 * 3 and set(o.rows["date"].dt.month) == {1, 2, 3}),
+    ("decades", "bookings in the fourth quarter, by year",
+     lambda o: o.field("x") == "date" and set(o.rows["date"].dt.month) == {10, 11, 12}),
+    # near miss: a quarter with its year is that one quarter
+    ("decades", "bookings in Q2 2001", lambda o: o.kept == 3 and set(o.rows["date"].dt.year) == {2001}),
     # a decade in words: "the nineties" (1990-1999)
     ("decades", "bookings in the nineties",
      lambda o: o.kept > 0 and o.rows["date"].dt.year.min() == 1995 and o.rows["date"].dt.year.max() == 1999),

@@ -346,8 +346,13 @@ def _said_days(text: str) -> tuple[int, ...]:
     return tuple(days)
 
 
+_QUARTER_ONLY = re.compile(r"\b(?:q(?P<q>[1-4])|(?:the\s+)?(?P<w>first|1st|second|2nd|third|3rd|fourth|4th)\s+quarters?)\b"
+                           r"(?!\s*(?:of\s+)?(?:\d{4}|'\d\d))(?!\s+of\s+(?:the\s+)?(?:century|decade))")
+
+
 def calendar_mentions(lower: str, taken: list[tuple[int, int]]) -> list[CalendarMention]:
-    """Months, days of the week and hours said without a year ("in March", "on weekends", "after 10pm"),
+    """Months, quarters, days of the week and hours said without a year ("in March", "Q1 of every year", "on
+    weekends", "after 10pm"),
     outside the ``taken`` character spans."""
     out: list[CalendarMention] = []
 
@@ -357,6 +362,10 @@ def calendar_mentions(lower: str, taken: list[tuple[int, int]]) -> list[Calendar
     for m in _SEASON.finditer(lower):  # "in the summer", "winter months"
         if not m["year"] and free(*m.span()) and _said_as_period(lower, m):
             out.append(CalendarMention(m.span(), "month", "in", SEASONS[m["season"]], m["season"]))
+    for m in _QUARTER_ONLY.finditer(lower):  # "Q1 of every year", "in the fourth quarter" (no year said)
+        if free(*m.span()):
+            q = int(m["q"]) if m["q"] else _QUARTER_WORDS[m["w"]]
+            out.append(CalendarMention(m.span(), "quarter", "eq", (q,), m.group(0)))
     for m in _MONTH_ONLY.finditer(lower):  # "March only", "only in June"
         if free(*m.span()):
             out.append(CalendarMention(m.span(), "month", "eq", (_month_number(m["a"] or m["b"]),), m.group(0)))
