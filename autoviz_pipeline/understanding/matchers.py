@@ -124,7 +124,18 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
     related = _related(lemmas, col, settings)
     if related:
         return related, "related"
+    if len(phrase) == 1 and (again := _without_re(phrase[0])) is not None:
+        score, method = score_phrase([again], col, settings, names=names)  # "rearrested" → arrest
+        return (round(score * 0.95, 3), method) if score else (0.0, "")
     return 0.0, ""
+
+
+def _without_re(token: Token) -> Token | None:
+    """ "rearrested", "reoffended": a verb done again, which no lexicon lists, read as the verb itself."""
+    w = token.lower
+    if len(w) >= 7 and w.startswith("re") and not english_word(w) and english_word(w[2:]):
+        return Token(token.text[2:], token.index, token.start + 2, token.end)
+    return None
 
 
 _MEASURE_WORDS = frozenset("rate level number amount count value figure score percentage share total data type kind "

@@ -253,3 +253,11 @@ def values_of(question, profile):
 ])
 def test_values_as_written_in_questions(shops, question, expected):
     assert values_of(question, shops) == expected
+
+
+def test_a_verb_done_again_names_the_verbs_column(table):
+    """ "rearrested" (no lexicon lists it) is "arrested" again: the arrest column; a real word that starts
+    with "re" ("revenue") keeps its own meaning."""
+    profile = table("name,arrest,venue,reading")
+    assert grounded("share of those rearrested by name", profile)["rearrested"] == "arrest"
+    assert "venue" not in grounded("revenue by name", profile).values()
