@@ -156,17 +156,11 @@ class Vocabulary:
 
     @cached_property
     def _persons(self) -> frozenset[str]:
-        path = DATA / "persons.txt.gz"
-        if not path.is_file():
-            return frozenset()
-        return frozenset(gzip.decompress(path.read_bytes()).decode("utf-8").split())
+        return _word_list("persons.txt.gz")
 
     @cached_property
     def _events(self) -> frozenset[str]:
-        path = DATA / "events.txt.gz"
-        if not path.is_file():
-            return frozenset()
-        return frozenset(gzip.decompress(path.read_bytes()).decode("utf-8").split())
+        return _word_list("events.txt.gz")
 
     def names_events(self, word: str) -> bool:
         """Is the word a plural noun whose first WordNet sense is an act or an event ("murders", "arrests",
@@ -208,6 +202,14 @@ class Vocabulary:
                     out[other] = strength
         return out
 
+
+
+def _word_list(name: str) -> frozenset[str]:
+    """A gzip'd list of words from ``data/`` (empty on a broken install: the reading works with fewer words)."""
+    path = DATA / name
+    if not path.is_file():
+        return frozenset()
+    return frozenset(gzip.decompress(path.read_bytes()).decode("utf-8").split())
 
 
 @lru_cache(maxsize=1)
