@@ -105,6 +105,10 @@ TABLES = {
     "team_seasons": _csv("team,year,conference,wins", [
         f"Team{i % 30:02d},{2010 + i // 30},{['East', 'West', 'North', 'South', 'Central'][i % 5]},{5 + (i * 7) % 30}"
         for i in range(120)]),
+    # workers with a 0/1 married flag, and leaders' spells in democracies or not (two text values)
+    "flag_pairs": _csv("wage,exper,married,democracy,duration", [
+        f"{8 + (i * 7) % 30}.5,{1 + (i * 3) % 40},{i % 2},{['Democracy', 'Non-democracy'][(i // 2) % 2]},{1 + (i * 5) % 12}"
+        for i in range(40)]),
     # exports by "area" — the areas are countries — and by "partner_code" (codes, no names)
     "exports": _csv("area,partner_code,year,tonnes", [
         f"{['Kenya', 'Peru', 'Norway', 'Vietnam', 'Chile'][i % 5]},P{i % 7},{2018 + i % 4},{100 + (i * 41) % 900}"
@@ -843,6 +847,14 @@ def _expected(table, keep):
     # near miss: "by" a many-valued category is still its axis
     ("team_seasons", "total wins by team",
      lambda o: (o.field("x"), o.field("y")) == ("team", "wins")),
+    # a two-valued column set against its complement ("married vs unmarried", "democracies and
+    # non-democracies") splits the chart by it; "and" with another word is no complement
+    ("flag_pairs", "wage vs exper curve for married vs unmarried workers",
+     lambda o: (o.c.mark, o.field("color"), o.kept) == ("point", "married", 40)),
+    ("flag_pairs", "the spread of duration for democracies and non-democracies",
+     lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("boxplot", "democracy", "duration")),
+    ("flag_pairs", "wage vs exper for married and older workers",
+     lambda o: o.c.mark == "point" and o.c.color is None),
     # a filter written as an equation, with = or != and a value of the column
     ("county_years", "average unemp by year (region = West)",
      lambda o: (o.field("x"), o.field("y"), o.c.color) == ("year", "unemp", None) and set(o.rows["region"]) == {"West"}),

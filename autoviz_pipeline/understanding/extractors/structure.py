@@ -59,6 +59,10 @@ def mentions(ctx: Context, filters: list[SaidFilter], aggregate: str | None = No
             across = "across" in between[-3:] and not any(w in group_cues - {"across"} for w in between[-3:])
         else:
             cue = "plain"
+        col_here = ctx.index.get(m.column)
+        if cue == "plain" and col_here is not None and (col_here.role == "boolean" or col_here.profile.distinct == 2) \
+                and against_the_rest(ctx, start, end):
+            cue = "split"  # "married vs unmarried workers": one colour, one line each
         if cue == "group" and re.search(r"\b(?:one|a|an|each)\s+(?:dot|point|marker|circle|bubble)\s+"
                                         r"(?:per|for(?:\s+each|\s+every)?)\s*$", " ".join(window)):
             cue = "plain"  # "one dot per state": what each point is, no grouping or colour
@@ -131,6 +135,27 @@ def _is_measure_word(ctx: Context, mentions: list[Mention], at: int) -> bool:
     if word.lower == word.lemma or not word.lower.endswith("s"):
         return False
     return all(m.quantity for m in mentions if m.start <= at < m.end)
+
+
+_THE_REST = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:vs\.?|versus|or|and|against|compared (?:to|with))\s+(?:all\s+)?(?:the\s+)?"
+                       r"(?P<other>rest|others?|other \w+|everyone else|everybody else|remainder|"
+                       r"(?:non[-\s]?|un)(?P<stem>[a-z]+))\b")
+
+
+def against_the_rest(ctx: Context, start: int, end: int) -> bool:
+    """ "financial firms vs the rest", "married vs unmarried workers", "democracies and non-democracies": the
+    words at ``start:end`` (a yes/no column) set against their complement, which the chart shows side by side.
+    With "and", only the named complement counts ("non-…", "un-…" of the same word)."""
+    if end > len(ctx.tokens) or start >= end:
+        return False
+    m = _THE_REST.match(ctx.lower[ctx.tokens[end - 1].end:])
+    if m is None:
+        return False
+    said = ctx.tokens[start].lower
+    same_word = m["stem"] is not None and m["stem"][:4] == said[:4]
+    if m["stem"] is not None or re.match(r"^\s*(?:[\w-]+\s+){0,2}and\b", ctx.lower[ctx.tokens[end - 1].end:]):
+        return same_word
+    return True
 
 
 def _units_of_measures(ctx: Context, mentions: list[Mention]) -> list[Mention]:

@@ -11,6 +11,7 @@ from ...contracts import FilterSpec
 from ..lexicon import degree, is_noun
 from ..reading import Context, SaidFilter
 from ..vocabulary import vocabulary
+from .structure import against_the_rest
 
 _NEGATIONS = ("excluding", "exclude", "except", "other than", "leaving out", "leave out", "not", "without",
               "besides", "apart from", "aside from", "ignoring", "ignore", "omitting", "non", "but not", "outside")
@@ -141,7 +142,7 @@ def _flags(ctx: Context, *, taken: set[str]) -> list[SaidFilter]:
         if before in group_words or after in ("vs", "versus", "or", "and") or after in vocabulary().cues["rate_words"] or \
                 not ctx.free(start, end):
             continue  # "default rate": the flag is measured, not kept to its 1s
-        if _against_the_rest(ctx, end):
+        if against_the_rest(ctx, start, end):
             continue  # "financial firms vs the rest": both sides of the flag, as groups
         adjective = after.isalpha() and is_noun(after)
         in_place = before in ("in", "the") and (start < 2 or tokens[start - 2].lower in ("in", "from"))  # "in the South"
@@ -152,18 +153,6 @@ def _flags(ctx: Context, *, taken: set[str]) -> list[SaidFilter]:
             out.append(SaidFilter(filter=FilterSpec(column=m.column, op="eq", value=value), start=start, end=end,
                                   source="value"))
     return out
-
-
-_THE_REST = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:vs\.?|versus|or|against|compared (?:to|with))\s+(?:all\s+)?(?:the\s+)?"
-                       r"(?:rest|others?|other \w+|everyone else|everybody else|remainder|non[-\s]?[a-z]+)\b")
-
-
-def _against_the_rest(ctx: Context, end: int) -> bool:
-    """ "financial firms vs the rest", "consumer product companies vs others", "smokers or non-smokers": a
-    flag set against its complement, which the chart shows side by side."""
-    if end >= len(ctx.tokens):
-        return False
-    return bool(_THE_REST.match(ctx.lower[ctx.tokens[end - 1].end:]))
 
 
 def _flag_value(values: list[str], *, want: bool) -> str | int | None:
