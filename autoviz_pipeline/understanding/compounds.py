@@ -45,7 +45,12 @@ def _shortens(piece: str, form: str, *, letters: bool = True) -> bool:
     if len(piece) < 3 or not letters:
         return False
     it = iter(form)
-    return all(ch in it for ch in piece)
+    # its letters in order, and its consonants the word's first ones: "rte" is rate, not r-e-l-a-t-e-d
+    return all(ch in it for ch in piece) and _skeleton(form).startswith(_skeleton(piece))
+
+
+def _skeleton(word: str) -> str:
+    return word[:1] + "".join(ch for ch in word[1:] if ch not in "aeiouy")
 
 
 @lru_cache(maxsize=1)
@@ -62,7 +67,8 @@ def droppable_starts() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def aggregate_words() -> frozenset[str]:
     """Words that ask for an aggregate ("avg", "total", "mean"): never a piece of a name."""
-    return frozenset(w for w in vocabulary().cues["aggregate_words"] if " " not in str(w))
+    return frozenset(w for w, agg in vocabulary().cues["aggregate_words"].items() if " " not in str(w)
+                     and agg != "count")  # not "number", "count": names say them (dno = department number)
 
 
 def compound_score(words: list[str], name: str) -> float:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from ..contracts import Aggregate, ColumnProfile, TimeUnit
 from .columns import ColumnForms, ColumnIndex
-from .lexicon import lemma
+from .extractors.structure import SPLIT_FOR
+from .lexicon import lemma, tokenize
 from .reading import QuestionReading, Ranking
 from .settings import ChartSettings
 from .vocabulary import vocabulary
@@ -101,6 +102,14 @@ class Slots:
         return self.take([c.name for c in self.index.timelines])
 
 
+def _values_split(reading: QuestionReading, column: str) -> bool:
+    """Is a value of the column said right after "one line for", "another for"?"""
+    lower = reading.question.lower()
+    tokens = tokenize(reading.question)
+    return any(m.method == "value" and m.column == column and m.position is not None and m.position < len(tokens)
+               and SPLIT_FOR.search(lower[:tokens[m.position].start]) for m in reading.matches)
+
+
 def build_slots(reading: QuestionReading, index: ColumnIndex, settings: ChartSettings) -> Slots:
     slots = Slots(reading=reading, index=index, settings=settings)
     filters = reading.filter_specs()
@@ -169,6 +178,8 @@ def build_slots(reading: QuestionReading, index: ColumnIndex, settings: ChartSet
     for column in reversed(reading.compared_values):  # "Chrome or Firefox": the compared values are groups,
         if column in slots.groups:                     # first unless another is said with "by"
             slots.groups.remove(column)
+        if _values_split(reading, column):
+            _add(slots.splits, column)  # "one line for men and another for women"
         if column not in slots.splits:
             slots.groups.insert(len(cued_first) if cued_first else 0, column)
         slots.cued.add(column)

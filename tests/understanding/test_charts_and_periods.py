@@ -109,6 +109,10 @@ TABLES = {
     "flag_pairs": _csv("wage,exper,married,democracy,duration", [
         f"{8 + (i * 7) % 30}.5,{1 + (i * 3) % 40},{i % 2},{['Democracy', 'Non-democracy'][(i // 2) % 2]},{1 + (i * 5) % 12}"
         for i in range(40)]),
+    # people of ages 30..69 by sex, with a cholesterol, and cows of three breeds with a butterfat
+    "lines_for": _csv("age,sex,chol,breed,butterfat", [
+        f"{30 + i % 40},{['male', 'female'][i % 2]},{180 + (i * 13) % 90},{['Jersey', 'Ayrshire', 'Guernsey'][i % 3]},"
+        f"{3 + (i % 7) / 4}" for i in range(120)]),
     # exports by "area" — the areas are countries — and by "partner_code" (codes, no names)
     "exports": _csv("area,partner_code,year,tonnes", [
         f"{['Kenya', 'Peru', 'Norway', 'Vietnam', 'Chile'][i % 5]},P{i % 7},{2018 + i % 4},{100 + (i * 41) % 900}"
@@ -855,6 +859,18 @@ def _expected(table, keep):
      lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("boxplot", "democracy", "duration")),
     ("flag_pairs", "wage vs exper for married and older workers",
      lambda o: o.c.mark == "point" and o.c.color is None),
+    # "one line for men and another for women": a line per sex; "vary between breeds": a box per breed
+    ("lines_for", "Average chol by age, one line for men and another for women.",
+     lambda o: (o.c.mark, o.field("x"), o.field("color"), o.kept) == ("line", "age", "sex", 120)),
+    ("lines_for", "How much does butterfat vary between breeds?",
+     lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("boxplot", "breed", "butterfat")),
+    # near miss: "between" a plural and numbers is a range of that column
+    ("lines_for", "average butterfat between ages 40 and 49 by breed",
+     lambda o: (o.field("x"), o.field("y")) == ("breed", "butterfat") and o.rows["age"].between(40, 49).all()),
+    # near miss: "between" two numbers is a range
+    ("lines_for", "average butterfat by breed for ages between 40 and 49",
+     lambda o: (o.field("x"), o.field("y")) == ("breed", "butterfat") and o.rows["age"].between(40, 49).all()
+     and o.kept == 30),
     # a filter written as an equation, with = or != and a value of the column
     ("county_years", "average unemp by year (region = West)",
      lambda o: (o.field("x"), o.field("y"), o.c.color) == ("year", "unemp", None) and set(o.rows["region"]) == {"West"}),

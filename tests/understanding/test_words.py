@@ -261,3 +261,12 @@ def test_a_verb_done_again_names_the_verbs_column(table):
     profile = table("name,arrest,venue,reading")
     assert grounded("share of those rearrested by name", profile)["rearrested"] == "arrest"
     assert "venue" not in grounded("revenue by name", profile).values()
+
+
+def test_a_glued_piece_keeps_its_words_consonants(table):
+    """ "rte" is rate (r-t), but "rate" is no shortening of "related" (r-l-t-d): the piece's consonants must
+    be the word's first ones; "number" may be a piece (dno = department number), being no aggregate asked."""
+    profile = table("name,support_rate,unsure_rate,dno")
+    assert "support related" not in grounded("total support related to unsure support by name", profile)
+    assert grounded("box plot of department number by name", profile)["department number"] == "dno"
+

@@ -50,9 +50,10 @@ def mentions(ctx: Context, filters: list[SaidFilter], aggregate: str | None = No
         said = " ".join(window)
         if any(window[len(window) - len(c):] == c for c in split_cues if len(c) <= len(window)) or \
                 re.search(r"\b(colou?red|split|broken down|stacked|segmented|colou?r(?:-coded)?)\s+by\s*$", said) or \
-                re.search(r"\b(?:colou?r|shade)\s*(?:in\s+)?$", said) or _split_by_a_condition(said):
-            cue = "split"
-        elif (any(w in group_cues for w in between[-3:]) or (
+                re.search(r"\b(?:colou?r|shade)\s*(?:in\s+)?$", said) or _split_by_a_condition(said) or \
+                SPLIT_FOR.search(said):
+            cue = "split"  # "one line for men and another for women"
+        elif (any(w in group_cues for w in between[-3:]) or _between_groups(tokens, start, end, m.phrase) or (
                 in_group and between and set(between) <= {"and", "or", ","}) or _for_each(window)) and \
                 not set(between[-2:]) & {"all", "whole", "entire"}:
             cue = "group"  # "by region", "for each airline"; not "across all countries" (all of them, together)
@@ -156,6 +157,17 @@ def against_the_rest(ctx: Context, start: int, end: int) -> bool:
     if m["stem"] is not None or re.match(r"^\s*(?:[\w-]+\s+){0,2}and\b", ctx.lower[ctx.tokens[end - 1].end:]):
         return same_word
     return True
+
+
+SPLIT_FOR = re.compile(r"\b(?:(?:one|a|separate)\s+(?:line|lines|series|colou?r)|another(?:\s+one)?)\s+for\s*$")
+"""What splits by the value or column said next: "one line for men and another for women"."""
+
+
+def _between_groups(tokens, start: int, end: int, phrase: str) -> bool:
+    """ "vary between breeds", "differences between regions": between a plural category (no "and" after it,
+    which makes a range or a pair: "between 2000 and 2010", "between Jersey and Holstein") compares its groups."""
+    return start > 0 and tokens[start - 1].lower in ("between", "among", "amongst") and phrase.lower().endswith("s") \
+        and not (end < len(tokens) and (tokens[end].lower in ("and", "&") or tokens[end].is_number))
 
 
 def _units_of_measures(ctx: Context, mentions: list[Mention]) -> list[Mention]:
