@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -197,8 +198,8 @@ def write_output(step: PlanStep, index: int, output: ToolOutput, out: Path) -> S
     if output.table is not None:
         target = out / "tables" / f"{stem}.csv"
         target.parent.mkdir(parents=True, exist_ok=True)
-        export, neutralized = neutralize_formulas(output.table)
-        atomic_write(target, lambda tmp: export.to_csv(tmp, index=False))
+        export, neutralized = neutralize_formulas(without_float_noise(output.table))
+        atomic_write(target, lambda tmp: export.to_csv(tmp, index=False, float_format=FLOAT_FORMAT))
         paths["table_csv"] = str(target.relative_to(out))
         if neutralized:
             notes.append(
@@ -228,6 +229,27 @@ _PLAIN_NUMBER = re.compile(r"^[+-]?(\d[\d,]*)?(\.\d+)?([eE][+-]?\d+)?%?$")
 
 def _risky(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(value)
+
+
+FLOAT_FORMAT = "%.12g"
+"""Numbers in CSV exports: 12 significant digits keep the data's own precision and drop the binary noise of
+sums and means (732952.32, not 732952.3200000002)."""
+
+
+def without_float_noise(table: pd.DataFrame) -> pd.DataFrame:
+    """Floats inside mixed (object) columns written as :data:`FLOAT_FORMAT` too (``float_format`` only reaches
+    float columns): a summary's quartile 4055.905, not 4055.9049999999997."""
+    out = table
+    for i in range(table.shape[1]):
+        series = table.iloc[:, i]
+        if series.dtype != object:
+            continue
+        floats = series.map(lambda v: isinstance(v, float) and math.isfinite(v)).astype(bool)
+        if floats.any():
+            if out is table:
+                out = table.copy()
+            out.isetitem(i, series.where(~floats, series[floats].map(lambda v: float(FLOAT_FORMAT % v))))
+    return out
 
 
 def neutralize_formulas(table: pd.DataFrame) -> tuple[pd.DataFrame, int]:

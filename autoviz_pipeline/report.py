@@ -108,7 +108,8 @@ def html_escape(text: Any, *, limit: int | None = MAX_TEXT_CHARS) -> str:
 # small helpers
 # --------------------------------------------------------------------------------------------------
 def _fmt(value: Any) -> str:
-    """A compact display string for a cell value (not escaped)."""
+    """A display string for a cell value (not escaped): thousands separators from 10,000 (years and codes keep
+    their digits), no decimals from 1,000, at most two from 1, three significant digits below."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -119,8 +120,15 @@ def _fmt(value: Any) -> str:
         if math.isinf(value):
             return "∞" if value > 0 else "-∞"
         if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return format(value, ".6g")
+            return _fmt(int(value))
+        magnitude = abs(value)
+        if magnitude >= 1000:
+            return f"{value:,.0f}"  # 1,070,743 (never 1.07074e+06 beside 949853)
+        if magnitude >= 1:
+            return f"{value:.2f}".rstrip("0").rstrip(".")
+        return format(value, ".3g")
+    if isinstance(value, int) and abs(value) >= 10_000:
+        return f"{value:,}"  # counts and sums; years and small codes stay as written
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalar
         try:
             return _fmt(value.item())
@@ -254,6 +262,17 @@ def _version() -> str:
         return str(getattr(pkg, "__version__", None) or "0.1.0")
     except ImportError:  # pragma: no cover
         return "0.1.0"
+
+
+def _sentences(text: str | None) -> list[str]:
+    return [t.strip() for t in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])", text or "") if t.strip()]
+
+
+def _unsaid(finding: str | None, said: set[str]) -> str:
+    """The sentences of a finding not said yet in the report (each noted as said): no sentence twice."""
+    fresh = [t for t in _sentences(finding) if t not in said]
+    said.update(fresh)
+    return " ".join(fresh)
 
 
 def _summary_answer(results: Sequence[StepResult]) -> str | None:
@@ -451,10 +470,11 @@ def render_markdown(
     summary = _summary_text(profile, intent, execution.results, e)
     lines += [f"**Answer:** {summary[0]} " + " ".join(summary[1:]), ""]
 
+    said = set(_sentences(_summary_answer(execution.results)))
     for r in execution.results:
         lines += [f"## {e(r.title) or e(r.step)}", ""]
-        if r.finding:
-            lines += [e(r.finding), ""]
+        if finding := _unsaid(r.finding, said):
+            lines += [e(finding), ""]
         rel_png = _rel_path(r.png, out_dir)
         if r.kind == "chart" and rel_png:
             lines += [f"![{e(r.title)}]({_md_url(rel_png)})", ""]
@@ -524,7 +544,8 @@ h3{font-size:1.05rem;margin-top:1.4rem}
 figure{margin:1rem 0}
 figure img{max-width:100%;height:auto;border:1px solid #eaeef2}
 table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
-th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top;white-space:nowrap}
+.scroll{overflow-x:auto;max-width:100%}
 th{background:#f6f8fa}
 details{margin:.4rem 0}
 pre{background:#f6f8fa;padding:.6rem;overflow:auto;max-height:28rem;font-size:.8rem}
@@ -539,7 +560,7 @@ _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 def _html_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     head = "".join(f"<th>{html_escape(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{html_escape(_fmt(c))}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
 def _png_data_uri(path: Path | None) -> str | None:
@@ -578,11 +599,12 @@ def render_html(
     summary = _summary_text(profile, intent, execution.results, h)
     parts.append(f'<p class="summary"><strong>Answer:</strong> {summary[0]} ' + " ".join(summary[1:]) + "</p>")
 
+    said = set(_sentences(_summary_answer(execution.results)))
     for r in execution.results:
         parts.append(f'<section id="step-{h(r.step)}">')
         parts.append(f"<h2>{h(r.title) or h(r.step)}</h2>")
-        if r.finding:
-            parts.append(f'<p class="finding">{h(r.finding)}</p>')
+        if finding := _unsaid(r.finding, said):  # the answer, said once (above), not under every step
+            parts.append(f'<p class="finding">{h(finding)}</p>')
         if r.kind == "chart":
             uri = _png_data_uri(_abs_path(r.png, out_dir))
             if uri:
@@ -602,7 +624,7 @@ def render_html(
                 parts.append(_html_table(cols, ([row.get(c) for c in cols] for row in rows)))
             rel_csv = _rel_path(r.table_csv, out_dir)
             if rel_csv:
-                parts.append(f'<p class="note">Full table: {h(rel_csv)}</p>')
+                parts.append(f'<p class="note">Full table: <a href="{h(_md_url(rel_csv))}">{h(rel_csv)}</a></p>')
         for note in r.notes:
             parts.append(f'<p class="note">{h(note)}</p>')
         parts.append("</section>")

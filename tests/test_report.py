@@ -362,8 +362,12 @@ def test_html_escapes_hostile_text(rendered):
     allowed = {
         "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "strong", "section", "figure",
         "img", "details", "summary", "pre", "code", "table", "thead", "tbody", "tr", "th", "td", "ul", "li",
+        "div", "a",
     }  # fmt: skip
     assert tags <= allowed, tags - allowed
+    # links only to the full tables written beside the report (relative, no scheme), each one there
+    for href in re.findall(r"<a\b[^>]*\bhref=\"([^\"]*)\"", page):
+        assert re.fullmatch(r"[\w%-]+/[\w%.-]+\.csv", href) and (Path(rep.html).parent / href).is_file(), href
     # exactly one <img>, and it is the embedded PNG
     imgs = re.findall(r"<img\b[^>]*>", page)
     assert len(imgs) == 1 and 'src="data:image/png;base64,' in imgs[0]

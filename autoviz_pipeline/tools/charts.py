@@ -214,12 +214,16 @@ def date_axis(ax: Axes, *, axis: Literal["x", "y"] = "x") -> None:
     target.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
-def outside_legend(ax: Axes, *, title: str | None = None, handles: Any = None, labels: Any = None) -> None:
-    """A legend right of the axes (never covering marks); labels escaped."""
+def outside_legend(ax: Axes, *, title: str | None = None, handles: Any = None, labels: Any = None,
+                   stacked: bool = False) -> None:
+    """A legend right of the axes (never covering marks); labels escaped. For a stack, listed top to bottom as
+    the stack reads (the first series drawn is the bottom one)."""
     if handles is None:
         handles, labels = ax.get_legend_handles_labels()
     if not handles:
         return
+    if stacked:
+        handles, labels = list(handles)[::-1], list(labels)[::-1]
     ax.legend(
         handles,
         [safe_text(label, limit=MAX_LABEL_CHARS) for label in labels],
@@ -745,11 +749,17 @@ def bar_chart(params: BarChartParams, df: pd.DataFrame, profile: DatasetProfile)
     ax.yaxis.set_major_formatter(NUMBER_FORMATTER)
     finish_axes(ax, title=title, xlabel=axis_title(params.x, keys), ylabel=measure.label)
     if color:
-        outside_legend(ax, title=color)
+        outside_legend(ax, title=color, stacked=params.stacked)
 
     # the bars asked for ("the 5 youngest") when a number was asked; else every category, shown or not
     described = totals[order] if params.top_n is not None else totals
     finding = ranking_sentence(labelled(described, keys), phrase=measure.phrase, additive=measure.additive)
+    if color:  # "by region and product type": the second grouping gets its sentence too
+        per_color = aggregate_values(work, [color], measure.value, measure.how, out=measure.field)
+        by_color = per_color.set_index(color)[measure.field]
+        if len(by_color) > 1:
+            finding += f" By {color}: " + ranking_sentence(labelled(by_color, None), phrase=measure.phrase,
+                                                           additive=measure.additive)
     spec, more = vega.with_data(spec, bin_frame(table, keys), count_field=measure.field)
     return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
 
@@ -882,7 +892,7 @@ def line_chart(params: LineChartParams, df: pd.DataFrame, profile: DatasetProfil
     ax.yaxis.set_major_formatter(NUMBER_FORMATTER)
     finish_axes(ax, title=title, xlabel=axis_title(params.x, keys), ylabel=measure.label)
     if color:
-        outside_legend(ax, title=color)
+        outside_legend(ax, title=color, stacked=stacked)
 
     main = names[0]
     trend_values = pivot[main]

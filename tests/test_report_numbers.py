@@ -1,0 +1,123 @@
+"""Numbers and words a reader trusts (#13, point 6), on a real run of the README example: separators and
+sensible precision in tables, CSVs without binary noise, every grouping asked answered, no sentence twice,
+CSV links that are links, tables that scroll, a legend in the stack's order. Expected values are computed here
+with pandas from the bundled CSV, not copied from the program's output."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from autoviz_pipeline.report import _fmt
+from tests.conftest import DECEMBER
+from tests.test_cli import _autoviz
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("numbers")
+    out = tmp / "report"
+    p = _autoviz("run", str(DECEMBER), "revenue totals by region and product type", "--out", str(out), tmp_path=tmp)
+    assert p.returncode == 0, p.stderr
+    return out
+
+
+@pytest.mark.parametrize("value,shown", [
+    (1070743.13, "1,070,743"),   # a sum: separators, no decimals (never 1.07074e+06)
+    (949853.0, "949,853"),       # a whole float like an int
+    (32.8, "32.8"),              # a share: at most two decimals, no trailing zeros
+    (5261.98925806, "5,262"),
+    (324.79, "324.79"),
+    (0.0123456, "0.0123"),       # below one: three significant digits
+    (2024, "2024"),              # a year (an int under 10,000) keeps its digits
+    (60611, "60,611"),
+    (float("nan"), ""),
+])
+def test_table_cells_have_separators_and_sensible_precision(value, shown):
+    assert _fmt(value) == shown
+
+
+def test_the_group_table_shows_readable_totals(report):
+    frame = pd.read_csv(DECEMBER)
+    totals = frame.groupby("region")["revenue"].sum()
+    md = (report / "report.md").read_text(encoding="utf-8")
+    for region, total in totals.items():
+        assert f"| {region} | {round(total):,} |" in md
+    assert "e+0" not in md
+
+
+def test_csv_exports_carry_no_binary_noise(report):
+    frame = pd.read_csv(DECEMBER)
+    for path in (report / "tables").glob("*.csv"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\d\.\d*(?:0000000|9999999)\d", text), (path.name, text[:300])
+    table = pd.read_csv(next((report / "tables").glob("*group_table.csv")))
+    totals = frame.groupby("region")["revenue"].sum().round(2)
+    assert dict(zip(table["region"], table["Sum of revenue"])) == pytest.approx(totals.to_dict())
+
+
+def test_the_answer_covers_both_groupings_and_no_sentence_is_said_twice(report):
+    frame = pd.read_csv(DECEMBER)
+    by_category = frame.groupby("product_category")["revenue"].sum()
+    md = (report / "report.md").read_text(encoding="utf-8")
+    answer = md.split("**Answer:**", 1)[1].split("\n", 1)[0]
+    assert "West has the highest" in answer
+    assert f"{by_category.idxmax()} has the highest sum of revenue: {round(by_category.max()):,}" in answer
+    prose = [line for line in md.split("## How this was decided")[0].splitlines()
+             if line and not line.startswith(("|", "#", "!", "Full table"))]
+    sentences = [s for line in prose for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line.replace("**Answer:** ", ""))]
+    repeated = {s for s in sentences if sentences.count(s) > 1}
+    assert not repeated, repeated
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.scrolling_tables, self.in_scroll = [], 0, 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a":
+            self.links.append(attrs.get("href"))
+        if tag == "div" and attrs.get("class") == "scroll":
+            self.in_scroll += 1
+        if tag == "table" and self.in_scroll:
+            self.scrolling_tables += 1
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self.in_scroll:
+            self.in_scroll -= 1
+
+
+def test_html_links_the_full_tables_and_tables_scroll(report):
+    page = (report / "report.html").read_text(encoding="utf-8")
+    parser = _Links()
+    parser.feed(page)
+    csvs = sorted(p.relative_to(report).as_posix() for p in (report / "tables").glob("*.csv"))
+    assert sorted(parser.links) == csvs and csvs
+    assert parser.scrolling_tables == page.count("<table>")
+    assert "white-space:nowrap" in page  # dates and numbers do not wrap inside a cell
+
+
+def test_a_stacked_legend_lists_the_stack_top_down():
+    from autoviz_pipeline.tools.charts import draw_bars, new_figure, outside_legend
+
+    table = pd.DataFrame({"x": ["a", "a", "a"], "c": ["big", "mid", "small"], "v": [30.0, 20.0, 10.0]})
+    fig, ax = new_figure()
+    draw_bars(ax, table, order=["a"], x="x", color="c", field="v", stacked=True)
+    outside_legend(ax, title="c", stacked=True)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    bottoms = {c.get_label(): c.patches[0].get_y() for c in ax.containers}  # the largest at the bottom, then up
+    plt.close(fig)
+    assert labels == sorted(bottoms, key=bottoms.get, reverse=True) == ["small", "mid", "big"]
+
+
+def test_one_group_is_not_the_highest():
+    from autoviz_pipeline.tools.charts import ranking_sentence
+
+    assert ranking_sentence(pd.Series({"Malmö": 12.0}), phrase="sum of revenue", additive=True) == \
+        "The sum of revenue for Malmö is 12."
