@@ -1,7 +1,8 @@
 """Numbers and words a reader trusts (#13, point 6), on a real run of the README example: separators and
 sensible precision in tables, CSVs without binary noise, every grouping asked answered, no sentence twice,
-CSV links that are links, tables that scroll, a legend in the stack's order. Expected values are computed here
-with pandas from the bundled CSV, not copied from the program's output."""
+CSV links that are links, tables that scroll, a legend in the stack's order, titles that say what limits the
+chart. Expected values are computed here with pandas from the bundled CSV, not copied from the program's
+output."""
 
 import re
 from html.parser import HTMLParser
@@ -121,3 +122,34 @@ def test_one_group_is_not_the_highest():
 
     assert ranking_sentence(pd.Series({"Malmö": 12.0}), phrase="sum of revenue", additive=True) == \
         "The sum of revenue for Malmö is 12."
+
+
+def test_titles_say_the_period_the_top_n_and_the_filters():
+    from autoviz_pipeline.api import cached_profile
+    from autoviz_pipeline.contracts import FilterSpec
+    from autoviz_pipeline.tools.charts import BarChartParams, LineChartParams, bar_chart_spec, line_chart_spec
+
+    profile = cached_profile(DECEMBER)
+    bar = bar_chart_spec(BarChartParams(x="region", y="revenue", aggregate="sum", top_n=3, sort="ascending",
+                                        filters=[FilterSpec(column="product_category", op="eq", value="Toys")]),
+                         profile)
+    assert bar["title"] == "Sum of revenue by region (bottom 3; product_category = Toys)"
+    line = line_chart_spec(LineChartParams(x="date", y="revenue", aggregate="sum", time_unit="week",
+                                           filters=[FilterSpec(column="region", op="in", values=["West", "North"])]),
+                           profile)
+    assert line["title"] == "Sum of revenue over date (per week; region in West, North)"
+    plain = bar_chart_spec(BarChartParams(x="region", y="revenue", aggregate="sum"), profile)
+    assert plain["title"] == "Sum of revenue by region"  # nothing limits it: nothing said
+
+
+@pytest.mark.parametrize("spec,said", [
+    ({"column": "year", "op": "range", "values": [1980, 1996]}, "year 1980–1996"),
+    ({"column": "region", "op": "not_in", "values": ["N", "S", "E", "W"]}, "region not in N, S, E …"),
+    ({"column": "date", "op": "eq", "value": 3, "part": "month"}, "month of date = 3"),
+    ({"column": "price", "op": "gte", "value": 10}, "price ≥ 10"),
+])
+def test_filters_read_as_a_title_says_them(spec, said):
+    from autoviz_pipeline.contracts import FilterSpec
+    from autoviz_pipeline.tools.vega import describe_filter
+
+    assert describe_filter(FilterSpec(**spec)) == said

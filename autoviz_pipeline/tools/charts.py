@@ -654,6 +654,14 @@ class BarChartParams(ToolParams):
     stacked: bool = Field(True, description="Stack the color split (true) or put its bars side by side (false).")
 
 
+def _scope(time_unit: TimeUnit | None, top_n: int | None = None, sort: str | None = None) -> list[str]:
+    """What a title says the chart is limited to, besides its filters: "per month", "top 5", "bottom 3"."""
+    out = [f"per {time_unit.replace('_', ' ')}"] if time_unit else []
+    if top_n is not None:
+        out.append(f"{'bottom' if sort == 'ascending' else 'top'} {top_n}")
+    return out
+
+
 def _bar_title(measure: Measure, x: str, color: str | None) -> str:
     return f"{measure.label} by {x}" + (f" and {color}" if color else "")
 
@@ -690,6 +698,7 @@ def _bar_spec(
         filters=params.filters,
         profile=profile,
         transforms=transforms,
+        scope=_scope(time_unit, params.top_n, params.sort),
     )
 
 
@@ -804,6 +813,7 @@ def _line_spec(
         encoding=encoding,
         filters=params.filters,
         profile=profile,
+        scope=_scope(time_unit),
     )
 
 

@@ -265,13 +265,17 @@ def build_spec(
     filters: Sequence[FilterSpec] = (),
     profile: DatasetProfile,
     transforms: Iterable[Spec] = (),
+    scope: Sequence[str] = (),
 ) -> Spec:
     """A complete unit spec: schema, title, named data, mark, encoding (``None`` channels dropped), transforms.
 
     Filter transforms come first, so later transforms (top-N ranks, scores) see only the filtered rows;
     before them, each column the spec reads under an alias (:func:`data_key`) is copied to it. Every title
-    goes through :func:`title_text`.
+    goes through :func:`title_text`, and says what the chart is limited to: ``scope`` (a period unit, a top-N)
+    and the filters ("Sum of revenue by month (top 5; city = Malmö)").
     """
+    said = [*scope, *(describe_filter(f) for f in filters)]
+    title = f"{title} ({'; '.join(said)})" if said else title
     spec: Spec = {"$schema": SCHEMA_URL, "title": title_text(title), "data": {"name": DATA_NAME}}
     spec["mark"] = mark  # a plain string, so callers can read the mark type directly
     spec["encoding"] = {name: dict(channel) for name, channel in encoding.items() if channel is not None}
@@ -287,6 +291,22 @@ def build_spec(
 # --------------------------------------------------------------------------------------------------
 # transforms
 # --------------------------------------------------------------------------------------------------
+_OPS = {"eq": "=", "neq": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
+
+
+def describe_filter(spec: FilterSpec, *, most: int = 3) -> str:
+    """A filter as a title says it: "city = Malmö", "year 1980–1996", "region not in North, South",
+    "month of date = 3"."""
+    column = f"{spec.part} of {spec.column}" if spec.part else spec.column
+    values = [str(v) for v in spec.values]
+    listed = ", ".join(values[:most]) + (" …" if len(values) > most else "")
+    if spec.op == "range" and len(values) == 2:
+        return f"{column} {values[0]}–{values[1]}"
+    if spec.op in ("in", "not_in"):
+        return f"{column} {'in' if spec.op == 'in' else 'not in'} {listed}"
+    return f"{column} {_OPS.get(spec.op, spec.op)} {spec.value}"
+
+
 def filter_transforms(filters: Iterable[FilterSpec], profile: DatasetProfile) -> list[Spec]:
     """Our row filters as Vega-Lite ``filter`` transforms.
 
