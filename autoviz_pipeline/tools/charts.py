@@ -1332,9 +1332,11 @@ def box_plot(params: BoxPlotParams, df: pd.DataFrame, profile: DatasetProfile) -
         draw_boxes(ax, [stats[k] for k in order], widths=0.6, notes=notes)
         category_axis(ax, [key_label(k, keys) for k in order])
         top, low = shown.idxmax(), shown.idxmin()
-        finding = (
-            f"{key_label(top, keys)} has the highest median {params.column}: {format_number(stats[top]['med'])} "
-            f"(IQR {format_number(stats[top]['q1'])}–{format_number(stats[top]['q3'])})"
+        iqr = f"(IQR {format_number(stats[top]['q1'])}–{format_number(stats[top]['q3'])})"
+        finding = (  # one group is no "highest": its median is the answer
+            f"{key_label(top, keys)} has the highest median {params.column}: {format_number(stats[top]['med'])} {iqr}"
+            if len(order) > 1 else
+            f"The median {params.column} for {key_label(top, keys)} is {format_number(stats[top]['med'])} {iqr}"
         )
         if len(order) > 1:
             finding += f"; {key_label(low, keys)} the lowest: {format_number(shown[low])}"

@@ -357,6 +357,8 @@ def test_box_plot_compares_medians(tmp_path):
     assert out.spec["mark"] == "boxplot"  # whiskers at 1.5 × IQR, as in matplotlib
     single = run("box_plot", df, tmp_path, column="v")
     assert single.finding.startswith("Median v is 4.50 (IQR 2.75–12.50, range 1–30)")
+    one_group = run("box_plot", df[df["g"] == "A"], tmp_path, column="v", by="g")  # one box is no "highest"
+    assert one_group.finding == "The median v for A is 3 (IQR 2–4)."
 
 
 def test_box_plot_caps_groups_at_20():
