@@ -6,14 +6,25 @@ output."""
 
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
-import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
+from autoviz_pipeline.api import cached_profile
+from autoviz_pipeline.contracts import FilterSpec
 from autoviz_pipeline.report import _fmt
+from autoviz_pipeline.tools.charts import (
+    BarChartParams,
+    LineChartParams,
+    bar_chart_spec,
+    draw_bars,
+    line_chart_spec,
+    new_figure,
+    outside_legend,
+    ranking_sentence,
+)
+from autoviz_pipeline.tools.vega import describe_filter
 from tests.conftest import DECEMBER
 from tests.test_cli import _autoviz
 
@@ -105,8 +116,6 @@ def test_html_links_the_full_tables_and_tables_scroll(report):
 
 
 def test_a_stacked_legend_lists_the_stack_top_down():
-    from autoviz_pipeline.tools.charts import draw_bars, new_figure, outside_legend
-
     table = pd.DataFrame({"x": ["a", "a", "a"], "c": ["big", "mid", "small"], "v": [30.0, 20.0, 10.0]})
     fig, ax = new_figure()
     draw_bars(ax, table, order=["a"], x="x", color="c", field="v", stacked=True)
@@ -118,17 +127,11 @@ def test_a_stacked_legend_lists_the_stack_top_down():
 
 
 def test_one_group_is_not_the_highest():
-    from autoviz_pipeline.tools.charts import ranking_sentence
-
     assert ranking_sentence(pd.Series({"Malmö": 12.0}), phrase="sum of revenue", additive=True) == \
         "The sum of revenue for Malmö is 12."
 
 
 def test_titles_say_the_period_the_top_n_and_the_filters():
-    from autoviz_pipeline.api import cached_profile
-    from autoviz_pipeline.contracts import FilterSpec
-    from autoviz_pipeline.tools.charts import BarChartParams, LineChartParams, bar_chart_spec, line_chart_spec
-
     profile = cached_profile(DECEMBER)
     bar = bar_chart_spec(BarChartParams(x="region", y="revenue", aggregate="sum", top_n=3, sort="ascending",
                                         filters=[FilterSpec(column="product_category", op="eq", value="Toys")]),
@@ -149,7 +152,4 @@ def test_titles_say_the_period_the_top_n_and_the_filters():
     ({"column": "price", "op": "gte", "value": 10}, "price ≥ 10"),
 ])
 def test_filters_read_as_a_title_says_them(spec, said):
-    from autoviz_pipeline.contracts import FilterSpec
-    from autoviz_pipeline.tools.vega import describe_filter
-
     assert describe_filter(FilterSpec(**spec)) == said

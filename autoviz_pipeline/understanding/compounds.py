@@ -6,16 +6,17 @@ per capita personal income), ``consprod`` (consumer products), ``pcsalary`` (per
 (return on equity). A question says the words in full. :func:`compound_score` splits such a name into pieces,
 one per word said, in order, each piece a shortening of its word: the word, its beginning ("fat" in
 "fatality"), its first letter and some of the rest ("nght" in "night", "rte" in "rate", "wknd" in "weekend"),
-its initial, a short form from ``data/vocabulary.yaml`` ("lbs" for pounds), or the beginning or letters of
-a synonym there ("deaths" reads ``fat``, fatalities). A qualifier at the start (``tot``,
-``avg``) or a unit at the end (``lbs``) may go unsaid; small words and numbers said may have no piece.
+its initial, a short form from ``data/vocabulary.yaml`` ("lbs" for pounds), or the beginning of a synonym
+there ("deaths" reads ``fat``, fatalities). A qualifier at the start (``tot``, ``avg``) or a unit at the end
+(``lbs``) may go unsaid; small words and numbers said may have no piece; an aggregate asked ("avg", "total")
+is a piece only as the name's leading qualifier.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from .lexicon import lemma, lemmas
+from .lexicon import lemmas
 from .vocabulary import vocabulary
 
 _MAX_FORMS = 12
@@ -66,7 +67,7 @@ def droppable_starts() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def aggregate_words() -> frozenset[str]:
-    """Words that ask for an aggregate ("avg", "total", "mean"): never a piece of a name."""
+    """Words that ask for an aggregate ("avg", "total", "mean"): a piece of a name only as its leading qualifier."""
     return frozenset(w for w, agg in vocabulary().cues["aggregate_words"].items() if " " not in str(w)
                      and agg != "count")  # not "number", "count": names say them (dno = department number)
 
