@@ -150,6 +150,9 @@ def test_titles_say_the_period_the_top_n_and_the_filters():
     ({"column": "region", "op": "not_in", "values": ["N", "S", "E", "W"]}, "region not in N, S, E …"),
     ({"column": "date", "op": "eq", "value": 3, "part": "month"}, "month of date = 3"),
     ({"column": "price", "op": "gte", "value": 10}, "price ≥ 10"),
+    ({"column": "pressure", "op": "eq", "value": None}, "pressure is missing"),
+    ({"column": "pressure", "op": "neq", "value": None}, "pressure is not missing"),
+    ({"column": "note", "op": "eq", "value": "x" * 500}, "note = " + "x" * 39 + "…"),  # a long cell, cut
 ])
 def test_filters_read_as_a_title_says_them(spec, said):
     assert describe_filter(FilterSpec(**spec)) == said

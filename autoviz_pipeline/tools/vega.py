@@ -294,17 +294,23 @@ def build_spec(
 _OPS = {"eq": "=", "neq": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
 
 
-def describe_filter(spec: FilterSpec, *, most: int = 3) -> str:
+def describe_filter(spec: FilterSpec, *, most: int = 3, width: int = 40) -> str:
     """A filter as a title says it: "city = Malmö", "year 1980–1996", "region not in North, South",
-    "month of date = 3"."""
+    "month of date = 3", "pressure is missing"; each value cut to ``width`` characters."""
+    def said(value: Any) -> str:
+        text = str(value)
+        return text if len(text) <= width else text[:width - 1] + "…"
+
     column = f"{spec.part} of {spec.column}" if spec.part else spec.column
-    values = [str(v) for v in spec.values]
+    values = [said(v) for v in spec.values]
     listed = ", ".join(values[:most]) + (" …" if len(values) > most else "")
     if spec.op == "range" and len(values) == 2:
         return f"{column} {values[0]}–{values[1]}"
     if spec.op in ("in", "not_in"):
         return f"{column} {'in' if spec.op == 'in' else 'not in'} {listed}"
-    return f"{column} {_OPS.get(spec.op, spec.op)} {spec.value}"
+    if spec.value is None and spec.op in ("eq", "neq"):
+        return f"{column} is {'not ' if spec.op == 'neq' else ''}missing"
+    return f"{column} {_OPS.get(spec.op, spec.op)} {said(spec.value)}"
 
 
 def filter_transforms(filters: Iterable[FilterSpec], profile: DatasetProfile) -> list[Spec]:
