@@ -77,13 +77,22 @@ class ColumnForms:
             not self.entity_code
 
     @property
+    def whole_numbers(self) -> bool:
+        """Numbers whose smallest and largest are whole (ints, or floats because of gaps)."""
+        p = self.profile
+        return p.role == "numeric" and isinstance(p.min, (int, float)) and isinstance(p.max, (int, float)) and \
+            float(p.min).is_integer() and float(p.max).is_integer()
+
+    @property
     def entity_code(self) -> bool:
         """Whole numbers in a column named by the kind of thing a row is about (``state``, ``county``, ``firm``):
         codes of those things (state 5 is California), grouped by, never added up."""
-        p = self.profile
-        return len(self.lemmas) == 1 and self.lemmas[0] in vocabulary().cues["entity_names"] and \
-            p.role == "numeric" and isinstance(p.min, (int, float)) and isinstance(p.max, (int, float)) and \
-            float(p.min).is_integer() and float(p.max).is_integer()
+        return len(self.lemmas) == 1 and self.lemmas[0] in vocabulary().cues["entity_names"] and self.whole_numbers
+
+    @property
+    def small_count(self) -> bool:
+        """A few whole numbers from 0 (executions 0..4): they look like a code, but "the most …" adds them up."""
+        return self.coded and not self.entity_code and self.profile.min == 0
 
     @property
     def timeline(self) -> bool:

@@ -145,17 +145,20 @@ def _ordered_groups(slots: Slots) -> list[str]:
             and not c.entity_code]  # state 5, county 17: codes, no order
 
 
+def _few(slots: Slots, name: str) -> bool:
+    """Few enough values to be told apart by colour (no more than a category's, ``continuous_distinct``)."""
+    return (c := slots.col(name)) is not None and c.profile.distinct <= slots.settings.continuous_distinct
+
+
 def _color(reading: QuestionReading, slots: Slots, *, exclude: set[str | None], mark: Mark = "bar") -> str | None:
     """The colour split: one said ("colored by", "one line per"), a second grouping said with "by"/"for
     each" or compared values; a second named category only on bars (a line needs a reason to split)."""
     single = {f.column for f in reading.filter_specs() if f.op == "eq"}
     across = {m.column for m in reading.mentions if m.across} - set(reading.compared_values)
     loose = {m.column for m in reading.mentions if m.method in ("related", "fuzzy")}  # "heads of government"
-    many = {g for g in slots.groups if (c := slots.col(g)) is not None and
-            c.profile.distinct > slots.settings.continuous_distinct}  # "Teams that won …": 84 teams, no colours
     candidates = [*slots.splits, *[g for g in slots.groups if (g in slots.cued or (mark in ("bar", "rect")
-                                                                                   and g not in loose and g not in many))
-                                   and g not in across]]
+                                                                                   and g not in loose and _few(slots, g)))
+                                   and g not in across]]  # "Teams that won …": 84 teams, no colours
     for name in candidates:
         if name not in exclude and name not in single and not one_per_row(slots, name):
             slots.used.add(name)
@@ -312,8 +315,7 @@ def _point(reading: QuestionReading, slots: Slots, notes: list[str], binned: boo
         return None
     single = {f.column for f in reading.filter_specs() if f.op == "eq"}
     color = color or next((g for g in slots.groups if g not in axes[:2] and g not in single and g in slots.cued
-                           and g not in rows and not one_per_row(slots, g) and (c := slots.col(g)) is not None
-                           and c.profile.distinct <= slots.settings.continuous_distinct), None)  # "by county" (900): the dots
+                           and g not in rows and not one_per_row(slots, g) and _few(slots, g)), None)  # "by county": the dots
     x, y = (axes[1], axes[0]) if _said_against(reading, axes) else (axes[0], axes[1])
     return ChartSpec(mark="point", x=Encoding(field=x), y=Encoding(field=y), color=_enc(color), size=size,
                      filters=reading.filter_specs())

@@ -85,6 +85,8 @@ class QuestionReading(Frozen):
     task_scores: dict[str, float] = Field(default_factory=dict)
     versus: bool = Field(False, description="'A vs B', 'against': two things set against each other")
     compared_values: list[str] = Field(default_factory=list, description="columns whose values are compared")
+    value_splits: list[str] = Field(default_factory=list, description="columns whose values are said after 'one "
+                                                                       "line for' ('… men and another for women')")
     counts_rows: bool = Field(False, description="'how many', 'number of flights': a count of rows")
     unmatched: list[str] = Field(default_factory=list, description="words naming a measure that matched no column")
     unexplained: list[str] = Field(default_factory=list, description="nouns no column, value or cue word explains")
@@ -192,6 +194,7 @@ def read_question(question: str, profile: DatasetProfile, *, settings: MatchSett
         task_scores=scores,
         versus=structure.versus(ctx),
         compared_values=list(dict.fromkeys(structure.compared_values(ctx, said_filters) + ctx.examples)),
+        value_splits=structure.value_splits(ctx),
         counts_rows=counts_rows,
         unmatched=unmatched,
         unexplained=list(dict.fromkeys(ctx.unexplained)),

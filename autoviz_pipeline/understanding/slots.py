@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 
 from ..contracts import Aggregate, ColumnProfile, TimeUnit
 from .columns import ColumnForms, ColumnIndex
-from .extractors.structure import SPLIT_FOR
-from .lexicon import lemma, tokenize
+from .lexicon import lemma
 from .reading import QuestionReading, Ranking
 from .settings import ChartSettings
 from .vocabulary import vocabulary
@@ -102,14 +101,6 @@ class Slots:
         return self.take([c.name for c in self.index.timelines])
 
 
-def _values_split(reading: QuestionReading, column: str) -> bool:
-    """Is a value of the column said right after "one line for", "another for"?"""
-    lower = reading.question.lower()
-    tokens = tokenize(reading.question)
-    return any(m.method == "value" and m.column == column and m.position is not None and m.position < len(tokens)
-               and SPLIT_FOR.search(lower[:tokens[m.position].start]) for m in reading.matches)
-
-
 def build_slots(reading: QuestionReading, index: ColumnIndex, settings: ChartSettings) -> Slots:
     slots = Slots(reading=reading, index=index, settings=settings)
     filters = reading.filter_specs()
@@ -178,7 +169,7 @@ def build_slots(reading: QuestionReading, index: ColumnIndex, settings: ChartSet
     for column in reversed(reading.compared_values):  # "Chrome or Firefox": the compared values are groups,
         if column in slots.groups:                     # first unless another is said with "by"
             slots.groups.remove(column)
-        if _values_split(reading, column):
+        if column in reading.value_splits:
             _add(slots.splits, column)  # "one line for men and another for women"
         if column not in slots.splits:
             slots.groups.insert(len(cued_first) if cued_first else 0, column)
@@ -330,8 +321,8 @@ def default_aggregate(col: ColumnForms | None) -> Aggregate:
                                        for w in col.words):
         return "sum"
     p = col.profile
-    whole = isinstance(p.min, (int, float)) and p.min >= 0 and (p.dtype.startswith(("int", "uint", "Int")) or all(
-        isinstance(v, (int, float)) and float(v).is_integer() for v in (p.min, p.max, p.median)))  # gaps: float64
-    if whole and len(col.words) == 1 and voc.names_events(col.words[0]):
+    counts = col.whole_numbers and p.min >= 0 and (p.dtype.startswith(("int", "uint", "Int")) or (
+        isinstance(p.median, (int, float)) and float(p.median).is_integer()))  # floats because of gaps
+    if counts and len(col.words) == 1 and voc.names_events(col.words[0]):
         return "sum"  # "murders", "arrests", "visits": counts of things that happened add up
     return "mean"

@@ -211,15 +211,9 @@ def counts_rows(ctx: Context, mentions: list[Mention], aggregate: Aggregate | No
     if m:
         at = ctx.token_at(m.start("noun"))
         named = [x for x in ctx.column_matches() if (x.position or 0) <= at < (x.position or 0) + len(x.phrase.split())]
-        return not named or not any(_counted_amount(ctx.index.get(x.column)) for x in named)  # "the most medals": rows
+        return not named or not any((c := ctx.index.get(x.column)) is not None and (c.measure or c.small_count)
+                                    for x in named)  # "the most medals": rows; "the most executions" (0..4): added
     return False
-
-
-def _counted_amount(col) -> bool:
-    """A number the question's "most …" adds up: a measure, or a small count of events (executions 0..4,
-    which look like a code)."""
-    return col is not None and (col.measure or (col.coded and not col.entity_code and col.calendar is None
-                                                and isinstance(col.profile.min, (int, float)) and col.profile.min == 0))
 
 
 def unmatched(ctx: Context, mentions: list[Mention], filters: list[SaidFilter], counted: bool) -> list[str]:

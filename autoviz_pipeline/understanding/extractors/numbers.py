@@ -11,6 +11,7 @@ import re
 
 from ...contracts import FilterSpec
 from ..columns import ColumnForms
+from ..lexicon import value_key
 from ..reading import Context, Ranking, SaidFilter
 from ..vocabulary import vocabulary
 
@@ -63,8 +64,6 @@ _EQUATION = re.compile(r"(?<![\w.])(?P<col>[a-z_][\w.]*)\s*(?P<op>==|=|!=|≠)\s
 def _equations(ctx: Context) -> list[SaidFilter]:
     """ "bac08 = 1", "Region != North": a column's own name, an equals sign and one of its values, as analysts
     write filters."""
-    from ..lexicon import value_key
-
     out = []
     for m in _EQUATION.finditer(ctx.question):
         col = next((c for c in ctx.index.columns if c.name.lower() == m.group("col").lower()), None)

@@ -269,7 +269,7 @@ def _about_a_quantity(ctx: Context, start: int, end: int) -> bool:
     return False
 
 
-def _within(col, numbers: list[int]) -> bool:
+def _within(col: ColumnForms, numbers: list[int]) -> bool:
     """Could the column hold these numbers ("most executions between 1980 and 1996": executions run 0..40, so
     the numbers are years)?"""
     lo, hi = col.profile.min, col.profile.max

@@ -80,7 +80,7 @@ def mentions(ctx: Context, filters: list[SaidFilter], aggregate: str | None = No
         trended = end < len(tokens) and tokens[end].lower in ("trend", "trends", "trending", "over")
         # "the most executions" over executions 0..4 (which look like a code): an amount, added up
         aggregated = aggregated or (bool(start) and tokens[start - 1].lower in ("most", "fewest") and col is not None
-                                    and col.coded and col.profile.min == 0)
+                                    and col.small_count)
         quantity = col is not None and (col.measure or (col.numeric and (aggregated or trended))  # "average author ID",
                                         or _rate_of_flag(ctx, col, end))  # "csat trend"; "readmission rate": a 0/1's mean
         if cue == "group" and quantity and aggregated and tokens[start - 1].lower != "of" and \
@@ -161,6 +161,12 @@ def against_the_rest(ctx: Context, start: int, end: int) -> bool:
 
 SPLIT_FOR = re.compile(r"\b(?:(?:one|a|separate)\s+(?:line|lines|series|colou?r)|another(?:\s+one)?)\s+for\s*$")
 """What splits by the value or column said next: "one line for men and another for women"."""
+
+
+def value_splits(ctx: Context) -> list[str]:
+    """Columns a value of which is said right after "one line for", "another for": they split the chart."""
+    return list(dict.fromkeys(m.column for m in ctx.matches if m.method == "value" and m.position is not None
+                              and SPLIT_FOR.search(ctx.lower[:ctx.tokens[m.position].start])))
 
 
 def _between_groups(tokens, start: int, end: int, phrase: str) -> bool:
