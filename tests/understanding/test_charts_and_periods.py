@@ -899,6 +899,11 @@ def _expected(table, keep):
      lambda o: (o.field("x"), o.field("y")) == ("fright", "score") and set(o.rows["fright"]) == {"Low", "High"}),
     ("answers", "average score by educ, disgust: high",
      lambda o: set(o.rows["disgust"]) == {"High"} and len(set(o.rows["fright"])) == 2),
+    # a number that ends the question with a comma, "?" or "%" after it: the filter still reads (this crashed)
+    ("shops", "revenue by region with units above 30,",
+     lambda o: o.field("x") == "region" and (o.rows["units"] > 30).all() and o.kept == 30),
+    ("shops", "revenue by region where units are over 30?",
+     lambda o: o.field("x") == "region" and (o.rows["units"] > 30).all() and o.kept == 30),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -228,7 +228,10 @@ def _only_measure(ctx: Context, value: float) -> str | None:
 
 
 def _span(ctx: Context, m: re.Match[str]) -> tuple[int, int]:
-    return ctx.token_at(m.start()), ctx.token_at(m.end() - 1) + 1
+    """The tokens a match covers: from the token at its start to the last token that starts inside it (a
+    trailing "%", "," or "?" is no token, so the span never runs past the question's last word)."""
+    start = ctx.token_at(m.start())
+    return start, max([t.index + 1 for t in ctx.tokens if t.start < m.end()] + [start])
 
 
 TIME_AMOUNTS = frozenset("second seconds minute minutes hour hours day days week weeks month months year years".split())
