@@ -94,6 +94,10 @@ TABLES = {
         f"{1990 + i // 30},{1 + i % 30},{100 + i % 30},{['North', 'South', 'West'][i % 3]},"
         f"{'' if i % 17 == 0 else (i * 7) % 40},{3 + (i * 13) % 9}.5,{(i * 5) % 4},{10 + i % 7}.5" for i in range(30 * 6)]),
     # a table of salaries (its rows are named by its file, "salaries"), a 0/1 finance flag and a log twin
+    # monthly home sales per city: "median" is the median sale price (a column named like an aggregate)
+    "city_homes": _csv("city,year,month,sales,median", [
+        f"{c},{2014 + (i // 12) % 3},{1 + i % 12},{50 + (i * 13) % 200},{90000 + (i * 7919) % 150000}"
+        for i, c in enumerate(["Abilene", "Austin", "Dallas", "Waco"] * 18)]),
     "salaries": _csv("salary,lsalary,finance,sales", [
         f"{500 + (i * 37) % 900},{6 + (i % 10) / 10},{1 if i % 4 == 0 else 0},{1000 + (i * 91) % 5000}"
         for i in range(40)]),
@@ -899,6 +903,19 @@ def _expected(table, keep):
      lambda o: (o.field("x"), o.field("y")) == ("fright", "score") and set(o.rows["fright"]) == {"Low", "High"}),
     ("answers", "average score by educ, disgust: high",
      lambda o: set(o.rows["disgust"]) == {"High"} and len(set(o.rows["fright"])) == 2),
+    # "top N things by <a measure>": the measure they are ranked by, not a second grouping
+    ("shops", "top 2 regions by units",
+     lambda o: (o.field("x"), o.field("y")) == ("region", "units") and o.c.limit == 2),
+    ("city_homes", "top 2 cities by median sale price in 2015",
+     lambda o: (o.field("x"), o.field("y"), o.c.limit) == ("city", "median", 2) and set(o.rows["year"]) == {2015}),
+    ("shops", "the 2 best channels by price in 2015",
+     lambda o: (o.field("x"), o.field("y")) == ("channel", "price") and o.c.limit == 2),
+    # near miss: without a top-N, a number column after "by" is still the axis ("revenue by units")
+    ("shops", "mean revenue of the regions by units",
+     lambda o: o.field("x") == "units"),
+    # "coloured by the finance flag": a colour per value of the flag, no filter to its 1s
+    ("salaries", "scatter of salary vs sales, coloured by the finance flag",
+     lambda o: o.c.mark == "point" and o.field("color") == "finance" and o.kept == 40),
     # a number that ends the question with a comma, "?" or "%" after it: the filter still reads (this crashed)
     ("shops", "revenue by region with units above 30,",
      lambda o: o.field("x") == "region" and (o.rows["units"] > 30).all() and o.kept == 30),

@@ -49,7 +49,8 @@ def mentions(ctx: Context, filters: list[SaidFilter], aggregate: str | None = No
         across = False
         said = " ".join(window)
         if any(window[len(window) - len(c):] == c for c in split_cues if len(c) <= len(window)) or \
-                re.search(r"\b(colou?red|split|broken down|stacked|segmented|colou?r(?:-coded)?)\s+by\s*$", said) or \
+                re.search(r"\b(colou?red|split|broken down|stacked|segmented|colou?r(?:-coded)?)\s+by"
+                          r"(?:\s+(?:the|a|an|its|their|each))?\s*$", said) or \
                 re.search(r"\b(?:colou?r|shade)\s*(?:in\s+)?$", said) or _split_by_a_condition(said) or \
                 SPLIT_FOR.search(said):
             cue = "split"  # "one line for men and another for women"
@@ -89,6 +90,8 @@ def mentions(ctx: Context, filters: list[SaidFilter], aggregate: str | None = No
         elif cue == "group" and quantity and start > 2 and tokens[start - 3].lower == "by" and \
                 tokens[start - 2].lower in prefixes and tokens[start - 1].lower not in ("of", "and", "or"):
             cue = "plain"  # "ranked by total dollar volume": a word between the aggregate and the measure
+        elif cue == "group" and quantity and _ranked_things_by(ctx, start, out):
+            cue = "plain"  # "top 5 cities by median sale price": the measure the cities are ranked by
         if cue == "plain" and quantity and _ordered_by(window):
             cue = "group"  # "avg bp over age", "how does cholesterol change with age": age is the axis
         counted = _counted(ctx, m.column, m.phrase, start) or (
@@ -276,6 +279,22 @@ def _unit_phrase_words(ctx: Context) -> set[int]:
             if t in calendar or ctx.tokens[t].lower == "time":
                 out.add(t)
     return out
+
+
+def _ranked_things_by(ctx: Context, start: int, earlier: list[Mention]) -> bool:
+    """ "top 5 cities by median price", "the 10 best teams by wins": "by" right after the things a top-N
+    ranks (a column of categories, named after "top 5") introduces the measure they are ranked by."""
+    tokens = ctx.tokens
+    if start < 1 or tokens[start - 1].lower != "by":
+        return False
+    things = next((m for m in earlier if m.end == start - 1 and m.cue != "split"), None)
+    col = ctx.index.get(things.column) if things is not None else None
+    if col is None or col.measure or col.role == "temporal":
+        return False
+    before = [t.lower for t in tokens[max(0, things.start - 3):things.start]]
+    numbers = vocabulary().number_words
+    return any(w in ("top", "bottom", "best", "worst") for w in before) and \
+        any(w.isdigit() or w in numbers for w in before)
 
 
 def _for_each(window: list[str]) -> bool:

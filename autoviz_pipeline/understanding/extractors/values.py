@@ -139,8 +139,10 @@ def _flags(ctx: Context, *, taken: set[str]) -> list[SaidFilter]:
         end = start + len(m.phrase.split())
         before = tokens[start - 1].lower if start > 0 else ""
         after = tokens[end].lower if end < len(tokens) else ""
-        if before in group_words or after in ("vs", "versus", "or", "and") or after in vocabulary().cues["rate_words"] or \
-                not ctx.free(start, end):
+        article_after_group = before in ("the", "a", "an", "its", "their") and start > 1 and \
+            tokens[start - 2].lower in group_words  # "coloured by the observed flag"
+        if before in group_words or article_after_group or after in ("vs", "versus", "or", "and") or \
+                after in vocabulary().cues["rate_words"] or not ctx.free(start, end):
             continue  # "default rate": the flag is measured, not kept to its 1s
         if against_the_rest(ctx, start, end):
             continue  # "financial firms vs the rest": both sides of the flag, as groups
