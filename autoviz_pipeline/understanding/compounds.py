@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .lexicon import lemmas
+from .lexicon import is_noun, lemmas
 from .vocabulary import vocabulary
 
 _MAX_FORMS = 12
@@ -72,7 +72,23 @@ def aggregate_words() -> frozenset[str]:
                      and agg != "count")  # not "number", "count": names say them (dno = department number)
 
 
-def compound_score(words: list[str], name: str) -> float:
+def compound_score(words: list[str], name: str, *, glued: bool = False) -> float:
+    """How well the words said spell a run-together name (:func:`_spelled`); failing that, for a ``glued`` name
+    (one word, no separators), all of it but a short unsaid part at its start or end, somewhat less sure
+    ("news" → tvnews, "distance" → distvct): the words are nouns spelling 4+ letters with pieces of 3+, the part
+    left is at most 3 letters at the start, 4 at the end, and no longer than what they spell."""
+    whole = _spelled(words, name)
+    if whole or not glued or len(name) < 6 or not all(is_noun(w) for w in words if w not in vocabulary().stopwords):
+        return whole
+    parts = [name[cut:] for cut in range(1, 4)] + [name[:-cut] for cut in range(1, 5)]
+    return round(UNSAID_PART * max(_spelled(words, part, unsaid=True) for part in parts
+                                   if len(part) >= max(4, len(name) - len(part))), 3)
+
+
+UNSAID_PART = 0.9
+
+
+def _spelled(words: list[str], name: str, *, unsaid: bool = False) -> float:
     """How well the words said spell a run-together name, 0 for not at all: 1.0 when every piece is said, less
     for each qualifier or unit of the name left unsaid and each small word with no piece. The last word said
     needs a piece of 3+ letters ("real GDP over time" is not realgovt), unless the name is the initials of
@@ -108,7 +124,7 @@ def compound_score(words: list[str], name: str) -> float:
             own, others = forms[i]
             for form, own_form in [*((f, True) for f in own), *((f, False) for f in others)]:
                 longest = 1 if optional[i] else min(len(name) - pos, len(form))  # "on" of "return on equity": o
-                for n in range(longest, 0 if own_form else 2, -1):  # a synonym: its beginning, 3+ letters
+                for n in range(longest, 0 if own_form and not unsaid else 2, -1):  # a synonym, or with a part unsaid: 3+ letters
                     if asks[i] and (pos or name[:n] not in starts):
                         continue  # "avg temperature" is no a(vg)temp: an aggregate asked, not a name's piece
                     if _shortens(name[pos:pos + n], form, letters=own_form):
@@ -126,4 +142,4 @@ def compound_score(words: list[str], name: str) -> float:
             found = max(found, walk(i, len(name), pieces, longs, skips + 1, 3, loose, initials))
         return found
 
-    return walk(0, 0, 0, 0, 0, 0, False, False)
+    return walk(0, 0, 0, 0, int(unsaid), 0, False, False)

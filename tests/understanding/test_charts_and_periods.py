@@ -98,6 +98,9 @@ TABLES = {
     "city_homes": _csv("city,year,month,sales,median", [
         f"{c},{2014 + (i // 12) % 3},{1 + i % 12},{50 + (i * 13) % 200},{90000 + (i * 7919) % 150000}"
         for i, c in enumerate(["Abilene", "Austin", "Dallas", "Waco"] * 18)]),
+    # a row per year, 1950..1979: the counts of marriages and divorces that year
+    "wedding_years": _csv("Year,Marriages,Divorces", [
+        f"{1950 + i},{1500000 + i * 10000},{380000 + i * 5000}" for i in range(30)]),
     "salaries": _csv("salary,lsalary,finance,sales", [
         f"{500 + (i * 37) % 900},{6 + (i % 10) / 10},{1 if i % 4 == 0 else 0},{1000 + (i * 91) % 5000}"
         for i in range(40)]),
@@ -916,6 +919,12 @@ def _expected(table, keep):
     # "coloured by the finance flag": a colour per value of the flag, no filter to its 1s
     ("salaries", "scatter of salary vs sales, coloured by the finance flag",
      lambda o: o.c.mark == "point" and o.field("color") == "finance" and o.kept == 40),
+    # "the total number of marriages" on a table whose Marriages column holds them: that column, added up
+    ("wedding_years", "total number of marriages each year",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("Year", "Marriages", "sum")),
+    # near miss: "the total number of years" names no count column: rows counted
+    ("wedding_years", "total number of years with more than 1600000 marriages",
+     lambda o: o.c.y.aggregate == "count" and o.kept == 19),
     # a number that ends the question with a comma, "?" or "%" after it: the filter still reads (this crashed)
     ("shops", "revenue by region with units above 30,",
      lambda o: o.field("x") == "region" and (o.rows["units"] > 30).all() and o.kept == 30),

@@ -6,6 +6,7 @@ import pytest
 from autoviz_pipeline.profiling import profile_dataset
 from autoviz_pipeline.understanding import classify_intent
 from autoviz_pipeline.understanding.columns import column_index
+from autoviz_pipeline.understanding.compounds import compound_score
 from autoviz_pipeline.understanding.grounding import ground
 from autoviz_pipeline.understanding.lexicon import lemma, split_name, tokenize
 
@@ -107,6 +108,8 @@ def test_words_inside_run_together_and_coded_names(table, phrase, header, column
     ("return on equity", "name,roe,ros", "roe"),  # initials of three words in a row, though "roe" is a word
     ("executions", "name,execs,murders", "execs"),
     ("regular", "name,reglbs,ecolbs", "reglbs"),  # pounds, the unit, unsaid
+    ("news", "name,tvnews,popul", "tvnews"),  # a short part at the start unsaid (tv)
+    ("distance", "name,distvct,villnum", "distvct"),  # … or at the end (vct, the testing centre)
 ])
 def test_names_glued_from_shortened_words(table, phrase, header, column):
     assert grounded(f"average {phrase} by name", table(header)) == {phrase: column, "name": "name"}
@@ -122,6 +125,16 @@ def test_names_glued_from_shortened_words(table, phrase, header, column):
 ])
 def test_glued_names_need_every_piece_said(table, question, header, wrong):
     assert wrong not in grounded(question, table(header)).values()
+
+
+def test_a_glued_name_may_keep_one_short_part_unsaid():
+    assert compound_score(["news"], "tvnews", glued=True) > 0.8
+    assert compound_score(["distance"], "distvct", glued=True) > 0.8
+    assert compound_score(["news"], "tvnews") == 0  # a name with separators ("inspection_score") spells all of it
+    assert compound_score(["inspections"], "inspectionscore") == 0
+    assert compound_score(["ceo", "salary"], "pcsalary", glued=True) == 0  # no initial (c) beside an unsaid part
+    assert compound_score(["income"], "faminc", glued=True) == 0  # the words spell 4+ letters ("inc" is 3)
+    assert compound_score(["news"], "tvnewsdly", glued=True) == 0  # the part left no longer than the part said
 
 
 # ---------------------------------------------------------------- 4. dotted and camelCase names

@@ -34,6 +34,8 @@ def aggregate(ctx: Context) -> tuple[Aggregate | None, int | None]:
     lower = _without_orders(ctx.lower)
     total = re.search(r"\btotal (?:number|count) of\b|\btotal (?:number|count)\b", lower)
     if total and not _names_a_count_column(ctx, total.start() + len("total "), counts_only=True):
+        if _counts_a_quantity(ctx):
+            return "sum", ctx.token_at(total.start())  # "the total number of marriages": the Marriages column
         return "count", None  # "the total number of claims" counts rows, it adds up no column
     # "I mean", "what does … mean": a way of speaking, no average
     lower = re.sub(r"\b(?:i|you|we|they|does|do|did)\s+mean\b", lambda w: " " * len(w.group(0)), lower)
