@@ -78,14 +78,14 @@ def compound_score(words: list[str], name: str, *, glued: bool = False) -> float
     ("news" → tvnews, "distance" → distvct): the words are nouns spelling 4+ letters with pieces of 3+, the part
     left is at most 3 letters at the start, 4 at the end, and no longer than what they spell."""
     whole = _spelled(words, name)
-    if whole or not glued or len(name) < 6 or not all(is_noun(w) for w in words if w not in vocabulary().stopwords):
+    if whole or not glued or len(name) < 5 or not all(is_noun(w) for w in words if w not in vocabulary().stopwords):
         return whole
     parts = [name[cut:] for cut in range(1, 4)] + [name[:-cut] for cut in range(1, 5)]
-    return round(UNSAID_PART * max(_spelled(words, part, unsaid=True) for part in parts
-                                   if len(part) >= max(4, len(name) - len(part))), 3)
+    return round(max(((UNSAID_PART - 0.02 * (len(name) - len(part))) * _spelled(words, part, unsaid=True)
+                      for part in parts if len(part) >= max(4, len(name) - len(part))), default=0.0), 3)
 
 
-UNSAID_PART = 0.9
+UNSAID_PART = 0.92  # less 0.02 a letter unsaid: "weight" is bwght (b unsaid) before lbwght (lb)
 
 
 def _spelled(words: list[str], name: str, *, unsaid: bool = False) -> float:

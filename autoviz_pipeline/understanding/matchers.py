@@ -386,6 +386,10 @@ def _related(lemmas: list[str], col: ColumnForms, settings: MatchSettings) -> fl
         backwards = voc.related(target, kinds="adD").get(word, 0.0)
         strength = max(related.get(target, 0.0), backwards)
         best = max(best, strength * weight)
+    if best < 0.9 and len(col.words) == 1 and col.joined.isalnum() and not english_word(col.joined):
+        for target, strength in related.items():  # "heavy" → weight → bwght, "far" → distance → distvct
+            if strength >= 0.95 and " " not in target and target.isalpha():
+                best = max(best, strength * 0.95 * compound_score([target], col.joined, glued=True))
     if best < 0.9:  # "earns" → earnings ~ revenue, "satisfied" → satisfaction: WordNet, then our synonym groups
         aliases = {a for e in col.expanded for a in voc.phrase_synonyms(e.split())}
         for target, strength in related.items():

@@ -181,6 +181,8 @@ MEASURES = "name,age,weight,height,price,temperature,length"
     ("taller", MEASURES, "height"),
     ("longer", MEASURES, "length"),                          # a length when the table has one …
     ("longer", "name,duration_min,fare", "duration_min"),    # … else how long it lasts
+    ("heavier", "name,bwght,lbwght,faminc", "bwght"),       # a glued name of the attribute (b(irth) weight) …
+    ("farther", "name,distvct,villnum", "distvct"),          # … distance to the vct
 ])
 def test_degree_words_name_their_attribute(table, word, header, column):
     assert grounded(f"which name is {word}?", table(header)) == {"name": "name", word: column}

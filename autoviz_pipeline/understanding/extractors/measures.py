@@ -208,11 +208,15 @@ def counts_rows(ctx: Context, mentions: list[Mention], aggregate: Aggregate | No
         return False
     if _ROW_COUNT.search(ctx.lower):
         return True
-    m = re.search(r"\b(?:the\s+)?(?:most|fewest|least|more|fewer)\s+(?:[a-z-]+\s+){0,2}?(?P<noun>[a-z]+s)\b(?!\s+(?:of|per))",
-                  ctx.lower)
-    if m:
+    most = r"\b(?:the\s+)?(?:most|fewest|least|more|fewer)\s+(?:[a-z-]+\s+){0,2}?(?P<noun>[a-z]+s)\b"
+    for m, qualified in ((re.search(most + r"(?!\s+(?:of|per))", ctx.lower), False),
+                         (re.search(most + r"\s+of\b", ctx.lower), True)):
+        if m is None:
+            continue
         at = ctx.token_at(m.start("noun"))
         named = [x for x in ctx.column_matches() if (x.position or 0) <= at < (x.position or 0) + len(x.phrase.split())]
+        if qualified and not named:
+            continue  # "the most units of stock": an amount of something, unless the noun names a column's things
         return not named or not any((c := ctx.index.get(x.column)) is not None and (c.measure or c.small_count)
                                     for x in named)  # "the most medals": rows; "the most executions" (0..4): added
     return False
