@@ -76,11 +76,14 @@ def compound_score(words: list[str], name: str, *, glued: bool = False) -> float
     """How well the words said spell a run-together name (:func:`_spelled`); failing that, for a ``glued`` name
     (one word, no separators), all of it but a short unsaid part at its start or end, somewhat less sure
     ("news" → tvnews, "distance" → distvct): the words are nouns spelling 4+ letters with pieces of 3+, the part
-    left is at most 3 letters at the start, 4 at the end, and no longer than what they spell."""
+    left is at most 3 letters at the start, 4 at the end, and no longer than what they spell; in a name of five
+    letters, the four said are a shortening, not the word itself."""
     whole = _spelled(words, name)
     if whole or not glued or len(name) < 5 or not all(is_noun(w) for w in words if w not in vocabulary().stopwords):
         return whole
     parts = [name[cut:] for cut in range(1, 4)] + [name[:-cut] for cut in range(1, 5)]
+    if len(name) < 6:  # a letter and a whole word of four ("ehead"): too short to be sure; "wght" (weight) is read
+        parts = [p for p in parts if p not in {form for w in words for form in _forms(w)[0]}]
     return round(max(((UNSAID_PART - 0.02 * (len(name) - len(part))) * _spelled(words, part, unsaid=True)
                       for part in parts if len(part) >= max(4, len(name) - len(part))), default=0.0), 3)
 

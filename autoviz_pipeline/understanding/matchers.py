@@ -17,7 +17,7 @@ from .columns import ColumnForms, written_out
 from .compounds import aggregate_words, compound_score, droppable_starts
 from .lexicon import Token, english_word, is_noun, known_word, lemma, verb_only
 from .settings import MatchSettings
-from .vocabulary import vocabulary
+from .vocabulary import RELATION_STRENGTH, vocabulary
 
 
 @lru_cache(maxsize=1)
@@ -387,8 +387,8 @@ def _related(lemmas: list[str], col: ColumnForms, settings: MatchSettings) -> fl
         strength = max(related.get(target, 0.0), backwards)
         best = max(best, strength * weight)
     if best < 0.9 and len(col.words) == 1 and col.joined.isalnum() and not english_word(col.joined):
-        for target, strength in related.items():  # "heavy" → weight → bwght, "far" → distance → distvct
-            if strength >= 0.95 and " " not in target and target.isalpha():
+        for target, strength in related.items():  # an attribute: "heavy" → weight → bwght, "far" → distvct
+            if strength >= RELATION_STRENGTH["a"] and " " not in target and target.isalpha():
                 best = max(best, strength * 0.95 * compound_score([target], col.joined, glued=True))
     if best < 0.9:  # "earns" → earnings ~ revenue, "satisfied" → satisfaction: WordNet, then our synonym groups
         aliases = {a for e in col.expanded for a in voc.phrase_synonyms(e.split())}
