@@ -77,8 +77,10 @@ def _mark(reading: QuestionReading, slots: Slots) -> tuple[Mark, bool]:
     if (task == "relationship" and not counting and len(measures) + len(numeric_groups(slots)) + len(years[:1]) >= 2) or (
             len(measures) >= 2 and not counting and (not groups or reading.versus) and reading.ranking is None):
         return "point", False
-    if task == "share":
-        return "arc", False
+    many_periods = any((c := slots.col(g)) is not None and c.timeline and c.profile.distinct > 12 for g in groups
+                       if g in slots.cued)
+    if task == "share" and not (many_periods and reading.time_unit in (None, "year")):
+        return "arc", False  # a share "each year" over decades is a line of it, not a pie of 40 years
     if (reading.ranking is not None and task != "trend") or _which_periods(reading):
         return "bar", False  # "which years had the highest …", "top 10 years": ranked (chosen) periods are bars
     if task == "trend" or reading.time_unit in ("year", "quarter", "month", "week", "day", "hour") or timeline_group:

@@ -39,11 +39,14 @@ class Candidate:
 # --------------------------------------------------------------------------------------------------
 # the whole question
 # --------------------------------------------------------------------------------------------------
-def ground(tokens: list[Token], index: ColumnIndex, *,
-           settings: MatchSettings = DEFAULT_SETTINGS) -> tuple[list[ColumnMatch], list[ColumnMatch]]:
+def ground(tokens: list[Token], index: ColumnIndex, *, settings: MatchSettings = DEFAULT_SETTINGS,
+           text: str = "") -> tuple[list[ColumnMatch], list[ColumnMatch]]:
     """Column and value matches of the question, best first per span and without overlaps, in question order,
-    and the equal-score rivals left out (ambiguities, kept for the manifest)."""
-    candidates = [c for c in _candidates(tokens, index, settings) if not _names_rows(c, tokens, index, settings)]
+    and the equal-score rivals left out (ambiguities, kept for the manifest). ``text``, the question the tokens
+    were read from, tells where punctuation parts them: no phrase reads across a bracket ("element (alkali" is
+    no "EA"), and no column's name across a comma."""
+    candidates = [c for c in _candidates(tokens, index, settings, text)
+                  if not _names_rows(c, tokens, index, settings)]
     chosen = _best_cover(candidates, len(tokens), {c.name: c.profile.nulls for c in index.columns})
     chosen = [c for c in chosen if c not in _absorbed(chosen, tokens, index, settings)
               and not _modifies_a_column(c, chosen, tokens, index)]
@@ -85,14 +88,21 @@ def _values_of_the_named_column(chosen: list[Candidate], candidates: list[Candid
     return out
 
 
-def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings) -> list[Candidate]:
+def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings, text: str = "") -> list[Candidate]:
     voc = vocabulary()
     out: list[Candidate] = []
     n = len(tokens)
+    gaps = [text[a.end:b.start] if text else " " for a, b in zip(tokens, tokens[1:])]
     for i in range(n):
         for j in range(i + 1, min(n, i + settings.max_ngram) + 1):
             phrase = tokens[i:j]
             if phrase[0].clitic:
+                continue
+            parted = set("".join(gaps[i:j - 1]))
+            if parted & set("()[]{};:?!"):
+                break  # a bracket or a sentence's end parts the words: no phrase reads across it
+            if "," in parted:
+                out += _value_candidates(phrase, i, j, index.columns, settings)  # "Korea, Republic of": a value
                 continue
             if any(t.clitic for t in phrase):  # "McDonald's" names a value, never a column
                 out += _value_candidates(phrase, i, j, index.columns, settings, whole_only=True)
@@ -130,8 +140,9 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
                     score = 0.0  # "unusual days", "the 5 busiest days": periods of the time line, not shipping_days
                 if j == i + 1 and phrase[0].lower in ("number", "count", "amount") and j < n and tokens[j].lower == "of" \
                         and method not in ("exact", "normalized", "lemma") and \
-                        not set(col.words) & (COUNT_WORDS - {"no"} | {"amount", "amt"}):
-                    score = 0.0  # "number of visits" counts; it names no_show only through "no" = number
+                        not (col.words[0] in COUNT_WORDS - {"no"} | {"amount", "amt"} or "count" in col.words):
+                    score = 0.0  # "number of visits" counts; it names no_show only through "no" = number, and
+                    # "number of elements" no "atomic number" (a label, not a count); num_children, count_working do
                 if score >= min(settings.min_score, settings.min_related_score if method == "related" else 1):
                     out.append(Candidate(i, j, col.name, score, method, text))
                 out += _value_candidates(phrase, i, j, [col], settings)

@@ -153,7 +153,7 @@ def read_question(question: str, profile: DatasetProfile, *, settings: MatchSett
     text, notes = spelling.correct(question, index, settings)
     ctx = Context(question=text, tokens=tokenize(text), index=index, settings=settings,
                   chart_settings=chart_settings, notes=notes)
-    ctx.matches, ctx.alternatives = ground(ctx.tokens, index, settings=settings)
+    ctx.matches, ctx.alternatives = ground(ctx.tokens, index, settings=settings, text=text)
     found_chart_words = chart_words.extract(ctx)
     charted = {i for w in found_chart_words for i in range(w.at, w.at + len(w.word.split()))}
     # "bar chart of covers by shift": the "bar" of a chart phrase names no column (bar_staff)
@@ -165,6 +165,11 @@ def read_question(question: str, profile: DatasetProfile, *, settings: MatchSett
     said_filters = _merged(said_filters + values.extract(ctx))
     aggregate, aggregate_at = measures.aggregate(ctx)
     ranking = measures.ranking(ctx, limit_ranking, aggregate)
+    if ranking is not None and ranking.measure is None and ranking.at is not None and " " in ranking.word:
+        ordered = set(range(ranking.at, ranking.at + len(ranking.word.split())))
+        # "sorted from most to fewest": an order said in words names no column ("sorted" ~ group)
+        ctx.matches = [m for m in ctx.matches if not ordered & set(range(m.position or 0, (m.position or 0)
+                                                                           + len(m.phrase.split())))]
     mentions = structure.mentions(ctx, said_filters, aggregate)
     task, scores = tasks.classify(ctx, found_chart_words, mentions)
     counts_rows = measures.counts_rows(ctx, mentions, aggregate)

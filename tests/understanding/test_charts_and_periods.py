@@ -105,6 +105,13 @@ TABLES = {
     "regime_spells": _csv("country,ehead,start_year,duration", [
         f"{c},Leader {i},{1950 + i * 3},{1 + (i * 7) % 12}"
         for i, c in enumerate(["Italy"] * 5 + ["Spain"] * 3 + ["Chile"] * 2)]),
+    # 24 elements: "group" a column number 1..18 (as text), "metal" the kind; EA its electron affinity
+    "elements": _csv("atomic number,name,group,metal,melting point,EA", [
+        f"{i + 1},El{i},{1 + (i * 5) % 18},{['alkali metal', 'halogen', 'noble gas', 'transition metal'][i % 4]},"
+        f"{100 + (i * 37) % 900},{(i * 13) % 40}" for i in range(24)]),
+    # one row a year, 1970..2011: the percentage of degrees in each field that went to women
+    "degree_years": _csv("Year,Biology,Foreign Languages", [
+        f"{1970 + i},{30 + i * 0.7:.1f},{70 + (i % 5) * 0.4:.1f}" for i in range(42)]),
     "salaries": _csv("salary,lsalary,finance,sales", [
         f"{500 + (i * 37) % 900},{6 + (i % 10) / 10},{1 if i % 4 == 0 else 0},{1000 + (i * 91) % 5000}"
         for i in range(40)]),
@@ -932,6 +939,18 @@ def _expected(table, keep):
     # "the most heads of government": the rows that name them counted per country, not a measure
     ("regime_spells", "Which 2 countries went through the most heads of government?",
      lambda o: (o.field("x"), o.c.y.aggregate, o.c.limit) == ("country", "count", 2)),
+    # a word for a kind of thing followed by examples of a column's values groups by that column
+    ("elements", "Which kind of element (alkali metal, halogen, noble gas...) has the highest melting point on average?",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate, o.c.color) == ("metal", "melting point", "mean", None)),
+    # … and "number of" is no "atomic number", "sorted from most to fewest" names no column
+    ("elements", "Number of elements per category (transition metals, halogens etc.), sorted from most to fewest",
+     lambda o: (o.field("x"), o.c.y.aggregate, o.c.color, o.c.sort) == ("metal", "count", None, "descending")),
+    # near miss: with no examples, "category" is the column its name says
+    ("elements", "average melting point by group",
+     lambda o: o.field("x") == "group"),
+    # a share "each year" over 42 years is the line of that percentage, not a pie of years
+    ("degree_years", "Foreign languages: percentage of female graduates each year",
+     lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("line", "Year", "Foreign Languages")),
     # a number that ends the question with a comma, "?" or "%" after it: the filter still reads (this crashed)
     ("shops", "revenue by region with units above 30,",
      lambda o: o.field("x") == "region" and (o.rows["units"] > 30).all() and o.kept == 30),

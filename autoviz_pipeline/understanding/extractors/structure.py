@@ -71,6 +71,10 @@ def mentions(ctx: Context, filters: list[SaidFilter], aggregate: str | None = No
         in_group = cue in ("group", "split")
         filtered = any(f.filter.column == m.column and f.source in ("number", "missing") for f in filters)
         col = ctx.index.get(m.column)
+        if (kinds := _kinds_listed(ctx, m)) is not None:
+            regrounded = m.model_copy(update={"column": kinds.name, "alternatives": [m.column]})
+            ctx.matches = [regrounded if x is m else x for x in ctx.matches]
+            col, m = kinds, regrounded  # "which kind of element (alkali metal, halogen, …)": the kinds listed
         if cue == "group" and col is not None and col.measure and (key := _key_of(ctx, col, m.phrase)) is not None:
             regrounded = m.model_copy(update={"column": key.name, "alternatives": [col.name]})
             ctx.matches = [regrounded if x is m else x for x in ctx.matches]
@@ -279,6 +283,16 @@ def _unit_phrase_words(ctx: Context) -> set[int]:
             if t in calendar or ctx.tokens[t].lower == "time":
                 out.add(t)
     return out
+
+
+def _kinds_listed(ctx: Context, m) -> ColumnForms | None:
+    """The column whose values the question lists as examples ("(alkali metal, halogen, noble gas...)"), when
+    the phrase is a word for a kind of thing ("kind", "category") matched to another column by its name."""
+    said = m.phrase.lower()
+    if not any(said in (k, k + "s", k + "es", k[:-1] + "ies") for k in vocabulary().cues["kind_words"]):
+        return None  # "kinds", "categories"; not "sorted"
+    listed = [c for c in dict.fromkeys(ctx.examples) if c != m.column]
+    return ctx.index.get(listed[0]) if len(listed) == 1 else None
 
 
 def _ranked_things_by(ctx: Context, start: int, earlier: list[Mention]) -> bool:
