@@ -51,7 +51,20 @@ class ColumnForms:
 
     @property
     def head(self) -> str:
-        return self.core[-1] if self.core else (self.lemmas[-1] if self.lemmas else "")
+        """The noun the name is about: its last core word, or the last before "of" ("alcalinity_of_ash" is
+        an alcalinity)."""
+        before = [w for w in self.core if w not in self.complement]
+        return before[-1] if before else self.core[-1] if self.core else (self.lemmas[-1] if self.lemmas else "")
+
+    @property
+    def complement(self) -> frozenset[str]:
+        """The core words after "of" that only qualify the head ("od280/od315_of_diluted_wines": dilute, wine);
+        a word of the head before "of" too is no complement."""
+        if "of" not in self.words[1:]:
+            return frozenset()
+        at = self.words.index("of", 1)
+        after = set(self.lemmas[at + 1:]) & set(self.core)
+        return frozenset(after - set(self.lemmas[:at]))
 
     @property
     def numeric(self) -> bool:

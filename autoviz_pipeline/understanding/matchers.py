@@ -355,6 +355,8 @@ def _partial(lemmas: list[str], col: ColumnForms, settings: MatchSettings) -> fl
     pool = set(col.core)
     if not all(x in pool or any(voc.synonyms(x, c) for c in pool) for x in content):
         return 0.0
+    if set(content) <= col.complement:
+        return 0.0  # "wines" names no od280/od315_of_diluted_wines: what follows "of" only qualifies the head
     readable = [c for c in col.core if english_word(c) or voc.expansions(c)] or col.core  # "ipeds" says nothing
     coverage = min(1.0, len(content) / len(readable))
     score = settings.partial_weight * (0.8 + 0.2 * coverage)

@@ -112,6 +112,12 @@ TABLES = {
     # one row a year, 1970..2011: the percentage of degrees in each field that went to women
     "degree_years": _csv("Year,Biology,Foreign Languages", [
         f"{1970 + i},{30 + i * 0.7:.1f},{70 + (i % 5) * 0.4:.1f}" for i in range(42)]),
+    # 40 wines of three cultivars (class 0/1/2): alcohol 11.0 .. 14.9 % (13 of them above 13)
+    "wine_cultivars": _csv("alcohol,malic_acid,od280/od315_of_diluted_wines,target", [
+        f"{11 + (i * 7) % 40 / 10:.1f},{1 + (i % 5) / 2},{1.5 + (i % 7) / 4},{i % 3}" for i in range(40)]),
+    # 2016's daily highs and lows in °F: TMAX 60 .. 99, TMIN 20 less
+    "lincoln_days": _csv("DATE,TMAX,TMIN", [
+        f"{date(2016, 1, 1) + timedelta(days=i)},{60 + (i * 11) % 40},{40 + (i * 11) % 40 - 20}" for i in range(366)]),
     "salaries": _csv("salary,lsalary,finance,sales", [
         f"{500 + (i * 37) % 900},{6 + (i % 10) / 10},{1 if i % 4 == 0 else 0},{1000 + (i * 91) % 5000}"
         for i in range(40)]),
@@ -951,6 +957,19 @@ def _expected(table, keep):
     # a share "each year" over 42 years is the line of that percentage, not a pie of years
     ("degree_years", "Foreign languages: percentage of female graduates each year",
      lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("line", "Year", "Foreign Languages")),
+    # any comparative compares: "stronger than 13% alcohol" (gt), "95°F or hotter" (gte), "cheaper than" (lt);
+    # "wines" names the rows of wine_cultivars.csv, not od280/od315_of_diluted_wines
+    ("wine_cultivars", "For wines stronger than 13% alcohol, how many come from each cultivar?",
+     lambda o: (o.field("x"), o.c.y.aggregate) == ("target", "count") and o.kept == 19
+     and (o.rows["alcohol"] > 13).all()),
+    ("lincoln_days", "Which days in 2016 hit 95°F or hotter?",
+     lambda o: o.kept > 0 and (o.rows["TMAX"] >= 95).all() and o.kept == (o.rows["TMAX"] >= 95).sum()
+     and o.kept == 45),
+    ("shops", "revenue by region where the price is cheaper than 20",
+     lambda o: o.field("x") == "region" and o.kept > 0 and (o.rows["price"] < 20).all()),
+    # near miss: "other than" compares nothing
+    ("shops", "revenue by region other than 2015",
+     lambda o: o.field("x") == "region" and not any(f.op in ("gt", "lt") for f in o.r.filters)),
     # a number that ends the question with a comma, "?" or "%" after it: the filter still reads (this crashed)
     ("shops", "revenue by region with units above 30,",
      lambda o: o.field("x") == "region" and (o.rows["units"] > 30).all() and o.kept == 30),

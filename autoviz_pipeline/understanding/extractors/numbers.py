@@ -11,7 +11,7 @@ import re
 
 from ...contracts import FilterSpec
 from ..columns import ColumnForms
-from ..lexicon import value_key
+from ..lexicon import degree, lemmas, value_key
 from ..reading import Context, Ranking, SaidFilter
 from ..vocabulary import vocabulary
 
@@ -38,8 +38,25 @@ COMPARISONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "gt"),
         (rf"(?:\b(?:(?:less|fewer|lower|smaller|earlier|younger|shorter|lighter|below|under) than|under|below|"
          rf"before|prior to)|<)\s*(?:the\s+year\s+|year\s+)?{_NUM}", "lt"),
+        # any comparative, with the number first ("95°F or hotter", "13% or stronger") or after ("stronger than
+        # 13%", "colder than -5"): greater, or less for a low pole ("cheaper", "lighter"); ``cmp`` reads the word
+        (rf"{_NUM}{_UNIT}(?:\s*°\s*[cf]?|\s+degrees?(?:\s+[cf]\b)?)?\s+(?:or|and)\s+(?P<w>[a-z]+er)\b", "cmp="),
+        (rf"\b(?P<w>[a-z]+er)\s+than\s*{_NUM}", "cmp"),
     )
 )
+
+
+def comparative_op(word: str, op: str) -> str | None:
+    """The comparison a comparative adjective says: "hotter" → gt, "cheaper" → lt (``op`` "cmp="): gte, lte);
+    None for a word that is no comparative of a quantity ("other", "better")."""
+    forms = lemmas(word) - {word}
+    if not (degree(word) == "comparative" or any(word.startswith(f[:max(3, len(f) - 1)]) for f in forms)) or \
+            not any(word.startswith(f[:3]) for f in forms):
+        return None  # "better" (good), "other", "number"
+    low = bool(forms & set(vocabulary().cues["low_pole_adjectives"]))
+    return ("lt" if low else "gt") + ("e" if op == "cmp=" else "")
+
+
 # "IDs of 3, 8, or 10", "stores 6 and 4": a list of numbers names values of a key column
 _NUMBER_LIST = re.compile(r"(?<![\d.,$])\d+(?:\s*,\s*\d+)*,?\s+(?:or|and)\s+\d+\b(?![.,]\d)(?!\s*(?:%|percent))")
 RANGE = re.compile(
@@ -124,13 +141,16 @@ def extract(ctx: Context) -> list[SaidFilter]:
             if not ctx.free(start, end):
                 continue
             value = number(m.group("n"))
+            said_op = comparative_op(m.group("w"), op) if op.startswith("cmp") else op
+            if said_op is None:
+                continue
             column = _nearest(ctx, start, end, ranged) or _only_measure(ctx, value)
             if column:
                 said_unit = ctx.tokens[end].lower if end < len(ctx.tokens) else ""
                 end = _past_unit(ctx, end, ranged)
                 value = _in_column_unit(ctx, column, value, said_unit)
-                spec = _year_of_time(ctx, column, op, value) or _in_bands(
-                    index.get(column), FilterSpec(column=column, op=op, value=value))
+                spec = _year_of_time(ctx, column, said_op, value) or _in_bands(
+                    index.get(column), FilterSpec(column=column, op=said_op, value=value))
                 out.append(SaidFilter(filter=spec, start=start, end=end, source="period" if spec.column != column
                                       else "number"))
                 ctx.consumed.append((start, end))
