@@ -74,7 +74,12 @@ def _mark(reading: QuestionReading, slots: Slots) -> tuple[Mark, bool]:
     # "is there a relationship between the year a plane was made and its seats": a year is a number too
     years = [m.column for m in reading.mentions if (c := slots.col(m.column)) is not None and c.calendar == "year"
              and m.column not in measures] if task == "relationship" and not reading.time_unit else []
-    if (task == "relationship" and not counting and len(measures) + len(numeric_groups(slots)) + len(years[:1]) >= 2) or (
+    # "as the atomic number goes up": a number column with many values, not a measure, is an axis of its own
+    scales = [g for g in groups if (c := slots.col(g)) is not None and c.numeric and not c.measure and
+              c.calendar is None and c.profile.distinct > slots.settings.continuous_distinct] \
+        if task == "relationship" else []
+    if (task == "relationship" and not counting and
+            len(measures) + len(numeric_groups(slots)) + len(years[:1]) + len(scales[:1]) >= 2) or (
             len(measures) >= 2 and not counting and (not groups or reading.versus) and reading.ranking is None):
         return "point", False
     many_periods = any((c := slots.col(g)) is not None and c.timeline and c.profile.distinct > 12 for g in groups

@@ -99,8 +99,8 @@ TABLES = {
         f"{c},{2014 + (i // 12) % 3},{1 + i % 12},{50 + (i * 13) % 200},{90000 + (i * 7919) % 150000}"
         for i, c in enumerate(["Abilene", "Austin", "Dallas", "Waco"] * 18)]),
     # a row per year, 1950..1979: the counts of marriages and divorces that year
-    "wedding_years": _csv("Year,Marriages,Divorces", [
-        f"{1950 + i},{1500000 + i * 10000},{380000 + i * 5000}" for i in range(30)]),
+    "wedding_years": _csv("Year,Marriages,Divorces,Divorces_per_1000", [
+        f"{1950 + i},{1500000 + i * 10000},{380000 + i * 5000},{2.1 + i / 10:.1f}" for i in range(30)]),
     # one row per leader's spell: 5 in Italy, 3 in Spain, 2 in Chile; ehead names the head of government
     "regime_spells": _csv("country,ehead,start_year,duration", [
         f"{c},Leader {i},{1950 + i * 3},{1 + (i * 7) % 12}"
@@ -970,6 +970,15 @@ def _expected(table, keep):
     # near miss: "other than" compares nothing
     ("shops", "revenue by region other than 2015",
      lambda o: o.field("x") == "region" and not any(f.op in ("gt", "lt") for f in o.r.filters)),
+    # "per thousand" is the name's "per_1000"
+    ("wedding_years", "Trend of divorces per thousand people from 1955 to 1965",
+     lambda o: (o.c.mark, o.field("x"), o.field("y"), o.kept) == ("line", "Year", "Divorces_per_1000", 11)),
+    # "shrink as the atomic number goes up": one number against another, a scatter (atomic number is no measure)
+    ("elements", "Does the melting point shrink as the atomic number goes up?",
+     lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"atomic number", "melting point"}),
+    # near miss: "as" of a comparison, no change said, stays bars
+    ("elements", "average melting point by metal, as a bar chart",
+     lambda o: (o.c.mark, o.field("x")) == ("bar", "metal")),
     # a number that ends the question with a comma, "?" or "%" after it: the filter still reads (this crashed)
     ("shops", "revenue by region with units above 30,",
      lambda o: o.field("x") == "region" and (o.rows["units"] > 30).all() and o.kept == 30),

@@ -30,6 +30,12 @@ def _cue_patterns() -> list[tuple[str, float, frozenset[str], re.Pattern[str] | 
     return out
 
 
+@lru_cache(maxsize=1)
+def _as_it_changes() -> re.Pattern[str]:
+    verbs = "|".join(re.escape(v) for v in vocabulary().cues["as_it_changes"])
+    return re.compile(rf"\bas\s+(?:the\s+|its\s+|their\s+|a\s+)?[a-z][\w'-]*(?:\s+[a-z][\w'-]*){{0,3}}?\s+(?:{verbs})\b")
+
+
 def classify(ctx: Context, chart_words: list[ChartWord], mentions: list[Mention]) -> tuple[Task | None, dict[str, float]]:
     lower = RANGE.sub(" ", ctx.lower)  # "within the range of 4.29 and 5.98" filters; it asks for no spread
     named = {i for m in ctx.matches for i in range(m.position or 0, (m.position or 0) + len(m.phrase.split()))
@@ -45,6 +51,8 @@ def classify(ctx: Context, chart_words: list[ChartWord], mentions: list[Mention]
         hits = len(words & (said if task == "trend" else timeless)) + (len(phrases.findall(lower)) if phrases else 0)
         if hits:
             scores[task] = scores.get(task, 0.0) + hits * weight * _SPECIFIC.get(task, 1.0)
+    if _as_it_changes().search(lower):  # "… shrink as the atomic number goes up": one quantity against another
+        scores["relationship"] = scores.get("relationship", 0.0) + 1.0 * _SPECIFIC["relationship"]
     if _paired_comparatives(ctx, mentions):
         scores["relationship"] = scores.get("relationship", 0.0) + 1.0 * _SPECIFIC["relationship"]
     if any(m.cue == "group" for m in mentions) or re.search(r"\b(?:by|per|across|each)\b", lower):
