@@ -18,7 +18,7 @@ from .vocabulary import vocabulary
 
 _GROUPING_WORDS = frozenset("by per each every across".split())
 _LOOSE = frozenset({"related", "partial", "fuzzy"})
-_JOINS = frozenset("by vs versus and or against with than".split())
+_JOINS = frozenset("by vs versus and or against with than each every".split())  # "id for each paper": two things
 
 
 @dataclass

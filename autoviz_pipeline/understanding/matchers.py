@@ -255,7 +255,7 @@ def _prefixes(words: list[str], joined: str) -> bool:
             return pos == len(joined) and long_seen
         for k, form in enumerate(forms[i]):
             for n in range(min(len(form), len(joined) - pos), 0, -1):
-                whole_short = k > 0 and n == len(form)
+                whole_short = n == len(form) and (k > 0 or n >= 2)  # a short form, or a short word whole ("id")
                 if joined[pos:pos + n] == form[:n] and walk(i + 1, pos + n, long_seen or n >= 3 or whole_short):
                     return True
         return False

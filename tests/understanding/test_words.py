@@ -60,6 +60,8 @@ def test_irregular_plurals_find_their_singular_column(table, word, base):
     ("month", "city,mnth,wind", "mnth"),                    # the word without its vowels
     ("grade", "ward,tgrade,tsize", "tgrade"),               # a letter for a qualifier (tumour grade), then the word
     ("hormone therapy", "ward,horTh,age", "horTh"),         # camelCase parts that are the words' beginnings
+    ("party identification", "ward,PID,age", "PID"),        # an initial, then the short form of the last word
+    ("party id", "ward,PID,age", "PID"),                    # … or that short word said whole
 ])
 def test_short_forms_and_initialisms(table, phrase, header, column):
     profile = table(header, labels=(header.split(",")[0],))
