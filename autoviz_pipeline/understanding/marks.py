@@ -111,7 +111,29 @@ def _x_axis(reading: QuestionReading, slots: Slots, mark: Mark, unit: TimeUnit |
             return sized[0], unit
     if reading.ranking is not None and reading.ranking.head and not _head_is_column(reading.ranking.head, slots):
         return slots.label() or slots.profile_group(), unit  # "which 10 restaurants …": the things ranked
+    if slots.measures and reading.aggregate is None and (label := _each_of_few(reading, slots)) is not None:
+        return label, unit  # "among the halogens, compare their melting points": one bar per halogen
     return slots.profile_group(), unit
+
+
+def _each_of_few(reading: QuestionReading, slots: Slots, most: int = 30) -> str | None:
+    """The column that names each row (one value a row), when a value filter keeps few rows (the profile's
+    counts of the values kept say how many): a measure with nothing to group by is then shown per row."""
+    kept = None
+    for said in reading.filters:
+        f, col = said.filter, slots.col(said.filter.column)
+        if col is None or f.op not in ("eq", "in") or not col.profile.top_values:
+            continue
+        wanted = {str(v) for v in ([f.value] if f.op == "eq" else f.values)}
+        counts = [t.count for t in col.profile.top_values if t.value in wanted]
+        if len(counts) == len(wanted):
+            kept = min(kept or sum(counts), sum(counts))
+    if kept is None or kept > most:
+        return None
+    names = [c for c in slots.index.columns if c.role in ("categorical", "text", "identifier") and
+             c.profile.distinct >= 0.95 * c.profile.count and c.name not in slots.used]
+    names.sort(key=lambda c: (not {"name", "title", "label"} & set(c.lemmas), c.role == "identifier"))
+    return names[0].name if names else None  # a name or title first, a key last
 
 
 def _head_is_column(head: str, slots: Slots) -> bool:
