@@ -118,6 +118,10 @@ TABLES = {
     # 2016's daily highs and lows in °F: TMAX 60 .. 99, TMIN 20 less
     "lincoln_days": _csv("DATE,TMAX,TMIN", [
         f"{date(2016, 1, 1) + timedelta(days=i)},{60 + (i * 11) % 40},{40 + (i * 11) % 40 - 20}" for i in range(366)]),
+    # quarterly growth rates in %, both signs: production falls in 12 of the 40 quarters
+    "macro_quarters": _csv("Quarter,Production,Consumption", [
+        f"{1990 + i // 4}Q{1 + i % 4},{(-2 if i % 10 < 3 else 1) * (1 + i % 4) / 2},{(i * 7) % 9 - 3}"
+        for i in range(40)]),
     "salaries": _csv("salary,lsalary,finance,sales", [
         f"{500 + (i * 37) % 900},{6 + (i % 10) / 10},{1 if i % 4 == 0 else 0},{1000 + (i * 91) % 5000}"
         for i in range(40)]),
@@ -985,6 +989,16 @@ def _expected(table, keep):
     # near miss: an average asked of them is no per-row chart
     ("elements", "average melting point of the halogens",
      lambda o: o.field("x") != "name" and o.kept == 6),
+    # the sign of a number that has both: "negative production", "when production fell", "… was positive"
+    ("macro_quarters", "histogram of consumption for negative production",
+     lambda o: o.kept == 12 and (o.rows["Production"] < 0).all()),
+    ("macro_quarters", "average consumption in the quarters when production fell",
+     lambda o: o.kept == 12 and (o.rows["Production"] < 0).all()),
+    ("macro_quarters", "consumption by quarter where production was positive",
+     lambda o: o.kept == 28 and (o.rows["Production"] > 0).all()),
+    # near miss: a fall told, not asked as a condition, keeps every row
+    ("macro_quarters", "how production fell and rose over the quarters",
+     lambda o: o.kept == 40),
     # a number that ends the question with a comma, "?" or "%" after it: the filter still reads (this crashed)
     ("shops", "revenue by region with units above 30,",
      lambda o: o.field("x") == "region" and (o.rows["units"] > 30).all() and o.kept == 30),

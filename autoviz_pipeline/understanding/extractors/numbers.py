@@ -155,6 +155,43 @@ def extract(ctx: Context) -> list[SaidFilter]:
                                       else "number"))
                 ctx.consumed.append((start, end))
     out += _coded_values(ctx)
+    out += _signs(ctx)
+    return out
+
+
+_SIGN_BEFORE = {"negative": "lt", "positive": "gt"}
+_SIGN_AFTER = re.compile(r"\s*(?:is|was|were|are|being)\s+(?P<sign>negative|positive|below zero|above zero)\b|"
+                         r"\s+(?P<verb>fell|dropped|declined|shrank|went down|decreased|rose|grew|went up|increased)\b")
+_WHEN = ("when", "where", "whenever", "while", "if", "whose")
+
+
+def _signs(ctx: Context) -> list[SaidFilter]:
+    """ "negative pcsalary", "returns were positive", "in the quarters when production fell": the sign of a
+    number column that holds both (a change, a return), as a filter at zero."""
+    out = []
+    tokens = ctx.tokens
+    for m in ctx.column_matches():
+        col = ctx.index.get(m.column)
+        if col is None or not col.numeric or not isinstance(col.profile.min, (int, float)) or \
+                not col.profile.min < 0 < col.profile.max:
+            continue
+        start = m.position or 0
+        end = start + len(m.phrase.split())
+        op, span = None, (start, end)
+        before = [t.lower for t in tokens[max(0, start - 2):start]]
+        if before and before[-1] in _SIGN_BEFORE:
+            op, span = _SIGN_BEFORE[before[-1]], (start - 1, end)
+        elif end < len(tokens) and (said := _SIGN_AFTER.match(ctx.lower, tokens[end - 1].end)) is not None:
+            sign, verb = said.group("sign"), said.group("verb")
+            if verb is not None and not set(before) & set(_WHEN):
+                continue  # "how production fell over the years": a change told, not a condition
+            up = (sign or "") in ("positive", "above zero") or verb in ("rose", "grew", "went up", "increased")
+            op, span = ("gt" if up else "lt"), (start, ctx.token_at(said.end() - 1) + 1)
+        if op is None or not ctx.free(*span):
+            continue
+        out.append(SaidFilter(filter=FilterSpec(column=col.name, op=op, value=0), start=span[0], end=span[1],
+                              source="number"))
+        ctx.consumed.append(span)
     return out
 
 
