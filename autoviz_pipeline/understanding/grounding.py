@@ -96,16 +96,24 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
     for i in range(n):
         for j in range(i + 1, min(n, i + settings.max_ngram) + 1):
             phrase = tokens[i:j]
+            parted = set("".join(gaps[i:j - 1]))
             if phrase[0].clitic:
                 continue
-            parted = set("".join(gaps[i:j - 1]))
             if parted & set("()[]{};:?!"):
                 break  # a bracket or a sentence's end parts the words: no phrase reads across it
             if "," in parted:
                 out += _value_candidates(phrase, i, j, index.columns, settings)  # "Korea, Republic of": a value
                 continue
-            if any(t.clitic for t in phrase):  # "McDonald's" names a value, never a column
+            if any(t.clitic for t in phrase):  # "McDonald's" names a value, never a column …
                 out += _value_candidates(phrase, i, j, index.columns, settings, whole_only=True)
+                bare = [t for t in phrase if not t.clitic]
+                if phrase[-1].clitic or len(bare) < 2 or parted & set(",()[]{};:?!"):
+                    continue
+                for col in index.columns:  # … but "mother's education" is motheduc, read without its "'s"
+                    score, method = score_phrase(bare, col, settings, names=index.words)
+                    if score >= settings.min_score:
+                        out.append(Candidate(i, j, col.name, round(score * 0.98, 3), method,
+                                             " ".join(t.text for t in phrase)))  # a word a token: spans count them
                 continue
             edges_stop = (phrase[0].lower in voc.stopwords or phrase[-1].lower in voc.stopwords) and not (
                 j == i + 1 and _stopword_as_name(tokens, i, index)) and not _hyphenated(phrase)  # "no-show"

@@ -129,6 +129,14 @@ def test_glued_names_need_every_piece_said(table, question, header, wrong):
     assert wrong not in grounded(question, table(header)).values()
 
 
+@pytest.mark.parametrize("question,column", [
+    ("average mother's education by name", "motheduc"),  # a possessive read without its 's
+    ("average dad's education by name", "fatheduc"),     # … and dad ~ father (vocabulary.yaml)
+])
+def test_a_possessive_names_a_glued_column(table, question, column):
+    assert column in grounded(question, table("name,motheduc,fatheduc,faminc")).values()
+
+
 def test_a_glued_name_may_keep_one_short_part_unsaid():
     assert compound_score(["news"], "tvnews", glued=True) > 0.8
     assert compound_score(["distance"], "distvct", glued=True) > 0.8
