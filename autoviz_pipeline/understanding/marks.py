@@ -389,6 +389,11 @@ def _boxplot(reading: QuestionReading, slots: Slots, notes: list[str], binned: b
 def _arc(reading: QuestionReading, slots: Slots, notes: list[str], binned: bool) -> ChartSpec | None:
     filters = reading.filter_specs()
     category = next(iter([*slots.splits, *slots.groups]), None)
+    coded = [m for m in slots.measures if (c := slots.col(m)) is not None and c.whole_numbers and
+             c.profile.distinct <= 10 and reading.aggregate is None]
+    if category is None and coded and len(slots.measures) == 1:
+        category = coded[0]  # "breakdown of the HIV test outcomes" (-1/0/1): the share of each code, not their sum
+        slots.measures.remove(category)
     if category is None and reading.time_unit is not None:  # "split across the days of the week": a weekday column
         category = _calendar_axis(slots, reading.time_unit, said=not reading.time_resolution)
     if category is None and reading.time_unit in ("year", "quarter", "month", "weekday", "month_of_year") and \

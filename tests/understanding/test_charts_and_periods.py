@@ -122,6 +122,9 @@ TABLES = {
     "macro_quarters": _csv("Quarter,Production,Consumption", [
         f"{1990 + i // 4}Q{1 + i % 4},{(-2 if i % 10 < 3 else 1) * (1 + i % 4) / 2},{(i * 7) % 9 - 3}"
         for i in range(40)]),
+    # one row per person tested: the result coded -1 (unclear), 0 or 1, missing for every 17th (so read as floats)
+    "hiv_tests": _csv("person,hiv2004,age", [
+        f"P{i},{'' if i % 17 == 16 else -1 if i < 5 else 1 if i < 25 else 0},{18 + i % 40}" for i in range(100)]),
     "salaries": _csv("salary,lsalary,finance,sales", [
         f"{500 + (i * 37) % 900},{6 + (i % 10) / 10},{1 if i % 4 == 0 else 0},{1000 + (i * 91) % 5000}"
         for i in range(40)]),
@@ -999,6 +1002,12 @@ def _expected(table, keep):
     # near miss: a fall told, not asked as a condition, keeps every row
     ("macro_quarters", "how production fell and rose over the quarters",
      lambda o: o.kept == 40),
+    # a breakdown of a coded number (a few whole values): the share of each code, counted, not their sum
+    ("hiv_tests", "Breakdown of the 2004 HIV test outcomes",
+     lambda o: (o.c.mark, o.field("color"), o.c.y.aggregate, o.c.y.field) == ("arc", "hiv2004", "count", None)),
+    # near miss: a measure of many values is summed per group as before
+    ("hiv_tests", "share of age by hiv2004",
+     lambda o: (o.c.mark, o.field("color"), o.c.y.field) == ("arc", "hiv2004", "age")),
     # a number that ends the question with a comma, "?" or "%" after it: the filter still reads (this crashed)
     ("shops", "revenue by region with units above 30,",
      lambda o: o.field("x") == "region" and (o.rows["units"] > 30).all() and o.kept == 30),
