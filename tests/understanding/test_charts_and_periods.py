@@ -1008,6 +1008,14 @@ def _expected(table, keep):
     # near miss: a measure of many values is summed per group as before
     ("hiv_tests", "share of age by hiv2004",
      lambda o: (o.c.mark, o.field("color"), o.c.y.field) == ("arc", "hiv2004", "age")),
+    # a superlative of a quantity within each group is that group's max, or min for a low pole
+    ("lincoln_days", "Line chart of the coldest low recorded each month in 2016",
+     lambda o: (o.c.mark, o.field("y"), o.c.y.aggregate) == ("line", "TMIN", "min")),
+    ("lincoln_days", "the hottest TMAX of each month",
+     lambda o: (o.field("y"), o.c.y.aggregate) == ("TMAX", "max")),
+    # near miss: an average said wins over the superlative
+    ("lincoln_days", "which month had the hottest TMAX on average?",
+     lambda o: o.c.y.aggregate == "mean"),
     # a number that ends the question with a comma, "?" or "%" after it: the filter still reads (this crashed)
     ("shops", "revenue by region with units above 30,",
      lambda o: o.field("x") == "region" and (o.rows["units"] > 30).all() and o.kept == 30),

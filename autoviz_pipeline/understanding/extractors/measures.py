@@ -11,7 +11,7 @@ import re
 
 from ...contracts import Aggregate
 from ..columns import COUNT_WORDS, ColumnForms
-from ..lexicon import can_be_verb, degree, is_noun
+from ..lexicon import can_be_verb, degree, is_noun, lemma
 from ..reading import Context, Mention, Ranking, SaidFilter
 from ..vocabulary import vocabulary
 
@@ -47,7 +47,7 @@ def aggregate(ctx: Context) -> tuple[Aggregate | None, int | None]:
             hits.append((m.start(), m.end(), agg))
             break
     if not hits:
-        return None, None
+        return _extreme_in_each(ctx)
     hits.sort()
     best = hits[0][0], hits[0][2]
     if best[1] in ("max", "min") and len(hits) > 1 and hits[1][2] not in ("max", "min") and \
@@ -61,6 +61,21 @@ def aggregate(ctx: Context) -> tuple[Aggregate | None, int | None]:
     if agg == "count" and _counts_a_quantity(ctx):
         agg = "sum"  # "how many visitors came from paid": the visitors column counts them, add it up
     return agg, at
+
+
+_EXTREME_IN_EACH = re.compile(r"\b(?:the\s+)?(?P<sup>[a-z]+est)\s+(?:[a-z]+\s+){0,3}?(?:(?:of|in|for|during)\s+)?"
+                              r"(?:each|every|per)\b")
+
+
+def _extreme_in_each(ctx: Context) -> tuple[Aggregate | None, int | None]:
+    """ "the hottest temperature of each month", "the coldest low recorded each month": a superlative of a
+    quantity within each group is that group's max (min for a low pole: cold, cheap, short …)."""
+    m = _EXTREME_IN_EACH.search(ctx.lower)
+    if m is None or degree(m.group("sup")) != "superlative" or m.group("sup") in vocabulary().cues["order_words"]:
+        return None, None
+    at = ctx.token_at(m.start("sup"))
+    low = lemma(m.group("sup")) in vocabulary().cues["low_pole_adjectives"]
+    return ("min" if low else "max"), at
 
 
 def _names_a_count_column(ctx: Context, char: int, *, counts_only: bool = False) -> bool:
