@@ -127,7 +127,8 @@ def _spelled(words: list[str], name: str, *, unsaid: bool = False) -> float:
             own, others = forms[i]
             for form, own_form in [*((f, True) for f in own), *((f, False) for f in others)]:
                 longest = 1 if optional[i] else min(len(name) - pos, len(form))  # "on" of "return on equity": o
-                for n in range(longest, 0 if own_form and not unsaid else 2, -1):  # a synonym, or with a part unsaid: 3+ letters
+                # a synonym's piece, or any piece beside an unsaid part: its beginning, 3+ letters
+                for n in range(longest, 0 if own_form and not unsaid else 2, -1):
                     if asks[i] and (pos or name[:n] not in starts):
                         continue  # "avg temperature" is no a(vg)temp: an aggregate asked, not a name's piece
                     if _shortens(name[pos:pos + n], form, letters=own_form):

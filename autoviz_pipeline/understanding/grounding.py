@@ -107,7 +107,7 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
             if any(t.clitic for t in phrase):  # "McDonald's" names a value, never a column …
                 out += _value_candidates(phrase, i, j, index.columns, settings, whole_only=True)
                 bare = [t for t in phrase if not t.clitic]
-                if phrase[-1].clitic or len(bare) < 2 or parted & set(",()[]{};:?!"):
+                if phrase[-1].clitic or len(bare) < 2:
                     continue
                 for col in index.columns:  # … but "mother's education" is motheduc, read without its "'s"
                     score, method = score_phrase(bare, col, settings, names=index.words)

@@ -104,7 +104,8 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
             col.joined.endswith(words[0]) or col.joined.startswith(lemmas[0])):
         return round(settings.partial_weight * 0.9, 3), "partial"  # "power" → horsepower, "floor" → blockfloor
     if col.joined.isalnum() and (len(words) >= 3 or not english_word(col.joined)) and \
-            (spelt := compound_score(words, col.joined, glued=len(col.words) == 1)):  # "night fatality rate" → nghtfatrte; "return on equity" → roe
+            (spelt := compound_score(words, col.joined, glued=len(col.words) == 1)):
+        # "night fatality rate" → nghtfatrte; "return on equity" → roe; "news" → tvnews (a part unsaid)
         return round(settings.abbreviation_weight * spelt, 3), "abbreviation"
     fuzzy = _typo(words, col, settings)
     if fuzzy:

@@ -953,7 +953,8 @@ def _expected(table, keep):
     ("regime_spells", "Which 2 countries went through the most heads of government?",
      lambda o: (o.field("x"), o.c.y.aggregate, o.c.limit) == ("country", "count", 2)),
     # a word for a kind of thing followed by examples of a column's values groups by that column
-    ("elements", "Which kind of element (alkali metal, halogen, noble gas...) has the highest melting point on average?",
+    ("elements",
+     "Which kind of element (alkali metal, halogen, noble gas...) has the highest melting point on average?",
      lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate, o.c.color) == ("metal", "melting point", "mean", None)),
     # … and "number of" is no "atomic number", "sorted from most to fewest" names no column
     ("elements", "Number of elements per category (transition metals, halogens etc.), sorted from most to fewest",

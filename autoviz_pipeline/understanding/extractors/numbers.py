@@ -47,7 +47,7 @@ COMPARISONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 
 def comparative_op(word: str, op: str) -> str | None:
-    """The comparison a comparative adjective says: "hotter" → gt, "cheaper" → lt (``op`` "cmp="): gte, lte);
+    """The comparison a comparative adjective says: "hotter" → gt, "cheaper" → lt (gte, lte for ``op`` "cmp=");
     None for a word that is no comparative of a quantity ("other", "better")."""
     forms = lemmas(word) - {word}
     if not (degree(word) == "comparative" or any(word.startswith(f[:max(3, len(f) - 1)]) for f in forms)) or \

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ...contracts import TimeUnit
+from ...contracts import ColumnMatch, TimeUnit
 from ..columns import ColumnForms
 from ..lexicon import lemma
 from ..reading import Context, Mention, SaidFilter
@@ -285,7 +285,7 @@ def _unit_phrase_words(ctx: Context) -> set[int]:
     return out
 
 
-def _kinds_listed(ctx: Context, m) -> ColumnForms | None:
+def _kinds_listed(ctx: Context, m: ColumnMatch) -> ColumnForms | None:
     """The column whose values the question lists as examples ("(alkali metal, halogen, noble gas...)"), when
     the phrase is a word for a kind of thing ("kind", "category") matched to another column by its name."""
     said = m.phrase.lower()

@@ -33,7 +33,8 @@ def _cue_patterns() -> list[tuple[str, float, frozenset[str], re.Pattern[str] | 
 @lru_cache(maxsize=1)
 def _as_it_changes() -> re.Pattern[str]:
     verbs = "|".join(re.escape(v) for v in vocabulary().cues["as_it_changes"])
-    return re.compile(rf"\bas\s+(?:the\s+|its\s+|their\s+|a\s+)?[a-z][\w'-]*(?:\s+[a-z][\w'-]*){{0,3}}?\s+(?:{verbs})\b")
+    return re.compile(rf"\bas\s+(?:the\s+|its\s+|their\s+|a\s+)?[a-z][\w'-]*(?:\s+[a-z][\w'-]*){{0,3}}?"
+                      rf"\s+(?:{verbs})\b")
 
 
 def classify(ctx: Context, chart_words: list[ChartWord], mentions: list[Mention]) -> tuple[Task | None, dict[str, float]]:
