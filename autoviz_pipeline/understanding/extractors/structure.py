@@ -338,18 +338,20 @@ def time_unit_said(ctx: Context) -> tuple[TimeUnit | None, bool]:
     """The period unit, and whether it was said as a resolution of the time line ("hourly", "hour by hour":
     True) rather than a grouping ("by hour", "per month": False)."""
     lower = ctx.lower
-    for word, unit in vocabulary().cues["time_unit_words"].items():
-        if unit == "decade":
-            continue
-        plain = re.escape(word)
-        if word.endswith("ly") and re.search(rf"\b{plain}\b", lower) or re.search(
-                rf"\b{plain}[\s-]+(?:to|by|over)[\s-]+{plain}\b", lower):
-            return unit, True
-        rates = [(ctx.tokens[i].start, ctx.tokens[i].end) for i in [*ctx.rates, *_units_said_of(ctx)]]
-        if any(not any(a <= g.start("unit") < b for a, b in rates) for g in re.finditer(
-                rf"\b(?:by|per|each|every|across|for each|for every|in each|of each|over|through)\s+(?:the\s+)?"
-                rf"(?:calendar\s+)?(?P<unit>{plain}s?)\b", lower)) or (" " in word and re.search(rf"\b{plain}\b", lower)):
-            return unit, False  # not "riders per hour by season": a rate (``mentions``)
+    rates = [(ctx.tokens[i].start, ctx.tokens[i].end) for i in [*ctx.rates, *_units_said_of(ctx)]]
+    # "each month" before "across the year": across/over/through often say the stretch, not the unit
+    for cues in ("by|per|each|every|for each|for every|in each|of each", "across|over|through"):
+        for word, unit in vocabulary().cues["time_unit_words"].items():
+            if unit == "decade":
+                continue
+            plain = re.escape(word)
+            if word.endswith("ly") and re.search(rf"\b{plain}\b", lower) or re.search(
+                    rf"\b{plain}[\s-]+(?:to|by|over)[\s-]+{plain}\b", lower):
+                return unit, True
+            if any(not any(a <= g.start("unit") < b for a, b in rates) for g in re.finditer(
+                    rf"\b(?:{cues})\s+(?:the\s+)?(?:calendar\s+)?(?P<unit>{plain}s?)\b", lower)) or (
+                    " " in word and re.search(rf"\b{plain}\b", lower)):
+                return unit, False  # not "riders per hour by season": a rate (``mentions``)
     if re.search(r"\b(?:which|what)\s+(?:calendar\s+)?months?\b|\bmonths?\s+(?:of|in)\s+the\s+year\b", lower):
         return ("month_of_year" if _years_spanned(ctx) > 1 else "month"), False
     if m := re.search(r"\b(?:which|what)\s+(?:\w+\s+)?(?P<unit>weeks|days|quarters)\b", lower):
