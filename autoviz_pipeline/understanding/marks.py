@@ -215,7 +215,8 @@ def _measure(reading: QuestionReading, slots: Slots, *, exclude: set[str | None]
         return None, "count"
     y = measures[0]
     slots.used.add(y)
-    return y, aggregate or default_aggregate(slots.col(y))
+    said = [m.phrase for m in reading.mentions if m.column == y]
+    return y, aggregate or default_aggregate(slots.col(y), said=said[0] if said else None)
 
 
 def _says_people(reading: QuestionReading, slots: Slots) -> bool:

@@ -307,9 +307,10 @@ def single_rows(slots: Slots, name: str) -> bool:
     return rows / col.profile.distinct < 1.5
 
 
-def default_aggregate(col: ColumnForms | None) -> Aggregate:
-    """Sum what adds up (revenue, quantities, counts, votes, a count of events named by them: murders);
-    average what does not (prices, rates, temperatures). The column's words are read as the grounding reads them, so "Umsatz €" (revenue) and
+def default_aggregate(col: ColumnForms | None, *, said: str | None = None) -> Aggregate:
+    """Sum what adds up (revenue, quantities, counts, votes, a count of events named by them: murders, or by
+    the word the question ``said`` for it: "executions" for ``execs``); average what does not (prices, rates,
+    temperatures). The column's words are read as the grounding reads them, so "Umsatz €" (revenue) and
     "Menge" (quantity) add up and "Stückpreis €" (unit price) is averaged."""
     if col is None:
         return "mean"
@@ -323,6 +324,8 @@ def default_aggregate(col: ColumnForms | None) -> Aggregate:
     p = col.profile
     counts = col.whole_numbers and p.min >= 0 and (p.dtype.startswith(("int", "uint", "Int")) or (
         isinstance(p.median, (int, float)) and float(p.median).is_integer()))  # floats because of gaps
-    if counts and len(col.words) == 1 and voc.names_events(col.words[0]):
+    named = [col.words[0]] if len(col.words) == 1 else []
+    named += [said.lower()] if said and " " not in said.strip() else []
+    if counts and any(voc.names_events(w) for w in named):
         return "sum"  # "murders", "arrests", "visits": counts of things that happened add up
     return "mean"

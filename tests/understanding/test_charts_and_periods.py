@@ -125,6 +125,9 @@ TABLES = {
     # one row per person tested: the result coded -1 (unclear), 0 or 1, missing for every 17th (so read as floats)
     "hiv_tests": _csv("person,hiv2004,age", [
         f"P{i},{'' if i % 17 == 16 else -1 if i < 5 else 1 if i < 25 else 0},{18 + i % 40}" for i in range(100)]),
+    # county-years: executions abbreviated "execs" (0..3), and a rate that is no count
+    "county_execs": _csv("year,county,execs,execrate", [
+        f"{1980 + i % 10},C{i % 12},{(i * 7) % 13 // 4},{(i * 3) % 7 / 10}" for i in range(120)]),
     "salaries": _csv("salary,lsalary,finance,sales", [
         f"{500 + (i * 37) % 900},{6 + (i % 10) / 10},{1 if i % 4 == 0 else 0},{1000 + (i * 91) % 5000}"
         for i in range(40)]),
@@ -1023,6 +1026,12 @@ def _expected(table, keep):
     # near miss: "across the years" alone is still the unit
     ("bookings", "bookings across the years",
      lambda o: o.c.x.time_unit == "year"),
+    # a column of counts the question names by an event noun ("executions" for execs) adds up per period
+    ("county_execs", "Executions per year - line chart",
+     lambda o: (o.c.mark, o.field("y"), o.c.y.aggregate) == ("line", "execs", "sum")),
+    # near miss: a rate named by its own name is averaged
+    ("county_execs", "execrate per year - line chart",
+     lambda o: (o.field("y"), o.c.y.aggregate) == ("execrate", "mean")),
     # a number that ends the question with a comma, "?" or "%" after it: the filter still reads (this crashed)
     ("shops", "revenue by region with units above 30,",
      lambda o: o.field("x") == "region" and (o.rows["units"] > 30).all() and o.kept == 30),
