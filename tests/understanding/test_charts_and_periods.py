@@ -128,6 +128,9 @@ TABLES = {
     # county-years: executions abbreviated "execs" (0..3), and a rate that is no count
     "county_execs": _csv("year,county,execs,execrate", [
         f"{1980 + i % 10},C{i % 12},{(i * 7) % 13 // 4},{(i * 3) % 7 / 10}" for i in range(120)]),
+    # counties: population (popul) and population density, a murder count
+    "county_density": _csv("county,popul,density,murders", [
+        f"C{i},{1000 + (i * 977) % 90000},{5 + (i * 13) % 400},{(i * 7) % 9}" for i in range(60)]),
     "salaries": _csv("salary,lsalary,finance,sales", [
         f"{500 + (i * 37) % 900},{6 + (i % 10) / 10},{1 if i % 4 == 0 else 0},{1000 + (i * 91) % 5000}"
         for i in range(40)]),
@@ -1032,6 +1035,12 @@ def _expected(table, keep):
     # near miss: a rate named by its own name is averaged
     ("county_execs", "execrate per year - line chart",
      lambda o: (o.field("y"), o.c.y.aggregate) == ("execrate", "mean")),
+    # two quantities back to back are one noun phrase, its head the second: "population density" is density
+    ("county_density", "How is population density distributed across counties?",
+     lambda o: (o.field("x"), bool(o.c.x.bin)) == ("density", True)),
+    # near miss: a comma parts them ("murders vs popul, density …" are two things)
+    ("county_density", "murders vs popul, density as colour",
+     lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"murders", "popul"}),
     # a number that ends the question with a comma, "?" or "%" after it: the filter still reads (this crashed)
     ("shops", "revenue by region with units above 30,",
      lambda o: o.field("x") == "region" and (o.rows["units"] > 30).all() and o.kept == 30),

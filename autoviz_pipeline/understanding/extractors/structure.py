@@ -9,7 +9,8 @@ import re
 
 from ...contracts import ColumnMatch, TimeUnit
 from ..columns import ColumnForms
-from ..lexicon import lemma
+from ..lexicon import is_noun, lemma
+from ..matchers import cue_words
 from ..reading import Context, Mention, SaidFilter
 from ..vocabulary import vocabulary
 from .numbers import TIME_AMOUNTS
@@ -104,7 +105,30 @@ def mentions(ctx: Context, filters: list[SaidFilter], aggregate: str | None = No
                            score=m.score, cue=cue, counted=counted,
                            filtered=filtered, quantity=quantity, across=cue == "group" and across))
         last_end = end
+    out = _modifiers_dropped(ctx, out)
     return _units_of_measures(ctx, _drop_rate_units(ctx, out) if aggregate in ("mean", "median") else out)
+
+
+def _modifiers_dropped(ctx: Context, mentions: list[Mention]) -> list[Mention]:
+    """ "how is population density distributed": where one quantity's spread is asked, two quantities said back
+    to back, one word each with only a space between, that end a noun phrase, are one thing whose head is the
+    second; the first (popul) says what the density is of. Not "median sale price" (the phrase goes on), nor
+    "hue, coloured by …" (a comma parts them), nor "rows with different height prominences" (no spread asked:
+    two columns listed)."""
+    tokens = ctx.tokens
+    if not re.search(r"\b(?:distribut\w*|spread|histogram|box ?plot)\b", ctx.lower):
+        return mentions
+
+    def modifier(m: Mention, n: Mention) -> bool:
+        if n.start != m.end or not (m.quantity and n.quantity) or m.cue != "plain" or n.cue != "plain" or \
+                m.end - m.start != 1 or n.end - n.start != 1 or m.column == n.column:
+            return False
+        spaced = ctx.question[tokens[m.start].end:tokens[n.start].start].strip() == ""
+        after = tokens[n.end].lower if n.end < len(tokens) else ""
+        goes_on = is_noun(after) and after not in vocabulary().stopwords and after not in cue_words()  # "… price"
+        return spaced and not goes_on
+
+    return [m for i, m in enumerate(mentions) if not (i + 1 < len(mentions) and modifier(m, mentions[i + 1]))]
 
 
 _RATE_UNITS = TIME_AMOUNTS | {"season", "seasons", "game", "games", "match", "matches", "race", "races"}
