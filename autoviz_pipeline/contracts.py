@@ -168,6 +168,8 @@ class IntentResult(Frozen):
     alternatives: list[ColumnMatch] = Field(default_factory=list, description="ambiguous matches kept, not guessed")
     unmatched: list[str] = Field(default_factory=list,
                                  description="words of the question naming a measure that matched no column")
+    ungrouped: list[str] = Field(default_factory=list,
+                                 description="what a 'by'/'per' of the question names that matched no column")
     notes: list[str] = Field(default_factory=list)
     llm_calls: list["LLMCall"] = Field(default_factory=list, description="model calls made for this stage")
 

@@ -365,8 +365,8 @@ def build_manifest(
             "alternatives": [m.model_dump() for m in intent.alternatives],
             "filters": [f.model_dump() for f in intent.filters],
             "chart": intent.chart.model_dump() if intent.chart is not None else None,
-            # words that name something to measure and matched no column: said in the report, never swapped
-            "unmatched": list(intent.unmatched),
+            # words that name something to measure, or to group by, and matched no column: said in the report
+            "unmatched": list(dict.fromkeys([*intent.unmatched, *intent.ungrouped])),
         },
         "plan": {
             "template": adapted.before.template,

@@ -10,7 +10,7 @@ chosen from that reading alone (``chart``).
 from __future__ import annotations
 
 from ..contracts import ChartSpec, DatasetProfile, IntentLabel, IntentResult
-from .chart import choose_chart
+from .chart import choose_chart, ungrouped
 from .columns import column_index
 from .reading import QuestionReading, read_question
 from .settings import DEFAULT_CHART_SETTINGS, DEFAULT_SETTINGS, ChartSettings, MatchSettings
@@ -54,6 +54,7 @@ def classify_intent(question: str, profile: DatasetProfile, *, settings: MatchSe
         chart=chart,
         alternatives=alternatives,
         unmatched=reading.unmatched,
+        ungrouped=ungrouped(reading, chart),
         notes=list(dict.fromkeys(notes)),
     )
 

@@ -47,7 +47,21 @@ def choose_chart(reading: QuestionReading, index: ColumnIndex, *,
             and stands_in is not None else
             f"read as {stands_in!r}, the one count of people in this table" if stands_in is not None else
             "left out of the chart"))
+    if spec is not None and (missing := ungrouped(reading, spec)):
+        shown = [e.field for e in (spec.x, spec.color) if e is not None and e.field]
+        notes.append(", ".join(repr(w) for w in missing) + " matched no column; " + (
+            f"grouped by {shown[0]!r} instead" if shown else "not grouped"))
     return spec, notes
+
+
+def ungrouped(reading: QuestionReading, spec: ChartSpec | None) -> list[str]:
+    """What the question asked to group by ("by birth order") when no column matched it and the chart's
+    grouping came from the profile instead of from anything the question said (reported, never silent)."""
+    if spec is None or not reading.ungrouped or reading.ranking is not None:
+        return []
+    said = {m.column for m in reading.mentions} | {f.filter.column for f in reading.filters}
+    shown = {e.field for e in (spec.x, spec.color) if e is not None and e.field}
+    return [] if shown & said else list(reading.ungrouped)
 
 
 def _mark(reading: QuestionReading, slots: Slots) -> tuple[Mark, bool]:

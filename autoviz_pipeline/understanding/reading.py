@@ -89,6 +89,8 @@ class QuestionReading(Frozen):
                                                                        "line for' ('… men and another for women')")
     counts_rows: bool = Field(False, description="'how many', 'number of flights': a count of rows")
     unmatched: list[str] = Field(default_factory=list, description="words naming a measure that matched no column")
+    ungrouped: list[str] = Field(default_factory=list,
+                                 description="what a 'by'/'per'/'for each' names that matched no column ('by birth order')")
     unexplained: list[str] = Field(default_factory=list, description="nouns no column, value or cue word explains")
     notes: list[str] = Field(default_factory=list)
 
@@ -202,6 +204,7 @@ def read_question(question: str, profile: DatasetProfile, *, settings: MatchSett
         value_splits=structure.value_splits(ctx),
         counts_rows=counts_rows,
         unmatched=unmatched,
+        ungrouped=structure.ungrouped(ctx, found_chart_words),
         unexplained=list(dict.fromkeys(ctx.unexplained)),
         notes=ctx.notes,
     )

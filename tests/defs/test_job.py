@@ -86,6 +86,18 @@ def test_a_word_that_matched_no_column_is_said_in_the_report_and_the_manifest(in
     assert note in Path(report.markdown).read_text() and note.replace("'", "&#x27;") in Path(report.html).read_text()
 
 
+def test_a_grouping_that_matched_no_column_is_said_not_swapped_silently(instance, tmp_path):
+    # the sensor table has no shift: the chart groups by a column from the profile, and says so
+    result = _materialize(instance, tmp_path, EXAMPLES / "sensor_readings.csv", "average temperature by shift")
+    assert result.success
+    report = result.output_for_node("analysis_report")
+    manifest = json.loads(Path(report.manifest).read_text())
+    assert manifest["understanding"]["unmatched"] == ["shift"]
+    x = manifest["charts"][0]["spec"]["encoding"]["x"]["field"]
+    note = f"'shift' matched no column; grouped by '{x}' instead"
+    assert note in Path(report.markdown).read_text()
+
+
 def test_bad_file_fails_the_run_with_a_clear_message(instance, tmp_path):
     bad = tmp_path / "empty.csv"
     bad.write_bytes(b"")

@@ -252,6 +252,19 @@ def test_an_unmatched_measure_counts_rows_and_says_so(table):
     assert "'vibrates' matched no column; showing the count of rows" in r.notes
 
 
+@pytest.mark.parametrize("question,said", [
+    ("average price by birth order", ["birth order"]),   # no such column: said, not grouped silently
+    ("average price by weight", []),                     # a column: grouped by it
+    ("price vs weight, coloured by whether it is new", []),  # "by whether …": a condition, no grouping word
+    ("price of the items bought by women", []),          # "bought by": who did it
+    ("average price per person", []),                    # a rate, no grouping
+])
+def test_a_grouping_that_matches_no_column_is_said(table, question, said):
+    r = classify_intent(question, table("name,price,weight", labels=("name",)))
+    assert r.ungrouped == said
+    assert any(f"{said[0]!r} matched no column; grouped by" in n for n in r.notes) == bool(said)
+
+
 # ---------------------------------------------------------------- 9. cell values as people write them
 @pytest.fixture
 def shops(write_csv):

@@ -9,7 +9,7 @@ import re
 
 from ...contracts import ColumnMatch, TimeUnit
 from ..columns import ColumnForms
-from ..lexicon import is_noun, lemma
+from ..lexicon import can_be_verb, is_noun, lemma
 from ..matchers import cue_words
 from ..reading import Context, Mention, SaidFilter
 from ..vocabulary import vocabulary
@@ -307,6 +307,41 @@ def _unit_phrase_words(ctx: Context) -> set[int]:
             if t in calendar or ctx.tokens[t].lower == "time":
                 out.add(t)
     return out
+
+
+_GROUPING_VERBS = frozenset(("group", "split", "break", "sort", "order", "rank", "colour", "color", "segment",
+                             "stack", "bucket", "bin"))
+
+
+def ungrouped(ctx: Context, chart_words: list) -> list[str]:
+    """What a grouping word names that no column, value, period or cue explains: "by birth order" on a table
+    without one. The chart cannot group by it; the report says so instead of grouping silently by another
+    column."""
+    tokens = ctx.tokens
+    covered = {i for m in ctx.matches for i in range(m.position or 0, (m.position or 0) + len(m.phrase.split()))}
+    covered |= {i for s, e in ctx.consumed for i in range(s, e)} | set(ctx.rates)
+    covered |= {i for w in chart_words for i in range(w.at, w.at + len(w.word.split()))}
+    cues = vocabulary().cues
+    asking = {str(w) for key in ("time_unit_words", "aggregate_words", "chart_words", "order_words")
+              for phrase in cues[key] for w in str(phrase).split()}
+    out = []
+    for t in tokens:
+        if t.lower != "by" and not (t.lower == "each" and t.index and tokens[t.index - 1].lower == "for"):
+            continue  # not "per person": a rate
+        before = tokens[t.index - 1] if t.index else None
+        if before is not None and before.lower != before.lemma and can_be_verb(before.lower) and \
+                not is_noun(before.lower) and before.lemma not in _GROUPING_VERBS:
+            continue  # "earned by women", "bought by women": who did it, no grouping ("grouped by" is one)
+        words = []
+        for u in tokens[t.index + 1:t.index + 4]:
+            if u.index in covered or ctx.in_period(u.index) or u.lower in cues["stopwords"] or u.lower in asking or \
+                    u.lemma in asking or not u.lower.isalpha() or not is_noun(u.lower) or \
+                    u.lower in ("whether", "side"):  # "coloured by whether …", "side by side"
+                break
+            words.append(u.text)
+        if words and (t.index + 1 + len(words) >= len(tokens) or tokens[t.index + 1 + len(words)].index not in covered):
+            out.append(" ".join(words))
+    return list(dict.fromkeys(out))
 
 
 def _kinds_listed(ctx: Context, m: ColumnMatch) -> ColumnForms | None:
