@@ -11,7 +11,7 @@ from ...contracts import ColumnMatch, TimeUnit
 from ..columns import ColumnForms
 from ..lexicon import can_be_verb, is_noun, lemma
 from ..matchers import cue_words
-from ..reading import Context, Mention, SaidFilter
+from ..reading import ChartWord, Context, Mention, SaidFilter
 from ..vocabulary import vocabulary
 from .numbers import TIME_AMOUNTS
 
@@ -313,7 +313,7 @@ _GROUPING_VERBS = frozenset(("group", "split", "break", "sort", "order", "rank",
                              "stack", "bucket", "bin"))
 
 
-def ungrouped(ctx: Context, chart_words: list) -> list[str]:
+def ungrouped(ctx: Context, chart_words: list[ChartWord]) -> list[str]:
     """What a grouping word names that no column, value, period or cue explains: "by birth order" on a table
     without one. The chart cannot group by it; the report says so instead of grouping silently by another
     column."""
