@@ -178,9 +178,10 @@ def _color(reading: QuestionReading, slots: Slots, *, exclude: set[str | None], 
     single = {f.column for f in reading.filter_specs() if f.op == "eq"}
     across = {m.column for m in reading.mentions if m.across} - set(reading.compared_values)
     loose = {m.column for m in reading.mentions if m.method in ("related", "fuzzy")}  # "heads of government"
-    candidates = [*slots.splits, *[g for g in slots.groups if (g in slots.cued or (mark in ("bar", "rect")
-                                                                                   and g not in loose and _few(slots, g)))
-                                   and g not in across]]  # "Teams that won …": 84 teams, no colours
+    # a grouping said, or on bars one of few values ("Teams that won …": 84 teams, no colours)
+    colourable = [g for g in slots.groups if g in slots.cued or (mark in ("bar", "rect") and g not in loose
+                                                                   and _few(slots, g))]
+    candidates = [*slots.splits, *[g for g in colourable if g not in across]]
     for name in candidates:
         if name not in exclude and name not in single and not one_per_row(slots, name):
             slots.used.add(name)
@@ -337,8 +338,9 @@ def _point(reading: QuestionReading, slots: Slots, notes: list[str], binned: boo
     if len(axes) < 2:
         return None
     single = {f.column for f in reading.filter_specs() if f.op == "eq"}
+    # "by county" with a county a dot: the dots, not colours
     color = color or next((g for g in slots.groups if g not in axes[:2] and g not in single and g in slots.cued
-                           and g not in rows and not one_per_row(slots, g) and _few(slots, g)), None)  # "by county": the dots
+                           and g not in rows and not one_per_row(slots, g) and _few(slots, g)), None)
     x, y = (axes[1], axes[0]) if _said_against(reading, axes) else (axes[0], axes[1])
     return ChartSpec(mark="point", x=Encoding(field=x), y=Encoding(field=y), color=_enc(color), size=size,
                      filters=reading.filter_specs())

@@ -89,8 +89,8 @@ class QuestionReading(Frozen):
                                                                        "line for' ('… men and another for women')")
     counts_rows: bool = Field(False, description="'how many', 'number of flights': a count of rows")
     unmatched: list[str] = Field(default_factory=list, description="words naming a measure that matched no column")
-    ungrouped: list[str] = Field(default_factory=list,
-                                 description="what a 'by'/'per'/'for each' names that matched no column ('by birth order')")
+    ungrouped: list[str] = Field(default_factory=list, description="what a 'by'/'for each' names that matched no "
+                                                                   "column ('by birth order')")
     unexplained: list[str] = Field(default_factory=list, description="nouns no column, value or cue word explains")
     notes: list[str] = Field(default_factory=list)
 
@@ -129,6 +129,15 @@ class Context:
         """Has no filter read any of the tokens start..end yet?"""
         return not any(s < end and start < e for s, e in self.consumed)
 
+    def matched_words(self) -> set[int]:
+        """The tokens a column or value match covers."""
+        return {i for m in self.matches for i in range(m.position or 0, (m.position or 0) + len(m.phrase.split()))}
+
+    def drop_matches_in(self, words: set[int]) -> None:
+        """Forget the matches that cover any of these tokens (a chart word's, an order phrase's)."""
+        self.matches = [m for m in self.matches if not words & set(range(m.position or 0, (m.position or 0)
+                                                                          + len(m.phrase.split())))]
+
     def in_period(self, at: int) -> bool:
         """Was the token read as part of a period ("the last decade", "since 2014")?"""
         return any(s <= at < e for s, e in self.periods)
@@ -158,9 +167,7 @@ def read_question(question: str, profile: DatasetProfile, *, settings: MatchSett
     ctx.matches, ctx.alternatives = ground(ctx.tokens, index, settings=settings, text=text)
     found_chart_words = chart_words.extract(ctx)
     charted = {i for w in found_chart_words for i in range(w.at, w.at + len(w.word.split()))}
-    # "bar chart of covers by shift": the "bar" of a chart phrase names no column (bar_staff)
-    ctx.matches = [m for m in ctx.matches if not charted & set(range(m.position or 0, (m.position or 0)
-                                                                        + len(m.phrase.split())))]
+    ctx.drop_matches_in(charted)  # "bar chart of covers by shift": the "bar" of a chart phrase names no bar_staff
     said_filters = periods.extract(ctx)
     limit_ranking = numbers.top_n(ctx)
     said_filters += numbers.extract(ctx)
@@ -168,10 +175,8 @@ def read_question(question: str, profile: DatasetProfile, *, settings: MatchSett
     aggregate, aggregate_at = measures.aggregate(ctx)
     ranking = measures.ranking(ctx, limit_ranking, aggregate)
     if ranking is not None and ranking.measure is None and ranking.at is not None and " " in ranking.word:
-        ordered = set(range(ranking.at, ranking.at + len(ranking.word.split())))
         # "sorted from most to fewest": an order said in words names no column ("sorted" ~ group)
-        ctx.matches = [m for m in ctx.matches if not ordered & set(range(m.position or 0, (m.position or 0)
-                                                                           + len(m.phrase.split())))]
+        ctx.drop_matches_in(set(range(ranking.at, ranking.at + len(ranking.word.split()))))
     mentions = structure.mentions(ctx, said_filters, aggregate)
     task, scores = tasks.classify(ctx, found_chart_words, mentions)
     counts_rows = measures.counts_rows(ctx, mentions, aggregate)

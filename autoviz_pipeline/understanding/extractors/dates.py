@@ -2,9 +2,9 @@
 
 Two kinds of mention:
 - :class:`DateMention`: an operation on dates ("after December 20", "before 2024-12-10", "in May 2024",
-  "in Q2 2024", "between March 1 and March 15", "since 1990", "in the 1970s", "in the eighties", "1939-1945", "the last 7
-  days", "in summer 2023"). Values are the period forms ``frame.date_interval`` reads: ``YYYY-MM-DD`` (a day,
-  or an instant with a time), ``YYYY-MM`` (a month), ``YYYY-Qn`` (a quarter) and a bare year. A day or month
+  "in Q2 2024", "between March 1 and March 15", "since 1990", "in the 1970s", "in the eighties", "1939-1945",
+  "the last 7 days", "in summer 2023"). Values are the period forms ``frame.date_interval`` reads: ``YYYY-MM-DD``
+  (a day, or an instant with a time), ``YYYY-MM`` (a month), ``YYYY-Qn`` (a quarter) and a bare year. A day or month
   said without a year takes the data's year when only one fits (:func:`resolve_year`).
 - :class:`CalendarMention`: a part of every date, whatever the year: months ("in March", "June through
   August", "the winter months", "Dec, Jan and Feb"), days of the week ("on Mondays", "weekends") and hours
@@ -346,8 +346,8 @@ def _said_days(text: str) -> tuple[int, ...]:
     return tuple(days)
 
 
-_QUARTER_ONLY = re.compile(r"\b(?:q(?P<q>[1-4])|(?:the\s+)?(?P<w>first|1st|second|2nd|third|3rd|fourth|4th)\s+quarters?)\b"
-                           r"(?!\s*(?:of\s+)?(?:\d{4}|'\d\d))(?!\s+of\s+(?:the\s+)?(?:century|decade))")
+_QUARTER_ONLY = re.compile(r"\b(?:q(?P<q>[1-4])|(?:the\s+)?(?P<w>first|1st|second|2nd|third|3rd|fourth|4th)"
+                           r"\s+quarters?)\b(?!\s*(?:of\s+)?(?:\d{4}|'\d\d))(?!\s+of\s+(?:the\s+)?(?:century|decade))")
 
 
 def calendar_mentions(lower: str, taken: list[tuple[int, int]]) -> list[CalendarMention]:

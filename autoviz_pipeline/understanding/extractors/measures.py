@@ -242,7 +242,7 @@ def unmatched(ctx: Context, mentions: list[Mention], filters: list[SaidFilter], 
     vibration" on a table without it), a superlative or a verb of measure ("vibrates the most", "heaviest").
     The chart then counts rows and the report says so."""
     voc = vocabulary()
-    known_spans = {i for m in ctx.matches for i in range(m.position or 0, (m.position or 0) + len(m.phrase.split()))}
+    known_spans = ctx.matched_words()
     known_spans |= {i for f in filters for i in range(f.start, f.end)}
     known_spans |= {i for s, e in ctx.consumed for i in range(s, e)}
     skip = voc.stopwords | set(voc.cues["order_words"]) | set(voc.cues["row_words"]) | set(voc.cues["chart_nouns"])

@@ -8,6 +8,7 @@ already read are skipped, so "since 1990" is a date and "price over 1990" a pric
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ...contracts import FilterSpec
 from ..columns import ColumnForms
@@ -159,10 +160,12 @@ def extract(ctx: Context) -> list[SaidFilter]:
     return out
 
 
-_SIGN_BEFORE = {"negative": "lt", "positive": "gt"}
-_SIGN_AFTER = re.compile(r"\s*(?:is|was|were|are|being)\s+(?P<sign>negative|positive|below zero|above zero)\b|"
-                         r"\s+(?P<verb>fell|dropped|declined|shrank|went down|decreased|rose|grew|went up|increased)\b")
-_WHEN = ("when", "where", "whenever", "while", "if", "whose")
+@lru_cache(maxsize=1)
+def _sign_after() -> re.Pattern[str]:
+    cues = vocabulary().cues
+    signs = "|".join(re.escape(w) for w in cues["sign_words"])
+    verbs = "|".join(re.escape(w) for w in cues["sign_verbs"])
+    return re.compile(rf"\s*(?:is|was|were|are|being)\s+(?P<sign>{signs})\b|\s+(?P<verb>{verbs})\b")
 
 
 def _signs(ctx: Context) -> list[SaidFilter]:
@@ -170,6 +173,7 @@ def _signs(ctx: Context) -> list[SaidFilter]:
     number column that holds both (a change, a return), as a filter at zero."""
     out = []
     tokens = ctx.tokens
+    cues = vocabulary().cues
     for m in ctx.column_matches():
         col = ctx.index.get(m.column)
         if col is None or not col.numeric or not isinstance(col.profile.min, (int, float)) or \
@@ -179,14 +183,14 @@ def _signs(ctx: Context) -> list[SaidFilter]:
         end = start + len(m.phrase.split())
         op, span = None, (start, end)
         before = [t.lower for t in tokens[max(0, start - 2):start]]
-        if before and before[-1] in _SIGN_BEFORE:
-            op, span = _SIGN_BEFORE[before[-1]], (start - 1, end)
-        elif end < len(tokens) and (said := _SIGN_AFTER.match(ctx.lower, tokens[end - 1].end)) is not None:
+        if before and before[-1] in cues["sign_words"]:
+            op, span = cues["sign_words"][before[-1]], (start - 1, end)
+        elif end < len(tokens) and (said := _sign_after().match(ctx.lower, tokens[end - 1].end)) is not None:
             sign, verb = said.group("sign"), said.group("verb")
-            if verb is not None and not set(before) & set(_WHEN):
+            if verb is not None and not set(before) & set(cues["condition_words"]):
                 continue  # "how production fell over the years": a change told, not a condition
-            up = (sign or "") in ("positive", "above zero") or verb in ("rose", "grew", "went up", "increased")
-            op, span = ("gt" if up else "lt"), (start, ctx.token_at(said.end() - 1) + 1)
+            op = cues["sign_words"][sign] if sign else cues["sign_verbs"][verb]
+            span = (start, ctx.token_at(said.end() - 1) + 1)
         if op is None or not ctx.free(*span):
             continue
         out.append(SaidFilter(filter=FilterSpec(column=col.name, op=op, value=0), start=span[0], end=span[1],

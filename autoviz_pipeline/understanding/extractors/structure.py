@@ -116,7 +116,8 @@ def _modifiers_dropped(ctx: Context, mentions: list[Mention]) -> list[Mention]:
     "hue, coloured by …" (a comma parts them), nor "rows with different height prominences" (no spread asked:
     two columns listed)."""
     tokens = ctx.tokens
-    if not re.search(r"\b(?:distribut\w*|spread|histogram|box ?plot)\b", ctx.lower):
+    spread = "|".join(re.escape(w) for w in vocabulary().cues["spread_words"])
+    if not re.search(rf"\b(?:{spread})\b", ctx.lower):
         return mentions
 
     def modifier(m: Mention, n: Mention) -> bool:
@@ -169,8 +170,8 @@ def _is_measure_word(ctx: Context, mentions: list[Mention], at: int) -> bool:
     return all(m.quantity for m in mentions if m.start <= at < m.end)
 
 
-_THE_REST = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:vs\.?|versus|or|and|against|compared (?:to|with))\s+(?:all\s+)?(?:the\s+)?"
-                       r"(?P<other>rest|others?|other \w+|everyone else|everybody else|remainder|"
+_THE_REST = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:vs\.?|versus|or|and|against|compared (?:to|with))\s+"
+                       r"(?:all\s+)?(?:the\s+)?(?P<other>rest|others?|other \w+|everyone else|everybody else|remainder|"
                        r"(?:non[-\s]?|un)(?P<stem>[a-z]+))\b")
 
 
@@ -309,17 +310,12 @@ def _unit_phrase_words(ctx: Context) -> set[int]:
     return out
 
 
-_GROUPING_VERBS = frozenset(("group", "split", "break", "sort", "order", "rank", "colour", "color", "segment",
-                             "stack", "bucket", "bin"))
-
-
 def ungrouped(ctx: Context, chart_words: list[ChartWord]) -> list[str]:
     """What a grouping word names that no column, value, period or cue explains: "by birth order" on a table
     without one. The chart cannot group by it; the report says so instead of grouping silently by another
     column."""
     tokens = ctx.tokens
-    covered = {i for m in ctx.matches for i in range(m.position or 0, (m.position or 0) + len(m.phrase.split()))}
-    covered |= {i for s, e in ctx.consumed for i in range(s, e)} | set(ctx.rates)
+    covered = ctx.matched_words() | {i for s, e in ctx.consumed for i in range(s, e)} | set(ctx.rates)
     covered |= {i for w in chart_words for i in range(w.at, w.at + len(w.word.split()))}
     cues = vocabulary().cues
     asking = {str(w) for key in ("time_unit_words", "aggregate_words", "chart_words", "order_words")
@@ -330,7 +326,7 @@ def ungrouped(ctx: Context, chart_words: list[ChartWord]) -> list[str]:
             continue  # not "per person": a rate
         before = tokens[t.index - 1] if t.index else None
         if before is not None and before.lower != before.lemma and can_be_verb(before.lower) and \
-                not is_noun(before.lower) and before.lemma not in _GROUPING_VERBS:
+                not is_noun(before.lower) and before.lemma not in cues["grouping_verbs"]:
             continue  # "earned by women", "bought by women": who did it, no grouping ("grouped by" is one)
         words = []
         for u in tokens[t.index + 1:t.index + 4]:
