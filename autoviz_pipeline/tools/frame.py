@@ -22,10 +22,11 @@ import pandas as pd
 
 from ..contracts import Aggregate, FilterSpec, Role, Scalar, TimeUnit
 from ..errors import ToolParamError, UnknownColumnError
+from .caps import CAPS
 
 logger = logging.getLogger(__name__)
 
-JSON_ROW_CAP = 5000
+JSON_ROW_CAP = CAPS.spec_rows
 """Most rows a Vega-Lite spec carries inline: enough for any aggregated chart, small enough for a report."""
 
 TIME_UNITS: tuple[TimeUnit, ...] = ("hour", "day", "week", "month", "quarter", "year")

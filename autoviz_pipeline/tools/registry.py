@@ -16,6 +16,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..contracts import ColumnProfile, DatasetProfile, FilterSpec
+from .caps import bounded_table
 
 ColumnKind = Literal["numeric", "group", "temporal", "any"]
 MAX_TEXT_GROUPS = 1000  # tools show the top categories and say so
@@ -63,7 +64,8 @@ class ToolParams(BaseModel):
 
 @dataclass
 class ToolOutput:
-    """What a tool returns; execution writes it to disk."""
+    """What a tool returns; execution writes it to disk. A table whose CSV would outgrow
+    ``CAPS.table_csv_bytes`` keeps its first rows, and a note says so."""
 
     title: str
     finding: str
@@ -71,6 +73,12 @@ class ToolOutput:
     table: pd.DataFrame | None = None
     spec: dict[str, Any] | None = None  # Vega-Lite, with inline data values
     notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.table is not None:
+            self.table, note = bounded_table(self.table)
+            if note:
+                self.notes.append(note)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ..contracts import Aggregate, DatasetProfile, FilterSpec, Mark, Scalar, TimeUnit
+from .caps import CAPS, MB
 from .frame import JSON_ROW_CAP, date_interval, filter_operands, json_records
 
 logger = logging.getLogger(__name__)
@@ -499,12 +500,39 @@ def with_data(
         if isinstance(channel.get("bin"), dict):
             channel["bin"] = "binned"
             encoding[f"{name}2"] = {"field": field_ref(bin_end_field(field_name(channel["field"])))}
-    notes: list[str] = []
-    if len(rows) > cap:
-        notes.append(f"The inline chart data holds the first {cap:,} of {len(rows):,} rows.")
     keys = {column: data_key(str(column)) for column in rows.columns}
     renamed = {key: str(column) for column, key in keys.items() if key != str(column)}
     if renamed:
         out["usermeta"]["renamed_columns"] = renamed
-    out["data"] = {"values": json_records(rows.rename(columns=keys), cap=cap)}
+    records = json_records(rows.rename(columns=keys), cap=cap)
+    out["data"] = {"values": records}
+    size = spec_bytes(out)
+    kept = len(records)
+    while size > CAPS.spec_bytes and kept:  # long values: fewer rows, so the written spec keeps its cap
+        kept = int(kept * CAPS.spec_bytes / size * 0.95)
+        out["data"]["values"] = records[:kept]
+        size = spec_bytes(out)
+    notes: list[str] = []
+    if kept < len(records):
+        notes.append(f"The inline chart data holds the first {kept:,} of {len(rows):,} rows "
+                     f"(a spec is kept within {CAPS.spec_bytes / MB:g} MB).")
+    elif len(rows) > cap:
+        notes.append(f"The inline chart data holds the first {cap:,} of {len(rows):,} rows.")
     return out, notes
+
+
+def spec_bytes(spec: Spec) -> int:
+    """The size of a spec as execution writes it (indented JSON, UTF-8)."""
+    return len(json.dumps(spec, indent=2, ensure_ascii=False, default=str).encode("utf-8"))
+
+
+def rows_that_fit(spec: Spec, sample: pd.DataFrame, n: int) -> int:
+    """How many of ``n`` rows shaped like ``sample`` (a few of them) ``spec`` can carry inline within
+    ``CAPS.spec_bytes``: ``n``, or fewer when the rows are long. A tool that thins its rows asks this first, so
+    it chooses which rows to drop (never a flagged one) rather than :func:`with_data` cutting the last ones."""
+    if sample.empty:
+        return n
+    bare = spec_bytes({"data": {"values": []}})
+    per_row = (spec_bytes({"data": {"values": json_records(sample)}}) - bare) / len(sample)
+    room = CAPS.spec_bytes - spec_bytes(spec) - 4096  # the usermeta with_data adds, and some slack
+    return max(1, min(n, int(room / (per_row * 1.1))))
