@@ -18,9 +18,11 @@ from pydantic import Field
 
 from ..contracts import DatasetProfile
 from . import vega
+from .caps import CAPS
 from .charts import (
     FLAG_COLOR,
     MUTED_COLOR,
+    draw_points,
     dress_axis,
     empty_output,
     finish_axes,
@@ -33,13 +35,8 @@ from .charts import (
     role_of,
     split_column,
 )
-from .frame import (
-    JSON_ROW_CAP,
-    numeric_values,
-    require_columns,
-    sample_rows,
-    unique_name,
-)
+from .downsample import axis_numbers, drawn_note, keep_flagged
+from .frame import numeric_values, require_columns, sample_positions, unique_name
 from .registry import GroupCol, NumericCol, ToolOutput, ToolParams, ToolSpec
 
 logger = logging.getLogger(__name__)
@@ -245,23 +242,45 @@ def anomaly_detection(params: AnomalyDetectionParams, df: pd.DataFrame, profile:
     table = table.iloc[np.argsort(-np.abs(scores[flags]), kind="stable")]
 
     if x is not None:
-        xs, x_labels, x_kind = plot_positions(rows[x], role=role_of(profile, x))
-        xs = xs.to_numpy()
+        positions, x_labels, x_kind = plot_positions(rows[x], role=role_of(profile, x))
+        xs, x_numbers = positions.to_numpy(), axis_numbers(positions)
         x_field = x
     else:
         numeric_index = pd.api.types.is_integer_dtype(rows.index)
         xs = rows.index.to_numpy() if numeric_index else np.flatnonzero(present)
-        x_labels, x_kind, x_field = None, "quantitative", fields["row"]
+        x_labels, x_kind, x_field, x_numbers = None, "quantitative", fields["row"], xs.astype("float64")
     ys = values[present].to_numpy()
 
+    def plotted(at: np.ndarray) -> pd.DataFrame:
+        """The chart data of these rows (positions among the scored rows)."""
+        return pd.DataFrame(
+            {
+                x_field: rows[x].iloc[at].to_numpy() if x is not None else xs[at],
+                params.column: ys[at],
+                fields["score"]: scores[at],
+                fields["anomaly"]: np.where(flags[at], "flagged", "normal"),
+            }
+        )
+
+    # a trace only where x identifies the row: a line of raw values, thinned by LTTB; else a cloud of points
+    line = x_kind != "nominal" and len(np.unique(x_numbers)) == len(x_numbers)
+    order = np.argsort(x_numbers, kind="stable") if line else np.arange(len(xs))
+    budget = vega.rows_that_fit(spec, plotted(sample_positions(len(xs), 500)), CAPS.spec_rows)
+    kept, how = keep_flagged(x_numbers[order], ys[order], flags[order], budget,
+                             line=line and bool(np.isfinite(x_numbers).all()))
+    shown = order[kept]  # positions in row order's terms, sorted along x when drawn as a line
+    if how is not None:
+        notes.append(drawn_note(len(shown), len(xs), how, uses="the finding and the table use every row"))
+
     fig, ax = new_figure()
-    if x_kind != "nominal" and len(np.unique(xs)) == len(xs):  # a trace only where x identifies the row
-        order = np.argsort(xs, kind="stable")
-        ax.plot(xs[order], ys[order], color=MUTED_COLOR, linewidth=0.6, alpha=0.5)
-    ax.scatter(xs[~flags], ys[~flags], s=12, color=MUTED_COLOR, linewidths=0, label="normal")
-    ax.scatter(
-        xs[flags],
-        ys[flags],
+    if line:
+        ax.plot(xs[shown], ys[shown], color=MUTED_COLOR, linewidth=0.6, alpha=0.5)
+    normal, marked = shown[~flags[shown]], shown[flags[shown]]
+    draw_points(ax, xs[normal], ys[normal], s=12, color=MUTED_COLOR, linewidths=0, label="normal")
+    draw_points(
+        ax,
+        xs[marked],
+        ys[marked],
         s=40,
         color=FLAG_COLOR,
         edgecolors="black",
@@ -288,19 +307,7 @@ def anomaly_detection(params: AnomalyDetectionParams, df: pd.DataFrame, profile:
         )
     finding += "."
 
-    plotted = pd.DataFrame(
-        {
-            x_field: rows[x].to_numpy() if x is not None else xs,
-            params.column: ys,
-            fields["score"]: scores,
-            fields["anomaly"]: np.where(flags, "flagged", "normal"),
-        }
-    )
-    if len(plotted) > JSON_ROW_CAP:
-        normal = sample_rows(plotted[~flags], max(0, JSON_ROW_CAP - flagged_count))
-        plotted = pd.concat([plotted[flags], normal]).sort_index()
-        notes.append(f"The chart data holds every flagged row and a sample of the rest ({len(plotted):,} rows).")
-    spec, more = vega.with_data(spec, plotted)
+    spec, more = vega.with_data(spec, plotted(np.sort(shown)))
     logger.info("anomaly_detection flagged %d of %d values of %r", flagged_count, total, params.column)
     return ToolOutput(title=title, finding=finding, figure=fig, table=table, spec=spec, notes=notes + more)
 

@@ -30,7 +30,8 @@ from pydantic import Field
 
 from ..contracts import Aggregate, DatasetProfile, Role, TimeUnit
 from . import vega
-from .downsample import lttb_indices
+from .caps import CAPS
+from .downsample import COVER, LTTB, axis_numbers, cover_sample, drawn_note, lttb_indices
 from .frame import (
     JSON_ROW_CAP,
     ColumnDataError,
@@ -590,6 +591,17 @@ def plot_positions(series: pd.Series, *, role: Role | None) -> tuple[pd.Series, 
     return codes, [key_label(c) for c in categories], "nominal"
 
 
+def draw_points(ax: Axes, xs: Any, ys: Any, *, s: float | np.ndarray, **style: Any) -> Any:
+    """``ax.scatter`` that stays small in an SVG: points of one size share one marker shape (a ~100-byte
+    ``<use>`` each, where an array of equal sizes writes a ~650-byte path per point), and more than
+    ``CAPS.vector_points`` points of their own sizes are drawn as an image inside the SVG."""
+    sizes = np.asarray(s, dtype="float64")
+    if sizes.ndim and len(sizes) and np.all(sizes == sizes[0]):
+        sizes = sizes[:1].reshape(())
+    raster = bool(sizes.ndim) and len(sizes) > CAPS.vector_points
+    return ax.scatter(xs, ys, s=sizes if sizes.ndim else float(sizes), rasterized=raster, **style)
+
+
 def dress_axis(ax: Axes, axis: Literal["x", "y"], kind: str, labels: list[str] | None) -> None:
     """Ticks for a scatter-like axis: category labels, concise dates or thousands-separated numbers."""
     if labels is not None:
@@ -890,7 +902,7 @@ def line_chart(params: LineChartParams, df: pd.DataFrame, profile: DatasetProfil
                 label=key_label(name) if color else None,
             )
             if params.area:
-                ax.fill_between(xs, np.nan_to_num(ys), alpha=0.3, color=colour)
+                ax.fill_between(xs[shown], np.nan_to_num(ys), alpha=0.3, color=colour)
     if nominal:
         category_axis(ax, [key_label(k, keys) for k in order])
     elif keys.time_unit in CYCLIC_UNITS:
@@ -953,11 +965,10 @@ def line_points(
             drawn[name] = present[lttb_indices(x[present], v[present], limit)]
         shown, of = sum(len(d) for d in drawn.values()), sum(counts.values())
     if stacked:
-        how = f"at {shown:,} of {of:,} x values (LTTB downsampling of the stacked total)"
+        how = f"{LTTB} of the stacked total"
     else:
-        how = f"with {shown:,} of {of:,} points (LTTB downsampling" + (
-            f", at most {limit:,} a line)" if len(names) > 1 else ")")
-    return drawn, [f"Drawn {how}; the finding uses every point."]
+        how = LTTB + (f", at most {limit:,} a line" if len(names) > 1 else "")
+    return drawn, [drawn_note(shown, of, how, unit="at {} x values" if stacked else "with {} points")]
 
 
 def drawn_rows(table: pd.DataFrame, drawn: dict[Any, np.ndarray], order: list[Any], *, x: str,
@@ -1071,9 +1082,17 @@ def scatter_plot(params: ScatterPlotParams, df: pd.DataFrame, profile: DatasetPr
 
     if size is not None:
         work = aggregate_values(work, group, size.value, size.how, out=size.field)
-    if len(work) > params.max_points:
-        notes.append(f"Showing a random sample of {params.max_points:,} of {len(work):,} points.")
-        work = sample_rows(work, params.max_points)
+    total = len(work)
+    every_x, _, x_kind = plot_positions(work[params.x], role=role_of(profile, params.x))
+    every_y, _, y_kind = plot_positions(work[params.y], role=role_of(profile, params.y))
+    r = None  # over every point, not the drawn ones (those over-represent the sparse regions)
+    if x_kind == "quantitative" and y_kind == "quantitative" and total >= 3:
+        r = float(np.corrcoef(every_x, every_y)[0, 1]) if every_x.std() > 0 and every_y.std() > 0 else float("nan")
+    budget = vega.rows_that_fit(spec, work.iloc[sample_positions(total, 500)], params.max_points)
+    if total > budget:
+        keep = cover_sample(axis_numbers(every_x), axis_numbers(every_y), budget)
+        notes.append(drawn_note(len(keep), total, COVER))
+        work = work.iloc[keep]
     work, more = lump_series(work, color, Measure(None, "count", "count", "count"))
     notes += more
     work = work.reset_index(drop=True)
@@ -1091,7 +1110,8 @@ def scatter_plot(params: ScatterPlotParams, df: pd.DataFrame, profile: DatasetPr
     if color:
         for i, (name, idx) in enumerate(work.groupby(color, sort=True, observed=True).groups.items()):
             rows = work.index.get_indexer(idx)
-            ax.scatter(
+            draw_points(
+                ax,
                 xs.iloc[rows],
                 ys.iloc[rows],
                 s=sizes[rows],
@@ -1101,7 +1121,7 @@ def scatter_plot(params: ScatterPlotParams, df: pd.DataFrame, profile: DatasetPr
                 label=key_label(name),
             )
     else:
-        ax.scatter(xs, ys, s=sizes, color=PALETTE[0], alpha=alpha, linewidths=0)
+        draw_points(ax, xs, ys, s=sizes, color=PALETTE[0], alpha=alpha, linewidths=0)
     dress_axis(ax, "x", x_kind, x_labels)
     dress_axis(ax, "y", y_kind, y_labels)
     finish_axes(ax, title=title, xlabel=params.x, ylabel=params.y)
@@ -1113,15 +1133,14 @@ def scatter_plot(params: ScatterPlotParams, df: pd.DataFrame, profile: DatasetPr
             labels.append(f"{size.label if size else size_column}: {format_number(ref)}")
     outside_legend(ax, title=color, handles=handles, labels=labels)
 
-    if x_kind == "quantitative" and y_kind == "quantitative" and len(work) >= 3:
-        r = float(np.corrcoef(xs, ys)[0, 1]) if xs.std() > 0 and ys.std() > 0 else float("nan")
+    if r is not None:
         if math.isfinite(r):
             finding = (
                 f"{params.y} and {params.x} show {correlation_words(r)} relationship "
-                f"(Pearson r = {r:.2f} over {len(work):,} points)."
+                f"(Pearson r = {r:.2f} over {total:,} points)."
             )
         else:
-            finding = f"One of {params.x} or {params.y} is constant over the {len(work):,} points plotted."
+            finding = f"One of {params.x} or {params.y} is constant over the {total:,} points plotted."
     else:
         finding = f"Plotted {plural(len(work), 'point')} of {params.y} against {params.x}."
     spec, more = vega.with_data(spec, work, count_field=size.field if size else "count")

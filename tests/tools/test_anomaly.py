@@ -117,3 +117,44 @@ def test_data_free_spec_computes_the_same_rule():
     assert spec["transform"][0] == {"window": [{"op": "row_number", "as": "row"}]}
     assert any("0.6745" in t.get("calculate", "") for t in spec["transform"])
     assert spec["encoding"]["color"]["scale"]["domain"] == ["normal", "flagged"]
+
+
+def _drawn(out) -> np.ndarray:
+    """Every point the figure draws as a marker."""
+    return np.concatenate([c.get_offsets() for c in out.figure.axes[0].collections if len(c.get_offsets())])
+
+
+@pytest.mark.parametrize("repeats", [1, 200], ids=["a line of raw values", "a cloud (200 rows a day)"])
+def test_a_large_column_draws_a_bounded_chart_with_every_flagged_point(tmp_path, repeats):
+    """200,000 rows, 300 planted outliers: at most CAPS.spec_rows points drawn and carried, every flagged one among
+    them, the trace thinned too, the SVG and the spec within their caps, and the notes say what was drawn."""
+    from autoviz_pipeline.tools import vega
+    from autoviz_pipeline.tools.caps import CAPS
+
+    n = 200_000
+    rng = np.random.default_rng(5)
+    days = pd.date_range("2020-01-01", periods=n // repeats, freq="min" if repeats == 1 else "D")
+    df = pd.DataFrame({"when": np.repeat(days, repeats), "v": rng.normal(50, 2, n).round(3)})
+    planted = rng.choice(n, 300, replace=False)
+    df.loc[planted, "v"] = 100 + np.arange(300)
+    out = detect(df, column="v", x="when")
+    flagged = set(out.table.index)
+    assert set(planted) <= flagged and len(flagged) < 400
+
+    drawn = _drawn(out)
+    assert len(drawn) <= CAPS.spec_rows
+    assert sorted(drawn[:, 1][drawn[:, 1] >= 100]) == list(100.0 + np.arange(300))
+    trace = [line for line in out.figure.axes[0].get_lines() if line.get_linestyle() != "--"]  # not thresholds
+    assert (len(trace) == 1 and len(trace[0].get_xdata()) <= CAPS.spec_rows) if repeats == 1 else not trace
+    values = out.spec["data"]["values"]
+    assert len(values) <= CAPS.spec_rows
+    assert sum(r["anomaly"] == "flagged" for r in values) == len(flagged)
+    assert vega.spec_bytes(out.spec) <= CAPS.spec_bytes
+    how = "LTTB downsampling" if repeats == 1 else "the extremes, one point per occupied grid cell"
+    note = next(n for n in out.notes if n.startswith("Drawn with "))
+    assert note.startswith(f"Drawn with {len(drawn):,} of 200,000 points (all {len(flagged):,} flagged; "
+                           f"the others by {how}")
+    assert note.endswith("; the finding and the table use every row.")
+    assert out.finding.startswith(f"{len(flagged):,} of 200,000 rows flagged in v")
+    out.figure.savefig(tmp_path / "a.svg", format="svg", dpi=110)
+    assert (tmp_path / "a.svg").stat().st_size <= CAPS.svg_bytes

@@ -289,6 +289,9 @@ def test_line_chart_downsamples_a_fine_time_unit_and_stacked_areas_share_x():
     stacked = run("line_chart", df, x="ts", y="v", color="g", area=True, time_unit="hour")
     assert any("at 2,000 of 9,600 x values" in n for n in stacked.notes)
     assert len(data(stacked)) == 2 * 2000  # both areas at the same 2,000 x values
+    area = run("line_chart", df.iloc[: len(hours)], x="ts", y="v", area=True, time_unit="hour")
+    (fill,) = area.figure.axes[0].collections  # the area under a downsampled line follows the drawn points
+    assert len(fill.get_paths()[0].vertices) <= 2 * 2000 + 3 and len(data(area)) == 2000
 
 
 def test_line_chart_with_few_points_draws_them_all(sales):
@@ -618,3 +621,39 @@ def test_line_chart_draws_dates_at_the_calendar_ends(tmp_path):
     df = load_frame(profile_dataset(csv))
     out = run("line_chart", df, tmp_path, x="date", y="v")  # renders PNG and SVG for real (save_figure)
     assert out.figure is not None and "the peak was 5" in out.finding
+
+
+def test_scatter_of_many_rows_keeps_far_points_and_correlates_every_point(tmp_path):
+    """300,000 points and three far from the rest: at most CAPS.spec_rows drawn and carried, the three among them
+    (a random sample would keep each with a chance of 1.7%), and r computed over every point, not the drawn ones."""
+    from autoviz_pipeline.tools.caps import CAPS
+
+    rng = np.random.default_rng(1)
+    a = rng.normal(0, 1, 300_000)
+    df = pd.DataFrame({"a": a, "b": a + rng.normal(0, 0.5, len(a))})
+    far = {(40.0, -40.0), (-35.0, 30.0), (0.5, 60.0)}
+    df.iloc[[7, 150_000, 299_990]] = sorted(far)
+    out = run("scatter_plot", df, tmp_path, x="a", y="b")
+    drawn = np.concatenate([c.get_offsets() for c in out.figure.axes[0].collections])
+    assert len(drawn) <= CAPS.spec_rows
+    assert far <= {tuple(p) for p in drawn.tolist()}
+    assert far <= {(r["a"], r["b"]) for r in out.spec["data"]["values"]}
+    r = np.corrcoef(df["a"], df["b"])[0, 1]
+    assert out.finding == f"b and a show a strong positive relationship (Pearson r = {r:.2f} over 300,000 points)."
+    assert f"Drawn with {len(drawn):,} of 300,000 points (the extremes, one point per occupied grid cell and a fixed " \
+           "random sample); the finding uses every point." in out.notes
+
+
+def test_scatter_with_a_size_per_point_keeps_the_svg_cap(tmp_path):
+    """Points of their own sizes are one SVG path each (~650 bytes): beyond CAPS.vector_points they are an image
+    inside the SVG; points of one size share one marker shape and stay vectors."""
+    from autoviz_pipeline.tools.caps import CAPS
+
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame({"a": rng.gamma(2, 20, 50_000), "b": rng.integers(1, 20, 50_000), "w": rng.uniform(0, 9, 50_000)})
+    for size, raster in (("w", True), (None, False)):
+        out = run("scatter_plot", df, x="a", y="b", size=size)
+        (points,) = [c for c in out.figure.axes[0].collections if len(c.get_offsets())]
+        assert points.get_rasterized() is raster
+        out.figure.savefig(tmp_path / "s.svg", format="svg", dpi=110)
+        assert (tmp_path / "s.svg").stat().st_size <= CAPS.svg_bytes / 2
