@@ -21,6 +21,7 @@ import math
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -39,6 +40,7 @@ from .contracts import (
     StepResult,
     ValidatedPlan,
 )
+from .tools.caps import CAPS, MB
 
 logger = logging.getLogger(__name__)
 
@@ -608,20 +610,22 @@ def render_html(
         if r.kind == "chart":
             uri = _png_data_uri(_abs_path(r.png, out_dir))
             if uri:
-                parts.append(f'<figure><img src="{uri}" alt="{h(r.title)}"></figure>')
+                parts.append(_Fits(f'<figure><img src="{uri}" alt="{h(r.title)}"></figure>',
+                                   _left_out("Chart image", _rel_path(r.png, out_dir)), rank=0))
             elif r.png:
                 parts.append(f'<p class="missing">Chart image missing: {h(_rel_path(r.png, out_dir))}</p>')
             spec = _load_spec(r, out_dir)
             if spec is not None:
-                parts.append(
+                parts.append(_Fits(
                     "<details><summary>Vega-Lite spec</summary>"
-                    f"<pre><code>{html_escape(_dumps(spec), limit=None)}</code></pre></details>"
-                )
+                    f"<pre><code>{html_escape(_dumps(spec), limit=None)}</code></pre></details>",
+                    _left_out("Vega-Lite spec", _rel_path(r.spec_path, out_dir)), rank=2))
         if r.kind == "table":
             rows = _table_rows(r, out_dir)
             if rows:
                 cols = _columns_of(rows)
-                parts.append(_html_table(cols, ([row.get(c) for c in cols] for row in rows)))
+                parts.append(_Fits(_html_table(cols, ([row.get(c) for c in cols] for row in rows)),
+                                   _left_out("Table preview", None), rank=1))
             rel_csv = _rel_path(r.table_csv, out_dir)
             if rel_csv:
                 parts.append(f'<p class="note">Full table: <a href="{h(_md_url(rel_csv))}">{h(rel_csv)}</a></p>')
@@ -654,16 +658,49 @@ def render_html(
         f"<p>{h(profile.name)}: {profile.rows:,} rows × {len(profile.columns)} columns"
         f" (encoding {h(profile.read_options.encoding)}, delimiter {h(repr(profile.read_options.delimiter))}).</p>"
     )
-    parts.append(
+    parts.append(_Fits(
         _html_table(
             ["column", "role", "dtype", "nulls", "distinct", "min/max or top value"],
             ([c.name, c.role, c.dtype, c.nulls, c.distinct, _profile_extent(c)] for c in profile.columns),
-        )
-    )
+        ),
+        _left_out("Column table", MANIFEST_JSON), rank=1))
     if profile.notes:
         parts.append("<ul>" + "".join(f"<li>{h(n)}</li>" for n in profile.notes) + "</ul>")
     parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    return _fit(parts, CAPS.report_html_bytes)
+
+
+@dataclass(frozen=True)
+class _Fits:
+    """A part of the page shown in full only while the page keeps ``CAPS.report_html_bytes``, else ``fallback``.
+    Lower ranks are fitted first: the chart images, then the table previews, then the spec listings."""
+
+    full: str
+    fallback: str
+    rank: int
+
+
+def _left_out(what: str, rel: str | None) -> str:
+    where = f': <a href="{html_escape(_md_url(rel))}">{html_escape(rel)}</a>' if rel else ""
+    return (f'<p class="note">{what} not embedded: report.html is kept within '
+            f'{CAPS.report_html_bytes / MB:g} MB{where}.</p>')
+
+
+def _fit(parts: Sequence[str | _Fits], cap: int) -> str:
+    """The page: every :class:`_Fits` part in full that fits within ``cap`` bytes, by rank, then in page order."""
+    def size(text: str) -> int:
+        return len(text.encode("utf-8")) + 1  # and its line break
+
+    total = sum(size(p.fallback if isinstance(p, _Fits) else p) for p in parts)
+    full: set[int] = set()
+    optional = sorted(((i, p) for i, p in enumerate(parts) if isinstance(p, _Fits)), key=lambda t: (t[1].rank, t[0]))
+    for i, part in optional:
+        grows = size(part.full) - size(part.fallback)
+        if total + grows <= cap:
+            full.add(i)
+            total += grows
+    shown = [p if isinstance(p, str) else (p.full if i in full else p.fallback) for i, p in enumerate(parts)]
+    return "\n".join(shown) + "\n"
 
 
 # --------------------------------------------------------------------------------------------------
