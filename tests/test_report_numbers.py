@@ -17,15 +17,14 @@ from autoviz_pipeline.report import _fmt
 from autoviz_pipeline.tools.charts import (
     BarChartParams,
     LineChartParams,
+    bar_chart,
     bar_chart_spec,
-    draw_bars,
     line_chart_spec,
-    new_figure,
-    outside_legend,
     ranking_sentence,
 )
 from autoviz_pipeline.tools.vega import describe_filter
 from tests.conftest import DECEMBER
+from tests.tools.test_support import make_profile
 from tests.test_cli import _autoviz
 
 
@@ -117,13 +116,15 @@ def test_html_links_the_full_tables_and_tables_scroll(report):
 
 def test_a_stacked_legend_lists_the_stack_top_down():
     table = pd.DataFrame({"x": ["a", "a", "a"], "c": ["big", "mid", "small"], "v": [30.0, 20.0, 10.0]})
-    fig, ax = new_figure()
-    draw_bars(ax, table, order=["a"], x="x", color="c", field="v", stacked=True)
-    outside_legend(ax, title="c", stacked=True)
+    out = bar_chart(BarChartParams(x="x", y="v", color="c"), table, make_profile(table))
+    ax = out.figure.axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     bottoms = {c.get_label(): c.patches[0].get_y() for c in ax.containers}  # the largest at the bottom, then up
-    plt.close(fig)
+    plt.close(out.figure)
     assert labels == sorted(bottoms, key=bottoms.get, reverse=True) == ["small", "mid", "big"]
+    assert out.spec["encoding"]["color"]["scale"]["domain"] == labels  # Vega's legend lists the same
+    stack = {row["c"]: row["__stack"] for row in out.spec["data"]["values"]}  # and stacks from the bottom up
+    assert sorted(stack, key=stack.get) == ["big", "mid", "small"]
 
 
 def test_one_group_is_not_the_highest():

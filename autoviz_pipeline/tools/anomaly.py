@@ -14,22 +14,22 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 from pydantic import Field
 
 from ..contracts import DatasetProfile
 from . import vega
 from .caps import CAPS
+from .chartdata import FLAG_COLOR, MUTED_COLOR, ChartData, Colours
 from .charts import (
-    FLAG_COLOR,
-    MUTED_COLOR,
+    chart_output,
+    colour_legend,
     draw_points,
     dress_axis,
-    empty_output,
     finish_axes,
     format_number,
     key_label,
     new_figure,
-    outside_legend,
     plot_positions,
     plural,
     role_of,
@@ -166,14 +166,16 @@ def _transforms(params: AnomalyDetectionParams, fields: dict[str, str]) -> list[
             },
         ]
     else:
+        # the MAD, or where more than half the values are equal (MAD 0) the mean absolute deviation × √(π/2),
+        # as score_anomalies does; all values equal: no scale, nothing flagged
         steps += [
             {"joinaggregate": [{"op": "median", "field": col, "as": "__median"}]},
             {"calculate": f"abs({value} - datum.__median)", "as": "__abs_dev"},
-            {"joinaggregate": [{"op": "median", "field": "__abs_dev", "as": "__mad"}]},
-            {
-                "calculate": f"datum.__mad > 0 ? {ROBUST_Z_FACTOR} * ({value} - datum.__median) / datum.__mad : 0",
-                "as": score,
-            },
+            {"joinaggregate": [{"op": "median", "field": "__abs_dev", "as": "__mad"},
+                               {"op": "mean", "field": "__abs_dev", "as": "__mean_ad"}]},
+            {"calculate": f"datum.__mad > 0 ? datum.__mad / {ROBUST_Z_FACTOR} : {MEAN_AD_FACTOR} * datum.__mean_ad",
+             "as": "__scale"},
+            {"calculate": f"datum.__scale > 0 ? ({value} - datum.__median) / datum.__scale : 0", "as": score},
             {"calculate": f"abs({vega.expr_ref(fields['score'])}) > {params.threshold} ? 'flagged' : 'normal'",
              "as": flag},
         ]
@@ -212,8 +214,26 @@ def anomaly_detection_spec(params: AnomalyDetectionParams, profile: DatasetProfi
     return _spec(params, profile, _field_names(profile.column_names))
 
 
-def anomaly_detection(params: AnomalyDetectionParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
-    """Score the column, draw it with flagged points highlighted, and return the flagged rows as a table."""
+@dataclass(kw_only=True)
+class AnomalyData(ChartData):
+    """The scored values drawn: ``shown`` (positions among the scored rows, along x when ``line``), each
+    ``flags``-ged or not, and the rule's thresholds; ``rows`` hold the same points, the flagged ones last (on
+    top, as drawn)."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    flags: np.ndarray
+    shown: np.ndarray
+    line: bool
+    bounds: tuple[float | None, float | None]
+    x_kind: str
+    x_labels: list[str] | None
+    x_title: str
+    y_title: str
+
+
+def anomaly_data(params: AnomalyDetectionParams, df: pd.DataFrame, profile: DatasetProfile) -> ChartData:
+    """Score the column, choose the points drawn (every flagged one while they fit) and list the flagged rows."""
     require_columns(df, {"column": params.column, "x": params.x})
     notes: list[str] = []
     x = split_column(params.x, params.column, notes=notes)
@@ -227,9 +247,8 @@ def anomaly_detection(params: AnomalyDetectionParams, df: pd.DataFrame, profile:
         notes.append(f"{plural(missing, 'row')} with no {params.column} not scored.")
     if not present.any():
         reason = f"{params.column} has no values" if len(df) else "no rows are left after filtering"
-        out = empty_output(title, spec=spec, notes=notes, reason=reason)
-        out.table = df.head(0).assign(**{fields["score"]: pd.Series(dtype="float64")})
-        return out
+        return ChartData(title=title, spec=spec, notes=notes, empty=reason,
+                         table=df.head(0).assign(**{fields["score"]: pd.Series(dtype="float64")}))
 
     result = score_anomalies(values[present], method=params.method, threshold=params.threshold, iqr_k=params.iqr_k)
     notes += result.notes
@@ -272,30 +291,6 @@ def anomaly_detection(params: AnomalyDetectionParams, df: pd.DataFrame, profile:
     if how is not None:
         notes.append(drawn_note(len(shown), len(xs), how, uses="the finding and the table use every row"))
 
-    fig, ax = new_figure()
-    if line:
-        ax.plot(xs[shown], ys[shown], color=MUTED_COLOR, linewidth=0.6, alpha=0.5)
-    normal, marked = shown[~flags[shown]], shown[flags[shown]]
-    draw_points(ax, xs[normal], ys[normal], s=12, color=MUTED_COLOR, linewidths=0, label="normal")
-    draw_points(
-        ax,
-        xs[marked],
-        ys[marked],
-        s=40,
-        color=FLAG_COLOR,
-        edgecolors="black",
-        linewidths=0.5,
-        label=f"flagged ({int(flags.sum()):,})",
-        zorder=3,
-    )
-    for bound, label in ((result.lower, "threshold"), (result.upper, None)):
-        if bound is not None:
-            ax.axhline(bound, color=FLAG_COLOR, linestyle="--", linewidth=1, alpha=0.6, label=label)
-    dress_axis(ax, "x", x_kind, x_labels)
-    dress_axis(ax, "y", "quantitative", None)
-    finish_axes(ax, title=title, xlabel=x if x is not None else "Row", ylabel=params.column)
-    outside_legend(ax)
-
     flagged_count, total = int(flags.sum()), int(present.sum())
     finding = f"{flagged_count:,} of {total:,} rows flagged in {params.column} ({result.rule})"
     if flagged_count:
@@ -306,10 +301,41 @@ def anomaly_detection(params: AnomalyDetectionParams, df: pd.DataFrame, profile:
             f"(score {worst[fields['score']]:.1f})"
         )
     finding += "."
-
-    spec, more = vega.with_data(spec, plotted(np.sort(shown)))
     logger.info("anomaly_detection flagged %d of %d values of %r", flagged_count, total, params.column)
-    return ToolOutput(title=title, finding=finding, figure=fig, table=table, spec=spec, notes=notes + more)
+    colours = Colours(fields["anomaly"], ("normal", "flagged"), ("normal", f"flagged ({flagged_count:,})"),
+                      (MUTED_COLOR, FLAG_COLOR))
+    drawn = np.sort(shown)
+    return AnomalyData(
+        title=title, spec=spec, rows=plotted(np.r_[drawn[~flags[drawn]], drawn[flags[drawn]]]), finding=finding,
+        notes=notes, colours=colours, table=table, xs=xs, ys=ys, flags=flags, shown=shown, line=line,
+        bounds=(result.lower, result.upper), x_kind=x_kind, x_labels=x_labels,
+        x_title=x if x is not None else "Row", y_title=params.column,
+    )
+
+
+def draw_anomalies(chart: AnomalyData) -> Figure:
+    """The values (a faint trace along x when it identifies the rows), flagged ones on top, and the thresholds."""
+    fig, ax = new_figure()
+    xs, ys, flags, shown = chart.xs, chart.ys, chart.flags, chart.shown
+    if chart.line:
+        ax.plot(xs[shown], ys[shown], color=MUTED_COLOR, linewidth=0.6, alpha=0.5)
+    normal, marked = shown[~flags[shown]], shown[flags[shown]]
+    draw_points(ax, xs[normal], ys[normal], s=12, color=MUTED_COLOR, linewidths=0)
+    draw_points(ax, xs[marked], ys[marked], s=40, color=FLAG_COLOR, edgecolors="black", linewidths=0.5, zorder=3)
+    thresholds = [ax.axhline(bound, color=FLAG_COLOR, linestyle="--", linewidth=1, alpha=0.6)
+                  for bound in chart.bounds if bound is not None]
+    dress_axis(ax, "x", chart.x_kind, chart.x_labels)
+    dress_axis(ax, "y", "quantitative", None)
+    finish_axes(ax, title=chart.title, xlabel=chart.x_title, ylabel=chart.y_title)
+    if chart.colours is not None:
+        colour_legend(ax, chart.colours, handle="point", extra=[(thresholds[0], "threshold")] if thresholds else [],
+                      titled=False)
+    return fig
+
+
+def anomaly_detection(params: AnomalyDetectionParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """Score the column, draw it with flagged points highlighted, and return the flagged rows as a table."""
+    return chart_output(anomaly_data(params, df, profile), draw_anomalies)
 
 
 ANOMALY_TOOL = ToolSpec(

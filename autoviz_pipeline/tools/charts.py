@@ -7,16 +7,20 @@ like ``$x$`` is drawn as typed instead of being parsed as mathtext (or failing t
 
 Each chart follows the same steps, shared through the helpers below: turn the grouping column into keys
 (:func:`frame.group_keys`), resolve what is measured (:func:`resolve_measure`), aggregate
-(:func:`frame.aggregate_values`), cap what cannot be read (too many categories or series, with a note),
-draw, write a one-sentence finding with numbers, and attach the plotted rows to the Vega-Lite spec.
+(:func:`frame.aggregate_values`), cap what cannot be read (too many categories or series, with a note), and
+write a one-sentence finding with numbers. All of that is computed once into the chart's data
+(:class:`chartdata.ChartData`: rows in drawing order, category order, colours, statistics); the figure
+(``draw_*``) and the inline Vega-Lite spec (:func:`chartdata.inline_spec`, or a chart's own) are both drawn
+from it alone (:func:`chart_output`), so they show the same chart.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import matplotlib.dates as mdates
@@ -25,12 +29,15 @@ import pandas as pd
 from matplotlib import cbook
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 from pydantic import Field
 
 from ..contracts import Aggregate, DatasetProfile, Role, TimeUnit
 from . import vega
 from .caps import CAPS
+from .chartdata import MUTED_COLOR, PALETTE, ChartData, Colours, Gradient, explicit_sort, inline_spec
 from .downsample import COVER, LTTB, axis_numbers, cover_sample, drawn_note, lttb_indices
 from .frame import (
     JSON_ROW_CAP,
@@ -44,6 +51,7 @@ from .frame import (
     column_kind,
     group_arrays,
     group_keys,
+    json_records,
     lump_other,
     measure_totals,
     nice_bin_edges,
@@ -51,7 +59,6 @@ from .frame import (
     partial_periods,
     require_columns,
     sample_positions,
-    sample_rows,
     unique_name,
 )
 from .registry import AnyCol, GroupCol, NumericCol, ToolOutput, ToolParams, ToolSpec
@@ -61,13 +68,6 @@ logger = logging.getLogger(__name__)
 SortOrder = Literal["ascending", "descending"]
 
 FIGSIZE = (8.0, 4.5)
-PALETTE: tuple[str, ...] = (
-    "#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2",
-    "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac",
-)  # fmt: skip
-"""Vega-Lite's default ``tableau10``, so the PNG and the spec use the same colours."""
-FLAG_COLOR = "#d62728"
-MUTED_COLOR = "#9aa5b1"
 MAX_LABEL_CHARS = 30
 MAX_TICK_LABELS = 30
 MAX_SERIES = 10
@@ -85,6 +85,7 @@ PIE_DEFAULT_SLICES = 10
 PIE_SLICES_NAMED = 5
 """A pie of at most this many slices names each slice's share in its finding."""
 NO_ROWS = "No rows to plot"
+NO_ROWS_LEFT = "no rows are left after filtering"
 
 
 # ==================================================================================================
@@ -215,16 +216,10 @@ def date_axis(ax: Axes, *, axis: Literal["x", "y"] = "x") -> None:
     target.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
-def outside_legend(ax: Axes, *, title: str | None = None, handles: Any = None, labels: Any = None,
-                   stacked: bool = False) -> None:
-    """A legend right of the axes (never covering marks); labels escaped. For a stack, listed top to bottom as
-    the stack reads (the first series drawn is the bottom one)."""
-    if handles is None:
-        handles, labels = ax.get_legend_handles_labels()
+def outside_legend(ax: Axes, *, title: str | None, handles: Sequence[Any], labels: Sequence[str]) -> None:
+    """A legend right of the axes (never covering marks); labels escaped."""
     if not handles:
         return
-    if stacked:
-        handles, labels = list(handles)[::-1], list(labels)[::-1]
     ax.legend(
         handles,
         [safe_text(label, limit=MAX_LABEL_CHARS) for label in labels],
@@ -253,6 +248,40 @@ def empty_output(
     if spec is not None:
         spec, _ = vega.with_data(spec, pd.DataFrame())
     return ToolOutput(title=title, finding=f"{NO_ROWS}: {reason}.", figure=fig, spec=spec, notes=list(notes))
+
+
+def chart_output(chart: ChartData, draw: Callable[[Any], Figure],
+                 spec: Callable[[Any], tuple[dict[str, Any], list[str]]] = inline_spec) -> ToolOutput:
+    """A tool's output drawn from its chart data: the figure by ``draw``, the inline spec by ``spec``."""
+    if chart.empty is not None:
+        out = empty_output(chart.title, spec=chart.spec, notes=chart.notes, reason=chart.empty)
+        out.finding, out.table = chart.finding or out.finding, chart.table
+        return out
+    figure = draw(chart)
+    inline, notes = spec(chart)
+    return ToolOutput(title=chart.title, finding=chart.finding, figure=figure, table=chart.table, spec=inline,
+                      notes=chart.notes + notes, chart=chart)
+
+
+def colour_legend(ax: Axes, colours: Colours, *, handle: Literal["patch", "line", "point"] = "patch",
+                  extra: Sequence[tuple[Any, str]] = (), titled: bool = True) -> None:
+    """The legend of a colour split as its chart data lists it (top to bottom), titled by the split's column,
+    plus ``extra`` (handle, label) entries (the scatter's sizes)."""
+    make = {
+        "patch": lambda c: Patch(facecolor=c),
+        "line": lambda c: Line2D([], [], color=c, linewidth=1.6),
+        "point": lambda c: Line2D([], [], color=c, marker="o", linestyle="None"),
+    }[handle]
+    entries = colours.legend
+    outside_legend(ax, title=colours.field if titled else None,
+                   handles=[make(c) for _, _, c in entries] + [h for h, _ in extra],
+                   labels=[label for _, label, _ in entries] + [label for _, label in extra])
+
+
+def in_drawing_order(rows: pd.DataFrame, orders: dict[str, Sequence[Any]]) -> pd.DataFrame:
+    """``rows`` sorted by each column's place in its order (the first column first), as they are drawn."""
+    places = [pd.Index(list(order)).get_indexer(rows[column]) for column, order in orders.items()]
+    return rows.iloc[np.lexsort(places[::-1])] if len(rows) else rows
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -612,32 +641,34 @@ def dress_axis(ax: Axes, axis: Literal["x", "y"], kind: str, labels: list[str] |
         (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(NUMBER_FORMATTER)
 
 
-def draw_bars(
-    ax: Axes, table: pd.DataFrame, *, order: list[Any], x: str, color: str | None, field: str, stacked: bool
-) -> None:
-    """Bars at 0..n-1 for ``order``; a colour split is stacked (negatives downwards) or grouped side by side."""
+def draw_bars(ax: Axes, rows: pd.DataFrame, *, order: list[Any], x: str, field: str, colours: Colours | None,
+              stacked: bool) -> None:
+    """Bars at 0..n-1 for ``order``; a colour split in its drawing order, stacked (negatives downwards) or side
+    by side, each series in its colour."""
     positions = np.arange(len(order))
-    if color is None:
-        heights = table.set_index(x)[field].reindex(order).fillna(0).to_numpy(dtype=float)
+    if colours is None:
+        heights = rows.set_index(x)[field].reindex(order).fillna(0).to_numpy(dtype=float)
         ax.bar(positions, heights, color=PALETTE[0], width=0.8)
         return
-    pivot = table.pivot(index=x, columns=color, values=field).reindex(order)
-    series = pivot.sum().sort_values(ascending=False).index.tolist()
-    series = [s for s in series if not str(s).startswith("Other (")] + [
-        s for s in series if str(s).startswith("Other (")
-    ]
-    width = 0.8 if stacked else 0.8 / len(series)
+    pivot = rows.pivot(index=x, columns=colours.field, values=field).reindex(order)
+    width = 0.8 if stacked else 0.8 / len(colours.keys)
     up, down = np.zeros(len(order)), np.zeros(len(order))
-    for i, name in enumerate(series):
+    for i, (name, label, colour) in enumerate(zip(colours.keys, colours.labels, colours.colours, strict=True)):
         heights = pivot[name].fillna(0).to_numpy(dtype=float)
-        colour = PALETTE[i % len(PALETTE)]
         if stacked:
             bottom = np.where(heights >= 0, up, down)
-            ax.bar(positions, heights, width=width, bottom=bottom, color=colour, label=key_label(name))
+            ax.bar(positions, heights, width=width, bottom=bottom, color=colour, label=label)
             up, down = up + np.clip(heights, 0, None), down + np.clip(heights, None, 0)
         else:
-            offset = (i - (len(series) - 1) / 2) * width
-            ax.bar(positions + offset, heights, width=width, color=colour, label=key_label(name))
+            offset = (i - (len(colours.keys) - 1) / 2) * width
+            ax.bar(positions + offset, heights, width=width, color=colour, label=label)
+
+
+def series_order(rows: pd.DataFrame, column: str, field: str) -> list[Any]:
+    """A split's series, largest total first, the lumped "Other (N more)" last: the order they are drawn in."""
+    totals = rows.groupby(column, observed=True, sort=True)[field].sum().sort_values(ascending=False, kind="stable")
+    names = totals.index.tolist()
+    return [s for s in names if not str(s).startswith("Other (")] + [s for s in names if str(s).startswith("Other (")]
 
 
 # ==================================================================================================
@@ -737,8 +768,18 @@ def _grouped_xy(params: BarChartParams | LineChartParams, df: pd.DataFrame, prof
     return g.work, g.keys, g.color, g.group, g.measure, g.notes
 
 
-def bar_chart(params: BarChartParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
-    """Render the bar chart; the finding names the highest and lowest bar."""
+@dataclass(kw_only=True)
+class BarData(ChartData):
+    """A bar chart: ``rows`` hold one row per bar (x, the colour split, the measure in ``count_field``)."""
+
+    x: str
+    x_labels: list[str]
+    x_title: str
+    y_title: str
+
+
+def bar_data(params: BarChartParams, df: pd.DataFrame, profile: DatasetProfile) -> ChartData:
+    """The bars, their order and colours, and the finding naming the highest and lowest bar."""
     work, keys, color, group, measure, notes = _grouped_xy(params, df, profile, auto_max=_bar_auto_dates(params))
     per_x = aggregate_values(work, [params.x], measure.value, measure.how, out=measure.field)
     totals = per_x.set_index(params.x)[measure.field]
@@ -748,29 +789,23 @@ def bar_chart(params: BarChartParams, df: pd.DataFrame, profile: DatasetProfile)
         else (MAX_CATEGORIES if keys.kind in ("nominal", "ordinal") and len(totals) > MAX_CATEGORIES else None)
     )
     spec = _bar_spec(params, profile, measure=measure, kind=keys.kind, time_unit=keys.time_unit, limit=limit)
-    title = spec["title"]
     if work.empty:
-        return empty_output(title, spec=spec, notes=notes)
+        return ChartData(title=spec["title"], spec=spec, notes=notes, empty=NO_ROWS_LEFT)
 
     order, more = select_categories(
         totals, keys, column=params.x, measure=measure, sort=params.sort, top_n=params.top_n
     )
     notes += more
     hidden = not set(totals.index) <= set(order)  # some categories are not shown: their rows go
+    colours = None
     if color is None:  # the bars are the totals per x (a group's aggregate does not depend on other rows)
         table = per_x[per_x[params.x].isin(order)].reset_index(drop=True) if hidden else per_x
     else:
         work, more = lump_series(work[work[params.x].isin(order)] if hidden else work, color, measure)
         notes += more
         table = aggregate_values(work, group, measure.value, measure.how, out=measure.field)
-
-    fig, ax = new_figure()
-    draw_bars(ax, table, order=order, x=params.x, color=color, field=measure.field, stacked=params.stacked)
-    category_axis(ax, [key_label(k, keys) for k in order])
-    ax.yaxis.set_major_formatter(NUMBER_FORMATTER)
-    finish_axes(ax, title=title, xlabel=axis_title(params.x, keys), ylabel=measure.label)
-    if color:
-        outside_legend(ax, title=color, stacked=params.stacked)
+        names = series_order(table, color, measure.field)
+        colours = Colours.ranked(color, names, [key_label(n) for n in names], stacked=params.stacked)
 
     # the bars asked for ("the 5 youngest") when a number was asked; else every category, shown or not
     described = totals[order] if params.top_n is not None else totals
@@ -781,8 +816,30 @@ def bar_chart(params: BarChartParams, df: pd.DataFrame, profile: DatasetProfile)
         if len(by_color) > 1:
             finding += f" By {color}: " + ranking_sentence(labelled(by_color, None), phrase=measure.phrase,
                                                            additive=measure.additive)
-    spec, more = vega.with_data(spec, bin_frame(table, keys), count_field=measure.field)
-    return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
+    drawn = in_drawing_order(table, {params.x: order, **({color: colours.keys} if colours else {})})
+    return BarData(
+        title=spec["title"], spec=spec, rows=bin_frame(drawn, keys), finding=finding, notes=notes,
+        count_field=measure.field, order=order, colours=colours, stacked=colours is not None and params.stacked,
+        x=params.x, x_labels=[key_label(k, keys) for k in order], x_title=axis_title(params.x, keys),
+        y_title=measure.label,
+    )
+
+
+def draw_bar_chart(chart: BarData) -> Figure:
+    fig, ax = new_figure()
+    draw_bars(ax, chart.rows, order=chart.order or [], x=chart.x, field=chart.count_field, colours=chart.colours,
+              stacked=chart.stacked)
+    category_axis(ax, chart.x_labels)
+    ax.yaxis.set_major_formatter(NUMBER_FORMATTER)
+    finish_axes(ax, title=chart.title, xlabel=chart.x_title, ylabel=chart.y_title)
+    if chart.colours is not None:
+        colour_legend(ax, chart.colours)
+    return fig
+
+
+def bar_chart(params: BarChartParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """Render the bar chart; the finding names the highest and lowest bar."""
+    return chart_output(bar_data(params, df, profile), draw_bar_chart)
 
 
 # ==================================================================================================
@@ -850,13 +907,30 @@ def _trend_sentence(series: pd.Series, keys: Keys, *, phrase: str) -> str:
     )
 
 
-def line_chart(params: LineChartParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
-    """Render the line chart; the finding gives the first and last values, the change and the peak."""
+@dataclass(kw_only=True)
+class LineData(ChartData):
+    """A line chart: each series' values along x (``values``: x in drawing order by series), the positions of
+    each drawn (``shown``; every one when absent), and where x stands (0..n-1 for categories)."""
+
+    values: pd.DataFrame
+    names: list[Any]
+    xs: Any
+    shown: dict[Any, np.ndarray]
+    x_labels: list[str] | None
+    x_kind: str
+    x_title: str
+    y_title: str
+    area: bool
+
+
+def line_data(params: LineChartParams, df: pd.DataFrame, profile: DatasetProfile) -> ChartData:
+    """The lines, their colours and the points drawn; the finding gives the first and last values, the change
+    and the peak."""
     work, keys, color, group, measure, notes = _grouped_xy(params, df, profile, auto_max=LINE_AUTO_DATES)
     spec = _line_spec(params, profile, measure=measure, kind=keys.kind, time_unit=keys.time_unit)
     title = spec["title"]
     if work.empty:
-        return empty_output(title, spec=spec, notes=notes)
+        return ChartData(title=title, spec=spec, notes=notes, empty=NO_ROWS_LEFT)
 
     work, more = lump_series(work, color, measure)
     notes += more
@@ -864,60 +938,19 @@ def line_chart(params: LineChartParams, df: pd.DataFrame, profile: DatasetProfil
     distinct = table[params.x].drop_duplicates()
     order = distinct.sort_values().tolist() if keys.ordered else sorted(distinct.tolist(), key=key_label)
     nominal = keys.kind == "nominal"
-
-    fig, ax = new_figure()
-    pivot = (
+    values = (
         table.pivot(index=params.x, columns=color, values=measure.field)
         if color
         else (table.set_index(params.x)[[measure.field]])
-    )
-    pivot = pivot.reindex(order)
-    names = pivot.sum().sort_values(ascending=False).index.tolist() if color else [measure.field]
+    ).reindex(order)
+    names = series_order(table, color, measure.field) if color else [measure.field]
     xs = np.arange(len(order)) if nominal else pd.Index(order)
-    marker = "o" if len(order) <= 40 else None
     stacked = params.area and bool(color)
-    drawn, more = line_points(pivot, names, xs, stacked=stacked)
+    shown, more = line_points(values, names, xs, stacked=stacked)
     notes += more
-    if stacked:
-        shown = drawn[names[0]] if drawn else slice(None)
-        ax.stackplot(
-            xs[shown],
-            *[pivot[n].fillna(0).to_numpy(dtype=float)[shown] for n in names],
-            labels=[key_label(n) for n in names],
-            colors=PALETTE[: len(names)],
-            alpha=0.85,
-        )
-    else:
-        for i, name in enumerate(names):
-            shown = drawn.get(name, slice(None))
-            ys = pivot[name].to_numpy(dtype=float)[shown]
-            colour = PALETTE[i % len(PALETTE)]
-            ax.plot(
-                xs[shown],
-                ys,
-                color=colour,
-                marker=marker,
-                markersize=3,
-                linewidth=1.6,
-                label=key_label(name) if color else None,
-            )
-            if params.area:
-                ax.fill_between(xs[shown], np.nan_to_num(ys), alpha=0.3, color=colour)
-    if nominal:
-        category_axis(ax, [key_label(k, keys) for k in order])
-    elif keys.time_unit in CYCLIC_UNITS:
-        ax.set_xticks(list(xs), [key_label(k, keys) for k in order])
-    elif keys.kind == "temporal":
-        date_axis(ax)
-    else:
-        ax.xaxis.set_major_formatter(NUMBER_FORMATTER)
-    ax.yaxis.set_major_formatter(NUMBER_FORMATTER)
-    finish_axes(ax, title=title, xlabel=axis_title(params.x, keys), ylabel=measure.label)
-    if color:
-        outside_legend(ax, title=color, stacked=stacked)
 
     main = names[0]
-    trend_values = pivot[main]
+    trend_values = values[main]
     if keys.time_unit is not None and measure.additive:
         partial = partial_periods(df[params.x], keys.time_unit)
         for start in partial:
@@ -932,10 +965,53 @@ def line_chart(params: LineChartParams, df: pd.DataFrame, profile: DatasetProfil
         finding = f"Of {plural(len(names), color + ' line')}, {key_label(main)} is largest overall: its {trend}."
     else:
         finding = _trend_sentence(trend_values, keys, phrase=measure.label) + "."
-    if drawn:  # the spec carries the drawn points, so it shows what the figure shows
-        table = drawn_rows(table, drawn, order, x=params.x, color=color)
-    spec, more = vega.with_data(spec, bin_frame(table, keys), count_field=measure.field)
-    return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
+    colours = Colours.ranked(color, names, [key_label(n) for n in names], stacked=stacked) if color else None
+    rows = drawn_rows(table, shown, order, x=params.x, color=color) if shown else table
+    rows = in_drawing_order(rows, {**({color: names} if color else {}), params.x: order})
+    cyclic = keys.time_unit in CYCLIC_UNITS
+    return LineData(
+        title=title, spec=spec, rows=bin_frame(rows, keys), finding=finding, notes=notes,
+        count_field=measure.field, order=order, colours=colours, stacked=stacked, values=values, names=names,
+        xs=xs, shown=shown, x_labels=[key_label(k, keys) for k in order] if nominal or cyclic else None,
+        x_kind="nominal" if nominal else ("cyclic" if cyclic else keys.kind), x_title=axis_title(params.x, keys),
+        y_title=measure.label, area=params.area,
+    )
+
+
+def draw_line_chart(chart: LineData) -> Figure:
+    fig, ax = new_figure()
+    values, xs, names = chart.values, chart.xs, chart.names
+    colours = [chart.colours.colour(n) for n in names] if chart.colours else [PALETTE[0]]
+    if chart.stacked:
+        shown = chart.shown[names[0]] if chart.shown else slice(None)
+        ax.stackplot(xs[shown], *[values[n].fillna(0).to_numpy(dtype=float)[shown] for n in names],
+                     colors=colours, alpha=0.85)
+    else:
+        marker = "o" if len(xs) <= 40 else None
+        for name, colour in zip(names, colours, strict=True):
+            shown = chart.shown.get(name, slice(None))
+            ys = values[name].to_numpy(dtype=float)[shown]
+            ax.plot(xs[shown], ys, color=colour, marker=marker, markersize=3, linewidth=1.6)
+            if chart.area:
+                ax.fill_between(xs[shown], np.nan_to_num(ys), alpha=0.3, color=colour)
+    if chart.x_kind == "nominal":
+        category_axis(ax, chart.x_labels or [])
+    elif chart.x_kind == "cyclic":
+        ax.set_xticks(list(xs), chart.x_labels or [])
+    elif chart.x_kind == "temporal":
+        date_axis(ax)
+    else:
+        ax.xaxis.set_major_formatter(NUMBER_FORMATTER)
+    ax.yaxis.set_major_formatter(NUMBER_FORMATTER)
+    finish_axes(ax, title=chart.title, xlabel=chart.x_title, ylabel=chart.y_title)
+    if chart.colours is not None:
+        colour_legend(ax, chart.colours, handle="patch" if chart.stacked else "line")
+    return fig
+
+
+def line_chart(params: LineChartParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """Render the line chart; the finding gives the first and last values, the change and the peak."""
+    return chart_output(line_data(params, df, profile), draw_line_chart)
 
 
 def line_points(
@@ -1061,8 +1137,28 @@ def _scaled_sizes(values: np.ndarray) -> tuple[np.ndarray, float, float]:
     return 15 + 185 * (np.nan_to_num(values, nan=lo) - lo) / span, lo, span
 
 
-def scatter_plot(params: ScatterPlotParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
-    """Render the scatter plot; the finding gives the correlation when both axes are numeric."""
+@dataclass(kw_only=True)
+class ScatterData(ChartData):
+    """A scatter plot: each drawn point's position (categories at 0..n-1, named by ``x_labels``/``y_labels``),
+    its area and its colour group; ``size_refs`` are the sizes the legend explains."""
+
+    xs: pd.Series
+    ys: pd.Series
+    x_labels: list[str] | None
+    y_labels: list[str] | None
+    x_kind: str
+    y_kind: str
+    x: str
+    y: str
+    sizes: np.ndarray
+    alpha: float
+    groups: np.ndarray | None
+    size_refs: list[tuple[float, str]]
+
+
+def scatter_data(params: ScatterPlotParams, df: pd.DataFrame, profile: DatasetProfile) -> ChartData:
+    """The points drawn (every one, or a cover of the cloud), their colours and sizes; the finding gives the
+    correlation when both axes are numeric."""
     require_columns(df, {"x": params.x, "y": params.y, "color": params.color, "size": params.size})
     notes: list[str] = []
     color = split_column(params.color, params.x, params.y, notes=notes)
@@ -1078,7 +1174,7 @@ def scatter_plot(params: ScatterPlotParams, df: pd.DataFrame, profile: DatasetPr
     spec = _scatter_spec(params, profile, size=size)
     title = spec["title"]
     if work.empty:
-        return empty_output(title, spec=spec, notes=notes)
+        return ChartData(title=title, spec=spec, notes=notes, empty=NO_ROWS_LEFT)
 
     if size is not None:
         work = aggregate_values(work, group, size.value, size.how, out=size.field)
@@ -1100,38 +1196,20 @@ def scatter_plot(params: ScatterPlotParams, df: pd.DataFrame, profile: DatasetPr
     xs, x_labels, x_kind = plot_positions(work[params.x], role=role_of(profile, params.x))
     ys, y_labels, y_kind = plot_positions(work[params.y], role=role_of(profile, params.y))
     size_column = size.field if size is not None else params.size
+    size_refs: list[tuple[float, str]] = []
     if size_column is not None:
         sizes, lo, span = _scaled_sizes(work[size_column].to_numpy(dtype=float))
-    else:
-        sizes, lo, span = np.full(len(work), 18.0 if len(work) > 1000 else 30.0), 0.0, 1.0
-    alpha = 0.5 if len(work) > 1000 else 0.8
-
-    fig, ax = new_figure()
-    if color:
-        for i, (name, idx) in enumerate(work.groupby(color, sort=True, observed=True).groups.items()):
-            rows = work.index.get_indexer(idx)
-            draw_points(
-                ax,
-                xs.iloc[rows],
-                ys.iloc[rows],
-                s=sizes[rows],
-                color=PALETTE[i % len(PALETTE)],
-                alpha=alpha,
-                linewidths=0,
-                label=key_label(name),
-            )
-    else:
-        draw_points(ax, xs, ys, s=sizes, color=PALETTE[0], alpha=alpha, linewidths=0)
-    dress_axis(ax, "x", x_kind, x_labels)
-    dress_axis(ax, "y", y_kind, y_labels)
-    finish_axes(ax, title=title, xlabel=params.x, ylabel=params.y)
-    handles, labels = ax.get_legend_handles_labels()
-    if size_column is not None:
         raw = work[size_column].dropna()
         for ref in [] if raw.empty else sorted({raw.min(), raw.median(), raw.max()}):
-            handles.append(ax.scatter([], [], s=15 + 185 * (ref - lo) / span, color=MUTED_COLOR))
-            labels.append(f"{size.label if size else size_column}: {format_number(ref)}")
-    outside_legend(ax, title=color, handles=handles, labels=labels)
+            size_refs.append((15 + 185 * (ref - lo) / span, f"{size.label if size else size_column}: "
+                                                            f"{format_number(ref)}"))
+    else:
+        sizes = np.full(len(work), 18.0 if len(work) > 1000 else 30.0)
+    colours, groups = None, None
+    if color:
+        codes, names = pd.factorize(work[color], sort=True)
+        names = names.tolist()
+        colours, groups = Colours.ranked(color, names, [key_label(n) for n in names]), codes
 
     if r is not None:
         if math.isfinite(r):
@@ -1143,8 +1221,38 @@ def scatter_plot(params: ScatterPlotParams, df: pd.DataFrame, profile: DatasetPr
             finding = f"One of {params.x} or {params.y} is constant over the {total:,} points plotted."
     else:
         finding = f"Plotted {plural(len(work), 'point')} of {params.y} against {params.x}."
-    spec, more = vega.with_data(spec, work, count_field=size.field if size else "count")
-    return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
+    return ScatterData(
+        title=title, spec=spec, rows=work, finding=finding, notes=notes, count_field=size.field if size else "count",
+        colours=colours, xs=xs, ys=ys, x_labels=x_labels, y_labels=y_labels, x_kind=x_kind, y_kind=y_kind,
+        x=params.x, y=params.y, sizes=sizes, alpha=0.5 if len(work) > 1000 else 0.8, groups=groups,
+        size_refs=size_refs,
+    )
+
+
+def draw_scatter_plot(chart: ScatterData) -> Figure:
+    fig, ax = new_figure()
+    xs, ys, sizes = chart.xs, chart.ys, chart.sizes
+    if chart.colours is not None and chart.groups is not None:
+        for i, colour in enumerate(chart.colours.colours):
+            rows = np.flatnonzero(chart.groups == i)
+            draw_points(ax, xs.iloc[rows], ys.iloc[rows], s=sizes[rows], color=colour, alpha=chart.alpha,
+                        linewidths=0)
+    else:
+        draw_points(ax, xs, ys, s=sizes, color=PALETTE[0], alpha=chart.alpha, linewidths=0)
+    dress_axis(ax, "x", chart.x_kind, chart.x_labels)
+    dress_axis(ax, "y", chart.y_kind, chart.y_labels)
+    finish_axes(ax, title=chart.title, xlabel=chart.x, ylabel=chart.y)
+    sized = [(ax.scatter([], [], s=area, color=MUTED_COLOR), label) for area, label in chart.size_refs]
+    if chart.colours is not None:
+        colour_legend(ax, chart.colours, handle="point", extra=sized)
+    elif sized:
+        outside_legend(ax, title=None, handles=[h for h, _ in sized], labels=[label for _, label in sized])
+    return fig
+
+
+def scatter_plot(params: ScatterPlotParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """Render the scatter plot; the finding gives the correlation when both axes are numeric."""
+    return chart_output(scatter_data(params, df, profile), draw_scatter_plot)
 
 
 # ==================================================================================================
@@ -1179,8 +1287,17 @@ def histogram_spec(params: HistogramParams, profile: DatasetProfile) -> dict[str
     return _histogram_spec(params, profile)
 
 
-def histogram(params: HistogramParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
-    """Render the histogram; the finding names the most common range and the median."""
+@dataclass(kw_only=True)
+class HistogramData(ChartData):
+    """A histogram: ``rows`` hold the count per bin start (and colour), ``edges`` the bins' edges."""
+
+    column: str
+    edges: np.ndarray
+
+
+def histogram_data(params: HistogramParams, df: pd.DataFrame, profile: DatasetProfile) -> ChartData:
+    """The counts per bin (per colour, stacked largest first); the finding names the most common range and the
+    median."""
     require_columns(df, {"column": params.column, "color": params.color})
     notes: list[str] = []
     color = split_column(params.color, params.column, notes=notes)
@@ -1193,8 +1310,8 @@ def histogram(params: HistogramParams, df: pd.DataFrame, profile: DatasetProfile
     present = values.notna().to_numpy()
     values = values[present]
     if values.empty:
-        reason = f"{params.column} has no values" if len(df) else "no rows are left after filtering"
-        return empty_output(title, spec=spec, notes=notes, reason=reason)
+        reason = f"{params.column} has no values" if len(df) else NO_ROWS_LEFT
+        return ChartData(title=title, spec=spec, notes=notes, empty=reason)
 
     edges = nice_bin_edges(values, maxbins=params.bins)
     keys = Keys(bin_starts(values, edges).rename(params.column), "binned", bin_step=float(edges[1] - edges[0]))
@@ -1207,42 +1324,10 @@ def histogram(params: HistogramParams, df: pd.DataFrame, profile: DatasetProfile
     notes += more
     table = aggregate_values(work, group, None, "count", out=count.field)
     totals = table.groupby(params.column)[count.field].sum()
-
-    fig, ax = new_figure()
-    step = keys.bin_step
+    colours = None
     if color:
-        pivot = table.pivot(index=params.column, columns=color, values=count.field).fillna(0)
-        bottom = np.zeros(len(pivot))
-        names = pivot.sum().sort_values(ascending=False).index.tolist()
-        for i, name in enumerate(names):
-            heights = pivot[name].to_numpy(dtype=float)
-            ax.bar(
-                pivot.index,
-                heights,
-                width=step,
-                bottom=bottom,
-                align="edge",
-                color=PALETTE[i % len(PALETTE)],
-                edgecolor="white",
-                linewidth=0.5,
-                label=key_label(name),
-            )
-            bottom += heights
-        outside_legend(ax, title=color)
-    else:
-        ax.bar(
-            totals.index,
-            totals.to_numpy(dtype=float),
-            width=step,
-            align="edge",
-            color=PALETTE[0],
-            edgecolor="white",
-            linewidth=0.5,
-        )
-    ax.set_xlim(edges[0], edges[-1])
-    ax.xaxis.set_major_formatter(NUMBER_FORMATTER)
-    ax.yaxis.set_major_formatter(NUMBER_FORMATTER)
-    finish_axes(ax, title=title, xlabel=params.column, ylabel=count.label)
+        names = series_order(table, color, count.field)
+        colours = Colours.ranked(color, names, [key_label(n) for n in names], stacked=True)
 
     top = totals.idxmax()
     finding = (
@@ -1250,8 +1335,36 @@ def histogram(params: HistogramParams, df: pd.DataFrame, profile: DatasetProfile
         f"({format_number(totals[top])} of {len(values):,} rows, {totals[top] / len(values):.0%}); "
         f"median {format_number(values.median())}, mean {format_number(values.mean())}."
     )
-    spec, more = vega.with_data(spec, bin_frame(table, keys), count_field=count.field)
-    return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
+    rows = in_drawing_order(table, {params.column: sorted(totals.index), **({color: colours.keys} if colours else {})})
+    return HistogramData(title=title, spec=spec, rows=bin_frame(rows, keys), finding=finding, notes=notes,
+                         count_field=count.field, colours=colours, stacked=colours is not None,
+                         column=params.column, edges=edges)
+
+
+def draw_histogram(chart: HistogramData) -> Figure:
+    fig, ax = new_figure()
+    edges, column, field = chart.edges, chart.column, chart.count_field
+    style = {"width": float(edges[1] - edges[0]), "align": "edge", "edgecolor": "white", "linewidth": 0.5}
+    if chart.colours is not None:
+        pivot = chart.rows.pivot(index=column, columns=chart.colours.field, values=field).fillna(0).sort_index()
+        bottom = np.zeros(len(pivot))
+        for name, colour in zip(chart.colours.keys, chart.colours.colours, strict=True):
+            heights = pivot[name].to_numpy(dtype=float)
+            ax.bar(pivot.index, heights, bottom=bottom, color=colour, **style)
+            bottom += heights
+        colour_legend(ax, chart.colours)
+    else:
+        ax.bar(chart.rows[column], chart.rows[field].to_numpy(dtype=float), color=PALETTE[0], **style)
+    ax.set_xlim(edges[0], edges[-1])
+    ax.xaxis.set_major_formatter(NUMBER_FORMATTER)
+    ax.yaxis.set_major_formatter(NUMBER_FORMATTER)
+    finish_axes(ax, title=chart.title, xlabel=column, ylabel=vega.measure_title(None, "count"))
+    return fig
+
+
+def histogram(params: HistogramParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """Render the histogram; the finding names the most common range and the median."""
+    return chart_output(histogram_data(params, df, profile), draw_histogram)
 
 
 # ==================================================================================================
@@ -1296,12 +1409,17 @@ def box_plot_spec(params: BoxPlotParams, profile: DatasetProfile) -> dict[str, A
 
 
 MAX_FLIERS_PER_BOX = 200
+BOX_STATS = {"whislo": "lower whisker", "q1": "Q1", "med": "median", "q3": "Q3", "whishi": "upper whisker",
+             "n": "rows"}
+"""A box's statistics (``cbook.boxplot_stats`` keys) and the names of the spec's columns holding them."""
+BOX_WIDTH = 0.6
+BOX_PIXELS = 14
+"""A box's width in the figure (in category steps) and in the spec (in pixels)."""
 
 
-def draw_boxes(ax: Axes, stats: list[dict[str, Any]], *, widths: float, notes: list[str]) -> None:
-    """Box plots from ``cbook.boxplot_stats`` (quartiles, whiskers at 1.5×IQR, outliers as ``fliers``);
-    beyond 200 outliers a box shows the most extreme ones and an even sample of the rest, so a
-    10-million-row column never becomes half a million SVG markers."""
+def drawn_fliers(stats: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The boxes' statistics with the outliers drawn: beyond 200 outliers a box shows the most extreme ones and
+    an even sample of the rest, so a 10-million-row column never becomes half a million SVG markers."""
     hidden = 0
     stats = [dict(st) for st in stats]  # the caller's statistics keep every outlier
     for st in stats:
@@ -1310,17 +1428,32 @@ def draw_boxes(ax: Axes, stats: list[dict[str, Any]], *, widths: float, notes: l
             keep = np.unique(np.r_[np.arange(10), np.arange(len(fliers) - 10, len(fliers)),
                                    np.linspace(0, len(fliers) - 1, MAX_FLIERS_PER_BOX - 20).astype(int)])
             hidden += len(fliers) - len(keep)
-            st["fliers"] = fliers[keep]
-    ax.bxp(stats, positions=np.arange(len(stats)), widths=widths, patch_artist=True,
-           boxprops={"facecolor": PALETTE[0], "alpha": 0.6}, medianprops={"color": "black"},
-           flierprops={"markersize": 3}, manage_ticks=False)
-    if hidden:
-        notes.append(f"{hidden:,} outlier points are not drawn (each box shows its {MAX_FLIERS_PER_BOX} most telling: "
-                     "the extremes and an even sample); the whiskers and boxes use every value.")
+            fliers = fliers[keep]
+        st["fliers"] = fliers
+    if not hidden:
+        return stats, []
+    return stats, [f"{hidden:,} outlier points are not drawn (each box shows its {MAX_FLIERS_PER_BOX} most telling: "
+                   "the extremes and an even sample); the whiskers and boxes use every value."]
 
 
-def box_plot(params: BoxPlotParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
-    """Render the box plot; the finding gives the median and spread (per group: highest and lowest median)."""
+@dataclass(kw_only=True)
+class BoxData(ChartData):
+    """Box plots: ``stats`` per box in drawing order (``cbook.boxplot_stats`` over every row, with the outliers
+    drawn), ``rows`` the same statistics one row per box (the spec draws them as they are, computing
+    nothing), ``fliers`` the drawn outliers."""
+
+    column: str
+    by: str | None
+    stats: list[dict[str, Any]]
+    x_labels: list[str]
+    x_title: str | None
+    fields: dict[str, str]
+    fliers: pd.DataFrame
+
+
+def box_data(params: BoxPlotParams, df: pd.DataFrame, profile: DatasetProfile) -> ChartData:
+    """The boxes' statistics over every row; the finding gives the median and spread (per group: highest and
+    lowest median)."""
     require_columns(df, {"column": params.column, "by": params.by})
     notes: list[str] = []
     by = split_column(params.by, params.column, notes=notes)
@@ -1333,12 +1466,11 @@ def box_plot(params: BoxPlotParams, df: pd.DataFrame, profile: DatasetProfile) -
     title = spec["title"]
     present = values.notna().to_numpy() & (keys.values.notna().to_numpy() if by and keys else True)
     if not present.any():
-        return empty_output(title, spec=spec, notes=notes)
+        return ChartData(title=title, spec=spec, notes=notes, empty=NO_ROWS_LEFT)
 
-    fig, ax = new_figure()
     if by and keys:
         rows = np.flatnonzero(present)
-        names, arrays, codes = group_arrays(keys.values.iloc[rows], values.to_numpy()[rows])
+        names, arrays, _ = group_arrays(keys.values.iloc[rows], values.to_numpy()[rows])
         groups = dict(zip(names, arrays, strict=True))
         sizes = pd.Series({k: len(v) for k, v in groups.items()})
         order = list(sizes.index)
@@ -1346,10 +1478,10 @@ def box_plot(params: BoxPlotParams, df: pd.DataFrame, profile: DatasetProfile) -
             order = list(sizes.sort_values(ascending=False, kind="stable").index[:BOX_MAX_GROUPS])
             notes.append(f"Showing {BOX_MAX_GROUPS} of {len(sizes):,} {by} groups (those with the most rows).")
         stats = dict(zip(order, cbook.boxplot_stats([groups[k] for k in order]), strict=True))
+        for k in order:
+            stats[k]["n"] = len(groups[k])
         shown = pd.Series({k: stats[k]["med"] for k in order})
         order = sorted(order) if keys.ordered else sorted(order, key=lambda k: -shown[k])
-        draw_boxes(ax, [stats[k] for k in order], widths=0.6, notes=notes)
-        category_axis(ax, [key_label(k, keys) for k in order])
         top, low = shown.idxmax(), shown.idxmin()
         iqr = f"(IQR {format_number(stats[top]['q1'])}–{format_number(stats[top]['q3'])})"
         finding = (  # one group is no "highest": its median is the answer
@@ -1360,30 +1492,81 @@ def box_plot(params: BoxPlotParams, df: pd.DataFrame, profile: DatasetProfile) -
         if len(order) > 1:
             finding += f"; {key_label(low, keys)} the lowest: {format_number(shown[low])}"
         finding += "."
-        if len(order) < len(names):  # the rows of the groups drawn
-            rows = rows[np.isin(codes, [names.index(k) for k in order])]
-        total = len(rows)
-        rows = rows[sample_positions(total, JSON_ROW_CAP)]
-        work = key_frame(df.index[rows], {params.column: values.iloc[rows], by: keys.values.iloc[rows]})
+        box_stats, labels = [stats[k] for k in order], [key_label(k, keys) for k in order]
     else:
-        work = key_frame(df.index, {params.column: values}).dropna()
-        total = len(work)
-        column = work[params.column]
-        (stats,) = cbook.boxplot_stats([column.to_numpy()])
-        draw_boxes(ax, [stats], widths=0.5, notes=notes)
-        category_axis(ax, [params.column])
+        column = values.dropna()
+        (only,) = cbook.boxplot_stats([column.to_numpy()])
+        only["n"] = len(column)
         finding = (
-            f"Median {params.column} is {format_number(stats['med'])} (IQR {format_number(stats['q1'])}–"
-            f"{format_number(stats['q3'])}, range {format_number(column.min())}–{format_number(column.max())}); "
-            f"{len(stats['fliers']):,} of {len(column):,} values lie beyond the 1.5×IQR whiskers."
+            f"Median {params.column} is {format_number(only['med'])} (IQR {format_number(only['q1'])}–"
+            f"{format_number(only['q3'])}, range {format_number(column.min())}–{format_number(column.max())}); "
+            f"{len(only['fliers']):,} of {len(column):,} values lie beyond the 1.5×IQR whiskers."
         )
+        order, box_stats, labels = [params.column], [only], [params.column]
+    box_stats, more = drawn_fliers(box_stats)
+    notes += more
+    fields = {stat: unique_name(name, [params.column, by or ""]) for stat, name in BOX_STATS.items()}
+    table = pd.DataFrame({field: [st[stat] for st in box_stats] for stat, field in fields.items()})
+    fliers = pd.DataFrame({params.column: np.concatenate([st["fliers"] for st in box_stats])})
+    if by:
+        table.insert(0, by, order)
+        fliers.insert(0, by, np.repeat(np.array(order, dtype=object), [len(st["fliers"]) for st in box_stats]))
+    return BoxData(
+        title=title, spec=spec, rows=table, finding=finding, notes=notes, order=order, column=params.column, by=by,
+        stats=box_stats, x_labels=labels, x_title=axis_title(by, keys) if by else None, fields=fields, fliers=fliers,
+    )
+
+
+def draw_box_plot(chart: BoxData) -> Figure:
+    fig, ax = new_figure()
+    ax.bxp(chart.stats, positions=np.arange(len(chart.stats)), widths=BOX_WIDTH, patch_artist=True,
+           boxprops={"facecolor": PALETTE[0], "alpha": 0.6}, medianprops={"color": "black"},
+           flierprops={"markersize": 3}, manage_ticks=False)
+    category_axis(ax, chart.x_labels)
     ax.yaxis.set_major_formatter(NUMBER_FORMATTER)
-    finish_axes(ax, title=title, xlabel=axis_title(by, keys) if by else None, ylabel=params.column)
-    if total > JSON_ROW_CAP:
-        notes.append(f"The chart data holds a random sample of {JSON_ROW_CAP:,} of {total:,} values.")
-        work = sample_rows(work, JSON_ROW_CAP)
-    spec, more = vega.with_data(spec, work)
-    return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
+    finish_axes(ax, title=chart.title, xlabel=chart.x_title, ylabel=chart.column)
+    return fig
+
+
+def box_inline_spec(chart: BoxData) -> tuple[dict[str, Any], list[str]]:
+    """The boxes as layers over their statistics (whiskers, box, median, outliers): Vega draws the numbers
+    computed over every row instead of recomputing them from the rows a spec can carry."""
+    spec = copy.deepcopy(chart.spec)
+    encoding = spec.pop("encoding")
+    del spec["mark"]
+    if "x" in encoding:
+        explicit_sort(encoding["x"], chart.order or [])
+        spec["encoding"] = {"x": encoding["x"]}
+    fields = chart.fields
+
+    def y(stat: str, **more: Any) -> dict[str, Any]:
+        return {"field": vega.field_ref(fields[stat]), "type": "quantitative", **more}
+
+    def y2(stat: str) -> dict[str, Any]:
+        return {"field": vega.field_ref(fields[stat])}
+
+    tooltip = [y(stat, title=name) for stat, name in BOX_STATS.items()]
+    spec["layer"] = [
+        {"mark": {"type": "rule"}, "encoding": {"y": y("whislo", title=encoding["y"]["title"]), "y2": y2("q1")}},
+        {"mark": {"type": "rule"}, "encoding": {"y": y("q3"), "y2": y2("whishi")}},
+        {"mark": {"type": "bar", "size": BOX_PIXELS, "color": PALETTE[0], "opacity": 0.6,
+                  "ariaRoleDescription": "box"},
+         "encoding": {"y": y("q1"), "y2": y2("q3"), "tooltip": tooltip}},
+        {"mark": {"type": "tick", "size": BOX_PIXELS, "color": "black"}, "encoding": {"y": y("med")}},
+    ]
+    if len(chart.fliers):
+        spec["layer"].append({
+            "data": {"values": json_records(chart.fliers.rename(columns=vega.data_key), cap=len(chart.fliers))},
+            "mark": {"type": "point", "color": PALETTE[0]},
+            "encoding": {"y": {"field": vega.field_ref(chart.column), "type": "quantitative"}},
+        })
+    inline, notes = vega.with_data(spec, chart.rows)
+    return vega.literal_categories(inline), notes
+
+
+def box_plot(params: BoxPlotParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """Render the box plot; the finding gives the median and spread (per group: highest and lowest median)."""
+    return chart_output(box_data(params, df, profile), draw_box_plot, box_inline_spec)
 
 
 # ==================================================================================================
@@ -1436,8 +1619,15 @@ def pie_chart_spec(params: PieChartParams, profile: DatasetProfile) -> dict[str,
     return _pie_spec(params, profile, measure=_pie_measure(params), limit=limit)
 
 
-def pie_chart(params: PieChartParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
-    """Render the pie; the finding names the largest slice and its share."""
+@dataclass(kw_only=True)
+class PieData(ChartData):
+    """A pie: ``sizes`` of the slices drawn, clockwise from twelve o'clock (largest first, "Other" last)."""
+
+    sizes: pd.Series
+
+
+def pie_data(params: PieChartParams, df: pd.DataFrame, profile: DatasetProfile) -> ChartData:
+    """The slices, in order, and their colours; the finding names the largest slice and its share."""
     distinct_columns(category=params.category, value=params.value)
     require_columns(df, {"category": params.category, "value": params.value})
     notes: list[str] = []
@@ -1453,7 +1643,7 @@ def pie_chart(params: PieChartParams, df: pd.DataFrame, profile: DatasetProfile)
     if not measure.additive:
         notes.append(f"Slices show the {measure.how} per {params.category}; their shares are of the sum of those.")
     if work.empty:
-        return empty_output(title, spec=spec, notes=notes)
+        return ChartData(title=title, spec=spec, notes=notes, empty=NO_ROWS_LEFT)
 
     if len(totals) > limit:
         keep = totals.sort_values(ascending=False, kind="stable").index[:limit]
@@ -1468,27 +1658,11 @@ def pie_chart(params: PieChartParams, df: pd.DataFrame, profile: DatasetProfile)
         )
     sizes = sizes[sizes > 0]
     if sizes.empty:
-        out = empty_output(title, spec=spec, notes=notes)
-        out.finding = f"No positive {measure.phrase} to show as slices."
-        return out
+        return ChartData(title=title, spec=spec, notes=notes, empty=NO_ROWS_LEFT,
+                         finding=f"No positive {measure.phrase} to show as slices.")
     others = [k for k in sizes.index if str(k).startswith("Other (")]
     sizes = pd.concat([sizes.drop(others).sort_values(ascending=False), sizes[others]])
-
-    fig, ax = new_figure()
     shares = sizes / sizes.sum()
-    wedges, _texts, _auto = ax.pie(
-        sizes.to_numpy(dtype=float),
-        colors=[PALETTE[i % len(PALETTE)] for i in range(len(sizes))],
-        startangle=90,
-        counterclock=False,
-        wedgeprops={"edgecolor": "white", "linewidth": 1},
-        autopct=lambda pct: f"{pct:.0f}%" if pct >= 4 else "",
-        pctdistance=0.75,
-    )
-    ax.set_aspect("equal")
-    labels = [f"{key_label(k)} ({s:.0%})" for k, s in shares.items()]
-    outside_legend(ax, title=params.category, handles=wedges, labels=labels)
-    ax.set_title(safe_text(title, limit=90))
 
     named = sizes.drop(others)
     top = named.idxmax() if not named.empty else sizes.idxmax()
@@ -1500,8 +1674,34 @@ def pie_chart(params: PieChartParams, df: pd.DataFrame, profile: DatasetProfile)
         rest = sizes.drop(top).sort_values(ascending=False, kind="stable")
         finding += "; " + ", ".join(f"{key_label(k)} {shares[k]:.0%} ({format_number(v)})" for k, v in rest.items())
     finding += "."
-    spec, more = vega.with_data(spec, table, count_field=measure.field)
-    return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
+    slices = list(sizes.index)
+    colours = Colours.ranked(params.category, slices, [f"{key_label(k)} ({s:.0%})" for k, s in shares.items()])
+    rows = in_drawing_order(table[table[params.category].isin(slices)], {params.category: slices})
+    return PieData(title=title, spec=spec, rows=rows, finding=finding, notes=notes, count_field=measure.field,
+                   colours=colours, stacked=True, sizes=sizes)
+
+
+def draw_pie_chart(chart: PieData) -> Figure:
+    fig, ax = new_figure()
+    ax.pie(
+        chart.sizes.to_numpy(dtype=float),
+        colors=list(chart.colours.colours) if chart.colours else None,
+        startangle=90,
+        counterclock=False,
+        wedgeprops={"edgecolor": "white", "linewidth": 1},
+        autopct=lambda pct: f"{pct:.0f}%" if pct >= 4 else "",
+        pctdistance=0.75,
+    )
+    ax.set_aspect("equal")
+    if chart.colours is not None:
+        colour_legend(ax, chart.colours)
+    ax.set_title(safe_text(chart.title, limit=90))
+    return fig
+
+
+def pie_chart(params: PieChartParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """Render the pie; the finding names the largest slice and its share."""
+    return chart_output(pie_data(params, df, profile), draw_pie_chart)
 
 
 # ==================================================================================================
@@ -1562,8 +1762,25 @@ def heatmap_spec(params: HeatmapParams, profile: DatasetProfile) -> dict[str, An
     return _heatmap_spec(params, profile, measure=measure, x=x, y=y)
 
 
-def heatmap(params: HeatmapParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
-    """Render the heatmap; the finding names the cell with the largest value."""
+@dataclass(kw_only=True)
+class HeatmapData(ChartData):
+    """A grid of cells: ``grid[i, j]`` is the measure at the i-th row from the top and the j-th column from the
+    left (``order``), coloured by ``gradient``."""
+
+    grid: np.ndarray
+    y_order: list[Any]
+    x_labels: list[str]
+    y_labels: list[str]
+    x_title: str | None
+    y_title: str | None
+    gradient: Gradient
+    colour_title: str
+    decimals: int | None = None
+
+
+def heatmap_data(params: HeatmapParams, df: pd.DataFrame, profile: DatasetProfile) -> ChartData:
+    """The cells, the order of both axes and the colour ramp; the finding names the cell with the largest
+    value."""
     distinct_columns(x=params.x, y=params.y, value=params.value)
     require_columns(df, {"x": params.x, "y": params.y, "value": params.value})
     measure, notes = _heatmap_measure(params)
@@ -1585,36 +1802,19 @@ def heatmap(params: HeatmapParams, df: pd.DataFrame, profile: DatasetProfile) ->
     )
     title = spec["title"]
     if work.empty:
-        return empty_output(title, spec=spec, notes=notes)
+        return ChartData(title=title, spec=spec, notes=notes, empty=NO_ROWS_LEFT)
 
     orders = {}
     for column, keys in ((params.x, x_keys), (params.y, y_keys)):
         totals = measure_totals(work, column, measure.value, measure.how)
         orders[column], more = select_categories(totals, keys, column=column, measure=measure)
         notes += more
+    # rows top to bottom: categories as ranked, ordered values (dates, bins, numbers) rising upwards
+    y_order = orders[params.y][::-1] if y_keys.ordered else orders[params.y]
     work = work[work[params.x].isin(orders[params.x]) & work[params.y].isin(orders[params.y])]
     table = aggregate_values(work, [params.x, params.y], measure.value, measure.how, out=measure.field)
     matrix = table.pivot(index=params.y, columns=params.x, values=measure.field)
-    matrix = matrix.reindex(index=orders[params.y], columns=orders[params.x])
-    grid = matrix.to_numpy(dtype=float)
-
-    fig, ax = new_figure()
-    image = ax.imshow(
-        np.ma.masked_invalid(grid),
-        aspect="auto",
-        cmap="viridis",
-        interpolation="nearest",
-        origin="lower" if y_keys.ordered else "upper",
-    )
-    colorbar = fig.colorbar(image, ax=ax, label=safe_text(measure.label, limit=60))
-    colorbar.formatter = NUMBER_FORMATTER
-    colorbar.update_ticks()
-    if grid.shape[0] <= 20 and grid.shape[1] <= 16:
-        annotate_cells(ax, grid, image)
-    category_axis(ax, [key_label(k, x_keys) for k in orders[params.x]])
-    category_axis(ax, [key_label(k, y_keys) for k in orders[params.y]], axis="y")
-    finish_axes(ax, title=title, xlabel=axis_title(params.x, x_keys), ylabel=axis_title(params.y, y_keys))
-    ax.grid(False)
+    grid = matrix.reindex(index=y_order, columns=orders[params.x]).to_numpy(dtype=float)
 
     best = table.loc[table[measure.field].idxmax()] if table[measure.field].notna().any() else None
     if best is None:
@@ -1624,9 +1824,52 @@ def heatmap(params: HeatmapParams, df: pd.DataFrame, profile: DatasetProfile) ->
             f"The highest {measure.phrase} is at {params.x} = {key_label(best[params.x], x_keys)} and "
             f"{params.y} = {key_label(best[params.y], y_keys)}: {format_number(best[measure.field])}."
         )
-    rows = bin_frame(bin_frame(table, x_keys), y_keys)
-    spec, more = vega.with_data(spec, rows, count_field=measure.field)
-    return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
+    rows = in_drawing_order(table, {params.y: y_order, params.x: orders[params.x]})
+    return HeatmapData(
+        title=title, spec=spec, rows=bin_frame(bin_frame(rows, x_keys), y_keys), finding=finding, notes=notes,
+        count_field=measure.field, order=orders[params.x], grid=grid, y_order=y_order,
+        x_labels=[key_label(k, x_keys) for k in orders[params.x]], y_labels=[key_label(k, y_keys) for k in y_order],
+        x_title=axis_title(params.x, x_keys), y_title=axis_title(params.y, y_keys),
+        gradient=Gradient.over("viridis", grid), colour_title=measure.label,
+    )
+
+
+def draw_heatmap(chart: HeatmapData) -> Figure:
+    """The grid, top row first, in its gradient's colours (with a value on each cell when they fit)."""
+    rows, columns = chart.grid.shape
+    if chart.decimals is None:
+        fig, ax = new_figure()
+    else:  # a correlation matrix grows with its columns
+        fig, ax = new_figure(figsize=(max(FIGSIZE[0], 0.5 * columns + 4), max(FIGSIZE[1], 0.4 * rows + 2.5)))
+    image = ax.imshow(np.ma.masked_invalid(chart.grid), aspect="auto", cmap=chart.gradient.cmap,
+                      norm=chart.gradient.norm(), interpolation="nearest", origin="upper")
+    colorbar = fig.colorbar(image, ax=ax, label=safe_text(chart.colour_title, limit=60))
+    colorbar.formatter = NUMBER_FORMATTER if chart.decimals is None else colorbar.formatter
+    colorbar.update_ticks()
+    if chart.decimals is not None or (rows <= 20 and columns <= 16):
+        annotate_cells(ax, chart.grid, image, decimals=chart.decimals)
+    category_axis(ax, chart.x_labels)
+    category_axis(ax, chart.y_labels, axis="y")
+    finish_axes(ax, title=chart.title, xlabel=chart.x_title, ylabel=chart.y_title)
+    ax.grid(False)
+    return fig
+
+
+def heatmap_inline_spec(chart: HeatmapData) -> tuple[dict[str, Any], list[str]]:
+    """The cells with both axes' order and the colour ramp stated."""
+    spec = copy.deepcopy(chart.spec)
+    encoding = spec["encoding"]
+    y = encoding["y"]
+    if y.get("type") == "ordinal" and "timeUnit" in y:
+        y["sort"] = "descending"  # periods rising upwards, as drawn
+    explicit_sort(y, chart.y_order)
+    encoding["color"]["scale"] = chart.gradient.scale()
+    return inline_spec(replace(chart, spec=spec))
+
+
+def heatmap(params: HeatmapParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """Render the heatmap; the finding names the cell with the largest value."""
+    return chart_output(heatmap_data(params, df, profile), draw_heatmap, heatmap_inline_spec)
 
 
 def annotate_cells(ax: Axes, grid: np.ndarray, image: Any, *, decimals: int | None = None) -> None:
@@ -1708,33 +1951,20 @@ def correlation_precheck(params: CorrelationHeatmapParams, profile: DatasetProfi
     return None
 
 
-def correlation_heatmap(params: CorrelationHeatmapParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
-    """Render the correlation matrix; the finding names the most strongly correlated pair."""
+def correlation_data(params: CorrelationHeatmapParams, df: pd.DataFrame, profile: DatasetProfile) -> ChartData:
+    """The correlation matrix; the finding names the most strongly correlated pair."""
     require_columns(df, {f"columns[{i}]": c for i, c in enumerate(params.columns)})
     columns, notes = _numeric_columns(params, df, profile)
     spec = correlation_heatmap_spec(params, profile)
     title = spec["title"]
     frame = pd.DataFrame({c: numeric_values(df, c, param="columns") for c in columns}, index=df.index)
     if len(frame.dropna(how="all")) < 2:
-        reason = "fewer than 2 rows have values" if len(df) else "no rows are left after filtering"
-        return empty_output(title, spec=spec, notes=notes, reason=reason)
+        reason = "fewer than 2 rows have values" if len(df) else NO_ROWS_LEFT
+        return ChartData(title=title, spec=spec, notes=notes, empty=reason)
     corr = frame.corr(method=params.method, min_periods=3)
     constant = [c for c in columns if corr[c].isna().all()]
     if constant:
         notes.append(f"No correlation for {', '.join(constant)} (constant or too few values).")
-
-    k = len(columns)
-    fig, ax = new_figure(figsize=(max(FIGSIZE[0], 0.5 * k + 4), max(FIGSIZE[1], 0.4 * k + 2.5)))
-    grid = corr.to_numpy(dtype=float)
-    image = ax.imshow(
-        np.ma.masked_invalid(grid), cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest", aspect="auto"
-    )
-    fig.colorbar(image, ax=ax, label=f"{params.method.capitalize()} correlation")
-    annotate_cells(ax, grid, image, decimals=2)
-    category_axis(ax, columns)
-    category_axis(ax, columns, axis="y")
-    finish_axes(ax, title=title)
-    ax.grid(False)
 
     rows = pd.DataFrame(
         [(cx, cy, corr.loc[cy, cx]) for cy in columns for cx in columns], columns=list(CORRELATION_FIELDS)
@@ -1749,8 +1979,17 @@ def correlation_heatmap(params: CorrelationHeatmapParams, df: pd.DataFrame, prof
             f"The strongest correlation is between {best[CORRELATION_FIELDS[1]]} and {best[CORRELATION_FIELDS[0]]}: "
             f"{params.method} r = {r:.2f} ({correlation_words(r).removeprefix('a ')})."
         )
-    spec, more = vega.with_data(spec, rows)
-    return ToolOutput(title=title, finding=finding, figure=fig, spec=spec, notes=notes + more)
+    return HeatmapData(
+        title=title, spec=spec, rows=rows, finding=finding, notes=notes, order=columns,
+        grid=corr.loc[columns, columns].to_numpy(dtype=float), y_order=columns, x_labels=columns, y_labels=columns,
+        x_title=None, y_title=None, gradient=Gradient("RdBu_r", -1.0, 1.0),
+        colour_title=f"{params.method.capitalize()} correlation", decimals=2,
+    )
+
+
+def correlation_heatmap(params: CorrelationHeatmapParams, df: pd.DataFrame, profile: DatasetProfile) -> ToolOutput:
+    """Render the correlation matrix; the finding names the most strongly correlated pair."""
+    return chart_output(correlation_data(params, df, profile), draw_heatmap, heatmap_inline_spec)
 
 
 # ==================================================================================================

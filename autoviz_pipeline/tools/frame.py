@@ -718,11 +718,12 @@ def measure_totals(frame: pd.DataFrame, by: str, value: str | None, how: Aggrega
 def json_records(frame: pd.DataFrame, *, cap: int = JSON_ROW_CAP) -> list[dict[str, Any]]:
     """Rows as JSON-safe dicts: ISO strings for dates, ``None`` for NaN/NaT/inf, plain Python numbers."""
     head = frame.head(cap)
-    columns = {str(name): [_json_value(v) for v in head[name].tolist()] for name in head.columns}
+    columns = {str(name): [json_value(v) for v in head[name].tolist()] for name in head.columns}
     return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)] if columns else []
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """One value as JSON holds it in a spec's rows (what a ``sort`` or ``scale.domain`` must name it by)."""
     if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, (bool, np.bool_)):

@@ -73,6 +73,7 @@ class ToolOutput:
     table: pd.DataFrame | None = None
     spec: dict[str, Any] | None = None  # Vega-Lite, with inline data values
     notes: list[str] = field(default_factory=list)
+    chart: Any = None  # chartdata.ChartData: what the figure and the spec were both drawn from
 
     def __post_init__(self) -> None:
         if self.table is not None:

@@ -521,6 +521,38 @@ def with_data(
     return out, notes
 
 
+def literal(value: Any) -> Any:
+    """A category as a spec may list it in a ``sort`` or ``scale.domain``: Vega-Lite writes those lists into
+    expressions, where "constructor", "if", … (:data:`UNSAFE_LITERALS`) fail to parse and a line separator
+    ends the string; such a value gets a trailing space (separators become spaces), as a title does."""
+    if isinstance(value, str) and (value in UNSAFE_LITERALS or "\u2028" in value or "\u2029" in value):
+        return title_text(value.replace("\u2028", " ").replace("\u2029", " "))
+    return value
+
+
+def literal_categories(spec: Spec) -> Spec:
+    """``spec`` (in place) with every category it lists in a ``sort`` or ``scale.domain`` made a
+    :func:`literal`, in those lists and in its inline rows alike, so the rows still match the lists."""
+    keys: set[str] = set()
+    for channel in spec.get("encoding", {}).values():
+        if channel.get("type") not in ("nominal", "ordinal") or "field" not in channel:
+            continue
+        lists = [channel["sort"]] if isinstance(channel.get("sort"), list) else []
+        domain = (channel.get("scale") or {}).get("domain")
+        lists += [domain] if isinstance(domain, list) else []
+        for listed in lists:
+            listed[:] = [literal(v) for v in listed]
+        if lists:
+            keys.add(data_key(field_name(channel["field"])))
+    tables = [spec.get("data", {}).get("values") or []]
+    tables += [layer["data"].get("values") or [] for layer in spec.get("layer", []) if "data" in layer]
+    for rows in tables:
+        for row in rows:
+            for key in keys & row.keys():
+                row[key] = literal(row[key])
+    return spec
+
+
 def spec_bytes(spec: Spec) -> int:
     """The size of a spec as execution writes it (indented JSON, UTF-8)."""
     return len(json.dumps(spec, indent=2, ensure_ascii=False, default=str).encode("utf-8"))

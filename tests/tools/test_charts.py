@@ -64,7 +64,7 @@ def test_bar_chart_sums_revenue_by_region(sales, tmp_path):
     assert any("sum of revenue" in n for n in out.notes)  # regions repeat, so the values were summed
     y = out.spec["encoding"]["y"]
     assert (y["field"], y["aggregate"]) == ("revenue", "sum")
-    assert out.spec["encoding"]["x"]["sort"] == "-y"
+    assert out.spec["encoding"]["x"]["sort"] == ["East", "North", "West", "South"]  # the figure's order, stated
 
 
 def test_one_bar_states_its_number(sales, tmp_path):
@@ -154,7 +154,7 @@ def test_bar_chart_top_n_and_sort(sales, tmp_path):
     # ascending with top_n: the bottom 2 ("the bottom 2 regions", "the 5 youngest"), smallest first
     bottom = run("bar_chart", sales, tmp_path, x="region", y="revenue", top_n=2, sort="ascending")
     assert tick_labels(bottom) == ["South", "West"] and any("bottom 2 of 4" in n for n in bottom.notes)
-    assert bottom.spec["encoding"]["x"]["sort"] == "y"
+    assert bottom.spec["encoding"]["x"]["sort"] == ["South", "West"]
     assert data(bottom) == [{"region": "South", "revenue": 5.0}, {"region": "West", "revenue": 12.5}]  # shown bars
     assert [p.get_height() for p in bottom.figure.axes[0].patches] == [5.0, 12.5]
     ranked = [t for t in get_tool("bar_chart").vega_lite(
@@ -357,7 +357,12 @@ def test_box_plot_compares_medians(tmp_path):
     out = run("box_plot", df, tmp_path, column="v", by="g")
     assert out.finding == "B has the highest median v: 20 (IQR 15–25); A the lowest: 3."
     assert tick_labels(out) == ["B", "A"]
-    assert out.spec["mark"] == "boxplot"  # whiskers at 1.5 × IQR, as in matplotlib
+    # the spec draws the boxes' statistics, computed over every row (whiskers at 1.5 × IQR, as in matplotlib)
+    assert [layer["mark"]["type"] for layer in out.spec["layer"]] == ["rule", "rule", "bar", "tick"]
+    assert data(out) == [{"g": "B", "lower whisker": 10.0, "Q1": 15.0, "median": 20.0, "Q3": 25.0,
+                          "upper whisker": 30.0, "rows": 3},
+                         {"g": "A", "lower whisker": 1.0, "Q1": 2.0, "median": 3.0, "Q3": 4.0, "upper whisker": 5.0,
+                          "rows": 5}]
     single = run("box_plot", df, tmp_path, column="v")
     assert single.finding.startswith("Median v is 4.50 (IQR 2.75–12.50, range 1–30)")
     one_group = run("box_plot", df[df["g"] == "A"], tmp_path, column="v", by="g")  # one box is no "highest"

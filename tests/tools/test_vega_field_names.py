@@ -10,7 +10,6 @@ The data is invented: a few rows with three categories, two series, two numbers 
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -21,6 +20,7 @@ from autoviz_pipeline.contracts import FilterSpec
 from autoviz_pipeline.tools import TOOLS, get_tool, vega
 from autoviz_pipeline.tools.frame import json_records
 
+from .scenegraph import marks, render, texts
 from .test_support import assert_valid_vega_lite, make_profile
 
 vlc = pytest.importorskip("vl_convert", reason="vl-convert-python renders the specs with a real Vega engine")
@@ -102,39 +102,6 @@ VL_VERSIONS = sorted(
     {_newest([v for v in vlc.get_vegalite_versions() if v.startswith("5.")]), _newest(vlc.get_vegalite_versions())}
 )
 """The newest Vega-Lite 5 (the specs' ``$schema``, what the Vega editor picks for them) and the newest of all."""
-
-
-def render(spec: dict[str, Any], version: str) -> dict[str, Any]:
-    """The scenegraph Vega draws for ``spec`` compiled by Vega-Lite ``version`` (a compile or parse error raises)."""
-    return vlc.vegalite_to_scenegraph(json.loads(json.dumps(spec, allow_nan=False)), vl_version=version)
-
-
-def marks(node: Any) -> list[dict[str, Any]]:
-    """Every mark (``role: mark``) in a scenegraph, nested ones included."""
-    found: list[dict[str, Any]] = []
-    if isinstance(node, dict):
-        if "marktype" in node and node.get("role") == "mark":
-            found.append(node)
-        for value in node.values():
-            found += marks(value)
-    elif isinstance(node, list):
-        for value in node:
-            found += marks(value)
-    return found
-
-
-def texts(node: Any, roles: set[str]) -> list[str]:
-    """The text of every text mark item whose role is in ``roles`` (axis-title, legend-label, ...)."""
-    found: list[str] = []
-    if isinstance(node, dict):
-        if node.get("marktype") == "text" and node.get("role") in roles:
-            found += [str(item.get("text", "")) for item in node.get("items", [])]
-        for value in node.values():
-            found += texts(value, roles)
-    elif isinstance(node, list):
-        for value in node:
-            found += texts(value, roles)
-    return found
 
 
 def drawn(scenegraph: dict[str, Any], marktype: str) -> int:
