@@ -206,6 +206,7 @@ def _alive(lock: Path) -> bool:
 def _run_job(path: Path, question: str, out_dir: Path | None, *, debug: bool, llm: dict[str, str] | None) -> int:
     from .definitions import autoviz_job, defs
     from .defs.assets import csv_files
+    from .defs.failures import RECORDED_BY_TAG
     from .inbox import display_name, partition_key_for
 
     key = partition_key_for(path.name)
@@ -224,7 +225,8 @@ def _run_job(path: Path, question: str, out_dir: Path | None, *, debug: bool, ll
         run_config["resources"] = {"llm": {"config": llm}}
     job = defs.resolve_job_def(autoviz_job.name)
     result = job.execute_in_process(run_config=run_config, instance=instance, partition_key=key,
-                                    raise_on_error=False, tags={"autoviz/file": display_name(path.name)})
+                                    raise_on_error=False,
+                                    tags={"autoviz/file": display_name(path.name), RECORDED_BY_TAG: "cli"})
     if not result.success:
         print(f"autoviz: run failed: {_failure_message(result)}", file=sys.stderr)
         record = _record_failure(result, key, path)

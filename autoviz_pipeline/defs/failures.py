@@ -14,6 +14,7 @@ from typing import Any
 from ..fsutil import atomic_write_text
 
 FAILURES_FOLDER = "_failures"
+RECORDED_BY_TAG = "autoviz/failure_recorded_by"  # on runs whose launcher writes its own record (`autoviz run`)
 RETRY_HINT = (
     "Fix what the error says, then save the file again in the inbox: a new version runs once. "
     "Saving the same bytes again also counts (its modification time changes). "

@@ -17,8 +17,8 @@ import dagster as dg
 
 from ..inbox import (FileVersion, display_name, file_version, find_partition_file, is_utf8_name, scan_inbox,
                      sidecar_question)
-from .assets import csv_files
-from .failures import FAILURES_FOLDER, failure_record, first_step_failure, write_failure_record  # noqa: F401
+from .assets import ASSETS, csv_files
+from .failures import FAILURES_FOLDER, RECORDED_BY_TAG, failure_record, first_step_failure, write_failure_record  # noqa: F401
 from .resources import PipelineSettings
 from .watchdog import CRASHED_TAG, RERUN_OF_TAG, dead_runs, mark_dead
 
@@ -133,13 +133,34 @@ def make_refresh_schedule(job: Any) -> dg.ScheduleDefinition:
     return daily_refresh
 
 
+IMPLICIT_ASSET_JOB = "__ASSET_JOB"  # the job Dagster runs for the UI's Materialize and `dagster asset materialize`
+
+
+def materializes_these_assets(instance: dg.DagsterInstance, run: dg.DagsterRun, job_name: str) -> bool:
+    """Whether a run materializes (some of) the six stage assets: by its asset selection, else by the steps of its
+    execution plan (one per asset, named after it), else by its job's name."""
+    if run.asset_selection:
+        return bool(set(run.asset_selection) & {a.key for a in ASSETS})
+    if run.execution_plan_snapshot_id:
+        snapshot = instance.get_execution_plan_snapshot(run.execution_plan_snapshot_id)
+        return bool({s.key for s in snapshot.steps} & {a.key.to_user_string() for a in ASSETS})
+    return run.job_name in (job_name, IMPLICIT_ASSET_JOB)
+
+
 def make_failure_sensor(job: Any) -> dg.SensorDefinition:
-    @dg.run_failure_sensor(name=f"{job.name}_failure_recorder", monitored_jobs=[job],
+    """Every failed run that materializes these assets, however it was launched: the UI's Materialize (the implicit
+    asset job), the inbox sensor, the schedule, `dagster job execute` / `dagster asset materialize` (runs with no
+    code location of their own, hence ``monitor_all_code_locations``). `autoviz run` records its own failures."""
+
+    @dg.run_failure_sensor(name=f"{job.name}_failure_recorder", monitor_all_code_locations=True,
                            default_status=dg.DefaultSensorStatus.RUNNING,
-                           description="Writes <outputs>/_failures/<run id>.json for every failed run.")
+                           description="Writes <outputs>/_failures/<run id>.json for every failed run that "
+                                       "materializes the autoviz assets (UI, sensor, schedule, CLI).")
     def failure_recorder(context: dg.RunFailureSensorContext, settings: PipelineSettings):
         run = context.dagster_run
-        if CRASHED_TAG in run.tags:  # the watchdog marked it failed and wrote its record
+        if CRASHED_TAG in run.tags or RECORDED_BY_TAG in run.tags:  # the watchdog or the CLI wrote its record
+            return
+        if not materializes_these_assets(context.instance, run, job.name):
             return
         stage, error = first_step_failure(context.get_step_failure_events())
         record = failure_record(
@@ -151,7 +172,6 @@ def make_failure_sensor(job: Any) -> dg.SensorDefinition:
         context.log.info(f"failure recorded in {path}")
 
     return failure_recorder
-
 
 
 def _still_in_inbox(settings: PipelineSettings, partition: str, version: str) -> Path | None:

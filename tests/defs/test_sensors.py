@@ -9,6 +9,7 @@ import dagster as dg
 
 from autoviz_pipeline.definitions import autoviz_job, defs
 from autoviz_pipeline.defs.assets import csv_files
+from autoviz_pipeline.defs.io_managers import PydanticJsonIOManager
 from autoviz_pipeline.defs.resources import PipelineSettings
 from autoviz_pipeline.defs.sensors import make_failure_sensor, make_inbox_sensor, make_refresh_schedule
 
@@ -128,3 +129,42 @@ def test_a_sidecar_added_or_changed_after_the_run_makes_a_new_run(tmp_path):
         _write(tmp_path / "sales.question.txt", "a by b", age=5.0)
         assert [r.run_config["ops"]["dataset_profile"]["config"]["question"]
                 for r in tick(second.cursor).run_requests] == ["a by b"]
+
+
+def _evaluate(sensor_def, instance, cursor, settings):
+    with dg.build_sensor_context(instance=instance, cursor=cursor, resources={"settings": settings}) as ctx:
+        result = sensor_def.evaluate_tick(ctx)
+    return result.cursor
+
+
+def test_failure_recorder_covers_a_ui_materialization(tmp_path):
+    """The UI's Materialize runs the implicit asset job with a partition and no config; here its file is missing, so
+    the run fails. The recorder from the real Definitions, evaluated as the daemon does (a tick that starts its
+    cursor, then a tick after the run), writes the failure record; a failed run of another job writes none."""
+    settings = _settings(tmp_path)
+    recorder = defs.resolve_sensor_def("autoviz_job_failure_recorder")
+
+    @dg.op
+    def boom():
+        raise RuntimeError("not ours")
+
+    @dg.job
+    def other_job():
+        boom()
+
+    with dg.instance_for_test() as instance:
+        cursor = _evaluate(recorder, instance, None, settings)
+        instance.add_dynamic_partitions(csv_files.name, ["missing.csv"])
+        asset_job = defs.resolve_implicit_global_asset_job_def()
+        result = asset_job.execute_in_process(
+            instance=instance, partition_key="missing.csv", raise_on_error=False,
+            resources={"settings": settings, "json_io_manager": PydanticJsonIOManager(base_dir=str(tmp_path / "s"))})
+        assert not result.success and result.dagster_run.job_name == "__ASSET_JOB"
+        other = other_job.execute_in_process(instance=instance, raise_on_error=False)
+        assert not other.success
+        _evaluate(recorder, instance, cursor, settings)
+    records = sorted((tmp_path / "out" / "_failures").glob("*.json"))
+    assert [p.stem for p in records] == [result.run_id]
+    record = json.loads(records[0].read_text())
+    assert record["partition"] == "missing.csv" and record["stage"] == "dataset_profile"
+    assert "No file for partition 'missing.csv'" in record["error"]
