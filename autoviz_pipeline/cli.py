@@ -2,7 +2,7 @@
 
     autoviz run FILE "QUESTION" [--out DIR]   the whole job in-process; prints where the report is
     autoviz chart FILE "QUESTION"             the first chart's Vega-Lite spec as JSON (no rendering)
-    autoviz register FILE [FILE ...]          add partitions to $DAGSTER_HOME (for `dagster job execute`)
+    autoviz register FILE [FILE ...]          add partitions to $DAGSTER_HOME, remembering where the files are
     autoviz schema FILE --stage intent|adapt  the JSON schema a model must fill for this CSV (--prompt: the prompt)
 
 `run` and `schema` take --backend offline|openai|vllm|gpt4all, --llm-url URL and --model NAME, which
@@ -128,17 +128,22 @@ def _instance() -> Any:
 
 
 def _register(files: list[str]) -> int:
+    """Add each file's partition to the instance and remember where the file is (``<inbox>/.registered.json``), so
+    the UI's Materialize and ``dagster asset materialize`` find it with no config; the file stays where it is."""
     from .defs.assets import csv_files
-    from .inbox import partition_key_for
+    from .inbox import register_file
+    from .settings import load_config
 
     if not os.environ.get("DAGSTER_HOME"):
         raise AutovizError("DAGSTER_HOME is not set: export DAGSTER_HOME=$PWD/.dagster_home (the instance to register in).")
     Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    paths = [_check_file(f) for f in files]
     instance = _instance()
-    keys = [partition_key_for(_check_file(f).name) for f in files]
-    instance.add_dynamic_partitions(csv_files.name, keys)
-    for f, k in zip(files, keys):
-        print(f"registered {f} as partition {k}")
+    inbox = load_config().path("inbox")
+    for f, path in zip(files, paths):
+        key, before = register_file(inbox, path)
+        instance.add_dynamic_partitions(csv_files.name, [key])
+        print(f"registered {f} as partition {key}" + (f" (it stood for {before} until now)" if before else ""))
     return 0
 
 

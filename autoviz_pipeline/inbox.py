@@ -7,12 +7,15 @@ the CSVs themselves (sensor evaluations time out after 60 s); only the small que
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from .fsutil import atomic_write_text
 
 VALID_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
 SIDECAR_SUFFIX = ".question.txt"
@@ -220,3 +223,40 @@ def find_partition_file(inbox: str | Path, partition: str) -> Path | None:
         if not_regular(path) is None and partition_key_for(path.name) == partition:
             return path
     return None
+
+
+REGISTRY_FILE = ".registered.json"  # in the inbox; hidden, so the sensor never takes it for a dataset
+
+
+def registry_path(inbox: str | Path) -> Path:
+    return Path(inbox) / REGISTRY_FILE
+
+
+def registered_files(inbox: str | Path) -> dict[str, str]:
+    """Partition key → absolute path of the files ``autoviz register`` recorded (empty when none or unreadable)."""
+    try:
+        data = json.loads(registry_path(inbox).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def register_file(inbox: str | Path, path: str | Path) -> tuple[str, str | None]:
+    """Remember where a dataset lives, by its partition key; the file itself is never copied, moved or written.
+    Returns the key and the path it stood for before, when that was another file."""
+    path = Path(path).resolve()
+    key = partition_key_for(path.name)
+    files = registered_files(inbox)
+    before = files.get(key)
+    files[key] = str(path)
+    atomic_write_text(registry_path(inbox), json.dumps(files, indent=2, ensure_ascii=False, sort_keys=True))
+    return key, before if before != str(path) else None
+
+
+def dataset_file(inbox: str | Path, partition: str) -> Path | None:
+    """The file of a partition when no path is given: the inbox file of that name, else the registered file."""
+    found = find_partition_file(inbox, partition)
+    if found is not None:
+        return found
+    registered = registered_files(inbox).get(partition)
+    return Path(registered) if registered else None

@@ -114,3 +114,39 @@ def test_concurrent_runs_on_one_file_each_get_their_own_report(tmp_path):
         assert manifest["question"] == question
         assert manifest["charts"][0]["spec"]["encoding"]["x"]["field"] == x_field
     assert len(list((tmp_path / "storage" / "analysis_report").glob("*/*.json"))) == 3
+
+
+_DAGSTER_NOISE = ("Telemetry", "Welcome to Dagster", "dagster.yaml", "usage statistics")
+
+
+def _dagster_env(tmp_path, home):
+    env = {**os.environ, "DAGSTER_HOME": str(home), "AUTOVIZ_INBOX_DIR": str(tmp_path / "inbox"),
+           "AUTOVIZ_STORAGE_DIR": str(tmp_path / "storage"), "AUTOVIZ_OUTPUTS_DIR": str(tmp_path / "outputs")}
+    env.pop("PYTHONWARNINGS", None)
+    return env
+
+
+def test_register_then_asset_materialize_as_the_readme_says(tmp_path):
+    """`autoviz register FILE` then `dagster asset materialize --select '*' --partition NAME` with no config: the
+    run finds the file where it is (never written), asks the sidecar's question and writes a report."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    data = tmp_path / "mine"
+    data.mkdir()
+    csv = data / "sales.csv"
+    csv.write_bytes(DECEMBER.read_bytes())
+    (data / "sales.question.txt").write_text("revenue by region")
+    env = _dagster_env(tmp_path, home)
+    reg = subprocess.run([sys.executable, "-m", "autoviz_pipeline.cli", "register", str(csv)], capture_output=True,
+                         text=True, env=env, cwd=ROOT, timeout=300)
+    assert reg.returncode == 0 and "registered" in reg.stdout and not reg.stderr, reg.stderr
+    dagster = Path(sys.executable).with_name("dagster")
+    p = subprocess.run([str(dagster), "asset", "materialize", "-f", "definitions.py", "--select", "*",
+                        "--partition", "sales.csv"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert not [line for line in p.stderr.splitlines() if any(n in line for n in _DAGSTER_NOISE)]
+    manifests = list((tmp_path / "outputs" / "sales").glob("*/manifest.json"))
+    assert len(manifests) == 1 and json.loads(manifests[0].read_text())["question"] == "revenue by region"
+    assert csv.read_bytes() == DECEMBER.read_bytes() and sorted(p.name for p in data.iterdir()) == [
+        "sales.csv", "sales.question.txt"]

@@ -22,7 +22,7 @@ from ..contracts import (
 )
 from ..errors import AutovizError
 from ..execution import execute_plan
-from ..inbox import check_partition_key, clean_question, display_name, find_partition_file, sidecar_question
+from ..inbox import check_partition_key, clean_question, dataset_file, display_name, sidecar_question
 from ..llm import propose_intent, propose_plan_patch
 from ..planning import adapt_plan, select_plan
 from ..profiling import profile_dataset
@@ -45,7 +45,8 @@ class RunParams(dg.Config):
     """Per-run inputs. Only the first stage takes config; the request travels downstream in its output."""
 
     question: str = Field(default="", description="the question; empty → the sidecar NAME.question.txt or the default")
-    dataset_path: str | None = Field(default=None, description="the CSV; default: the inbox file of this partition")
+    dataset_path: str | None = Field(default=None, description="the CSV; default: the inbox file of this partition, "
+                                                               "else the file `autoviz register` recorded for it")
     out_dir: str | None = Field(default=None, description="report folder; default: <outputs>/<dataset>/<run>")
 
 
@@ -58,11 +59,12 @@ def _request(context: dg.AssetExecutionContext, config: RunParams, settings: Pip
     if config.dataset_path:
         path = Path(config.dataset_path)
     else:
-        found = find_partition_file(settings.inbox_dir, partition)
+        found = dataset_file(settings.inbox_dir, partition)
         if found is None:
             raise dg.Failure(
-                description=f"No file for partition {partition!r} in {settings.inbox_dir}. "
-                "Put the CSV in the inbox or pass ops.dataset_profile.config.dataset_path."
+                description=f"No file for partition {partition!r} in {settings.inbox_dir}, and none registered. "
+                "Put the CSV in the inbox, register it (autoviz register FILE) or pass "
+                "ops.dataset_profile.config.dataset_path."
             )
         path = found
     question = config.question.strip() or sidecar_question(path) or settings.default_question

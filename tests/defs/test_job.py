@@ -137,3 +137,37 @@ def test_each_run_keeps_its_own_stage_outputs_and_a_partial_run_reads_the_latest
     again = json.loads(Path(report_only.output_for_node("analysis_report").manifest).read_text())
     assert again["question"] == "revenue by product category"
     assert again["charts"][0]["spec"]["encoding"]["x"]["field"] == "product_category"
+
+
+def test_the_ui_way_a_registered_file_with_no_config(instance, tmp_path):
+    """What the UI's Materialize launches: the implicit asset job, one partition, no run config. The file was
+    registered where it lives (not in the inbox): the run reads it there, asks its sidecar's question, writes a
+    report, and leaves the file and its folder as they were."""
+    from autoviz_pipeline.definitions import defs
+    from autoviz_pipeline.inbox import register_file
+
+    home = tmp_path / "elsewhere"
+    home.mkdir()
+    csv = home / "december_revenue.csv"
+    csv.write_bytes((EXAMPLES / "december_revenue.csv").read_bytes())
+    (home / "december_revenue.question.txt").write_text("revenue by region")
+    before = {p.name: p.read_bytes() for p in home.iterdir()}
+    inbox = tmp_path / "inbox"
+    key, _ = register_file(inbox, csv)
+    instance.add_dynamic_partitions("csv_files", [key])
+    settings = PipelineSettings(inbox_dir=str(inbox), outputs_dir=str(tmp_path / "out"))
+    result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
+        instance=instance, partition_key=key,
+        resources={"settings": settings, "json_io_manager": PydanticJsonIOManager(base_dir=str(tmp_path / "s"))})
+    assert result.success and result.dagster_run.job_name == "__ASSET_JOB"
+    profiled = result.output_for_node("dataset_profile")
+    assert profiled.request.dataset_path == str(csv) and profiled.request.question == "revenue by region"
+    report = result.output_for_node("analysis_report")
+    assert Path(report.html).is_file() and Path(report.out_dir).parent.parent == tmp_path / "out"
+    assert {p.name: p.read_bytes() for p in home.iterdir()} == before
+    # without the registry the same launch fails and says how to give the file
+    (inbox / ".registered.json").unlink()
+    failed = defs.resolve_implicit_global_asset_job_def().execute_in_process(
+        instance=instance, partition_key=key, raise_on_error=False,
+        resources={"settings": settings, "json_io_manager": PydanticJsonIOManager(base_dir=str(tmp_path / "s"))})
+    assert not failed.success
