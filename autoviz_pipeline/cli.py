@@ -121,10 +121,37 @@ def _chart(file: str, question: str) -> int:
 
 
 def _instance() -> Any:
-    """The instance in $DAGSTER_HOME (runs show in the UI), else an ephemeral one for this process."""
+    """The instance in $DAGSTER_HOME (runs show in the UI), else an ephemeral one for this process.
+
+    A home with a dagster.yaml is loaded as it is (the user's settings). A home without one is loaded with
+    telemetry off and without Dagster's warning about the missing file, so that `autoviz` prints only its own lines.
+    """
     from dagster import DagsterInstance
 
-    return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        return DagsterInstance.ephemeral()
+    if (Path(home) / "dagster.yaml").is_file():
+        return DagsterInstance.get()
+    from dagster._core.instance.ref import InstanceRef
+
+    quiet = _DropRecords("No dagster instance configuration file")
+    dagster_log = logging.getLogger("dagster")
+    dagster_log.addFilter(quiet)
+    try:
+        ref = InstanceRef.from_dir(str(Path(home).resolve()), overrides={"telemetry": {"enabled": False}})
+    finally:
+        dagster_log.removeFilter(quiet)
+    return DagsterInstance.from_ref(ref)
+
+
+class _DropRecords(logging.Filter):
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(self.prefix)
 
 
 def _register(files: list[str]) -> int:

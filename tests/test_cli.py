@@ -126,6 +126,23 @@ def _dagster_env(tmp_path, home):
     return env
 
 
+def test_run_prints_only_its_own_lines_with_a_bare_dagster_home(tmp_path):
+    """A DAGSTER_HOME with no dagster.yaml (what `mkdir` gives): no telemetry banner, no 'Welcome to Dagster', no
+    warning about the missing file, from `run` or `register`; the run is still recorded in that instance."""
+    home = tmp_path / "home"
+    home.mkdir()
+    p = subprocess.run([sys.executable, "-m", "autoviz_pipeline.cli", "run", str(DECEMBER), "revenue by region"],
+                       capture_output=True, text=True, env=_dagster_env(tmp_path, home), cwd=ROOT, timeout=300)
+    assert p.returncode == 0, p.stderr
+    noise = [line for line in (p.stdout + p.stderr).splitlines() if any(n in line for n in _DAGSTER_NOISE)]
+    assert not noise
+    assert all(line.startswith("  ") for line in p.stderr.splitlines())  # only the progress lines
+    assert (home / "history").is_dir() and not (home / "dagster.yaml").exists()
+    reg = subprocess.run([sys.executable, "-m", "autoviz_pipeline.cli", "register", str(DECEMBER)],
+                         capture_output=True, text=True, env=_dagster_env(tmp_path, home), cwd=ROOT, timeout=300)
+    assert reg.returncode == 0 and not reg.stderr, reg.stderr
+
+
 def test_register_then_asset_materialize_as_the_readme_says(tmp_path):
     """`autoviz register FILE` then `dagster asset materialize --select '*' --partition NAME` with no config: the
     run finds the file where it is (never written), asks the sidecar's question and writes a report."""
