@@ -9,6 +9,7 @@ import dagster as dg
 
 from autoviz_pipeline.definitions import autoviz_job, defs
 from autoviz_pipeline.defs.assets import csv_files
+from autoviz_pipeline.defs.failures import RECORDED_BY_TAG
 from autoviz_pipeline.defs.io_managers import PydanticJsonIOManager
 from autoviz_pipeline.defs.resources import PipelineSettings
 from autoviz_pipeline.defs.sensors import make_failure_sensor, make_inbox_sensor, make_refresh_schedule
@@ -140,7 +141,8 @@ def _evaluate(sensor_def, instance, cursor, settings):
 def test_failure_recorder_covers_a_ui_materialization(tmp_path):
     """The UI's Materialize runs the implicit asset job with a partition and no config; here its file is missing, so
     the run fails. The recorder from the real Definitions, evaluated as the daemon does (a tick that starts its
-    cursor, then a tick after the run), writes the failure record; a failed run of another job writes none."""
+    cursor, then a tick after the run), writes the failure record; a failed run of another job writes none, nor
+    one whose launcher (`autoviz run`) records it itself."""
     settings = _settings(tmp_path)
     recorder = defs.resolve_sensor_def("autoviz_job_failure_recorder")
 
@@ -162,6 +164,10 @@ def test_failure_recorder_covers_a_ui_materialization(tmp_path):
         assert not result.success and result.dagster_run.job_name == "__ASSET_JOB"
         other = other_job.execute_in_process(instance=instance, raise_on_error=False)
         assert not other.success
+        by_cli = asset_job.execute_in_process(  # `autoviz run` writes its own record: not a second one
+            instance=instance, partition_key="missing.csv", raise_on_error=False, tags={RECORDED_BY_TAG: "cli"},
+            resources={"settings": settings, "json_io_manager": PydanticJsonIOManager(base_dir=str(tmp_path / "s"))})
+        assert not by_cli.success
         _evaluate(recorder, instance, cursor, settings)
     records = sorted((tmp_path / "out" / "_failures").glob("*.json"))
     assert [p.stem for p in records] == [result.run_id]
