@@ -47,6 +47,7 @@ def ground(tokens: list[Token], index: ColumnIndex, *, settings: MatchSettings =
     no "EA"), and no column's name across a comma."""
     candidates = [c for c in _candidates(tokens, index, settings, text)
                   if not _names_rows(c, tokens, index, settings)]
+    candidates = _whole_phrases_first(candidates)
     chosen = _best_cover(candidates, len(tokens), {c.name: c.profile.nulls for c in index.columns})
     chosen = [c for c in chosen if c not in _absorbed(chosen, tokens, index, settings)
               and not _modifies_a_column(c, chosen, tokens, index)]
@@ -236,6 +237,16 @@ def _with_number_words(phrase: list[Token]) -> list[Token] | None:
     if len(phrase) < 2 or last not in numbers or last in ("first", "second", "third"):
         return None
     return [*phrase[:-1], Token(numbers[last], phrase[-1].index)]
+
+
+def _whole_phrases_first(candidates: list[Candidate]) -> list[Candidate]:
+    """A word read loosely (a synonym, a part, a relation) inside a longer phrase that spells one column's name
+    is no column of its own: in "murder rate", "rate" is the rate of murders (``murdrate``), not a percentage
+    column that "rate" is a synonym of."""
+    wholes = [c for c in candidates if c.length > 1 and c.method not in _LOOSE | {"synonym", "value"}]
+    return [c for c in candidates if not (
+        c.method in _LOOSE | {"synonym"} and any(w.start <= c.start and c.end <= w.end and w.length > c.length
+                                                 and w.column != c.column for w in wholes))]
 
 
 def _looser(column: Candidate, value: Candidate) -> bool:

@@ -150,7 +150,7 @@ def _rate_bonus(lemmas: list[str], col: ColumnForms) -> float:
     """ "divorce rate" finds ``Divorces_per_1000`` before ``Divorces``: a rate is a count per something."""
     if not set(lemmas) & _RATE_WORDS:
         return 0.0
-    return 0.03 if set(col.words) & {"per", "rate", "pct", "percent", "ratio", "share", "capita"} else -0.02
+    return 0.03 if set(col.words) & {"per", "rate", "pct", "percent", "ratio", "share", "capita"} else -0.05
 
 
 def _aligned(lemmas: list[str], col: ColumnForms, names: frozenset[str], *, core: list[str] | None = None) -> bool:

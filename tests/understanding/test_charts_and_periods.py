@@ -131,6 +131,16 @@ TABLES = {
     # counties: population (popul) and population density, a murder count
     "county_density": _csv("county,popul,density,murders", [
         f"C{i},{1000 + (i * 977) % 90000},{5 + (i * 13) % 400},{(i * 7) % 9}" for i in range(60)]),
+    # counties by year: a murder count and rate (murdrate, per 10k), population, two percentage columns
+    "county_murders": _csv("county,year,popul,murders,murdrate,percblack,perc1019", [
+        f"C{i % 20},{1990 + i // 20},{2000 + (i * 7919) % 250000},{(i * 7) % 40},{(i * 13) % 200 / 10},"
+        f"{(i * 17) % 60},{10 + (i * 3) % 15}" for i in range(60)]),
+    # released prisoners: week of arrest, arrested (0/1), financial aid (0/1), age at release
+    "released": _csv("week,arrest,fin,age", [
+        f"{1 + (i * 11) % 52},{1 if i % 3 == 0 else 0},{i % 2},{17 + (i * 5) % 28}" for i in range(60)]),
+    # firms: industrial or not (indus 0/1), sales
+    "ceo_firms": _csv("salary,sales,indus", [
+        f"{500 + (i * 37) % 900},{1000 + (i * 91) % 5000},{1 if i % 3 == 0 else 0}" for i in range(30)]),
     "salaries": _csv("salary,lsalary,finance,sales", [
         f"{500 + (i * 37) % 900},{6 + (i % 10) / 10},{1 if i % 4 == 0 else 0},{1000 + (i * 91) % 5000}"
         for i in range(40)]),
@@ -1046,6 +1056,38 @@ def _expected(table, keep):
      lambda o: o.field("x") == "region" and (o.rows["units"] > 30).all() and o.kept == 30),
     ("shops", "revenue by region where units are over 30?",
      lambda o: o.field("x") == "region" and (o.rows["units"] > 30).all() and o.kept == 30),
+    # a phrase that spells a glued name whole ("murder rate" → murdrate) is not split into "murder" and a
+    # percentage column that "rate" is a synonym of
+    ("county_murders", "murder rate by year",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("year", "murdrate", "mean")),
+    # near miss: the count itself
+    ("county_murders", "murders by year",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("year", "murders", "sum")),
+    # a number compared goes to a column whose values reach it; a number of people is the population
+    ("county_murders", "Murder rate distribution for counties with more than 100,000 people",
+     lambda o: o.field("x") == "murdrate" and o.kept == _expected("county_murders", lambda f: f["popul"] > 100000)
+     and o.kept < o.total),
+    ("county_murders", "average murder rate where perc1019 is over 15",
+     lambda o: o.kept == _expected("county_murders", lambda f: f["perc1019"] > 15)),
+    # "20%" compares a percentage column, not the year said before it
+    ("county_murders", "Total murders per year, only counting counties where over 20% of residents are black",
+     lambda o: (o.field("x"), o.field("y")) == ("year", "murders")
+     and o.kept == _expected("county_murders", lambda f: f["percblack"] > 20)),
+    # "people under 21" compares the age; "with and without financial aid" splits by the flag, keeps both
+    ("released", "For people under 21, what's the arrest rate with and without financial aid?",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("fin", "arrest", "mean")
+     and o.kept == _expected("released", lambda f: f["age"] < 21)),
+    ("released", "Re-arrest rate with vs without financial aid",
+     lambda o: o.field("x") == "fin" and o.kept == o.total),
+    # near miss: the aid as an adjective alone keeps its 1s
+    ("released", "arrest rate of people with financial aid by age",
+     lambda o: o.kept == _expected("released", lambda f: f["fin"] == 1)),
+    # both sides of a flag said ("industrial … non-industrial") are compared, not kept to one
+    ("ceo_firms", "avg sales of industrial firms compared with non-industrial ones",
+     lambda o: (o.field("x"), o.field("y")) == ("indus", "sales") and o.kept == o.total),
+    # near miss: one side said keeps it
+    ("ceo_firms", "avg sales of non-industrial firms",
+     lambda o: o.kept == _expected("ceo_firms", lambda f: f["indus"] == 0)),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from ...contracts import FilterSpec
 from ..columns import ColumnForms
+from ..grounding import best_column_for
 from ..lexicon import degree, lemmas, value_key
 from ..reading import Context, Ranking, SaidFilter
 from ..vocabulary import vocabulary
@@ -145,7 +146,9 @@ def extract(ctx: Context) -> list[SaidFilter]:
             said_op = comparative_op(m.group("w"), op) if op.startswith("cmp") else op
             if said_op is None:
                 continue
-            column = _nearest(ctx, start, end, ranged) or _only_measure(ctx, value)
+            percent = bool(re.match(r"\s*(?:%|percent\b|per cent\b)", lower[m.end():]))
+            column = _people_number(ctx, start, end, value) or \
+                _nearest(ctx, start, end, ranged, value, percent=percent) or _only_measure(ctx, value)
             if column:
                 said_unit = ctx.tokens[end].lower if end < len(ctx.tokens) else ""
                 end = _past_unit(ctx, end, ranged)
@@ -320,19 +323,54 @@ def _in_bands(col: ColumnForms | None, spec: FilterSpec) -> FilterSpec:
     return FilterSpec(column=spec.column, op="in", values=kept) if kept else spec
 
 
-def _nearest(ctx: Context, start: int, end: int, mentions: list[tuple[int, str]]) -> str | None:
+def _nearest(ctx: Context, start: int, end: int, mentions: list[tuple[int, str]],
+             value: float | None = None, *, percent: bool = False) -> str | None:
     """The column named just before the words start..end ("students aged 19 or older"), else just after
-    ("over 100 visitors"); None when no number column is named within a few words."""
-    inside = [(pos, c) for pos, c in mentions if start <= pos < end]
-    if inside:  # "older than 60": the comparative names the column itself
-        return inside[0][1]
-    before = [(pos, c) for pos, c in mentions if pos < start]
-    after = [(pos, c) for pos, c in mentions if pos >= end]
-    if before and start - max(before)[0] <= 8:
-        return max(before)[1]
-    if after and min(after)[0] - end <= 4:
-        return min(after)[1]
-    return None
+    ("over 100 visitors"); None when no number column is named within a few words. With the ``value`` compared,
+    a column whose values reach it goes first: in "murder rate for counties with more than 100,000 people" the
+    rate (0 to 30) is no column a hundred thousand can compare; the population is."""
+    inside = [c for pos, c in mentions if start <= pos < end]
+    before = [c for pos, c in sorted(mentions, reverse=True) if pos < start and start - pos <= 8]
+    after = [c for pos, c in sorted(mentions) if pos >= end and pos - end <= 4]
+    near = list(dict.fromkeys(inside[:1] + before + after))
+    a_year = isinstance(value, int) and 1800 <= value <= 2100 and bool(ctx.index.timelines)  # _year_of_time's
+    if value is not None and not a_year and not any(_within(ctx, c, value) for c in near[:1]):
+        near = [c for c in near if _within(ctx, c, value)] or near
+    if percent and near and not _a_percent(ctx, near[0]):  # "over 20% of residents are black": percblack
+        near = [c for c in near if _a_percent(ctx, c)] or near
+    return near[0] if near else None
+
+
+def _a_percent(ctx: Context, column: str) -> bool:
+    col = ctx.index.get(column)
+    return col is not None and bool(set(col.words) & set(vocabulary().cues["percent_words"]))
+
+
+def _people_number(ctx: Context, start: int, end: int, value: float) -> str | None:
+    """A number of people or an age, said of people, where no column is named: "counties with more than
+    100,000 people" compares the population (the column "population" names), "people under 21" the age."""
+    tokens = ctx.tokens
+    voc = vocabulary()
+    after = tokens[end].lower if end < len(tokens) else ""
+    before = tokens[start - 1].lower if start > 0 else ""
+    if after and voc.names_people(after) and not any(m.position == end for m in ctx.column_matches()):
+        said = "population"
+    elif before and voc.names_people(before) and not any(m.position == start - 1 for m in ctx.column_matches()):
+        said = "age"
+    else:
+        return None
+    column, score, _ = best_column_for(said, ctx.index.profile, candidates=[
+        c.name for c in ctx.index.columns if c.numeric])
+    return column if column is not None and score >= 0.8 and _within(ctx, column, value) else None
+
+
+def _within(ctx: Context, column: str, value: float) -> bool:
+    """Do the column's values reach ``value`` (between its minimum and maximum)? True when it cannot tell."""
+    col = ctx.index.get(column)
+    lo, hi = (col.profile.min, col.profile.max) if col is not None else (None, None)
+    if not isinstance(lo, (int, float)) or not isinstance(hi, (int, float)) or col.bands:
+        return True
+    return lo <= value <= hi
 
 
 _SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}

@@ -131,6 +131,7 @@ def _flags(ctx: Context, *, taken: set[str]) -> list[SaidFilter]:
     if any(degree(t.lower) == "comparative" or t.lower in ("more", "less", "fewer") for t in tokens):
         return out  # "are colonial homes pricier?", "do married workers earn more?": both sides compared
     group_words = {"by", "per", "vs", "versus", "against", "each", "and", "or", "between", "colour", "color"}
+    compared: set[str] = set()
     for m in ctx.column_matches():
         col = ctx.index.get(m.column)
         if col is None or col.role != "boolean" or m.column in taken:
@@ -144,8 +145,10 @@ def _flags(ctx: Context, *, taken: set[str]) -> list[SaidFilter]:
         if before in group_words or article_after_group or after in ("vs", "versus", "or", "and") or \
                 after in vocabulary().cues["rate_words"] or not ctx.free(start, end):
             continue  # "default rate": the flag is measured, not kept to its 1s
-        if against_the_rest(ctx, start, end):
-            continue  # "financial firms vs the rest": both sides of the flag, as groups
+        if against_the_rest(ctx, start, end) or \
+                _WITH_AND_WITHOUT.search(" ".join(t.lower for t in tokens[max(0, start - 4):start])):
+            compared.add(m.column)  # "financial firms vs the rest", "arrest rate with and without financial aid"
+            continue
         adjective = after.isalpha() and is_noun(after)
         in_place = before in ("in", "the") and (start < 2 or tokens[start - 2].lower in ("in", "from"))  # "in the South"
         if not (adjective or in_place or before == "only" or after == "only" or before == "non"):
@@ -154,7 +157,10 @@ def _flags(ctx: Context, *, taken: set[str]) -> list[SaidFilter]:
         if value is not None:
             out.append(SaidFilter(filter=FilterSpec(column=m.column, op="eq", value=value), start=start, end=end,
                                   source="value"))
-    return out
+    # "industrial firms compared with non-industrial ones": both sides of one flag said are compared, not kept
+    compared |= {f.filter.column for f in out if any(o.filter.column == f.filter.column and
+                                                     o.filter.value != f.filter.value for o in out)}
+    return [f for f in out if f.filter.column not in compared]
 
 
 def _flag_value(values: list[str], *, want: bool) -> str | int | None:
