@@ -33,8 +33,20 @@ def fold(text: str) -> str:
 def split_name(name: str) -> list[str]:
     """``productCategory`` / ``product_category`` / ``Product.Category`` / ``Product Category`` → the words,
     lower-case: ``['product', 'category']``."""
-    spaced = _CAMEL.sub(" ", fold(name))
+    spaced = _CAMEL.sub(" ", _CAPS_THEN_WORD.sub(_caps_then_word, fold(name)))
     return [w.lower() for w in _PLAIN_WORD.findall(spaced)]
+
+
+_CAPS_THEN_WORD = re.compile(r"(?<![A-Z])([A-Z]{2,})([a-z]{3,})")
+
+
+def _caps_then_word(m: re.Match[str]) -> str:
+    """ "TVnews", "GDPgrowth", "IDnumber": capitals, then a word in lower case, are an initialism and that word
+    (tv news), unless the last capital begins the word ("HTMLParser": html parser)."""
+    caps, tail = m.group(1), m.group(2)
+    if english_word(tail) and not english_word((caps[-1] + tail).lower()):
+        return f"{caps} {tail}"
+    return m.group(0)
 
 
 @lru_cache(maxsize=65536)

@@ -331,6 +331,11 @@ def _point(reading: QuestionReading, slots: Slots, notes: list[str], binned: boo
                                                              r"(?:years|months|days|period)\b", reading.question.lower()):
         if (timeline := slots.timeline()) is not None and timeline not in axes:
             axes.insert(0, timeline)  # "every reading under 70 as dots over time": time on x
+    people = slots.index.people_column
+    if len(axes) < 2 and people is not None and people not in axes and _says_people(reading, slots):
+        axes.append(people)  # "does temperature affect how many people rent bikes": the count of people, bikers
+        slots.used.add(people)
+        size = size if size is None or size.field is not None else None
     numbers_filtered = [c for c in [*slots.filtered, *(f.filter.column for f in reading.filters if f.source == "number")]
                         if (f := slots.col(c)) is not None and f.measure and c not in axes]
     while len(axes) < 2 and (extra := slots.take(numbers_filtered) or slots.number() or slots.profile_group()):

@@ -135,6 +135,9 @@ TABLES = {
     "county_murders": _csv("county,year,popul,murders,murdrate,percblack,perc1019", [
         f"C{i % 20},{1990 + i // 20},{2000 + (i * 7919) % 250000},{(i * 7) % 40},{(i * 13) % 200 / 10},"
         f"{(i * 17) % 60},{10 + (i * 3) % 15}" for i in range(60)]),
+    # hourly bike rentals: temperature, humidity, and the riders counted in each hour
+    "bike_hours": _csv("hr,temp,hum,bikers", [
+        f"{i % 24},{(i * 7) % 40 / 40:.2f},{(i * 11) % 50 / 50:.2f},{5 + (i * 13) % 90}" for i in range(96)]),
     # released prisoners: week of arrest, arrested (0/1), financial aid (0/1), age at release
     "released": _csv("week,arrest,fin,age", [
         f"{1 + (i * 11) % 52},{1 if i % 3 == 0 else 0},{i % 2},{17 + (i * 5) % 28}" for i in range(60)]),
@@ -1088,6 +1091,16 @@ def _expected(table, keep):
     # near miss: one side said keeps it
     ("ceo_firms", "avg sales of non-industrial firms",
      lambda o: o.kept == _expected("ceo_firms", lambda f: f["indus"] == 0)),
+    # "top" before an amount with decimals or a scale is a verb (exceed), not a top-N
+    ("wedding_years", "In which years after 1960 did the number of marriages top 1.6 million?",
+     lambda o: o.c.limit is None
+     and o.kept == _expected("wedding_years", lambda f: (f["Year"] > 1960) & (f["Marriages"] > 1600000))),
+    # near miss: a top-N as before
+    ("wedding_years", "top 5 years by marriages",
+     lambda o: (o.field("x"), o.c.limit) == ("Year", 5)),
+    # people counted in a relationship are the column that counts them
+    ("bike_hours", "Does temperature affect how many people rent bikes? Scatter plot please.",
+     lambda o: (o.c.mark, o.field("x"), o.field("y"), o.c.size) == ("point", "temp", "bikers", None)),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -155,6 +155,8 @@ def test_a_glued_name_may_keep_one_short_part_unsaid():
     ("order date", "species,OrderDate,ShipDate", "OrderDate"),         # upper CamelCase
     ("ship date", "species,OrderDate,ShipDate", "ShipDate"),
     ("http status", "species,HTTPStatus,latency", "HTTPStatus"),       # an initialism run into a word
+    ("tv news", "species,TVnews,age", "TVnews"),                       # … a lower-case word after it
+    ("gdp growth", "species,GDPgrowth,inflation", "GDPgrowth"),
 ])
 def test_dotted_and_camel_case_names(table, phrase, header, column):
     assert split_name(column) == phrase.split()

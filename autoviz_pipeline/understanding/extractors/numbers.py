@@ -36,7 +36,8 @@ COMPARISONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          rf"not exceeding|(?:less|fewer|lower|smaller) than or equal to|<=|≤)\s*(?:the\s+year\s+|year\s+)?{_NUM}",
          "lte"),
         (rf"(?:\b(?:(?:more|greater|higher|larger|bigger|later|older|longer|heavier|taller|above|over) than|"
-         rf"over|above|exceed|exceeding|exceeds|exceeded|after|beyond|past|topped|tops)|>)\s*(?:the\s+year\s+|year\s+)?{_NUM}",
+         rf"over|above|exceed|exceeding|exceeds|exceeded|after|beyond|past|topped|tops|"
+         rf"top(?=\s+\$?\d[\d,]*(?:\.\d+\s*|\s*)(?:thousand|million|billion|k|m|bn)\b))|>)\s*(?:the\s+year\s+|year\s+)?{_NUM}",
          "gt"),
         (rf"(?:\b(?:(?:less|fewer|lower|smaller|earlier|younger|shorter|lighter|below|under) than|under|below|"
          rf"before|prior to)|<)\s*(?:the\s+year\s+|year\s+)?{_NUM}", "lt"),
@@ -67,7 +68,8 @@ RANGE = re.compile(
 )
 _TOP = re.compile(r"\b(?:(?P<word>top|bottom|best|worst|highest|lowest)|(?P<edge>first|last))\s+(?P<n>\d{1,3}|"
                   r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)\b"
-                  r"(?(edge)(?!\s*(?:day|week|month|quarter|year|hour|decade)s?\b))(?!\s*%)")
+                  r"(?(edge)(?!\s*(?:day|week|month|quarter|year|hour|decade)s?\b))(?!\s*%)"
+                  r"(?![.,]\d|\s*(?:thousand|million|billion|k|m|bn)\b)")  # "top 2.4 million": a verb, "exceed"
 _N_SUPERLATIVE = re.compile(r"\b(?:the\s+)?(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|twelve|"
                             r"fifteen|twenty)\s+(?P<word>[a-z]+est|most|least|highest|lowest|best|worst|biggest|"
                             r"largest|smallest|fewest)\b")
