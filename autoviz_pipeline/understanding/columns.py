@@ -133,6 +133,7 @@ class ColumnIndex:
     durations: list[str] = field(init=False)  # quantities whose name says they hold a duration (days_out, wait_min)
     value_column: str | None = field(init=False)  # a long table's one quantity, named only "Value", "amount", …
     people_column: str | None = field(init=False)  # the one quantity named by people it counts ("bikers", "visitors")
+    log_of: dict[str, str] = field(init=False)  # "lprice" → price: a name that is "l" and another number column's
     _by_name: dict[str, ColumnForms] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -146,6 +147,9 @@ class ColumnIndex:
         people = [c.name for c in self.columns  # a plural name: "bikers", "visitors" count people
                   if c.measure and c.core and c.words[-1].endswith("s") and voc.names_people(c.core[-1])]
         self.people_column = people[0] if len(people) == 1 else None
+        numbers = {c.name.lower(): c.name for c in self.columns if c.numeric}
+        self.log_of = {c.name: numbers[c.name[1:].lower()] for c in self.columns  # econometric tables: lwage
+                       if c.numeric and len(c.name) >= 4 and c.name[0] in "lL" and c.name[1:].lower() in numbers}
 
     def get(self, name: str) -> ColumnForms | None:
         return self._by_name.get(name)

@@ -102,7 +102,7 @@ def _spelled(words: list[str], name: str, *, unsaid: bool = False) -> float:
     asks = [w in aggregate_words() for w in words]  # only a qualifier piece at the start: "total" → tot, "avg" ↛ a
     starts = frozenset(droppable_starts())
     optional = [w in voc.stopwords or w.isdigit() or w == "per" for w in words]
-    if optional[0] or optional[-1]:
+    if (optional[0] and words[0] != "per") or optional[-1]:  # "per capita income" → pcinc
         return 0.0
     forms = [_forms(w) if not optional[k] else ((w,), ()) for k, w in enumerate(words)]
     if len(words) == 1 and len(name) >= 4 and name.endswith("s") and words[0].endswith("s") and \

@@ -47,7 +47,7 @@ def ground(tokens: list[Token], index: ColumnIndex, *, settings: MatchSettings =
     no "EA"), and no column's name across a comma."""
     candidates = [c for c in _candidates(tokens, index, settings, text)
                   if not _names_rows(c, tokens, index, settings)]
-    candidates = _whole_phrases_first(candidates)
+    candidates = _whole_phrases_first(_unlogged(candidates, tokens, index))
     chosen = _best_cover(candidates, len(tokens), {c.name: c.profile.nulls for c in index.columns})
     chosen = [c for c in chosen if c not in _absorbed(chosen, tokens, index, settings)
               and not _modifies_a_column(c, chosen, tokens, index)]
@@ -117,7 +117,8 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
                                              " ".join(t.text for t in phrase)))  # a word a token: spans count them
                 continue
             edges_stop = (phrase[0].lower in voc.stopwords or phrase[-1].lower in voc.stopwords) and not (
-                j == i + 1 and _stopword_as_name(tokens, i, index)) and not _hyphenated(phrase)  # "no-show"
+                j == i + 1 and _stopword_as_name(tokens, i, index)) and not _hyphenated(phrase) and not (  # "no-show"
+                j > i + 2 and " ".join(t.lower for t in phrase[:2]) in voc.cues["rate_phrases"])  # "per capita income"
             if edges_stop and not (phrase[0].text[:1].isupper() and phrase[0].index > 0 or phrase[0].text.isupper()):
                 continue  # "the", "by" … end no phrase; "US Steel", "The Who" (capitalized) may be a value
             text = " ".join(t.text for t in phrase)
@@ -237,6 +238,19 @@ def _with_number_words(phrase: list[Token]) -> list[Token] | None:
     if len(phrase) < 2 or last not in numbers or last in ("first", "second", "third"):
         return None
     return [*phrase[:-1], Token(numbers[last], phrase[-1].index)]
+
+
+_LOG_WORDS = frozenset("log logs logged ln logarithm logarithmic".split())
+
+
+def _unlogged(candidates: list[Candidate], tokens: list[Token], index: ColumnIndex) -> list[Candidate]:
+    """Where a table has both ``price`` and ``lprice`` (its log, as econometric tables name it), words that
+    spell the log's name mean the number itself unless the question says "log" or names ``lprice`` as written:
+    "living area" is ``area``, not ``larea``."""
+    if not index.log_of or any(t.lower in _LOG_WORDS for t in tokens):
+        return candidates
+    return [Candidate(c.start, c.end, index.log_of[c.column], c.score, c.method, c.phrase, c.value)
+            if c.column in index.log_of and c.method not in ("exact", "normalized", "value") else c for c in candidates]
 
 
 def _whole_phrases_first(candidates: list[Candidate]) -> list[Candidate]:

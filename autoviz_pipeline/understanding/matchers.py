@@ -104,7 +104,7 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
             col.joined.endswith(words[0]) or col.joined.startswith(lemmas[0])):
         return round(settings.partial_weight * 0.9, 3), "partial"  # "power" → horsepower, "floor" → blockfloor
     if col.joined.isalnum() and (len(words) >= 3 or not english_word(col.joined)) and \
-            (spelt := compound_score(words, col.joined, glued=len(col.words) == 1)):
+            (spelt := compound_score(words, col.joined, glued=len(col.words) == 1) or _head_first(words, col)):
         # "night fatality rate" → nghtfatrte; "return on equity" → roe; "news" → tvnews (a part unsaid)
         return round(settings.abbreviation_weight * spelt, 3), "abbreviation"
     fuzzy = _typo(words, col, settings)
@@ -129,6 +129,15 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
         score, method = score_phrase([again], col, settings, names=names)  # "rearrested" → arrest
         return (round(score * 0.95, 3), method) if score else (0.0, "")
     return 0.0, ""
+
+
+def _head_first(words: list[str], col: ColumnForms) -> float:
+    """A name that puts the head noun first ("pentree": price of entree, "psoda"), said modifier first
+    ("entree prices", "soda price"): the two words spell it in the other order, a little less sure."""
+    voc = vocabulary()
+    if len(words) != 2 or any(w in voc.stopwords for w in words) or lemma(words[1]) not in voc.cues["quantity_heads"]:
+        return 0.0  # "temperature affect" is no a(ffect)temp, "on-time arrival" no arr_time
+    return round(0.97 * compound_score(words[::-1], col.joined), 3)
 
 
 def _without_re(token: Token) -> Token | None:

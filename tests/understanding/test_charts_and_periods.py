@@ -138,6 +138,18 @@ TABLES = {
     # hourly bike rentals: temperature, humidity, and the riders counted in each hour
     "bike_hours": _csv("hr,temp,hum,bikers", [
         f"{i % 24},{(i * 7) % 40 / 40:.2f},{(i * 11) % 50 / 50:.2f},{5 + (i * 13) % 90}" for i in range(96)]),
+    # fast food stores: prices named head first (p + what), a log twin, the chain
+    "fast_food": _csv("psoda,pentree,lpsoda,chain", [
+        f"{1 + (i * 7) % 20 / 100:.2f},{1 + (i * 13) % 90 / 100:.2f},{(i * 7) % 20 / 100:.2f},"
+        f"{['BK', 'KFC', 'RR', 'Wendys'][i % 4]}" for i in range(40)]),
+    # house sales with the log of area and of price beside them (lX is log X), an apparent-temperature pair
+    "house_logs": _csv("year,area,larea,price,lprice,temp,atemp", [
+        f"{1978 + 3 * (i % 2)},{800 + (i * 97) % 2500},{6 + (i % 20) / 10:.1f},{50000 + (i * 7919) % 200000},"
+        f"{10 + (i % 30) / 10:.1f},{10 + i % 20},{8 + i % 22}" for i in range(50)]),
+    # states in two years: per capita income, infant mortality and the poverty rate
+    "state_health": _csv("state,year,pcinc,infmort,povrate", [
+        f"S{i % 25},{1987 if i < 25 else 1990},{9000 + (i * 211) % 9000},{6 + (i * 7) % 60 / 10:.1f},"
+        f"{8 + (i * 3) % 20}" for i in range(50)]),
     # released prisoners: week of arrest, arrested (0/1), financial aid (0/1), age at release
     "released": _csv("week,arrest,fin,age", [
         f"{1 + (i * 11) % 52},{1 if i % 3 == 0 else 0},{i % 2},{17 + (i * 5) % 28}" for i in range(60)]),
@@ -1101,6 +1113,24 @@ def _expected(table, keep):
     # people counted in a relationship are the column that counts them
     ("bike_hours", "Does temperature affect how many people rent bikes? Scatter plot please.",
      lambda o: (o.c.mark, o.field("x"), o.field("y"), o.c.size) == ("point", "temp", "bikers", None)),
+    # a name that puts its head first (p + entree, p + soda) said modifier first
+    ("fast_food", "Spread of entree prices for each chain",
+     lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("boxplot", "chain", "pentree")),
+    ("fast_food", "Average soda price by chain",
+     lambda o: (o.field("x"), o.field("y")) == ("chain", "psoda")),
+    # near miss: a verb after a quantity is no head ("temperature affect" is not a(ffect) + temp)
+    ("house_logs", "does temperature affect the price?",
+     lambda o: {o.field("x"), o.field("y")} == {"temp", "price"}),
+    # lX beside X is X's log: words that spell it mean X, unless "log" is said or lX is named as written
+    ("house_logs", "living area vs price, colour by year",
+     lambda o: (o.c.mark, {o.field("x"), o.field("y")}) == ("point", {"area", "price"})),
+    ("house_logs", "log area vs log price",
+     lambda o: {o.field("x"), o.field("y")} == {"larea", "lprice"}),
+    ("house_logs", "larea vs price",
+     lambda o: {o.field("x"), o.field("y")} == {"larea", "price"}),
+    # "per capita" as the initials of a glued name
+    ("state_health", "For my class: is income related to infant mortality? Scatter per-capita income against the infant mortality rate.",
+     lambda o: {o.field("x"), o.field("y")} == {"pcinc", "infmort"}),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)
