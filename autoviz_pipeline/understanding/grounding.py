@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..contracts import ColumnMatch, DatasetProfile
 from .columns import COUNT_WORDS, ColumnForms, ColumnIndex, column_index
-from .lexicon import Token, known_word, lemma_key, tokenize, value_key
+from .lexicon import Token, is_noun, known_word, lemma_key, tokenize, value_key
 from .matchers import score_phrase
 from .settings import DEFAULT_SETTINGS, MatchSettings
 from .vocabulary import vocabulary
@@ -119,6 +119,10 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
             edges_stop = (phrase[0].lower in voc.stopwords or phrase[-1].lower in voc.stopwords) and not (
                 j == i + 1 and _stopword_as_name(tokens, i, index)) and not _hyphenated(phrase) and not (  # "no-show"
                 j > i + 2 and " ".join(t.lower for t in phrase[:2]) in voc.cues["rate_phrases"])  # "per capita income"
+            if edges_stop and j == i + 1 and phrase[0].text.islower() and _stopword_value(tokens, i):
+                out += _value_candidates(phrase, i, j, [c for c in index.columns if c.profile.distinct <= 5], settings,
+                                         whole_only=True)  # "up weeks vs down weeks": Direction's Up and Down
+                continue
             if edges_stop and not (phrase[0].text[:1].isupper() and phrase[0].index > 0 or phrase[0].text.isupper()):
                 continue  # "the", "by" … end no phrase; "US Steel", "The Who" (capitalized) may be a value
             text = " ".join(t.text for t in phrase)
@@ -172,6 +176,16 @@ def _stopword_as_name(tokens: list[Token], i: int, index: ColumnIndex) -> bool:
     before = tokens[i - 1].lower if i > 0 else ""
     after = tokens[i + 1].lower if i + 1 < len(tokens) else ""
     return before in _DETERMINERS and after not in _VERB_OBJECTS
+
+
+def _stopword_value(tokens: list[Token], i: int) -> bool:
+    """A small word used as an adjective before a plural noun ("down weeks", "up days", "off days"): it may be
+    one of a few values of a column, as written."""
+    k = i + 1
+    if k + 1 < len(tokens) and tokens[k].lower in ("and", "or", "vs", "versus"):
+        k += 2  # "up and down weeks"
+    nxt = tokens[k] if k < len(tokens) else None
+    return nxt is not None and nxt.lower != nxt.lemma and is_noun(nxt.lower) and nxt.lower not in vocabulary().stopwords
 
 
 def _proper(phrase: list[Token]) -> bool:

@@ -150,6 +150,13 @@ TABLES = {
     "state_health": _csv("state,year,pcinc,infmort,povrate", [
         f"S{i % 25},{1987 if i < 25 else 1990},{9000 + (i * 211) % 9000},{6 + (i * 7) % 60 / 10:.1f},"
         f"{8 + (i * 3) % 20}" for i in range(50)]),
+    # oil prices each month, 1990..2019 (360 months), two quantities of 10 to 145 dollars
+    "oil_monthly": _csv("Date,Brent,WTI", [f"{d},{10 + (i * 7) % 135},{11 + (i * 5) % 134}"
+                                          for i, d in enumerate(_monthly(1990, 2019))]),
+    # weekly index returns over 4 years: 5 weeks up for every 3 down
+    "weeks_up_down": _csv("Year,Today,Volume,Direction", [
+        f"{2000 + i // 52},{(i * 37) % 21 - 10:.1f},{1 + (i * 13) % 50 / 10:.1f},{'Down' if i % 8 < 3 else 'Up'}"
+        for i in range(208)]),
     # released prisoners: week of arrest, arrested (0/1), financial aid (0/1), age at release
     "released": _csv("week,arrest,fin,age", [
         f"{1 + (i * 11) % 52},{1 if i % 3 == 0 else 0},{i % 2},{17 + (i * 5) % 28}" for i in range(60)]),
@@ -464,6 +471,20 @@ def test_chart_choice(write_csv, table, question, check):
      lambda o: o.c.mark == "line" and o.kept == 120 and o.rows["date"].min() == T(2010, 1, 1)),
     ("bookings", "bookings in the last decade",  # still a trend over time; "last" ranks nothing
      lambda o: o.c.mark == "line" and o.kept == 120),
+    # the part of a decade ("the late 2000s": 2005..2009), and a decade after "since" or "before"
+    ("decades", "bookings in the late 2000s",
+     lambda o: o.kept == 60 and o.rows["date"].min() == T(2005, 1, 1) and o.rows["date"].max() == T(2009, 12, 1)),
+    ("decades", "How have bookings moved since the late 2000s?",
+     lambda o: o.kept == 96 and o.rows["date"].min() == T(2005, 1, 1)),
+    ("decades", "bookings before the 2000s", lambda o: o.kept == 60 and o.rows["date"].max() == T(1999, 12, 1)),
+    # near miss: "through the 2000s" is during them
+    ("decades", "bookings through the 2000s", lambda o: o.kept == 120),
+    # "per yr" is yearly
+    ("decades", "median bookings per yr", lambda o: (o.c.x.time_unit, o.c.y.aggregate) == ("year", "median")),
+    # years then a column in brackets: the years are a period, not amounts of the bracketed column
+    ("oil_monthly", "oil price trend 2014-2016 (WTI)",
+     lambda o: (o.c.mark, o.field("y")) == ("line", "WTI") and o.kept == 36
+     and o.rows["Date"].min() == T(2014, 1, 1)),
     # a month name on a date column: every March of 18 years, or the one March of a one-year table
     ("decades", "bookings in March", lambda o: o.kept == 18 and _months(o, 3)),
     ("daily", "sales in March", lambda o: o.kept == 31 and _months(o, 3)),
@@ -1131,6 +1152,16 @@ def _expected(table, keep):
     # "per capita" as the initials of a glued name
     ("state_health", "For my class: is income related to infant mortality? Scatter per-capita income against the infant mortality rate.",
      lambda o: {o.field("x"), o.field("y")} == {"pcinc", "infmort"}),
+    # a small word that is one of a column's few values, as an adjective: "down weeks", "up and down weeks"
+    ("weeks_up_down", "Number of up weeks vs down weeks each year",
+     lambda o: o.field("x") == "Year" and o.field("color") == "Direction" and o.kept == o.total),
+    ("weeks_up_down", "How many down weeks did the market have each year?",
+     lambda o: o.field("x") == "Year" and o.kept == _expected("weeks_up_down", lambda f: f["Direction"] == "Down")),
+    ("weeks_up_down", "Proportion of up and down weeks in 2001",
+     lambda o: (o.c.mark, o.field("color")) == ("arc", "Direction") and o.kept == 52),
+    # near miss: "up to" is no value
+    ("weeks_up_down", "average volume by year up to 2002",
+     lambda o: o.kept == _expected("weeks_up_down", lambda f: f["Year"] <= 2002)),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

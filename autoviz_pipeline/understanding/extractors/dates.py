@@ -215,6 +215,25 @@ def _valid(d: PartialDate) -> bool:
     return True
 
 
+_DECADE_BEFORE = re.compile(r"\b(?:(?P<cue>since|from|after|before|until|till)\s+)?(?:the\s+)?"
+                            r"(?P<part>early|mid|late)?[\s-]*$")
+_DECADE_PARTS = {"early": (0, 4), "mid": (3, 6), "late": (5, 9), None: (0, 9)}
+_DECADE_CUES = {"since": ("gte", 0), "from": ("gte", 0), "after": ("gt", 1), "before": ("lt", 0),
+                "until": ("lte", 1), "till": ("lte", 1)}
+
+
+def _decade(lower: str, span: tuple[int, int], start: int) -> DateMention:
+    """A decade said at ``span`` with the words before it: "the 1980s" (1980 to 1989), "the late 1980s" (1985 to
+    1989), "since the late 1980s" (1985 on), "before the 90s" (until 1989)."""
+    m = _DECADE_BEFORE.search(lower[:span[0]])
+    lo, hi = (start + a for a in _DECADE_PARTS[m["part"]]) if m else (start, start + 9)
+    said = (m.start() if m and (m["cue"] or m["part"]) else span[0], span[1])
+    if m and m["cue"]:
+        op, edge = _DECADE_CUES[m["cue"]]
+        return DateMention(span=said, op=op, dates=(PartialDate((lo, hi)[edge]),), cue="decade")
+    return DateMention(span=said, op="range", dates=(PartialDate(lo), PartialDate(hi)), cue="decade")
+
+
 def _month_number(text: str) -> int:
     return MONTHS[text.strip(". ")[:3]]
 
@@ -276,13 +295,10 @@ def date_mentions(lower: str, *, taken: list[tuple[int, int]] = ()) -> list[Date
         else:
             digit = int(m["d2"])
             start = (1900 if digit >= 3 else 2000) + 10 * digit
-        out.append(DateMention(span=m.span(), op="range", dates=(PartialDate(start), PartialDate(start + 9)),
-                               cue="decade"))
+        out.append(_decade(lower, m.span(), start))
     for m in _DECADE_WORD.finditer(lower):  # "in the eighties"
         if free(*m.span()):
-            start = 1900 + 10 * _DECADE_WORDS[m["word"]]
-            out.append(DateMention(span=m.span(), op="range", dates=(PartialDate(start), PartialDate(start + 9)),
-                                   cue="decade"))
+            out.append(_decade(lower, m.span(), 1900 + 10 * _DECADE_WORDS[m["word"]]))
     for m in _YEAR_ON.finditer(lower):  # "2017 onward", "1990 or later", "2000+"
         if free(*m.span()) and not re.search(rf"\b{_MONTH},?\s*$", lower[:m.start()]):  # not "from August 2010 on"
             later = m["on"] or (m["dir"] or "").startswith(("later", "after", "onward", "beyond", "more", "newer")) \

@@ -264,8 +264,8 @@ def _about_a_quantity(ctx: Context, start: int, end: int) -> bool:
             r"[,;:(]\s*$", ctx.question[:ctx.tokens[start].start])  # "price, 2015 to 2018": a period
         if right_before:  # "price between 2000 and 2020", not "the most executions between 1980 and 1996"
             return col.numeric and _within(col, [int(t.text) for t in ctx.tokens[start:end] if t.text.isdigit()])
-        if end <= pos <= end + 1:  # right after: "over 1900 sq ft"
-            return col.numeric
+        if end <= pos <= end + 1:  # right after: "over 1900 sq ft"; not "trend 2014-2016 (WTI)", a bracket between
+            return col.numeric and not re.search(r"\(\s*$", ctx.question[:ctx.tokens[pos].start])
     return False
 
 
