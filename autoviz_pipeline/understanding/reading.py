@@ -171,7 +171,8 @@ def read_question(question: str, profile: DatasetProfile, *, settings: MatchSett
     said_filters = periods.extract(ctx)
     limit_ranking = numbers.top_n(ctx)
     said_filters += numbers.extract(ctx)
-    said_filters = _merged(said_filters + values.extract(ctx))
+    said_filters = _merged(said_filters + values.extract(ctx), [t.lower for t in ctx.tokens],
+                           {c.name for c in index.columns if c.calendar == "year"})
     aggregate, aggregate_at = measures.aggregate(ctx)
     ranking = measures.ranking(ctx, limit_ranking, aggregate)
     if ranking is not None and ranking.measure is None and ranking.at is not None and " " in ranking.word:
@@ -215,11 +216,12 @@ def read_question(question: str, profile: DatasetProfile, *, settings: MatchSett
     )
 
 
-def _merged(filters: list[SaidFilter]) -> list[SaidFilter]:
+def _merged(filters: list[SaidFilter], words: list[str], years_columns: set[str]) -> list[SaidFilter]:
     """Equalities on one column said apart ("sex 1 vs sex 2", "Jersey … and Holstein") are one `in`; years
     said apart on one time column ("the 90s vs the 2010s", "2019 and 2021") are the stretch that holds them,
-    never two periods that no row is in at once."""
-    filters = _years_spanned(filters)
+    never two periods that no row is in at once, unless they are years of a column of years set against each
+    other ("1987 vs 1990"): both, side by side."""
+    filters = _years_spanned(filters, words, years_columns)
     out: list[SaidFilter] = []
     for f in filters:
         if any(o.filter == f.filter for o in out):
@@ -237,11 +239,14 @@ def _merged(filters: list[SaidFilter]) -> list[SaidFilter]:
     return out
 
 
+_VERSUS = frozenset("vs versus against compared".split())
+
+
 def _year_bounds(f: SaidFilter) -> list:
     return [f.filter.value] if f.filter.op == "eq" else list(f.filter.values) if f.filter.op == "range" else []
 
 
-def _years_spanned(filters: list[SaidFilter]) -> list[SaidFilter]:
+def _years_spanned(filters: list[SaidFilter], words: list[str], years_columns: set[str]) -> list[SaidFilter]:
     years: dict[str, list[SaidFilter]] = {}
     for f in filters:
         bounds = _year_bounds(f)
@@ -253,6 +258,13 @@ def _years_spanned(filters: list[SaidFilter]) -> list[SaidFilter]:
         if len(said) < 2:
             continue
         bounds = [b for f in said for b in _year_bounds(f)]
+        ordered = sorted(said, key=lambda f: f.start)
+        between = {w for a, b in zip(ordered, ordered[1:]) for w in words[a.end:b.start]}
+        if between & _VERSUS and column in years_columns and all(f.filter.op == "eq" for f in said):
+            # "1987 vs 1990" on a column of years: compared side by side (a date column keeps the stretch)
+            out.append(SaidFilter(filter=FilterSpec(column=column, op="in", values=list(dict.fromkeys(bounds))),
+                                  start=min(f.start for f in said), end=max(f.end for f in said), source="value"))
+            continue
         out.append(SaidFilter(filter=FilterSpec(column=column, op="range", values=[min(bounds), max(bounds)]),
                               start=min(f.start for f in said), end=max(f.end for f in said), source="period"))
     return out

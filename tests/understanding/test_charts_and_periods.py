@@ -157,6 +157,11 @@ TABLES = {
     "weeks_up_down": _csv("Year,Today,Volume,Direction", [
         f"{2000 + i // 52},{(i * 37) % 21 - 10:.1f},{1 + (i * 13) % 50 / 10:.1f},{'Down' if i % 8 < 3 else 'Up'}"
         for i in range(208)]),
+    # household heads by village: a 0/1 ``male`` column with gaps (read as numbers), age
+    "household_heads": _csv("village,age,male", [
+        f"V{i % 4},{25 + (i * 7) % 50},{'' if i % 10 == 9 else (0 if i % 3 == 0 else 1)}" for i in range(40)]),
+    # births: weight, the baby's sex as a 0/1 ``male`` flag, a 0/1 ``white`` flag
+    "births": _csv("bwght,male,white", [f"{90 + (i * 13) % 60},{i % 2},{1 if i % 4 else 0}" for i in range(40)]),
     # released prisoners: week of arrest, arrested (0/1), financial aid (0/1), age at release
     "released": _csv("week,arrest,fin,age", [
         f"{1 + (i * 11) % 52},{1 if i % 3 == 0 else 0},{i % 2},{17 + (i * 5) % 28}" for i in range(60)]),
@@ -1162,6 +1167,22 @@ def _expected(table, keep):
     # near miss: "up to" is no value
     ("weeks_up_down", "average volume by year up to 2002",
      lambda o: o.kept == _expected("weeks_up_down", lambda f: f["Year"] <= 2002)),
+    # people of one sex said against a 0/1 column named by a sex: the flag's 0s or 1s, or both side by side
+    ("household_heads", "Average age of female household heads, by village",
+     lambda o: o.field("x") == "village" and o.kept == _expected("household_heads", lambda f: f["male"] == 0)),
+    ("births", "Average birth weight of boys vs girls, white families only",
+     lambda o: (o.field("x"), o.field("y")) == ("male", "bwght")
+     and o.kept == _expected("births", lambda f: f["white"] == 1)),
+    ("births", "Birth weight spread for boys - box plot",
+     lambda o: o.kept == _expected("births", lambda f: f["male"] == 1)),
+    # near miss: no sex said keeps both
+    ("household_heads", "Average age of household heads by village", lambda o: o.kept == o.total),
+    # two years set against each other are compared side by side (grouped), not a stretch between them
+    ("state_health", "Box plot of state poverty rates, 1987 vs 1990",
+     lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("boxplot", "year", "povrate") and o.kept == 50),
+    # near miss: "between 1987 and 1990" is the stretch; "on average" after a year is no "1990 on"
+    ("state_health", "Did infant mortality fall between 1987 and 1990 on average across the states?",
+     lambda o: o.kept == 50 and o.field("y") == "infmort"),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ...contracts import FilterSpec
+from ..columns import ColumnForms
 from ..lexicon import degree, is_noun
 from ..reading import Context, SaidFilter
 from ..vocabulary import vocabulary
@@ -47,7 +48,47 @@ def extract(ctx: Context) -> list[SaidFilter]:
         out.append(SaidFilter(filter=spec, start=start, end=end, source="value"))
     out += _missing(ctx, taken={f.filter.column for f in out})
     out += _flags(ctx, taken={f.filter.column for f in out})
+    out += _sexes(ctx, taken={f.filter.column for f in out})
     return out
+
+
+def _sexes(ctx: Context, *, taken: set[str]) -> list[SaidFilter]:
+    """A 0/1 column named by one sex (``male``, ``female``, ``woman``) and people of a sex said: "female household
+    heads" keeps ``male`` = 0, "boys" keeps it 1, "boys vs girls" sets both side by side (grouped by it).
+    The words of each sex are in cues.yaml (``sex_words``)."""
+    sexes: dict[str, list[str]] = vocabulary().cues["sex_words"]
+    of_word = {w: sex for sex, words in sexes.items() for w in words}
+    flags = [(c, of_word[c.core[0]]) for c in ctx.index.columns if len(c.core) == 1 and c.core[0] in of_word
+             and c.name not in taken and _one_of(c, want=True) is not None]
+    if len(flags) != 1:
+        return []  # none, or both ``male`` and ``female``: the words name a column each, matched as usual
+    col, sex = flags[0]
+    named = {i for m in ctx.matches if m.column != col.name
+             for i in range(m.position or 0, (m.position or 0) + len(m.phrase.split()))}
+    said = [(t.index, of_word[t.lower]) for t in ctx.tokens if t.lower in of_word and t.index not in named
+            and ctx.free(t.index, t.index + 1)]
+    if not said:
+        return []
+    if len({s for _, s in said}) > 1:
+        ctx.examples.append(col.name)  # "boys vs girls": both sides, grouped
+        return []
+    at = said[0][0]
+    value = _one_of(col, want=said[0][1] == sex)
+    return [SaidFilter(filter=FilterSpec(column=col.name, op="eq", value=value), start=at, end=at + 1, source="value")]
+
+
+def _one_of(col: ColumnForms, *, want: bool) -> str | int | None:
+    """The value of a yes/no column that says yes (``want``) or no: its true/false words, or 1/0 of a number
+    column that holds only those two."""
+    if col.role == "boolean":
+        return _flag_value(_values(col), want=want)
+    if col.numeric and col.profile.min == 0 and col.profile.max == 1 and col.profile.distinct == 2:
+        return 1 if want else 0
+    return None
+
+
+def _values(col: ColumnForms) -> list[str]:
+    return col.profile.values or [t.value for t in col.profile.top_values]
 
 
 _ETC = re.compile(r"\s*[,;]?\s*(?:\.\.\.|…|etc\b|and so on\b|and the like\b|among others\b)")
@@ -153,7 +194,7 @@ def _flags(ctx: Context, *, taken: set[str]) -> list[SaidFilter]:
         in_place = before in ("in", "the") and (start < 2 or tokens[start - 2].lower in ("in", "from"))  # "in the South"
         if not (adjective or in_place or before == "only" or after == "only" or before == "non"):
             continue
-        value = _flag_value(col.profile.values or [t.value for t in col.profile.top_values], want=before != "non")
+        value = _flag_value(_values(col), want=before != "non")
         if value is not None:
             out.append(SaidFilter(filter=FilterSpec(column=m.column, op="eq", value=value), start=start, end=end,
                                   source="value"))
