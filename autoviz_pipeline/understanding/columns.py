@@ -40,6 +40,7 @@ class ColumnForms:
     calendar: str | None = None  # "year", "month", … when the numbers are calendar parts
     values_are: frozenset[str] = frozenset()  # what its values are, names for the column: season, country
     bands: dict[str, tuple[float, float]] = field(default_factory=dict)  # "80-84" → (80, 84), "100+" → (100, inf)
+    tag: str | None = None  # "expendA", "voteB": a capital letter that says whose (candidate A), not a word
 
     @property
     def name(self) -> str:
@@ -204,14 +205,16 @@ def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:
     if len(words) > 1 and voc.expansions("".join(words)):
         words = ["".join(words)]  # "o3", "no2", "pm25": a short form kept whole (not "no" = number, then 2)
     lemmas = [lemma(w) for w in words]
-    content = [lm for k, (w, lm) in enumerate(zip(words, lemmas))
-               if not w.isdigit() and not (w in voc.units and _only_units_after(words[k + 1:]))] or lemmas
+    tag = words[-1] if len(words) > 1 and re.search(r"[a-z][A-Z]$", col.name) else None
+    content = [lm for k, (w, lm) in enumerate(zip(words, lemmas)) if not w.isdigit() and (tag is None or k < len(words) - 1)
+               and not (w in voc.units and _only_units_after(words[k + 1:]))] or lemmas
     core = [w for w in content if w not in voc.qualifiers and w not in voc.generic_name_words] or content
     if len(content) >= 2 and content[-1] in voc.qualifiers and content[-1] not in core and \
             not any(is_noun(w) for w in core):
         core = [*core, content[-1]]  # "Worldwide Gross", "Domestic Gross": the qualifier is the noun there
-    forms = ColumnForms(profile=col, words=words, lemmas=lemmas, joined="".join(words), content=content,
-                        core=core, expanded=set(written_out(core) | written_out(content)) | _lettered(words))
+    forms = ColumnForms(profile=col, words=words, lemmas=lemmas, joined="".join(words[:-1] if tag else words),
+                        content=content,
+                        core=core, expanded=set(written_out(core) | written_out(content)) | _lettered(words), tag=tag)
     if col.role in ("categorical", "boolean", "identifier", "text"):
         values = col.values or [tv.value for tv in col.top_values]
         _index_values(forms, values)

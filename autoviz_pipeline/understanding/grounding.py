@@ -47,7 +47,7 @@ def ground(tokens: list[Token], index: ColumnIndex, *, settings: MatchSettings =
     no "EA"), and no column's name across a comma."""
     candidates = [c for c in _candidates(tokens, index, settings, text)
                   if not _names_rows(c, tokens, index, settings)]
-    candidates = _whole_phrases_first(_unlogged(candidates, tokens, index))
+    candidates = _whole_phrases_first(_tagged(_unlogged(candidates, tokens, index), tokens, index))
     chosen = _best_cover(candidates, len(tokens), {c.name: c.profile.nulls for c in index.columns})
     chosen = [c for c in chosen if c not in _absorbed(chosen, tokens, index, settings)
               and not _modifies_a_column(c, chosen, tokens, index)]
@@ -252,6 +252,22 @@ def _with_number_words(phrase: list[Token]) -> list[Token] | None:
     if len(phrase) < 2 or last not in numbers or last in ("first", "second", "third"):
         return None
     return [*phrase[:-1], Token(numbers[last], phrase[-1].index)]
+
+
+def _tagged(candidates: list[Candidate], tokens: list[Token], index: ColumnIndex) -> list[Candidate]:
+    """Columns told apart by a capital letter (``expendA``, ``expendB``: candidate A's and B's) when the question
+    names one ("A's spending", "candidate A"): that one's columns first, the other letters' after."""
+    tags = {c.tag for c in index.columns if c.tag}
+    said = {t.lower for k, t in enumerate(tokens) if len(t.text) == 1 and t.text.isupper() and t.lower in tags
+            and (k > 0 or (k + 1 < len(tokens) and tokens[k + 1].clitic))}
+    if len(tags) < 2 or not said:
+        return candidates
+    tag_of = {c.name: c.tag for c in index.columns}
+
+    def score(c: Candidate) -> float:
+        tag = tag_of.get(c.column)
+        return c.score if tag is None or c.method == "value" else c.score + (0.02 if tag in said else -0.03)
+    return [Candidate(c.start, c.end, c.column, round(score(c), 3), c.method, c.phrase, c.value) for c in candidates]
 
 
 _LOG_WORDS = frozenset("log logs logged ln logarithm logarithmic".split())

@@ -84,6 +84,9 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
             return settings.synonym_weight, "synonym"
     if len(lemmas) == 1 and any(voc.synonyms(lemmas[0], e) for e in col.expanded if " " not in e):
         return settings.synonym_weight - 0.02, "synonym"  # "rain" → precip (precipitation)
+    if len(lemmas) == 1 and len(col.core) == 1 and len(col.core[0]) >= 5 and lemmas[0] not in col.core and any(
+            s.startswith(col.core[0]) for s in voc.synonyms_of(words[0]) if " " not in s):
+        return settings.synonym_weight - 0.03, "synonym"  # "spending" → expend (a synonym's beginning: expenditure)
     if _aligned(lemmas, col, names):
         literal = 0.01 if set(col.core) <= set(lemmas) else -0.01  # "area share": area_ha's own word over region's synonym
         return settings.abbreviation_weight - 0.02 + literal + _rate_bonus(lemmas, col), "abbreviation"  # "… graduation rates" ↔ hs_grad

@@ -162,6 +162,10 @@ TABLES = {
         f"V{i % 4},{25 + (i * 7) % 50},{'' if i % 10 == 9 else (0 if i % 3 == 0 else 1)}" for i in range(40)]),
     # births: weight, the baby's sex as a 0/1 ``male`` flag, a 0/1 ``white`` flag
     "births": _csv("bwght,male,white", [f"{90 + (i * 13) % 60},{i % 2},{1 if i % 4 else 0}" for i in range(40)]),
+    # House races: columns of candidate A and of candidate B told apart by a capital letter
+    "races": _csv("state,voteA,expendA,expendB,democA", [
+        f"{['AL', 'CA', 'NY', 'TX', 'OH'][i % 5]},{30 + (i * 7) % 60},{10 + (i * 37) % 900},{5 + (i * 53) % 700},"
+        f"{i % 2}" for i in range(40)]),
     # released prisoners: week of arrest, arrested (0/1), financial aid (0/1), age at release
     "released": _csv("week,arrest,fin,age", [
         f"{1 + (i * 11) % 52},{1 if i % 3 == 0 else 0},{i % 2},{17 + (i * 5) % 28}" for i in range(60)]),
@@ -1183,6 +1187,19 @@ def _expected(table, keep):
     # near miss: "between 1987 and 1990" is the stretch; "on average" after a year is no "1990 on"
     ("state_health", "Did infant mortality fall between 1987 and 1990 on average across the states?",
      lambda o: o.kept == 50 and o.field("y") == "infmort"),
+    # a capital letter said ("candidate A", "A's") picks the columns that letter ends (expendA, not expendB)
+    ("races", "Top 3 states by total campaign spending of candidate A",
+     lambda o: (o.field("x"), o.field("y"), o.c.limit) == ("state", "expendA", 3)),
+    ("races", "Does spending more win more votes? Plot A's expenditures against A's vote percentage.",
+     lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"expendA", "voteA"}),
+    # near miss: the other letter
+    ("races", "average spending of candidate B by state", lambda o: o.field("y") == "expendB"),
+    # a sum in dollars compares the table's one price when no column named can hold it
+    ("house_logs", "Count the houses that sold for more than $150,000 in each year",
+     lambda o: o.kept == _expected("house_logs", lambda f: f["price"] > 150000) and 0 < o.kept < o.total),
+    # near miss: a column named keeps it
+    ("house_logs", "Count the houses with an area over 2,000 in each year",
+     lambda o: o.kept == _expected("house_logs", lambda f: f["area"] > 2000)),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -151,6 +151,8 @@ def extract(ctx: Context) -> list[SaidFilter]:
             percent = bool(re.match(r"\s*(?:%|percent\b|per cent\b)", lower[m.end():]))
             column = _people_number(ctx, start, end, value) or \
                 _nearest(ctx, start, end, ranged, value, percent=percent) or _only_measure(ctx, value)
+            if "$" in m.group("n") and (column is None or not _within(ctx, column, value)):
+                column = _money(ctx, value) or column  # "houses that sold for more than $150,000": the price
             if column:
                 said_unit = ctx.tokens[end].lower if end < len(ctx.tokens) else ""
                 end = _past_unit(ctx, end, ranged)
@@ -341,6 +343,18 @@ def _nearest(ctx: Context, start: int, end: int, mentions: list[tuple[int, str]]
     if percent and near and not _a_percent(ctx, near[0]):  # "over 20% of residents are black": percblack
         near = [c for c in near if _a_percent(ctx, c)] or near
     return near[0] if near else None
+
+
+def _money(ctx: Context, value: float) -> str | None:
+    """The one amount of money (price, income, cost … in cues.yaml's money_words) whose values reach a sum
+    said in dollars, when the question names no column that does; one whose name is that word alone first."""
+    money = set(vocabulary().cues["money_words"])
+    found = [c for c in ctx.index.columns if c.measure and set(c.content) & money and _within(ctx, c.name, value)]
+    plain = [c for c in found if len(c.content) == 1 and c.content[0] in money]
+    for group in (plain, found):
+        if len(group) == 1:
+            return group[0].name
+    return None
 
 
 def _a_percent(ctx: Context, column: str) -> bool:
