@@ -52,6 +52,7 @@ def ground(tokens: list[Token], index: ColumnIndex, *, settings: MatchSettings =
     chosen = [c for c in chosen if c not in _absorbed(chosen, tokens, index, settings)
               and not _modifies_a_column(c, chosen, tokens, index)]
     chosen = _values_of_the_named_column(chosen, candidates)
+    chosen = [c for c in chosen if c not in _glossed(chosen, tokens, text)]
     matches, alternatives = [], []
     for cand in sorted(chosen, key=lambda c: c.start):
         rivals = sorted({c.column for c in candidates if (c.start, c.end) == (cand.start, cand.end)
@@ -281,6 +282,19 @@ def _unlogged(candidates: list[Candidate], tokens: list[Token], index: ColumnInd
         return candidates
     return [Candidate(c.start, c.end, index.log_of[c.column], c.score, c.method, c.phrase, c.value)
             if c.column in index.log_of and c.method not in ("exact", "normalized", "value") else c for c in candidates]
+
+
+def _glossed(chosen: list[Candidate], tokens: list[Token], text: str) -> list[Candidate]:
+    """Loose matches that a bracket right after them says in a column's own words: in "house size (sq ft)", the
+    size is ``sqrft``, not the ``lotsize`` that "size" matched loosely."""
+    out = []
+    for c in chosen:
+        if c.method not in _LOOSE | {"synonym"} or not text:
+            continue
+        gloss = next((o for o in chosen if o.start == c.end and o.method not in _LOOSE | {"value"}), None)
+        if gloss is not None and text[tokens[c.end - 1].end:tokens[gloss.start].start].strip() == "(":
+            out.append(c)
+    return out
 
 
 def _whole_phrases_first(candidates: list[Candidate]) -> list[Candidate]:

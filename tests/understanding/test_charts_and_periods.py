@@ -166,6 +166,9 @@ TABLES = {
     "races": _csv("state,voteA,expendA,expendB,democA", [
         f"{['AL', 'CA', 'NY', 'TX', 'OH'][i % 5]},{30 + (i * 7) % 60},{10 + (i * 37) % 900},{5 + (i * 53) % 700},"
         f"{i % 2}" for i in range(40)]),
+    # homes: price in thousands of dollars (100 to 700), lot and house size in square feet, bedrooms
+    "homes_k": _csv("price,lotsize,bdrms,sqrft", [
+        f"{100 + (i * 37) % 600},{2000 + (i * 997) % 80000},{2 + i % 4},{900 + (i * 71) % 3000}" for i in range(50)]),
     # released prisoners: week of arrest, arrested (0/1), financial aid (0/1), age at release
     "released": _csv("week,arrest,fin,age", [
         f"{1 + (i * 11) % 52},{1 if i % 3 == 0 else 0},{i % 2},{17 + (i * 5) % 28}" for i in range(60)]),
@@ -1200,6 +1203,17 @@ def _expected(table, keep):
     # near miss: a column named keeps it
     ("house_logs", "Count the houses with an area over 2,000 in each year",
      lambda o: o.kept == _expected("house_logs", lambda f: f["area"] > 2000)),
+    # a sum in dollars no column holds as said is read in the thousands or millions a money column is kept in
+    ("homes_k", "For homes under $300k, what's the avg lot size by number of bedrooms?",
+     lambda o: (o.field("x"), o.field("y")) == ("bdrms", "lotsize")
+     and o.kept == _expected("homes_k", lambda f: f["price"] < 300)),
+    ("ceo_firms", "For firms with sales above $3 billion, salary vs sales",
+     lambda o: o.kept == _expected("ceo_firms", lambda f: f["sales"] > 3000) and 0 < o.kept < o.total),
+    # a bracket right after a loose match says it in a column's words: "house size (sq ft)" is sqrft
+    ("homes_k", "average house size (sq ft) for each bedroom count",
+     lambda o: (o.field("x"), o.field("y")) == ("bdrms", "sqrft")),
+    # near miss: no bracket, the lot size
+    ("homes_k", "average lot size for each bedroom count", lambda o: o.field("y") == "lotsize"),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

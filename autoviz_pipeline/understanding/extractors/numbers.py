@@ -152,7 +152,8 @@ def extract(ctx: Context) -> list[SaidFilter]:
             column = _people_number(ctx, start, end, value) or \
                 _nearest(ctx, start, end, ranged, value, percent=percent) or _only_measure(ctx, value)
             if "$" in m.group("n") and (column is None or not _within(ctx, column, value)):
-                column = _money(ctx, value) or column  # "houses that sold for more than $150,000": the price
+                # "houses that sold for more than $150,000": the price; "$300k" on prices in $1000s: 300
+                column, value = _money(ctx, value, column) or (column, value)
             if column:
                 said_unit = ctx.tokens[end].lower if end < len(ctx.tokens) else ""
                 end = _past_unit(ctx, end, ranged)
@@ -345,15 +346,22 @@ def _nearest(ctx: Context, start: int, end: int, mentions: list[tuple[int, str]]
     return near[0] if near else None
 
 
-def _money(ctx: Context, value: float) -> str | None:
-    """The one amount of money (price, income, cost … in cues.yaml's money_words) whose values reach a sum
-    said in dollars, when the question names no column that does; one whose name is that word alone first."""
+def _money(ctx: Context, value: float, named: str | None) -> tuple[str, float | int] | None:
+    """A sum said in dollars that the column named cannot hold: the amount of money (price, income, cost … in
+    cues.yaml's money_words) whose values reach it, the named column itself first, one named by that word alone
+    next; and, where none does, the sum in thousands or millions of dollars, as tables often keep money
+    ("$300k" on prices of 100 to 725: 300; "sales above $10 billion" on sales in millions: 10,000)."""
     money = set(vocabulary().cues["money_words"])
-    found = [c for c in ctx.index.columns if c.measure and set(c.content) & money and _within(ctx, c.name, value)]
-    plain = [c for c in found if len(c.content) == 1 and c.content[0] in money]
-    for group in (plain, found):
-        if len(group) == 1:
-            return group[0].name
+
+    def rank(c: ColumnForms) -> tuple[bool, bool]:  # the column named, then one named by a money word alone
+        return c.name != named, not (len(c.content) == 1 and c.content[0] in money)
+    amounts = sorted((c for c in ctx.index.columns if c.measure and set(c.content) & money), key=rank)
+    for scale in (1, 1_000, 1_000_000):
+        said = value / scale if scale > 1 else value
+        said = int(said) if float(said).is_integer() else said
+        found = [c for c in amounts if _within(ctx, c.name, said)]
+        if found and (len(found) == 1 or rank(found[0]) < rank(found[1])):
+            return found[0].name, said
     return None
 
 
