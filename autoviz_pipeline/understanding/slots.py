@@ -189,7 +189,9 @@ def build_slots(reading: QuestionReading, index: ColumnIndex, settings: ChartSet
         # "top 5 weeks by total volume": the continuous number after "by" is what is ranked by
         by = next((g for g in slots.groups if (c := index.get(g)) is not None and c.measure
                    and c.profile.distinct > settings.continuous_distinct), None)
-        if by is not None and (len(slots.groups) > 1 or ranking.head not in index.get(by).lemmas):
+        ranked_first = by is not None and ranking.at is not None and any(  # "top 5 ages with the most patients"
+            m.column == by and m.cue == "group" and 0 < m.start - ranking.at <= 3 for m in reading.mentions)
+        if by is not None and not ranked_first and (len(slots.groups) > 1 or ranking.head not in index.get(by).lemmas):
             slots.groups.remove(by)
             slots.measures.append(by)
     cued = [g for g in slots.groups if g in slots.cued]

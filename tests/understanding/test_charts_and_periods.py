@@ -169,6 +169,8 @@ TABLES = {
     # homes: price in thousands of dollars (100 to 700), lot and house size in square feet, bedrooms
     "homes_k": _csv("price,lotsize,bdrms,sqrft", [
         f"{100 + (i * 37) % 600},{2000 + (i * 997) % 80000},{2 + i % 4},{900 + (i * 71) % 3000}" for i in range(50)]),
+    # patients: age (30 values), cholesterol, a 0/1 disease flag
+    "heart_checks": _csv("age,chol,target", [f"{30 + i % 30},{150 + (i * 37) % 200},{i % 2}" for i in range(90)]),
     # released prisoners: week of arrest, arrested (0/1), financial aid (0/1), age at release
     "released": _csv("week,arrest,fin,age", [
         f"{1 + (i * 11) % 52},{1 if i % 3 == 0 else 0},{i % 2},{17 + (i * 5) % 28}" for i in range(60)]),
@@ -1214,6 +1216,12 @@ def _expected(table, keep):
      lambda o: (o.field("x"), o.field("y")) == ("bdrms", "sqrft")),
     # near miss: no bracket, the lot size
     ("homes_k", "average lot size for each bedroom count", lambda o: o.field("y") == "lotsize"),
+    # the plural right after a top-N, followed by what ranks it, is the things ranked (a number as groups)
+    ("heart_checks", "top 3 ages with the highest average cholesterol",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate, o.c.limit) == ("age", "chol", "mean", 3)),
+    # near miss: the rows' own values ranked when nothing follows
+    ("heart_checks", "average cholesterol by age, top 3",
+     lambda o: (o.field("x"), o.field("y"), o.c.limit) == ("age", "chol", 3)),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -99,6 +99,8 @@ def mentions(ctx: Context, filters: list[SaidFilter], aggregate: str | None = No
             cue = "plain"  # "top 5 cities by median sale price": the measure the cities are ranked by
         if cue == "plain" and quantity and _ordered_by(window):
             cue = "group"  # "avg bp over age", "how does cholesterol change with age": age is the axis
+        if cue == "plain" and quantity and _ranked_things(ctx, start, end):
+            cue = "group"  # "top 5 ages with the most patients": the ages are ranked, by the patients counted
         counted = _counted(ctx, m.column, m.phrase, start) or (
             cue == "plain" and col is not None and col.role == "temporal" and _names_events(col, m.phrase))
         out.append(Mention(column=m.column, phrase=m.phrase, start=start, end=end, method=m.method,
@@ -364,6 +366,18 @@ def _ranked_things_by(ctx: Context, start: int, earlier: list[Mention]) -> bool:
     numbers = vocabulary().number_words
     return any(w in ("top", "bottom", "best", "worst") for w in before) and \
         any(w.isdigit() or w in numbers for w in before)
+
+
+def _ranked_things(ctx: Context, start: int, end: int) -> bool:
+    """ "top 5 ages with the most patients", "the 10 ages with the worst progression": a plural said right after
+    a top-N and followed by what ranks it names the things ranked (groups), not a quantity measured."""
+    tokens = ctx.tokens
+    before = [t.lower for t in tokens[max(0, start - 2):start]]
+    numbers = vocabulary().number_words
+    top = len(before) == 2 and before[0] in ("top", "bottom", "best", "worst", "the") and \
+        (before[1].isdigit() or before[1] in numbers)
+    return top and tokens[end - 1].lower.endswith("s") and end < len(tokens) and \
+        tokens[end].lower in ("with", "by", "having", "that", "where")
 
 
 def _for_each(window: list[str]) -> bool:
