@@ -4,11 +4,12 @@ what the question leaves open. ``chart.py`` picks the mark; ``marks.py`` fills i
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from ..contracts import Aggregate, ColumnProfile, TimeUnit
 from .columns import ColumnForms, ColumnIndex
-from .lexicon import lemma
+from .lexicon import lemma, split_name
 from .reading import QuestionReading, Ranking
 from .settings import ChartSettings
 from .vocabulary import vocabulary
@@ -84,9 +85,12 @@ class Slots:
                 + [c.name for c in cols if c.role == "temporal"])
 
     def quantity(self) -> str | None:
-        """The table's main quantity: the first number that adds up (revenue, units), else the first number."""
+        """The table's main quantity: the one the file is named after ("glucose_monitor.csv": glucose), else
+        the first number that adds up (revenue, units), else the first number."""
         numbers = [c.name for c in self.index.columns if c.measure and c.profile.distinct > 1]
-        return self.take([c for c in numbers if default_aggregate(self.col(c)) == "sum"] + numbers)
+        titled = set(lemma(w) for w in split_name(Path(self.index.profile.name).stem))
+        return self.take([c for c in numbers if set(self.col(c).core) & titled] +
+                         [c for c in numbers if default_aggregate(self.col(c)) == "sum"] + numbers)
 
     def number(self) -> str | None:
         return self.take([c.name for c in self.index.columns if c.measure and c.profile.distinct > 1]
@@ -270,7 +274,7 @@ def _names_rows(ranking: Ranking, slots: Slots) -> bool:
         return False  # no column names a row: "the 10 worst restaurants" of an inspections table are groups
     if head is None:
         return True
-    if head in slots.index.entity or head in vocabulary().cues["row_words"]:
+    if head in slots.index.entity or head in vocabulary().cues["row_nouns"]:
         return True
     return not any(lemma(w) == head for c in slots.index.columns for w in c.words)
 

@@ -171,6 +171,14 @@ TABLES = {
         f"{100 + (i * 37) % 600},{2000 + (i * 997) % 80000},{2 + i % 4},{900 + (i * 71) % 3000}" for i in range(50)]),
     # patients: age (30 values), cholesterol, a 0/1 disease flag
     "heart_checks": _csv("age,chol,target", [f"{30 + i % 30},{150 + (i * 37) % 200},{i % 2}" for i in range(90)]),
+    # a glucose monitor's readings, every 6 hours over Jan-Apr 2024: the sensor current (isig) and the glucose
+    "glucose_log": _csv("datetime,isig,glucose", [
+        f"{datetime(2024, 1, 1) + timedelta(hours=6 * i)},{10 + (i * 7) % 30},{80 + (i * 13) % 150}"
+        for i in range(480)]),
+    # aircraft: tail number, maker, seats
+    "fleet_register": _csv("tailnum,manufacturer,seats", [
+        f"N{100 + i},{['BOEING', 'AIRBUS', 'EMBRAER', 'CESSNA'][i % 4]},{[180, 160, 80, 4][i % 4] + i % 7}"
+        for i in range(40)]),
     # released prisoners: week of arrest, arrested (0/1), financial aid (0/1), age at release
     "released": _csv("week,arrest,fin,age", [
         f"{1 + (i * 11) % 52},{1 if i % 3 == 0 else 0},{i % 2},{17 + (i * 5) % 28}" for i in range(60)]),
@@ -1222,6 +1230,14 @@ def _expected(table, keep):
     # near miss: the rows' own values ranked when nothing follows
     ("heart_checks", "average cholesterol by age, top 3",
      lambda o: (o.field("x"), o.field("y"), o.c.limit) == ("age", "chol", 3)),
+    # "avg reading": a reading is a row; its average is the quantity the file is named after
+    ("glucose_log", "which month had the lowest avg reading?",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("datetime", "glucose", "mean")),
+    # near miss: a column named is measured
+    ("glucose_log", "which month had the lowest avg isig?", lambda o: o.field("y") == "isig"),
+    # makers are manufacturers (vocabulary.yaml)
+    ("fleet_register", "bottom 2 makers by average seats per plane",
+     lambda o: (o.field("x"), o.field("y"), o.c.limit) == ("manufacturer", "seats", 2)),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)
