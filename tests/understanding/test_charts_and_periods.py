@@ -179,6 +179,9 @@ TABLES = {
     "fleet_register": _csv("tailnum,manufacturer,seats", [
         f"N{100 + i},{['BOEING', 'AIRBUS', 'EMBRAER', 'CESSNA'][i % 4]},{[180, 160, 80, 4][i % 4] + i % 7}"
         for i in range(40)]),
+    # fast food stores: chain, employees, and the number of stores the owner has
+    "store_staff": _csv("chain,emp,nstores", [
+        f"{['BK', 'KFC', 'RR', 'Wendys'][i % 4]},{5 + (i * 7) % 40},{1 + (i * 3) % 20}" for i in range(40)]),
     # released prisoners: week of arrest, arrested (0/1), financial aid (0/1), age at release
     "released": _csv("week,arrest,fin,age", [
         f"{1 + (i * 11) % 52},{1 if i % 3 == 0 else 0},{i % 2},{17 + (i * 5) % 28}" for i in range(60)]),
@@ -1238,6 +1241,13 @@ def _expected(table, keep):
     # makers are manufacturers (vocabulary.yaml)
     ("fleet_register", "bottom 2 makers by average seats per plane",
      lambda o: (o.field("x"), o.field("y"), o.c.limit) == ("manufacturer", "seats", 2)),
+    # "employees per store for each chain": the store is the unit of the average (a row), the chain the group;
+    # "store" only matched nstores (the number of stores), which no one groups by here
+    ("store_staff", "Mean number of employees per store for each chain, sorted",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate, o.field("color")) == ("chain", "emp", "mean", None)),
+    # near miss: the number of stores said with "by" groups
+    ("store_staff", "mean employees by nstores",
+     lambda o: (o.field("x"), o.field("y")) == ("nstores", "emp")),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -139,9 +139,10 @@ _RATE_UNITS = TIME_AMOUNTS | {"season", "seasons", "game", "games", "match", "ma
 
 def _drop_rate_units(ctx: Context, mentions: list[Mention]) -> list[Mention]:
     """ "avg riders/hour by weather type", "mean riders per hour for each season", "which conference averages
-    the most wins per season": with an average asked, a period word right after a count and "per"/"/" is the
-    unit the count is averaged over (each row is one hour, one season), not a grouping, when the question groups
-    by something else. ("points per season for each division", no average: the seasons are the axis.)"""
+    the most wins per season", "mean employees per store for each chain": with an average asked, a period word
+    (or a thing only a number column matched) right after a count and "per"/"/" is the unit the count is averaged
+    over (each row is one hour, one season, one store), not a grouping, when the question groups by something
+    else. ("points per season for each division", no average: the seasons are the axis.)"""
     tokens, text = ctx.tokens, ctx.question
     others = {m.column for m in mentions if m.cue in ("group", "split")}
     numbers = vocabulary().number_words
@@ -154,8 +155,12 @@ def _drop_rate_units(ctx: Context, mentions: list[Mention]) -> list[Mention]:
         said = before is not None and (before.lower == "per" or text[before.end:tokens[m.start].start].strip() == "/")
         measure_at = m.start - (2 if before is not None and before.lower == "per" else 1)
         col = ctx.index.get(m.column)
-        if said and m.end - m.start == 1 and tokens[m.start].lower in _RATE_UNITS and measure_at >= 0 and \
-                col is not None and not col.measure and (others | which) - {m.column} and \
+        word = tokens[m.start]
+        # a period ("per hour"), or a thing said singular that only a number column matched ("employees per
+        # store" over nstores, the number of stores): the unit of the average, when something else groups
+        unit = (word.lower in _RATE_UNITS and not col.measure if col is not None else False) or \
+            (col is not None and col.measure and word.lower == word.lemma and word.lower not in col.words)
+        if said and m.end - m.start == 1 and unit and measure_at >= 0 and (others | which) - {m.column} and \
                 (_is_measure_word(ctx, mentions, measure_at)):
             ctx.rates.append(m.start)
             continue
