@@ -1248,6 +1248,11 @@ def _expected(table, keep):
     # near miss: the number of stores said with "by" groups
     ("store_staff", "mean employees by nstores",
      lambda o: (o.field("x"), o.field("y")) == ("nstores", "emp")),
+    # "vary" with an average asked is the average per group, not its spread
+    ("rentals", "How do bikers vary by hour? Show the average.",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("hr", "bikers", "mean") and o.c.mark != "boxplot"),
+    # near miss: no average said, the spread per hour
+    ("rentals", "How do bikers vary by hour?", lambda o: o.c.mark == "boxplot"),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

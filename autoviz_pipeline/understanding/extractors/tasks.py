@@ -72,7 +72,15 @@ def classify(ctx: Context, chart_words: list[ChartWord], mentions: list[Mention]
     best = max(scores, key=lambda k: scores[k])
     if best == "comparison" and scores.get("distribution", 0.0) >= _SPECIFIC["distribution"]:
         best = "distribution"  # "compare the spread of earnings across school types": spreads, side by side
+    if best == "distribution" and _AVERAGE_SAID.search(lower) and not _SPREAD_SAID.search(lower) and \
+            not any(w.mark == "boxplot" or w.word in ("histogram", "histo") for w in chart_words):
+        best = "comparison"  # "how do casual riders vary by hour? Show the average.": the mean per hour
+        scores[best] = max(scores.get(best, 0.0), scores["distribution"])
     return best, scores  # type: ignore[return-value]
+
+
+_AVERAGE_SAID = re.compile(r"\b(?:average|averages|avg|mean|median)\b")
+_SPREAD_SAID = re.compile(r"\b(?:distribution|distributed|histogram|spread|box ?plot|dispersion|skew(?:ed)?)\b")
 
 
 _COMPARATIVES = frozenset("more less fewer".split())
