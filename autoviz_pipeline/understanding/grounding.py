@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..contracts import ColumnMatch, DatasetProfile
 from .columns import COUNT_WORDS, ColumnForms, ColumnIndex, column_index
-from .lexicon import Token, is_noun, known_word, lemma_key, tokenize, value_key
+from .lexicon import Token, degree, is_noun, known_word, lemma_key, tokenize, value_key
 from .matchers import score_phrase
 from .settings import DEFAULT_SETTINGS, MatchSettings
 from .vocabulary import vocabulary
@@ -48,6 +48,7 @@ def ground(tokens: list[Token], index: ColumnIndex, *, settings: MatchSettings =
     candidates = [c for c in _candidates(tokens, index, settings, text)
                   if not _names_rows(c, tokens, index, settings)]
     candidates = _whole_phrases_first(_tagged(_unlogged(candidates, tokens, index), tokens, index))
+    candidates = [c for c in candidates if not _superlative_of_a_named(c, candidates, tokens)]
     chosen = _best_cover(candidates, len(tokens), {c.name: c.profile.nulls for c in index.columns})
     chosen = [c for c in chosen if c not in _absorbed(chosen, tokens, index, settings)
               and not _modifies_a_column(c, chosen, tokens, index)]
@@ -282,6 +283,13 @@ def _unlogged(candidates: list[Candidate], tokens: list[Token], index: ColumnInd
         return candidates
     return [Candidate(c.start, c.end, index.log_of[c.column], c.score, c.method, c.phrase, c.value)
             if c.column in index.log_of and c.method not in ("exact", "normalized", "value") else c for c in candidates]
+
+
+def _superlative_of_a_named(c: Candidate, candidates: list[Candidate], tokens: list[Token]) -> bool:
+    """ "the hottest temperature of each month": a superlative before a word that names the same column says
+    which end of it (the max), it names no column itself; "the coldest nights" (nights name no column) does."""
+    return c.method == "related" and c.length == 1 and degree(tokens[c.start].lower) == "superlative" and any(
+        o.start == c.end and o.column == c.column for o in candidates)
 
 
 def _glossed(chosen: list[Candidate], tokens: list[Token], text: str) -> list[Candidate]:

@@ -15,7 +15,8 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from .columns import ColumnForms, written_out
 from .compounds import aggregate_words, compound_score, droppable_starts
-from .lexicon import Token, english_word, is_noun, known_word, lemma, verb_only
+from .lexicon import Token, degree, english_word, is_noun, known_word, lemma, verb_only
+from .lexicon import lemmas as lemmas_of
 from .settings import MatchSettings
 from .vocabulary import RELATION_STRENGTH, vocabulary
 
@@ -125,13 +126,23 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
     partial = _partial(lemmas, col, settings)
     if partial:
         return partial, "partial"
-    related = _related(lemmas, col, settings)
+    related = _related(lemmas, col, settings, said=words)
     if related:
         return related, "related"
     if len(phrase) == 1 and (again := _without_re(phrase[0])) is not None:
         score, method = score_phrase([again], col, settings, names=names)  # "rearrested" → arrest
         return (round(score * 0.95, 3), method) if score else (0.0, "")
     return 0.0, ""
+
+
+_POLES = {"high": frozenset("max maximum high highest peak top upper".split()),
+          "low": frozenset("min minimum low lowest bottom lower".split())}
+
+
+def _pole(qualifiers: set[str]) -> str | None:
+    """Which end a name's qualifier says: "maximum" high, "minimum" low; None for neither or both."""
+    poles = [p for p, words in _POLES.items() if qualifiers & words]
+    return poles[0] if len(poles) == 1 else None
 
 
 def _head_first(words: list[str], col: ColumnForms) -> float:
@@ -380,7 +391,7 @@ def _partial(lemmas: list[str], col: ColumnForms, settings: MatchSettings) -> fl
     return round(score, 3)
 
 
-def _related(lemmas: list[str], col: ColumnForms, settings: MatchSettings) -> float:
+def _related(lemmas: list[str], col: ColumnForms, settings: MatchSettings, said: list[str] = ()) -> float:
     """WordNet: an adjective's attribute (heavy → weight), a verb's noun (vibrate → vibration), synonyms."""
     voc = vocabulary()
     content = [x for x in lemmas if x not in voc.stopwords]
@@ -401,6 +412,13 @@ def _related(lemmas: list[str], col: ColumnForms, settings: MatchSettings) -> fl
         backwards = voc.related(target, kinds="adD").get(word, 0.0)
         strength = max(related.get(target, 0.0), backwards)
         best = max(best, strength * weight)
+    superlative = len(said) == 1 and degree(said[0]) == "superlative"
+    for e in col.expanded if superlative else ():  # "the coldest nights" → tmin (minimum
+        *quals, noun = e.split()  # temperature), "the hottest days" → tmax: the attribute at the pole said
+        pole = _pole(set(quals))
+        if pole is not None and related.get(noun, 0.0) >= RELATION_STRENGTH["a"] and \
+                pole == ("low" if lemmas_of(word) & set(voc.cues["low_pole_adjectives"]) else "high"):
+            best = max(best, 0.9)
     if best < 0.9 and len(col.words) == 1 and col.joined.isalnum() and not english_word(col.joined):
         for target, strength in related.items():  # an attribute: "heavy" → weight → bwght, "far" → distvct
             if strength >= RELATION_STRENGTH["a"] and " " not in target and target.isalpha():

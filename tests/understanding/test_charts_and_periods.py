@@ -1253,6 +1253,12 @@ def _expected(table, keep):
      lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("hr", "bikers", "mean") and o.c.mark != "boxplot"),
     # near miss: no average said, the spread per hour
     ("rentals", "How do bikers vary by hour?", lambda o: o.c.mark == "boxplot"),
+    # a superlative whose attribute is a column's noun, at that name's pole: "coldest" → TMIN (minimum temperature)
+    ("lincoln_days", "Top 5 coldest nights of 2016",
+     lambda o: (o.field("y"), o.c.limit, o.c.sort) == ("TMIN", 5, "ascending") and o.field("x") == "DATE"),
+    # near miss: before a word naming the column, the superlative says its end (the max), no column of its own
+    ("lincoln_days", "How did the hottest temperature of each month change across the year?",
+     lambda o: (o.c.mark, o.c.y.aggregate) == ("line", "max")),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)
