@@ -1259,6 +1259,10 @@ def _expected(table, keep):
     # near miss: before a word naming the column, the superlative says its end (the max), no column of its own
     ("lincoln_days", "How did the hottest temperature of each month change across the year?",
      lambda o: (o.c.mark, o.c.y.aggregate) == ("line", "max")),
+    # a grouping said with "at each" that matches no column ("depot") is said in the notes, like "by …"
+    ("shipments", "How spread out is revenue at each depot? Box plot please.",
+     lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("boxplot", "region", "revenue")
+     and any("depot" in n for n in o.r.notes)),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -329,8 +329,9 @@ def ungrouped(ctx: Context, chart_words: list[ChartWord]) -> list[str]:
               for phrase in cues[key] for w in str(phrase).split()}
     out = []
     for t in tokens:
-        if t.lower != "by" and not (t.lower == "each" and t.index and tokens[t.index - 1].lower == "for"):
-            continue  # not "per person": a rate
+        if t.lower != "by" and not (t.lower in ("each", "every") and t.index and
+                                    tokens[t.index - 1].lower in ("for", "at", "in", "across")):
+            continue  # "by airport", "at each airport"; not "per person": a rate
         before = tokens[t.index - 1] if t.index else None
         if before is not None and before.lower != before.lemma and can_be_verb(before.lower) and \
                 not is_noun(before.lower) and before.lemma not in cues["grouping_verbs"]:
@@ -342,8 +343,10 @@ def ungrouped(ctx: Context, chart_words: list[ChartWord]) -> list[str]:
                     u.lower in ("whether", "side"):  # "coloured by whether …", "side by side"
                 break
             words.append(u.text)
-        if words and (t.index + 1 + len(words) >= len(tokens) or tokens[t.index + 1 + len(words)].index not in covered):
-            out.append(" ".join(words))
+        after = t.index + 1 + len(words)
+        if words and (after >= len(tokens) or after not in covered or
+                      set(ctx.question[tokens[after - 1].end:tokens[after].start]) & set(".?!;:")):
+            out.append(" ".join(words))  # not "by birth weight" (weight named): the words end at a sentence's end
     return list(dict.fromkeys(out))
 
 
