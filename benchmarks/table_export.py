@@ -6,6 +6,7 @@ its parent folder.
 import os
 import sys
 
+import numpy as np
 import pandas as pd
 
 
@@ -44,4 +45,17 @@ def plain(df: pd.DataFrame) -> pd.DataFrame:
     for c in df.columns:
         if isinstance(df[c].dtype, pd.CategoricalDtype):
             df[c] = df[c].astype(df[c].cat.categories.dtype)
+    return df
+
+
+def tidy(df: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns as plain values; float columns that hold only whole numbers (and gaps) as integers
+    ("14", not "14.0"); float columns whose every value is a single-precision number read as a double
+    (328.2959899902344) at single precision ("328.296"), which is the value as recorded."""
+    df = whole_floats_as_int(plain(df))
+    for c in df.columns:
+        if df[c].dtype == float:
+            v = df[c].dropna().to_numpy()
+            if len(v) and np.allclose(v.astype(np.float32).astype(np.float64), v, rtol=1e-12, atol=0):
+                df[c] = df[c].astype(np.float32)
     return df

@@ -15,7 +15,6 @@ import os
 import sys
 import warnings
 
-import numpy as np
 import pandas as pd
 
 warnings.filterwarnings("ignore")
@@ -23,19 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import table_export  # noqa: E402  (benchmarks/table_export.py: the output folder and save(), shared)
 
 save = table_export.saver(__file__)
-
-
-def tidy(df: pd.DataFrame) -> pd.DataFrame:
-    """Categorical columns as plain values; float columns that hold only whole numbers (and gaps) as integers
-    ("14", not "14.0"); float columns whose every value is a single-precision number read as a double
-    (15.300000190734863) at single precision ("15.3"), which is the value as recorded."""
-    df = table_export.whole_floats_as_int(table_export.plain(df))
-    for c in df.columns:
-        if df[c].dtype == float:
-            v = df[c].dropna().to_numpy()
-            if len(v) and np.allclose(v.astype(np.float32).astype(np.float64), v, rtol=1e-12, atol=0):
-                df[c] = df[c].astype(np.float32)
-    return df
+tidy = table_export.tidy  # categories plain, whole floats as integers, single precision kept
 
 
 # windpowerlib: the OpenEnergy Database (oedb) wind turbine library as the package ships it for offline use
