@@ -157,7 +157,7 @@ class _DropRecords(logging.Filter):
 def _register(files: list[str]) -> int:
     """Add each file's partition to the instance and remember where the file is (``<inbox>/.registered.json``), so
     the UI's Materialize and ``dagster asset materialize`` find it with no config; the file stays where it is."""
-    from .defs.assets import csv_files
+    from .defs.assets import add_partition
     from .inbox import register_file
     from .settings import load_config
 
@@ -169,7 +169,7 @@ def _register(files: list[str]) -> int:
     inbox = load_config().path("inbox")
     for f, path in zip(files, paths):
         key, before = register_file(inbox, path)
-        instance.add_dynamic_partitions(csv_files.name, [key])
+        add_partition(instance, key)
         print(f"registered {f} as partition {key}" + (f" (it stood for {before} until now)" if before else ""))
     return 0
 
@@ -237,13 +237,13 @@ def _alive(lock: Path) -> bool:
 
 def _run_job(path: Path, question: str, out_dir: Path | None, *, debug: bool, llm: dict[str, str] | None) -> int:
     from .definitions import autoviz_job, defs
-    from .defs.assets import csv_files
+    from .defs.assets import add_partition
     from .defs.failures import RECORDED_BY_TAG
     from .inbox import display_name, partition_key_for
 
     key = partition_key_for(path.name)
     instance = _instance()
-    instance.add_dynamic_partitions(csv_files.name, [key])
+    add_partition(instance, key)
     config: dict[str, Any] = {"dataset_path": str(path), "question": question}
     if out_dir is not None:
         config["out_dir"] = str(out_dir)

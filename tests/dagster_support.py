@@ -7,7 +7,7 @@ from typing import Any
 
 import dagster as dg
 
-from autoviz_pipeline.defs.assets import ASSETS, csv_files
+from autoviz_pipeline.defs.assets import ASSETS, add_partition
 from autoviz_pipeline.defs.io_managers import PydanticJsonIOManager
 from autoviz_pipeline.defs.resources import LLMResource, PipelineSettings
 
@@ -24,7 +24,7 @@ def run_partition(instance: dg.DagsterInstance, partition: str, *, settings: Pip
                   run_config: dict[str, Any], llm: LLMResource | None = None, tags: dict[str, str] | None = None,
                   raise_on_error: bool = True) -> dg.ExecuteInProcessResult:
     """Register the partition and materialize the six stage assets, as the sensor-launched run would."""
-    instance.add_dynamic_partitions(csv_files.name, [partition])
+    add_partition(instance, partition)
     return dg.materialize(
         ASSETS, partition_key=partition, instance=instance, raise_on_error=raise_on_error, tags=tags,
         resources={"settings": settings, "llm": llm or LLMResource(backend="offline"),

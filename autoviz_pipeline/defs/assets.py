@@ -35,6 +35,25 @@ from .retries import TRANSIENT_RETRY, retry_transient_only
 from .watchdog import HOST_TAG, this_host
 
 csv_files = dg.DynamicPartitionsDefinition(name="csv_files")
+
+
+def add_partition(instance: dg.DagsterInstance, key: str, *, attempts: int = 6) -> None:
+    """Register a file's partition, whoever else registers it at the same moment: two `autoviz run`s of one file
+    name, or a run beside the sensor. On SQLite a concurrent insert of the same key fails (IntegrityError) or
+    finds the database locked (OperationalError); both are retried after a short wait, and the key that another
+    process added meanwhile counts as added."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    for attempt in range(attempts):
+        if instance.has_dynamic_partition(csv_files.name, key):
+            return
+        try:
+            instance.add_dynamic_partitions(csv_files.name, [key])
+            return
+        except (IntegrityError, OperationalError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
 GROUP = "autoviz"
 IO = "json_io_manager"
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
