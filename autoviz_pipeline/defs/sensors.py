@@ -18,7 +18,7 @@ import dagster as dg
 from ..inbox import (FileVersion, display_name, file_version, find_partition_file, is_utf8_name, scan_inbox,
                      sidecar_question)
 from .assets import ASSETS, csv_files
-from .failures import FAILURES_FOLDER, RECORDED_BY_TAG, failure_record, first_step_failure, write_failure_record  # noqa: F401
+from .failures import RECORDED_BY_TAG, failure_record, first_step_failure, write_failure_record
 from .resources import PipelineSettings
 from .watchdog import CRASHED_TAG, RERUN_OF_TAG, dead_runs, mark_dead
 

@@ -206,7 +206,8 @@ def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:
         words = ["".join(words)]  # "o3", "no2", "pm25": a short form kept whole (not "no" = number, then 2)
     lemmas = [lemma(w) for w in words]
     tag = words[-1] if len(words) > 1 and re.search(r"[a-z][A-Z]$", col.name) else None
-    content = [lm for k, (w, lm) in enumerate(zip(words, lemmas)) if not w.isdigit() and (tag is None or k < len(words) - 1)
+    content = [lm for k, (w, lm) in enumerate(zip(words, lemmas))
+               if not w.isdigit() and (tag is None or k < len(words) - 1)
                and not (w in voc.units and _only_units_after(words[k + 1:]))] or lemmas
     core = [w for w in content if w not in voc.qualifiers and w not in voc.generic_name_words] or content
     if len(content) >= 2 and content[-1] in voc.qualifiers and content[-1] not in core and \

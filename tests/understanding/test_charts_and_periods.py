@@ -1175,7 +1175,8 @@ def _expected(table, keep):
     ("house_logs", "larea vs price",
      lambda o: {o.field("x"), o.field("y")} == {"larea", "price"}),
     # "per capita" as the initials of a glued name
-    ("state_health", "For my class: is income related to infant mortality? Scatter per-capita income against the infant mortality rate.",
+    ("state_health", "For my class: is income related to infant mortality? "
+                     "Scatter per-capita income against the infant mortality rate.",
      lambda o: {o.field("x"), o.field("y")} == {"pcinc", "infmort"}),
     # a small word that is one of a column's few values, as an adjective: "down weeks", "up and down weeks"
     ("weeks_up_down", "Number of up weeks vs down weeks each year",

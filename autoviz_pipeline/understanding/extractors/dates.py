@@ -84,7 +84,8 @@ _DECADE_WORD = re.compile(r"\b(?:the\s+|(?<=ies and )|(?<=ies or )|(?<=ies, ))(?
 _YEAR_RANGE = re.compile(r"\b(?P<a>(?:1[89]|20)\d\d)\s*(?:-|–|—|to|through|thru|until|till)\s*"
                          r"(?P<b>(?:1[89]|20)\d\d|\d\d)\b(?![-/.]\d)")
 _YEAR_ON = re.compile(r"\b(?P<y>(?:1[89]|20)\d\d)\s*(?:\+|(?:or|and)\s+(?P<dir>later|after|onwards?|beyond|more recent"
-                      r"|newer|earlier|before|older|prior)\b|(?P<on>onwards?|on)\b(?!\s+(?:average|avg|a|an|the|each|every|which)\b))")
+                      r"|newer|earlier|before|older|prior)\b"
+                      r"|(?P<on>onwards?|on)\b(?!\s+(?:average|avg|a|an|the|each|every|which)\b))")
 _YEAR_ONLY = re.compile(r"\b(?:(?:only|just)\s+(?:in\s+)?(?P<a>(?:1[89]|20)\d\d)\b"
                         r"|(?P<b>(?:1[89]|20)\d\d)(?:'s|\s+only\b|\s*:))")
 _MONTH_SPAN = re.compile(rf"\b(?:(?:from|between)\s+)?(?P<a>{_MONTH})\s*(?:to|through|thru|until|till|and|-|–)\s*"

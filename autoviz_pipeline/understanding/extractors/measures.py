@@ -246,7 +246,8 @@ def unmatched(ctx: Context, mentions: list[Mention], filters: list[SaidFilter], 
     known_spans |= {i for f in filters for i in range(f.start, f.end)}
     known_spans |= {i for s, e in ctx.consumed for i in range(s, e)}
     rows = {w for said in voc.cues["row_nouns"] for w in (said, lemma(said))}  # "the lowest avg reading": a row
-    skip = voc.stopwords | set(voc.cues["order_words"]) | rows | set(voc.cues["row_words"]) | set(voc.cues["chart_nouns"])
+    skip = voc.stopwords | set(voc.cues["order_words"]) | rows | set(voc.cues["row_words"]) | \
+        set(voc.cues["chart_nouns"])
     cue_words = {w for phrase in voc.cues["aggregate_words"] for w in str(phrase).split()}
     cue_words |= {w for phrase in voc.cues["time_unit_words"] for w in str(phrase).split()}
     cue_words |= set(voc.cues["chart_words"])

@@ -37,7 +37,8 @@ COMPARISONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "lte"),
         (rf"(?:\b(?:(?:more|greater|higher|larger|bigger|later|older|longer|heavier|taller|above|over) than|"
          rf"over|above|exceed|exceeding|exceeds|exceeded|after|beyond|past|topped|tops|"
-         rf"top(?=\s+\$?\d[\d,]*(?:\.\d+\s*|\s*)(?:thousand|million|billion|k|m|bn)\b))|>)\s*(?:the\s+year\s+|year\s+)?{_NUM}",
+         r"top(?=\s+\$?\d[\d,]*(?:\.\d+\s*|\s*)(?:thousand|million|billion|k|m|bn)\b)"
+         rf")|>)\s*(?:the\s+year\s+|year\s+)?{_NUM}",
          "gt"),
         (rf"(?:\b(?:(?:less|fewer|lower|smaller|earlier|younger|shorter|lighter|below|under) than|under|below|"
          rf"before|prior to)|<)\s*(?:the\s+year\s+|year\s+)?{_NUM}", "lt"),
