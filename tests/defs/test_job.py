@@ -22,6 +22,14 @@ def _materialize(instance, tmp_path, csv: Path, question: str, key: str | None =
         run_config=question_config(csv, question))
 
 
+def _report(instance, tmp_path, csv: Path, question: str):
+    """A successful run's report and its manifest, read back from disk."""
+    result = _materialize(instance, tmp_path, csv, question)
+    assert result.success
+    report = result.output_for_node("analysis_report")
+    return report, json.loads(Path(report.manifest).read_text())
+
+
 @pytest.fixture(scope="module")
 def instance():
     with dg.instance_for_test() as inst:
@@ -73,10 +81,7 @@ def test_other_examples(instance, tmp_path, csv, question, intent):
 
 def test_a_word_that_matched_no_column_is_said_in_the_report_and_the_manifest(instance, tmp_path):
     # the sensor table has temperature, vibration, pressure and power: nothing that leaks
-    result = _materialize(instance, tmp_path, EXAMPLES / "sensor_readings.csv", "which machine leaks the most?")
-    assert result.success
-    report = result.output_for_node("analysis_report")
-    manifest = json.loads(Path(report.manifest).read_text())
+    report, manifest = _report(instance, tmp_path, EXAMPLES / "sensor_readings.csv", "which machine leaks the most?")
     assert manifest["understanding"]["unmatched"] == ["leaks"]
     enc = manifest["charts"][0]["spec"]["encoding"]
     # rows counted per machine (the spec carries the counts as a "count" field), no other quantity swapped in
@@ -88,10 +93,7 @@ def test_a_word_that_matched_no_column_is_said_in_the_report_and_the_manifest(in
 
 def test_a_grouping_that_matched_no_column_is_said_not_swapped_silently(instance, tmp_path):
     # the sensor table has no shift: the chart groups by a column from the profile, and says so
-    result = _materialize(instance, tmp_path, EXAMPLES / "sensor_readings.csv", "average temperature by shift")
-    assert result.success
-    report = result.output_for_node("analysis_report")
-    manifest = json.loads(Path(report.manifest).read_text())
+    report, manifest = _report(instance, tmp_path, EXAMPLES / "sensor_readings.csv", "average temperature by shift")
     assert manifest["understanding"]["unmatched"] == ["shift"]
     x = manifest["charts"][0]["spec"]["encoding"]["x"]["field"]
     note = f"'shift' matched no column; grouped by '{x}' instead"
