@@ -10,7 +10,6 @@ from .defs.loggers import progress_logger
 from .defs.io_managers import PydanticJsonIOManager
 from .defs.resources import LLMResource, PipelineSettings
 from .defs.sensors import make_failure_sensor, make_inbox_sensor, make_refresh_schedule, make_watchdog_sensor
-from .settings import load_config
 
 autoviz_job = dg.define_asset_job("autoviz_job", selection=dg.AssetSelection.groups(GROUP),
                                   description="CSV + question → profile, intent, plan, repairs, charts, report.",
@@ -18,11 +17,8 @@ autoviz_job = dg.define_asset_job("autoviz_job", selection=dg.AssetSelection.gro
 
 
 def build_resources() -> dict[str, object]:
-    return {
-        "settings": PipelineSettings(),
-        "llm": LLMResource(),
-        IO: PydanticJsonIOManager(base_dir=str(load_config().path("storage"))),
-    }
+    """Nothing is read from config/autoviz.yaml here: each resource reads it when a run or a tick starts."""
+    return {"settings": PipelineSettings(), "llm": LLMResource(), IO: PydanticJsonIOManager()}
 
 
 defs = dg.Definitions(

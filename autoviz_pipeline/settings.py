@@ -69,13 +69,25 @@ class AppConfig(BaseModel):
         return p if p.is_absolute() else project_root() / p
 
 
-@lru_cache(maxsize=4)
-def _load(path: str) -> dict[str, Any]:
-    file = Path(path)
-    if not file.is_file():
+@lru_cache(maxsize=8)
+def _load(path: str, version: tuple[int, int] | None) -> dict[str, Any]:
+    if version is None:
         return {}
-    return yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+
+
+def _version(file: Path) -> tuple[int, int] | None:
+    """What tells one content of the file from the next (mtime and size); None when there is no file."""
+    try:
+        st = file.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size) if file.is_file() else None
 
 
 def load_config() -> AppConfig:
-    return AppConfig.model_validate(_load(str(config_dir() / "autoviz.yaml")))
+    """The settings as they are now: the file is read again whenever it changed (a stat per call), and the
+    ``AUTOVIZ_*`` variables are looked up on each call, so a run, a sensor tick or a schedule tick started after
+    an edit sees the edit, without a restart."""
+    file = config_dir() / "autoviz.yaml"
+    return AppConfig.model_validate(_load(str(file), _version(file)))

@@ -17,15 +17,18 @@ from upath import UPath
 
 from ..fsutil import atomic_write_text
 from ..inbox import check_partition_key
+from ..settings import load_config
 
 
 class PydanticJsonIOManager(dg.ConfigurableIOManagerFactory):
     """Stores pydantic contracts as indented JSON and loads them back as the downstream annotation."""
 
-    base_dir: str = Field(description="folder or fsspec URL for intermediate outputs")
+    base_dir: str | None = Field(default=None, description="folder or fsspec URL for intermediate outputs (default: "
+                                 "folders.storage of config/autoviz.yaml or $AUTOVIZ_STORAGE_DIR, read when the run "
+                                 "starts)")
 
     def create_io_manager(self, context: dg.InitResourceContext) -> "_JsonIO":
-        return _JsonIO(base_path=UPath(self.base_dir))
+        return _JsonIO(base_path=UPath(self.base_dir or str(load_config().path("storage"))))
 
 
 class _JsonIO(dg.UPathIOManager):

@@ -9,38 +9,55 @@ from ..llm.config import Stage
 from ..settings import Limits, load_config
 
 
-def _folder(name: str) -> str:
-    return str(load_config().path(name))
+_FROM_CONFIG = " (default: config/autoviz.yaml, read when the run or tick starts)"
+_FOLDERS = {"inbox_dir": "inbox", "outputs_dir": "outputs"}
 
 
 class PipelineSettings(dg.ConfigurableResource):
-    """Folders and limits; defaults come from config/autoviz.yaml, each overridable per run."""
+    """Folders and limits, each overridable per run. A field left unset (None) takes its value from
+    config/autoviz.yaml and the ``AUTOVIZ_*_DIR`` variables when a run, a sensor tick or a schedule tick starts,
+    not when the code is imported: an edit counts from the next run on, with no restart of ``dagster dev``.
+    Code running in Dagster receives the resolved settings (every field set); see :meth:`resolved`."""
 
-    inbox_dir: str = Field(default=_folder("inbox"), description="watched by the sensor")
-    outputs_dir: str = Field(default=_folder("outputs"), description="reports go here")
-    settle_seconds: float = Field(
-        default=load_config().limits.settle_seconds,
-        description="a file must be unchanged this long before the sensor picks it up",
-    )
-    max_charts: int = Field(default=load_config().limits.max_charts)
-    max_file_mb: float = Field(default=load_config().limits.max_file_mb, description="larger CSVs fail at once")
-    max_columns: int = Field(default=load_config().limits.max_columns, description="wider CSVs fail at once")
-    max_line_kb: float = Field(default=load_config().limits.max_line_kb,
-                               description="CSVs with a longer line (or quoted cell) fail at once")
-    stage_timeout_s: float = Field(default=load_config().limits.stage_timeout_s,
-                                   description="a stage running longer is stopped; 0 turns it off")
-    max_question_chars: int = Field(default=load_config().limits.max_question_chars,
-                                    description="longer questions are shortened, with a note")
-    max_runs_per_tick: int = Field(default=load_config().limits.max_runs_per_tick,
-                                   description="most new runs one inbox-sensor tick requests; the rest wait")
-    default_question: str = Field(default=load_config().default_question)
+    inbox_dir: str | None = Field(default=None, description="watched by the sensor" + _FROM_CONFIG)
+    outputs_dir: str | None = Field(default=None, description="reports go here" + _FROM_CONFIG)
+    settle_seconds: float | None = Field(
+        default=None, description="a file must be unchanged this long before the sensor picks it up" + _FROM_CONFIG)
+    max_charts: int | None = Field(default=None, description="most steps in one report" + _FROM_CONFIG)
+    max_file_mb: float | None = Field(default=None, description="larger CSVs fail at once" + _FROM_CONFIG)
+    max_columns: int | None = Field(default=None, description="wider CSVs fail at once" + _FROM_CONFIG)
+    max_line_kb: float | None = Field(default=None, description="CSVs with a longer line (or quoted cell) fail at "
+                                                                "once" + _FROM_CONFIG)
+    stage_timeout_s: float | None = Field(default=None, description="a stage running longer is stopped; 0 turns it "
+                                                                    "off" + _FROM_CONFIG)
+    max_question_chars: int | None = Field(default=None, description="longer questions are shortened, with a note"
+                                                                     + _FROM_CONFIG)
+    max_runs_per_tick: int | None = Field(default=None, description="most new runs one inbox-sensor tick requests; "
+                                                                    "the rest wait" + _FROM_CONFIG)
+    default_question: str | None = Field(default=None, description="asked when a run has no question"
+                                                                   + _FROM_CONFIG)
+
+    def create_resource(self, context: dg.InitResourceContext) -> "PipelineSettings":
+        """Dagster calls this when a run or a tick starts: that is when the configuration is read."""
+        return self.resolved()
+
+    def resolved(self) -> "PipelineSettings":
+        """These settings with every unset field filled from the configuration as it is now."""
+        config = load_config()
+        defaults: dict[str, object] = {
+            **{field: str(config.path(folder)) for field, folder in _FOLDERS.items()},
+            **config.limits.model_dump(),
+            "default_question": config.default_question,
+        }
+        values = {name: getattr(self, name) for name in type(self).model_fields}
+        return PipelineSettings(**{name: defaults[name] if value is None else value for name, value in values.items()})
 
     def limits(self) -> Limits:
-        """These settings as the core's ``Limits`` (what ``profile_dataset`` and the stages check)."""
-        return Limits(settle_seconds=self.settle_seconds, max_charts=self.max_charts, max_file_mb=self.max_file_mb,
-                      max_columns=self.max_columns, max_line_kb=self.max_line_kb,
-                      stage_timeout_s=self.stage_timeout_s,
-                      max_question_chars=self.max_question_chars, max_runs_per_tick=self.max_runs_per_tick)
+        """These settings as the core's ``Limits`` (what ``profile_dataset`` and the stages check); a limit that
+        is not a field here (columnar_min_mb) and unset fields come from the configuration as it is now."""
+        settings = self.resolved()
+        mine = {name: getattr(settings, name) for name in Limits.model_fields if name in type(self).model_fields}
+        return Limits(**{**load_config().limits.model_dump(), **mine})
 
 
 class LLMResource(dg.ConfigurableResource):

@@ -121,7 +121,7 @@ def test_a_sidecar_added_or_changed_after_the_run_makes_a_new_run(tmp_path):
 
         first = tick(None)
         assert [r.run_config["ops"]["dataset_profile"]["config"]["question"] for r in first.run_requests] == [
-            settings.default_question]
+            settings.resolved().default_question]
         _write(tmp_path / "sales.question.txt", "b by a")
         second = tick(first.cursor)
         assert [r.run_config["ops"]["dataset_profile"]["config"]["question"] for r in second.run_requests] == ["b by a"]
