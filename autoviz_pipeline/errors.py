@@ -5,15 +5,16 @@
     │   ├── CsvReadError      the file is empty, binary, or not parseable as CSV
     │   └── LimitExceededError  the file is over a configured limit (which one, how to raise it)
     ├── StageTimeoutError     a stage ran longer than limits.stage_timeout_s
-    ├── TransientError        a temporary failure (an LLM timeout, a dropped connection): retried
+    ├── TransientError        a temporary failure (an LLM server's 5xx or 429, a timeout): the stage runs again
     ├── PlanError             a template or a plan is malformed (a bug in config/, not in the data)
     └── ToolParamError        a step's params do not fit the data (repair drops the step, logged)
         └── UnknownColumnError
 
 Stages never let these escape for a single bad step: ``repair`` drops the step and ``execution``
 records the failure; only errors that make the whole run meaningless (unreadable input) propagate.
-Only ``TransientError`` is worth retrying: the Dagster layer retries it with backoff and fails every
-other error at once.
+Only ``TransientError`` is worth retrying: the Dagster layer (``defs/retries.py``) runs the stage again
+with backoff and fails every other error at once. The LLM stages raise it while retries are left and fall
+back to the offline result on their last attempt, so a failing model server never fails a run.
 """
 
 from __future__ import annotations
@@ -63,16 +64,16 @@ class StageTimeoutError(AutovizError):
 
 
 class TransientError(AutovizError):
-    """A failure that may pass if the same stage runs again (an LLM call timing out, a connection reset).
+    """A failure that may pass if the same stage runs again (an LLM server's 5xx, a timeout, a reset).
 
-    Raise it (``raise TransientError("llm", "timed out after 30 s") from exc``) only where retrying can
-    help; Dagster retries the stage with exponential backoff, then fails it with this message.
+    Raise it (``raise TransientError("LLM intent stage", "timeout: no answer within 30 s") from exc``) only
+    where retrying can help; Dagster retries the stage with exponential backoff (``defs/retries.py``).
     """
 
     def __init__(self, what: str, problem: str) -> None:
         self.what, self.problem = what, problem
-        super().__init__(f"{what}: {problem} (temporary; retried with backoff). If it keeps failing, check that "
-                         "the service is up, or run with the offline backend.")
+        super().__init__(f"{what}: {problem} (temporary: the stage runs again after a short wait). If it keeps "
+                         "failing, check that the service is up, or run with the offline backend.")
 
 
 class PlanError(AutovizError):

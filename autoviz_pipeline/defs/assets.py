@@ -31,7 +31,7 @@ from ..repair import validate_plan
 from ..timeouts import stage_deadline
 from ..understanding import classify_intent
 from .resources import LLMResource, PipelineSettings
-from .retries import TRANSIENT_RETRY, retry_transient_only
+from .retries import TRANSIENT_RETRY, retries_left, retry_transient_only
 from .watchdog import HOST_TAG, this_host
 
 csv_files = dg.DynamicPartitionsDefinition(name="csv_files")
@@ -139,7 +139,7 @@ def question_intent(context: dg.AssetExecutionContext, dataset_profile: Profiled
     the configured model propose the intent; any failure keeps the offline result, recorded in llm_calls."""
     profile = dataset_profile.profile
     offline = classify_intent(dataset_profile.request.question, profile)
-    intent = propose_intent(offline, profile, llm.build("intent"))
+    intent = propose_intent(offline, profile, llm.build("intent"), retry_transient=retries_left(context))
     _log_llm_calls(context, intent.llm_calls)
     context.add_output_metadata({
         "intent": intent.intent,
@@ -158,7 +158,8 @@ def analysis_plan(context: dg.AssetExecutionContext, question_intent: IntentResu
     configured model proposes; validation decides what survives."""
     profile = dataset_profile.profile
     offline = adapt_plan(select_plan(question_intent, profile), question_intent, profile)
-    adapted = propose_plan_patch(offline, question_intent, profile, llm.build("adapt"))
+    adapted = propose_plan_patch(offline, question_intent, profile, llm.build("adapt"),
+                                 retry_transient=retries_left(context))
     _log_llm_calls(context, adapted.llm_calls)
     context.add_output_metadata({
         "template": adapted.before.template,

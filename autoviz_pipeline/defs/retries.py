@@ -1,13 +1,19 @@
-"""Step retries for temporary failures only (an LLM timing out, a connection reset), with backoff.
+"""Step retries for temporary failures only (an LLM server's 5xx or 429, a timeout), with backoff.
+
+The two LLM stages are the only steps that call a service, so the only ones with a retry policy. While
+:func:`retries_left`, they ask the model with ``retry_transient=True``: a temporary failure raises
+:class:`~autoviz_pipeline.errors.TransientError` and Dagster runs the stage again (visible in the run's
+timeline as a retry). On the last attempt they fall back to the offline result instead, as any other model
+failure does, so a failing server never fails the run.
 
 Dagster's ``RetryPolicy`` retries whatever a step raises. Retrying a bad file or a bug only delays the
-failure, so :func:`retry_transient_only` lets :class:`~autoviz_pipeline.errors.TransientError` through
-to the policy and turns every other error into a ``dg.Failure(allow_retries=False)``: it fails at once,
-with its message.
+failure, so :func:`retry_transient_only` lets ``TransientError`` through to the policy and turns every other
+error into a ``dg.Failure(allow_retries=False)``: it fails at once, with its message.
 
     @dg.asset(..., retry_policy=TRANSIENT_RETRY)
     @retry_transient_only
-    def question_intent(...): ...
+    def question_intent(context, ...):
+        propose_intent(..., retry_transient=retries_left(context))
 """
 
 import functools
@@ -20,9 +26,14 @@ from ..errors import AutovizError, TransientError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-TRANSIENT_RETRY = dg.RetryPolicy(max_retries=3, delay=1.0, backoff=dg.Backoff.EXPONENTIAL,
+TRANSIENT_RETRY = dg.RetryPolicy(max_retries=2, delay=1.0, backoff=dg.Backoff.EXPONENTIAL,
                                  jitter=dg.Jitter.PLUS_MINUS)
-"""Up to 3 more attempts, about 1 s, 3 s and 7 s apart (± 1 s of jitter, so parallel runs spread out)."""
+"""Up to 2 more attempts, about 1 s and 3 s after the failure (± 1 s of jitter, so parallel runs spread out)."""
+
+
+def retries_left(context: dg.AssetExecutionContext) -> bool:
+    """Whether a TransientError raised now would be retried (False on the last attempt: fall back instead)."""
+    return context.retry_number < TRANSIENT_RETRY.max_retries
 
 
 def retry_transient_only(fn: F) -> F:

@@ -35,18 +35,20 @@ GGUF_MAGIC = b"GGUF"
 
 
 class LLMError(Exception):
-    """A model call produced no usable text; ``outcome`` is the short label recorded in the manifest."""
+    """A model call produced no usable text; ``outcome`` is the short label recorded in the manifest.
+    ``transient``: the server may answer if asked again a little later (a 5xx, a 429, a timeout, a dropped
+    connection); the Dagster stages retry those before they fall back."""
 
-    def __init__(self, outcome: str, message: str) -> None:
-        self.outcome, self.message = outcome, message
+    def __init__(self, outcome: str, message: str, *, transient: bool = False) -> None:
+        self.outcome, self.message, self.transient = outcome, message, transient
         super().__init__(f"{outcome}: {message}")
 
 
 class LLMUnavailable(LLMError):
     """The backend cannot be used for this run; the message says what to start, fix or install."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__("unavailable", message)
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__("unavailable", message, transient=transient)
 
 
 @dataclass(frozen=True)
@@ -131,12 +133,14 @@ class OpenAICompatibleBackend:
             listed = self._openai().models.list(timeout=min(self.settings.timeout, 10.0))
             ids = [m.id for m in listed.data]
         except openai.APITimeoutError:
-            raise LLMUnavailable(f"the LLM server at {url} did not answer GET /models in time. {hint}") from None
+            raise LLMUnavailable(f"the LLM server at {url} did not answer GET /models in time. {hint}",
+                                 transient=True) from None
         except openai.APIConnectionError as exc:
             raise LLMUnavailable(f"no LLM server answers at {url} ({_cause(exc)}). {hint}") from None
         except openai.APIStatusError as exc:
             raise LLMUnavailable(f"{url}/models answered HTTP {exc.status_code} ({_body(exc)}); "
-                                 f"is {url} the server's base URL (ending in /v1)? {hint}") from None
+                                 f"is {url} the server's base URL (ending in /v1)? {hint}",
+                                 transient=is_transient_status(exc.status_code)) from None
         except openai.OpenAIError as exc:
             raise LLMUnavailable(f"{url}/models gave an unreadable answer ({exc}). {hint}") from None
         wanted = self.settings.model_name
@@ -178,11 +182,12 @@ class OpenAICompatibleBackend:
             response = self._openai().chat.completions.create(
                 **self.request(messages, schema, name=name, max_tokens=max_tokens))
         except openai.APITimeoutError:
-            raise LLMError("timeout", f"no answer within {self.settings.timeout:g} s") from None
+            raise LLMError("timeout", f"no answer within {self.settings.timeout:g} s", transient=True) from None
         except openai.APIStatusError as exc:
-            raise LLMError(f"http_{exc.status_code}", _body(exc)) from None
+            raise LLMError(f"http_{exc.status_code}", _body(exc),
+                           transient=is_transient_status(exc.status_code)) from None
         except openai.APIConnectionError as exc:
-            raise LLMError("connection_error", _cause(exc)) from None
+            raise LLMError("connection_error", _cause(exc), transient=True) from None
         except openai.OpenAIError as exc:
             raise LLMError("error", str(exc)[:300]) from None
         choices = getattr(response, "choices", None) or []
@@ -200,6 +205,12 @@ class OpenAICompatibleBackend:
         return Completion(text=text, prompt_tokens=getattr(usage, "prompt_tokens", None),
                           completion_tokens=getattr(usage, "completion_tokens", None),
                           finish_reason=choice.finish_reason)
+
+
+def is_transient_status(status: int) -> bool:
+    """An HTTP status worth asking again for: the server's own failure (5xx) or its rate limit (429); a 4xx
+    says the request itself is wrong, and asking again gets the same answer."""
+    return status >= 500 or status == 429
 
 
 def _cause(exc: BaseException) -> str:

@@ -4,6 +4,8 @@
 improved by the model — or unchanged, when the backend is offline, unavailable, slow, failing, or
 answers something that does not validate twice in a row. Either way the result carries one ``LLMCall``
 per request (latency, tokens, outcome, whether the offline result was used), which the manifest shows.
+A temporary failure (a 5xx, a 429, a timeout) raises ``TransientError`` instead when the caller passes
+``retry_transient=True``: the Dagster stages do while retries are left (``defs/retries.py``).
 
 What a model answers is checked again here whatever the backend (grammar or not):
 - parsing: the first JSON object in the reply, validated by the pydantic contracts (``IntentProposal``,
@@ -40,6 +42,7 @@ from ..contracts import (
     PlanChange,
     PlanStep,
 )
+from ..errors import TransientError
 from ..understanding.grounding import best_column_for
 from ..understanding.settings import DEFAULT_SETTINGS
 from ..repair import validate_plan
@@ -125,9 +128,11 @@ def _short(exc: ValidationError) -> str:
 # --------------------------------------------------------------------------------------------------
 # asking
 # --------------------------------------------------------------------------------------------------
-def ask(backend: Backend, stage: Stage, request: StageRequest,
-        parse: Callable[[str], T]) -> tuple[T | None, list[LLMCall], str | None]:
-    """Ask, parse, re-ask once on an unusable reply. Returns (value or None, calls, last raw reply)."""
+def ask(backend: Backend, stage: Stage, request: StageRequest, parse: Callable[[str], T], *,
+        retry_transient: bool = False) -> tuple[T | None, list[LLMCall], str | None]:
+    """Ask, parse, re-ask once on an unusable reply. Returns (value or None, calls, last raw reply).
+    With ``retry_transient``, a temporary failure raises ``TransientError`` (the caller runs the stage again)
+    instead of falling back."""
     calls: list[LLMCall] = []
     messages = request.messages
     raw: str | None = None
@@ -136,6 +141,7 @@ def ask(backend: Backend, stage: Stage, request: StageRequest,
         try:
             completion = backend.complete(messages, request.schema, name=stage, max_tokens=request.max_tokens)
         except LLMError as exc:
+            _raise_if_retrying(exc, backend, stage, retry_transient)
             calls.append(_call(backend, stage, started, f"{exc.outcome}: {exc.message}"[:300], fallback=True))
             logger.warning("%s: %s failed (%s); using the offline result", stage, _label(backend), exc)
             return None, calls, raw
@@ -168,11 +174,18 @@ def _label(backend: Backend) -> str:
     return f"{backend.kind}/{backend.model}"
 
 
-def _unavailable(backend: Backend, stage: Stage) -> LLMCall | None:
+def _raise_if_retrying(exc: LLMError, backend: Backend, stage: Stage, retry_transient: bool) -> None:
+    if retry_transient and exc.transient:
+        logger.warning("%s: %s failed for now (%s); the stage will run again", stage, _label(backend), exc)
+        raise TransientError(f"LLM {stage} stage ({_label(backend)})", f"{exc.outcome}: {exc.message}"[:300]) from exc
+
+
+def _unavailable(backend: Backend, stage: Stage, retry_transient: bool = False) -> LLMCall | None:
     started = time.perf_counter()
     try:
         backend.check()
     except LLMUnavailable as exc:
+        _raise_if_retrying(exc, backend, stage, retry_transient)
         logger.warning("%s: LLM unavailable, using the offline result: %s", stage, exc.message)
         return _call(backend, stage, started, f"unavailable: {exc.message}"[:300], fallback=True)
     return None
@@ -200,16 +213,18 @@ def intent_request(offline: IntentResult, profile: DatasetProfile, backend: Back
     return StageRequest(messages, schema, names, min(max_tokens, max_json_bytes(schema) + 8))
 
 
-def propose_intent(offline: IntentResult, profile: DatasetProfile, backend: Backend) -> IntentResult:
-    """The offline intent, with the model's intent label when it gives a valid one."""
+def propose_intent(offline: IntentResult, profile: DatasetProfile, backend: Backend, *,
+                   retry_transient: bool = False) -> IntentResult:
+    """The offline intent, with the model's intent label when it gives a valid one. ``retry_transient``: a
+    temporary failure (5xx, 429, timeout) raises ``TransientError`` instead of falling back (see ``ask``)."""
     if backend.kind == "offline":
         return offline
-    down = _unavailable(backend, "intent")
+    down = _unavailable(backend, "intent", retry_transient)
     if down is not None:
         note = f"LLM unavailable; offline intent used: {down.outcome}"
         return offline.model_copy(update={"llm_calls": [down], "notes": [*offline.notes, note]})
     request = intent_request(offline, profile, backend)
-    proposal, calls, _raw = ask(backend, "intent", request, parse_intent)
+    proposal, calls, _raw = ask(backend, "intent", request, parse_intent, retry_transient=retry_transient)
     if proposal is None:
         return offline.model_copy(update={"llm_calls": calls,
                                           "notes": [*offline.notes, "LLM answer unusable; offline intent used"]})
@@ -267,15 +282,16 @@ def _question_columns(intent: IntentResult, profile: DatasetProfile, cap: int = 
 
 
 def propose_plan_patch(adapted: AdaptedPlan, intent: IntentResult, profile: DatasetProfile,
-                       backend: Backend) -> AdaptedPlan:
-    """The offline adapted plan with the model's edits applied — those that survive validation."""
+                       backend: Backend, *, retry_transient: bool = False) -> AdaptedPlan:
+    """The offline adapted plan with the model's edits applied — those that survive validation.
+    ``retry_transient`` as in ``propose_intent``."""
     if backend.kind == "offline":
         return adapted
-    down = _unavailable(backend, "adapt")
+    down = _unavailable(backend, "adapt", retry_transient)
     if down is not None:
         return adapted.model_copy(update={"llm_calls": [down]})
     request = patch_request(intent, profile, adapted.steps, backend)
-    reply, calls, raw = ask(backend, "adapt", request, parse_patch)
+    reply, calls, raw = ask(backend, "adapt", request, parse_patch, retry_transient=retry_transient)
     if reply is None:
         return adapted.model_copy(update={"llm_calls": calls, "llm_raw": raw})
     steps, changes = apply_patch(adapted.steps, reply, intent, profile)

@@ -21,7 +21,8 @@ def _autoviz(*args, tmp_path, env=None):
 
 def test_run_with_a_server_prints_each_call_and_falls_back_visibly(tmp_path):
     with ScriptedServer(models=["qwen"]) as server:
-        server.script('{"intent": "ranking", "confidence": 0.7, "columns": ["revenue"]}', Reply(status=500, content="x"))
+        server.script('{"intent": "ranking", "confidence": 0.7, "columns": ["revenue"]}',
+                      *[Reply(status=500, content="x")] * 3)  # a 5xx is retried twice, then the stage falls back
         p = _autoviz("run", str(DECEMBER), "revenue totals by region and product type", "--out", str(tmp_path / "r"),
                      "--backend", "vllm", "--llm-url", server.url, "--model", "qwen", tmp_path=tmp_path)
     assert p.returncode == 0, p.stderr

@@ -205,7 +205,7 @@ def test_pipeline_records_llm_calls_and_survives_hallucinations(tmp_path, server
 
 
 def test_pipeline_falls_back_when_the_server_fails(tmp_path, server):
-    server.script(Reply(status=503, content="overloaded"), "not json", "still not json")
+    server.script(*[Reply(status=503, content="overloaded")] * 3, "not json", "still not json")  # 2 retries, then
     manifest = _materialize(tmp_path, server)
     outcomes = [(c["stage"], c["outcome"].split(":")[0], c["fallback_used"]) for c in manifest["llm_calls"]]
     assert outcomes == [("intent", "http_503", True), ("adapt", "invalid", False), ("adapt", "invalid", True)]
