@@ -10,9 +10,11 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
+from ..checks import CheckOutcome, check_plan, check_profile, check_report, check_steps
 from ..contracts import (
     AdaptedPlan,
     AnalysisRequest,
+    ColumnProfile,
     ExecutionResult,
     IntentResult,
     LLMCall,
@@ -22,12 +24,18 @@ from ..contracts import (
 )
 from ..errors import AutovizError
 from ..execution import execute_plan
-from ..inbox import check_partition_key, clean_question, dataset_file, display_name, sidecar_question
-from ..llm import propose_intent, propose_plan_patch
+from ..inbox import (
+    check_partition_key,
+    clean_question,
+    dataset_file,
+    display_name,
+    sidecar_question,
+)
+from ..llm import Backend, propose_intent, propose_plan_patch
 from ..planning import adapt_plan, select_plan
 from ..profiling import profile_dataset
-from ..report import markdown_escape, render_report
 from ..repair import validate_plan
+from ..report import render_report
 from ..timeouts import stage_deadline
 from ..understanding import classify_intent
 from .resources import LLMResource, PipelineSettings
@@ -56,6 +64,24 @@ def add_partition(instance: dg.DagsterInstance, key: str, *, attempts: int = 6) 
             time.sleep(0.1 * (attempt + 1))
 GROUP = "autoviz"
 IO = "json_io_manager"
+COLUMN_SCHEMA_MAX = 1000
+"""At most this many columns in the profile's ``dagster/column_schema`` (a wider file says how many were left out)."""
+
+# The blocking checks, one per stage whose bad output would mislead the next (logic: autoviz_pipeline/checks.py).
+# A failed one fails its stage: later stages do not run, the run fails, the UI shows the check's description.
+PROFILE_CHECK = dg.AssetCheckSpec(
+    "columns_and_row_count", asset="dataset_profile", blocking=True,
+    description="The profile has at least one column, and its row count is the file's, counted again.")
+PLAN_CHECK = dg.AssetCheckSpec(
+    "starts_with_the_answer", asset="validated_plan", blocking=True,
+    description="At least one step survived validation, and the first answers the question.")
+STEPS_CHECK = dg.AssetCheckSpec(
+    "no_step_failed_silently", asset="step_results", blocking=True,
+    description="Every planned step produced its files or failed with a reason.")
+REPORT_CHECK = dg.AssetCheckSpec(
+    "files_and_vega_lite_specs", asset="analysis_report", blocking=True,
+    description="report.md, report.html and manifest.json exist; every chart's spec validates against the "
+                "Vega-Lite v5 schema.")
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 _IMAGE_LINK = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\([^)]*\)")
 
@@ -96,9 +122,9 @@ def _request(context: dg.AssetExecutionContext, config: RunParams, settings: Pip
     return AnalysisRequest(question=question, dataset_path=str(path), partition=partition, out_dir=str(out_dir))
 
 
-@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO)
-def dataset_profile(context: dg.AssetExecutionContext, config: RunParams,
-                    settings: PipelineSettings) -> ProfiledDataset:
+@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO, check_specs=[PROFILE_CHECK],
+          kinds={"csv", "pandas"})
+def dataset_profile(context: dg.AssetExecutionContext, config: RunParams, settings: PipelineSettings):
     """Profile the CSV: roles, counts, stats, samples, sha256."""
     context.instance.add_run_tags(context.run.run_id, {HOST_TAG: this_host()})  # for the watchdog (kill -9)
     request = _request(context, config, settings)
@@ -118,20 +144,21 @@ def dataset_profile(context: dg.AssetExecutionContext, config: RunParams,
         profile = profile.model_copy(update={"notes": [*profile.notes, *question_notes]})
     context.log.info(f"{profile.rows:,} rows × {len(profile.columns)} columns profiled"
                      + (" (columnar cache)" if profile.columnar_cache else ""))
-    rows = "\n".join(
-        f"| {markdown_escape(c.name)} | {c.role} | {c.dtype} | {c.nulls} | {c.distinct} |" for c in profile.columns[:50]
-    )
-    context.add_output_metadata({
+    metadata = {
         "question": request.question,
-        "rows": profile.rows,
+        "dagster/row_count": profile.rows,
+        "dagster/column_schema": column_schema(profile.columns),
         "columns": len(profile.columns),
         "sha256": profile.sha256,
-        "profile": dg.MetadataValue.md("| column | role | dtype | nulls | distinct |\n|---|---|---|---|---|\n" + rows),
-    })
-    return ProfiledDataset(request=request, profile=profile)
+        **({"column_schema_note": f"the first {COLUMN_SCHEMA_MAX:,} of {len(profile.columns):,} columns"}
+           if len(profile.columns) > COLUMN_SCHEMA_MAX else {}),
+    }
+    return _checked(context, ProfiledDataset(request=request, profile=profile), metadata, PROFILE_CHECK,
+                    check_profile(profile))
 
 
-@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO, retry_policy=TRANSIENT_RETRY)
+@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO, retry_policy=TRANSIENT_RETRY,
+          kinds={"python", "llm"})
 @retry_transient_only
 def question_intent(context: dg.AssetExecutionContext, dataset_profile: ProfiledDataset,
                     llm: LLMResource) -> IntentResult:
@@ -139,9 +166,11 @@ def question_intent(context: dg.AssetExecutionContext, dataset_profile: Profiled
     the configured model propose the intent; any failure keeps the offline result, recorded in llm_calls."""
     profile = dataset_profile.profile
     offline = classify_intent(dataset_profile.request.question, profile)
-    intent = propose_intent(offline, profile, llm.build("intent"), retry_transient=retries_left(context))
+    backend = llm.build("intent")
+    intent = propose_intent(offline, profile, backend, retry_transient=retries_left(context))
     _log_llm_calls(context, intent.llm_calls)
     context.add_output_metadata({
+        **llm_metadata(backend, intent.llm_calls, attempt=context.retry_number + 1),
         "intent": intent.intent,
         "confidence": intent.confidence,
         "source": intent.source,
@@ -150,7 +179,8 @@ def question_intent(context: dg.AssetExecutionContext, dataset_profile: Profiled
     return intent
 
 
-@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO, retry_policy=TRANSIENT_RETRY)
+@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO, retry_policy=TRANSIENT_RETRY,
+          kinds={"python", "llm"})
 @retry_transient_only
 def analysis_plan(context: dg.AssetExecutionContext, question_intent: IntentResult,
                   dataset_profile: ProfiledDataset, llm: LLMResource) -> AdaptedPlan:
@@ -158,10 +188,11 @@ def analysis_plan(context: dg.AssetExecutionContext, question_intent: IntentResu
     configured model proposes; validation decides what survives."""
     profile = dataset_profile.profile
     offline = adapt_plan(select_plan(question_intent, profile), question_intent, profile)
-    adapted = propose_plan_patch(offline, question_intent, profile, llm.build("adapt"),
-                                 retry_transient=retries_left(context))
+    backend = llm.build("adapt")
+    adapted = propose_plan_patch(offline, question_intent, profile, backend, retry_transient=retries_left(context))
     _log_llm_calls(context, adapted.llm_calls)
     context.add_output_metadata({
+        **llm_metadata(backend, adapted.llm_calls, attempt=context.retry_number + 1),
         "template": adapted.before.template,
         "steps": len(adapted.steps),
         "changes": dg.MetadataValue.json([c.model_dump() for c in adapted.changes]),
@@ -169,44 +200,46 @@ def analysis_plan(context: dg.AssetExecutionContext, question_intent: IntentResu
     return adapted
 
 
-@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO)
+@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO, check_specs=[PLAN_CHECK], kinds={"python"})
 def validated_plan(context: dg.AssetExecutionContext, analysis_plan: AdaptedPlan,
-                   dataset_profile: ProfiledDataset, settings: PipelineSettings) -> ValidatedPlan:
+                   dataset_profile: ProfiledDataset, settings: PipelineSettings):
     """Check every param against the profile; repair names or drop steps, with reasons."""
     validated = validate_plan(analysis_plan.steps, dataset_profile.profile, max_steps=settings.max_charts)
     for r in validated.repairs:
         context.log.info(f"repair {r.step}.{r.param}: {r.original!r} → {r.repaired!r} ({r.method}, {r.score})")
     for d in validated.dropped:
         context.log.warning(f"dropped {d.step}: {d.reason}")
-    context.add_output_metadata({
+    metadata = {
         "steps": len(validated.steps),
         "repairs": len(validated.repairs),
         "dropped": len(validated.dropped),
-    })
-    return validated
+    }
+    return _checked(context, validated, metadata, PLAN_CHECK, check_plan(validated))
 
 
-@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO)
+@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO, check_specs=[STEPS_CHECK],
+          kinds={"matplotlib", "vega-lite"})
 def step_results(context: dg.AssetExecutionContext, validated_plan: ValidatedPlan,
-                 dataset_profile: ProfiledDataset, settings: PipelineSettings) -> ExecutionResult:
+                 dataset_profile: ProfiledDataset, settings: PipelineSettings):
     """Run the tools; write PNG, SVG, Vega-Lite and CSV artifacts into the run's folder."""
     result = execute_plan(validated_plan, dataset_profile.profile, dataset_profile.request.out_dir,
                           progress=context.log.info, timeout_s=settings.stage_timeout_s)
     for f in result.failed:
         context.log.warning(f"step {f.step} failed: {f.reason}")
-    context.add_output_metadata({
+    metadata = {
         "charts": sum(1 for r in result.results if r.kind == "chart"),
         "tables": sum(1 for r in result.results if r.kind == "table"),
         "failed": len(result.failed),
         "out_dir": dg.MetadataValue.path(result.out_dir),
-    })
-    return result
+    }
+    return _checked(context, result, metadata, STEPS_CHECK, check_steps(validated_plan, result))
 
 
-@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO)
+@dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO, check_specs=[REPORT_CHECK],
+          kinds={"html", "markdown", "json"})
 def analysis_report(context: dg.AssetExecutionContext, dataset_profile: ProfiledDataset,
                     question_intent: IntentResult, analysis_plan: AdaptedPlan, validated_plan: ValidatedPlan,
-                    step_results: ExecutionResult) -> Report:
+                    step_results: ExecutionResult):
     """Render report.md, report.html and manifest.json; show the report and first chart in the UI."""
     started = time.perf_counter()
     timings = _stage_timings(context)
@@ -217,12 +250,44 @@ def analysis_report(context: dg.AssetExecutionContext, dataset_profile: Profiled
         out_dir=dataset_profile.request.out_dir,
     )
     context.log.info(f"report: {report.html} (rendered in {time.perf_counter() - started:.2f}s)")
-    context.add_output_metadata({
+    metadata = {
         "report": dg.MetadataValue.md(_ui_markdown(report)),
         "report_html": dg.MetadataValue.path(report.html),
         "manifest": dg.MetadataValue.path(report.manifest),
-    })
-    return report
+    }
+    return _checked(context, report, metadata, REPORT_CHECK, check_report(report))
+
+
+def _checked(context: dg.AssetExecutionContext, value: object, metadata: dict[str, object],
+             spec: dg.AssetCheckSpec, outcome: CheckOutcome) -> dg.MaterializeResult:
+    """The stage's output with its check's result (the return annotation stays off: a stage with checks has
+    several outputs for Dagster, and the stored type is the downstream parameter's)."""
+    if not outcome.passed:
+        context.log.error(f"check {spec.name} failed: {outcome.description}")
+    return dg.MaterializeResult(value=value, metadata=metadata, check_results=[dg.AssetCheckResult(
+        check_name=spec.name, passed=outcome.passed, description=outcome.description, metadata=outcome.metadata)])
+
+
+def column_schema(columns: list[ColumnProfile]) -> dg.TableSchema:
+    """The profile's columns as Dagster's column schema: the parsed dtype as type, the role as description."""
+    return dg.TableSchema(columns=[
+        dg.TableColumn(name=c.name, type=c.dtype, description=c.role,
+                       constraints=dg.TableColumnConstraints(nullable=c.nulls > 0))
+        for c in columns[:COLUMN_SCHEMA_MAX]])
+
+
+def llm_metadata(backend: Backend, calls: list[LLMCall], *, attempt: int) -> dict[str, object]:
+    """Model calls of one LLM stage for the UI: how many, tokens (those the server reported), latency. The
+    offline backend makes no call: 0 of each."""
+    return {
+        "llm_model": "offline" if backend.kind == "offline" else f"{backend.kind}/{backend.model}",
+        "llm_calls": len(calls),
+        "llm_prompt_tokens": sum(c.prompt_tokens or 0 for c in calls),
+        "llm_completion_tokens": sum(c.completion_tokens or 0 for c in calls),
+        "llm_latency_ms": round(sum(c.latency_ms for c in calls), 1),
+        "llm_fallback": any(c.fallback_used for c in calls),
+        "attempt": attempt,
+    }
 
 
 def _log_llm_calls(context: dg.AssetExecutionContext, calls: list[LLMCall]) -> None:

@@ -13,7 +13,12 @@ import pytest
 from autoviz_pipeline.defs.resources import LLMResource, PipelineSettings
 from autoviz_pipeline.defs.retries import TRANSIENT_RETRY
 from autoviz_pipeline.errors import TransientError
-from autoviz_pipeline.llm import LLMError, ModelSettings, OpenAICompatibleBackend, propose_intent
+from autoviz_pipeline.llm import (
+    LLMError,
+    ModelSettings,
+    OpenAICompatibleBackend,
+    propose_intent,
+)
 from tests.conftest import DECEMBER
 from tests.dagster_support import question_config, run_partition
 from tests.llm.conftest import offline_context
@@ -98,6 +103,17 @@ def test_a_503_then_an_answer_is_retried_and_the_answer_used(tmp_path, server):
     assert manifest["intent"]["label"] == "ranking" and manifest["intent"]["source"] == "llm"
     assert [(c["stage"], c["outcome"], c["fallback_used"]) for c in manifest["llm_calls"]] == [
         ("intent", "ok", False), ("adapt", "ok", False)]
+    # each LLM stage shows its calls in the UI: the last attempt's call, tokens as the server reported them
+    # (the scripted server counts a quarter of the characters), latency
+    for stage, node, reply, attempt in [("intent", "question_intent", INTENT_OK, 2),
+                                        ("adapt", "analysis_plan", NO_EDITS, 1)]:
+        [mat] = result.asset_materializations_for_node(node)
+        meta = {k: v.value for k, v in mat.metadata.items()}
+        last = [b for b in server.requests if b["response_format"]["json_schema"]["name"] == stage][-1]
+        prompt_tokens = sum(len(m["content"]) for m in last["messages"]) // 4
+        assert meta["llm_calls"] == 1 and meta["attempt"] == attempt and meta["llm_model"] == "openai/qwen"
+        assert meta["llm_prompt_tokens"] == prompt_tokens > 100 and meta["llm_completion_tokens"] == len(reply) // 4
+        assert 0 < meta["llm_latency_ms"] < 10_000 and meta["llm_fallback"] is False
 
 
 def test_a_client_error_is_not_retried(tmp_path, server):
