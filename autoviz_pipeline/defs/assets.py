@@ -24,13 +24,7 @@ from ..contracts import (
 )
 from ..errors import AutovizError
 from ..execution import execute_plan
-from ..inbox import (
-    check_partition_key,
-    clean_question,
-    dataset_file,
-    display_name,
-    sidecar_question,
-)
+from ..inbox import check_partition_key, clean_question, dataset_file, display_name, sidecar_question
 from ..llm import Backend, propose_intent, propose_plan_patch
 from ..planning import adapt_plan, select_plan
 from ..profiling import profile_dataset
