@@ -5,6 +5,10 @@ that comes from the data or the question (column names, cell values, findings, t
 LLM outcomes...) goes through :func:`markdown_escape` or :func:`html_escape`, the only two escaping
 functions of the package, so a column named ``<script>`` or ``[click](http://evil)`` renders as literal text.
 
+report.html also draws each chart from its Vega-Lite spec, with the scripts of :mod:`autoviz_pipeline.vendor`
+inlined and allowed by their hashes in its Content-Security-Policy; the specs are JSON data (``_script_json``
+keeps their text from ending its element), and the chart's PNG stays the chart without JavaScript.
+
 Files are written atomically (temp file in the same folder, then ``os.replace``), the manifest last, so a
 reader that sees ``manifest.json`` can trust the report files next to it are complete.
 """
@@ -22,6 +26,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -41,6 +46,9 @@ from .contracts import (
     ValidatedPlan,
 )
 from .tools.caps import CAPS, MB
+from .vendor import SCRIPTS as VENDORED_SCRIPTS
+from .vendor import csp_hash
+from .vendor import script as vendor_script
 
 logger = logging.getLogger(__name__)
 
@@ -553,10 +561,103 @@ details{margin:.4rem 0}
 pre{background:#f6f8fa;padding:.6rem;overflow:auto;max-height:28rem;font-size:.8rem}
 .note{color:#57606a;font-size:.9rem}
 .missing{color:#cf222e}
+.chart .vl-view{overflow-x:auto;max-width:100%}
 """
 
-# defence in depth: even if something slipped through escaping, nothing external or scripted may load
-_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+# Draws each chart from its spec (a <script type="application/json" class="vl-spec"> beside the chart's PNG) and,
+# once it is drawn, removes the PNG, which stays as the chart without JavaScript or when drawing fails. Vega runs
+# its expressions through vega-interpreter (ast: true), so the page's CSP needs no 'unsafe-eval'.
+_EMBED_JS = """(function () {
+  "use strict";
+  var options = {renderer: "svg", actions: false, tooltip: true, ast: true, expr: vega.expressionInterpreter};
+  document.querySelectorAll("figure.chart > script.vl-spec").forEach(function (data) {
+    var figure = data.parentNode, view = document.createElement("div");
+    view.className = "vl-view";
+    figure.insertBefore(view, data);
+    new Promise(function (resolve) { resolve(vegaEmbed(view, JSON.parse(data.textContent), options)); })
+      .then(function () {
+        var image = figure.querySelector("img");
+        if (image) image.remove();
+      })
+      .catch(function (error) {
+        view.remove();
+        console.error("A chart could not be drawn from its spec; its image stays: " + error);
+      });
+  });
+})();"""
+
+
+@cache
+def _csp() -> str:
+    """The page's Content-Security-Policy: nothing loads from anywhere (no network at all); the only scripts that
+    run are the vendored Vega scripts and :data:`_EMBED_JS`, allowed by their hashes; inline styles (the page's
+    own, vega-embed's and its tooltips') are allowed. Defence in depth behind the escaping."""
+    scripts = " ".join(csp_hash(t) for t in (*(vendor_script(n) for n in VENDORED_SCRIPTS), _EMBED_JS))
+    return (f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src {scripts}; "
+            "base-uri 'none'; form-action 'none'")
+
+
+def _runtime_html() -> str:
+    """The scripts that draw the charts: Vega, Vega-Lite, vega-interpreter, vega-embed, then :data:`_EMBED_JS`."""
+    return "".join(f"<script>{t}</script>" for t in (*(vendor_script(n) for n in VENDORED_SCRIPTS), _EMBED_JS))
+
+
+def _script_json(value: Any) -> str:
+    """JSON for a ``<script type="application/json">`` element. ``<``, ``>`` and ``&`` (only ever inside JSON
+    strings) become ``\\u003c``, ``\\u003e`` and ``\\u0026``, so no text from the data can end the element
+    (``</script>``) or open a comment (``<!--``); ``JSON.parse`` reads the same values back."""
+    text = _dumps(value, indent=None)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+_ZOOMABLE_MARKS = frozenset({"point", "circle", "square", "line", "trail", "area"})
+_CONTINUOUS = frozenset({"quantitative", "temporal"})
+# line and area marks are one shape per series: hovering one would show the series' first point, so each point
+# gets an invisible, filled (hence hoverable) symbol of its own that carries the point's tooltip
+_HOVER_POINTS = {"filled": True, "opacity": 0, "size": 80}
+
+
+def _units(spec: dict[str, Any], encoding: Mapping[str, Any]) -> Iterable[tuple[dict[str, Any], dict[str, Any]]]:
+    """Every single-view spec in ``spec`` (itself, or its layers, depth first), with the encoding it inherits."""
+    merged = {**encoding, **(spec.get("encoding") or {})}
+    if isinstance(spec.get("layer"), list):
+        for layer in spec["layer"]:
+            if isinstance(layer, dict):
+                yield from _units(layer, merged)
+    elif "mark" in spec:
+        yield spec, merged
+
+
+def _mark_type(unit: Mapping[str, Any]) -> str | None:
+    mark = unit.get("mark")
+    return mark if isinstance(mark, str) else mark.get("type") if isinstance(mark, dict) else None
+
+
+def _continuous(channel: Any) -> bool:
+    return isinstance(channel, dict) and channel.get("type") in _CONTINUOUS and not channel.get("bin")
+
+
+def interactive_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The spec as report.html draws it: a tooltip on every mark, and zoom and pan (the x and y scales bound to
+    wheel and drag) on charts of points or lines over two continuous axes. The spec files stay as the tools wrote
+    them; only the page's copy changes."""
+    page_spec: dict[str, Any] = json.loads(_dumps(spec, indent=None))  # a deep copy in plain JSON types
+    config = page_spec.get("config") if isinstance(page_spec.get("config"), dict) else {}
+    page_spec["config"] = {**config, "mark": {**(config.get("mark") or {}), "tooltip": True}}
+    zoomed = False
+    for unit, encoding in _units(page_spec, {}):
+        mark = _mark_type(unit)
+        if mark in ("line", "area") and not (isinstance(unit["mark"], dict) and "point" in unit["mark"]):
+            unit["mark"] = {**(unit["mark"] if isinstance(unit["mark"], dict) else {"type": mark}),
+                            "point": dict(_HOVER_POINTS)}
+        if zoomed or mark not in _ZOOMABLE_MARKS or not all(_continuous(encoding.get(c)) for c in ("x", "y")):
+            continue
+        # an aggregated axis (a line of monthly sums) cannot be bound: that chart zooms and pans along the other
+        if axes := [c for c in ("x", "y") if not encoding[c].get("aggregate")]:
+            zoom = {"name": "autoviz_zoom", "select": {"type": "interval", "encodings": axes}, "bind": "scales"}
+            unit["params"] = [*unit.get("params", []), zoom]
+            zoomed = True
+    return page_spec
 
 
 def _html_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -591,7 +692,7 @@ def render_html(
     parts: list[str] = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{h(_CSP)}">',
+        f'<meta http-equiv="Content-Security-Policy" content="{h(_csp())}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{h(question) or 'Report'}</title>",
         f"<style>{_CSS}</style>",
@@ -602,24 +703,30 @@ def render_html(
     parts.append(f'<p class="summary"><strong>Answer:</strong> {summary[0]} ' + " ".join(summary[1:]) + "</p>")
 
     said = set(_sentences(_summary_answer(execution.results)))
+    runtime = _Fits(_runtime_html(), "", rank=2)  # at the end of the page, if a chart is drawn from its spec
     for r in execution.results:
         parts.append(f'<section id="step-{h(r.step)}">')
         parts.append(f"<h2>{h(r.title) or h(r.step)}</h2>")
         if finding := _unsaid(r.finding, said):  # the answer, said once (above), not under every step
             parts.append(f'<p class="finding">{h(finding)}</p>')
         if r.kind == "chart":
+            parts.append('<figure class="chart">')
             uri = _png_data_uri(_abs_path(r.png, out_dir))
             if uri:
-                parts.append(_Fits(f'<figure><img src="{uri}" alt="{h(r.title)}"></figure>',
+                parts.append(_Fits(f'<img src="{uri}" alt="{h(r.title)}">',
                                    _left_out("Chart image", _rel_path(r.png, out_dir)), rank=0))
             elif r.png:
                 parts.append(f'<p class="missing">Chart image missing: {h(_rel_path(r.png, out_dir))}</p>')
             spec = _load_spec(r, out_dir)
+            if spec is not None:  # drawn by the runtime's scripts, while the page has room for them too
+                parts.append(_Fits(f'<script type="application/json" class="vl-spec">'
+                                   f"{_script_json(interactive_spec(spec))}</script>", "", rank=2, needs=runtime))
+            parts.append("</figure>")
             if spec is not None:
                 parts.append(_Fits(
                     "<details><summary>Vega-Lite spec</summary>"
                     f"<pre><code>{html_escape(_dumps(spec), limit=None)}</code></pre></details>",
-                    _left_out("Vega-Lite spec", _rel_path(r.spec_path, out_dir)), rank=2))
+                    _left_out("Vega-Lite spec", _rel_path(r.spec_path, out_dir)), rank=3))
         if r.kind == "table":
             rows = _table_rows(r, out_dir)
             if rows:
@@ -666,18 +773,23 @@ def render_html(
         _left_out("Column table", MANIFEST_JSON), rank=1))
     if profile.notes:
         parts.append("<ul>" + "".join(f"<li>{h(n)}</li>" for n in profile.notes) + "</ul>")
+    if any(isinstance(p, _Fits) and p.needs is runtime for p in parts):
+        parts.append(runtime)
     parts.append("</body></html>")
     return _fit(parts, CAPS.report_html_bytes)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Fits:
     """A part of the page shown in full only while the page keeps ``CAPS.report_html_bytes``, else ``fallback``.
-    Lower ranks are fitted first: the chart images, then the table previews, then the spec listings."""
+    Lower ranks are fitted first: the chart images, then the table previews, then the charts drawn from their
+    specs, then the spec listings. A part that ``needs`` another is shown only with it (the charts' specs need
+    the scripts that draw them); a part that others need is shown only with one of them."""
 
     full: str
     fallback: str
     rank: int
+    needs: _Fits | None = None
 
 
 def _left_out(what: str, rel: str | None) -> str:
@@ -691,15 +803,21 @@ def _fit(parts: Sequence[str | _Fits], cap: int) -> str:
     def size(text: str) -> int:
         return len(text.encode("utf-8")) + 1  # and its line break
 
+    def grows(part: _Fits) -> int:
+        return size(part.full) - size(part.fallback)
+
     total = sum(size(p.fallback if isinstance(p, _Fits) else p) for p in parts)
-    full: set[int] = set()
-    optional = sorted(((i, p) for i, p in enumerate(parts) if isinstance(p, _Fits)), key=lambda t: (t[1].rank, t[0]))
-    for i, part in optional:
-        grows = size(part.full) - size(part.fallback)
-        if total + grows <= cap:
-            full.add(i)
-            total += grows
-    shown = [p if isinstance(p, str) else (p.full if i in full else p.fallback) for i, p in enumerate(parts)]
+    full: set[int] = set()  # ids of the parts shown in full
+    needed = {id(p.needs) for p in parts if isinstance(p, _Fits) and p.needs is not None}
+    order = {id(p): i for i, p in enumerate(parts)}
+    optional = sorted((p for p in parts if isinstance(p, _Fits) and id(p) not in needed),
+                      key=lambda p: (p.rank, order[id(p)]))
+    for part in optional:
+        group = [part] + ([part.needs] if part.needs is not None and id(part.needs) not in full else [])
+        if total + sum(grows(p) for p in group) <= cap:
+            full.update(id(p) for p in group)
+            total += sum(grows(p) for p in group)
+    shown = [p if isinstance(p, str) else (p.full if id(p) in full else p.fallback) for p in parts]
     return "\n".join(shown) + "\n"
 
 
@@ -721,7 +839,7 @@ def render_report(
     """Write ``report.md``, ``report.html`` and ``manifest.json`` into ``out_dir`` (manifest last).
 
     Chart and table paths in the step results may be absolute or relative to ``out_dir``; the Markdown
-    and the manifest refer to them relative to ``out_dir``, the HTML embeds the PNGs.
+    and the manifest refer to them relative to ``out_dir``, the HTML embeds the PNGs and the specs.
     """
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -765,5 +883,6 @@ def render_report(
     )
 
 
-__all__ = ["build_manifest", "html_escape", "markdown_escape", "render_html", "render_markdown", "render_report"]
+__all__ = ["build_manifest", "html_escape", "interactive_spec", "markdown_escape", "render_html", "render_markdown",
+           "render_report"]
 

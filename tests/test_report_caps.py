@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from autoviz_pipeline.contracts import ExecutionResult, StepResult
-from autoviz_pipeline.report import render_report
+from autoviz_pipeline.report import _fit, _Fits, render_report
 from autoviz_pipeline.tools.caps import CAPS
 
 from tests.test_report import _intent, _plans, _profile
@@ -47,9 +47,22 @@ def test_report_html_keeps_its_cap_embedding_images_first(tmp_path):
     assert page.count("<table>") >= 1 and "Table preview not embedded" not in page
     assert 'Chart image not embedded: report.html is kept within 10 MB: <a href="charts/07.png">' in page
     assert "Vega-Lite spec not embedded" in page and "<summary>Vega-Lite spec</summary>" not in page
+    assert "<script" not in page  # no room for Vega's scripts (~0.8 MB) beside the images: the charts stay PNGs
 
 
 def test_a_light_report_embeds_everything(tmp_path):
     page = Path(_render(tmp_path, charts=2).html).read_text(encoding="utf-8")
     assert page.count('<img src="data:image/png;base64,') == 2 and page.count("<summary>Vega-Lite spec</summary>") == 2
     assert "not embedded" not in page
+    # both charts drawn from their specs too, by Vega's scripts, once: four vendored and the page's own
+    assert page.count('<script type="application/json" class="vl-spec">') == 2 and page.count("<script>") == 5
+
+
+def test_a_part_is_shown_only_with_what_it_needs_and_what_is_needed_only_with_it():
+    # sizes with their line breaks: text 11, runtime 50, specs 20 each, a left-out part 1: 14 with none shown
+    runtime = _Fits("R" * 49, "", rank=2)
+    specs = [_Fits("S" * 19, "", rank=2, needs=runtime), _Fits("T" * 19, "", rank=2, needs=runtime)]
+    page = ["x" * 10, *specs, runtime]
+    assert _fit(page, 81) == "x" * 10 + "\n\n\n\n"  # room for a spec (33), not for a spec with its runtime (82)
+    assert _fit(page, 82) == "\n".join(["x" * 10, "S" * 19, "", "R" * 49]) + "\n"
+    assert _fit(page, 101) == "\n".join(["x" * 10, "S" * 19, "T" * 19, "R" * 49]) + "\n"  # the runtime once

@@ -11,6 +11,7 @@ from autoviz_pipeline.defs.io_managers import PydanticJsonIOManager
 from autoviz_pipeline.defs.resources import LLMResource, PipelineSettings
 from tests.conftest import EXAMPLES
 from tests.dagster_support import question_config, run_partition
+from tests.test_report_interactive import only_our_scripts
 
 REQUIRED = {"question", "dataset", "intent", "charts", "repairs", "dropped", "llm_calls", "timings"}
 
@@ -57,7 +58,7 @@ def test_headline_question_end_to_end(instance, tmp_path):
         assert (out / chart["png"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert b"<svg" in (out / chart["svg"]).read_bytes()[:500]
     html = Path(report.html).read_text()
-    assert "data:image/png;base64," in html and "<script" not in html
+    assert "data:image/png;base64," in html and "<script" not in only_our_scripts(html)
     # intermediate outputs are readable JSON per asset, partition and run
     stored = tmp_path / "storage" / "question_intent" / "december_revenue.csv" / f"{result.run_id}.json"
     assert json.loads(stored.read_text())["intent"] == "comparative_analysis"
