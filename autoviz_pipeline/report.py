@@ -561,7 +561,7 @@ details{margin:.4rem 0}
 pre{background:#f6f8fa;padding:.6rem;overflow:auto;max-height:28rem;font-size:.8rem}
 .note{color:#57606a;font-size:.9rem}
 .missing{color:#cf222e}
-.chart .vl-view{overflow-x:auto;max-width:100%}
+.chart .vl-view{display:block;width:100%;overflow-x:auto}
 """
 
 # Draws each chart from its spec (a <script type="application/json" class="vl-spec"> beside the chart's PNG) and,
@@ -569,7 +569,20 @@ pre{background:#f6f8fa;padding:.6rem;overflow:auto;max-height:28rem;font-size:.8
 # its expressions through vega-interpreter (ast: true), so the page's CSP needs no 'unsafe-eval'.
 _EMBED_JS = """(function () {
   "use strict";
-  var options = {renderer: "svg", actions: false, tooltip: true, ast: true, expr: vega.expressionInterpreter};
+  // a tooltip is a table of the hovered mark's fields, every key and value escaped by vega-tooltip's own
+  // function; the tools' internal fields (a stack's order, "__stack") are left out, and no key is special
+  // (vega-tooltip's default would make a field named "image" an <img> and one named "title" a heading)
+  function table(value, escape) {
+    if (value === null || typeof value !== "object") return escape(value);
+    return "<table>" + Object.keys(value).filter(function (key) {
+      return key.slice(0, 2) !== "__" && value[key] !== undefined;
+    }).map(function (key) {
+      var shown = value[key] !== null && typeof value[key] === "object" ? JSON.stringify(value[key]) : value[key];
+      return '<tr><td class="key">' + escape(key) + '</td><td class="value">' + escape(shown) + "</td></tr>";
+    }).join("") + "</table>";
+  }
+  var options = {renderer: "svg", actions: false, tooltip: {formatTooltip: table}, ast: true,
+                 expr: vega.expressionInterpreter};
   document.querySelectorAll("figure.chart > script.vl-spec").forEach(function (data) {
     var figure = data.parentNode, view = document.createElement("div");
     view.className = "vl-view";
@@ -637,6 +650,23 @@ def _continuous(channel: Any) -> bool:
     return isinstance(channel, dict) and channel.get("type") in _CONTINUOUS and not channel.get("bin")
 
 
+def _size(spec: dict[str, Any], units: Sequence[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    """The page's size for a chart that sets none: as wide as the page (the PNG it replaces is), unless its rows
+    are categories (a heatmap, horizontal bars: Vega-Lite cannot fit a view of stepped height to the page without
+    a warning), where a grid's cells get 40 px; a pie keeps Vega-Lite's size."""
+    if any(_mark_type(u) == "arc" for u, _ in units):
+        return
+    x_banded, y_banded = (_banded(units[0][1].get(c)) for c in ("x", "y"))
+    if x_banded and y_banded:
+        spec.update(width={"step": 40}, height={"step": 40})
+    elif not y_banded:
+        spec.update(width="container", autosize={"type": "fit-x", "contains": "padding"})
+
+
+def _banded(channel: Any) -> bool:
+    return isinstance(channel, dict) and channel.get("type") in ("nominal", "ordinal")
+
+
 def interactive_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
     """The spec as report.html draws it: a tooltip on every mark, and zoom and pan (the x and y scales bound to
     wheel and drag) on charts of points or lines over two continuous axes. The spec files stay as the tools wrote
@@ -644,8 +674,11 @@ def interactive_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
     page_spec: dict[str, Any] = json.loads(_dumps(spec, indent=None))  # a deep copy in plain JSON types
     config = page_spec.get("config") if isinstance(page_spec.get("config"), dict) else {}
     page_spec["config"] = {**config, "mark": {**(config.get("mark") or {}), "tooltip": True}}
+    units = list(_units(page_spec, {}))
+    if units and not {"width", "height", "autosize"} & page_spec.keys():
+        _size(page_spec, units)
     zoomed = False
-    for unit, encoding in _units(page_spec, {}):
+    for unit, encoding in units:
         mark = _mark_type(unit)
         if mark in ("line", "area") and not (isinstance(unit["mark"], dict) and "point" in unit["mark"]):
             unit["mark"] = {**(unit["mark"] if isinstance(unit["mark"], dict) else {"type": mark}),

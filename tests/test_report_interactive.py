@@ -55,11 +55,15 @@ EXPECTED_MARKS = {"bar": {"rect": 12}, "line": {"line": 1, "symbol": 11}, "scatt
                   "pie": {"arc": 4}, "heatmap": {"rect": 12}, "correlation": {"rect": 4}, "anomaly": {"symbol": 48}}
 
 
+def _units(row: int) -> int:
+    return (row * 7) % 23 + 1
+
+
 def _csv(path: Path) -> Path:
     lines = [f'day,region,product,"{HOSTILE_COLUMN}",price']
     for i in range(ROWS):
         day = dt.date(2024, 1, 1) + dt.timedelta(days=7 * i)
-        lines.append(f'{day},"{REGIONS[i % 3]}",{PRODUCTS[i % 4]},{(i * 7) % 23 + 1},{(i * 37) % 97 + 0.5}')
+        lines.append(f'{day},"{REGIONS[i % 3]}",{PRODUCTS[i % 4]},{_units(i)},{(i * 37) % 97 + 0.5}')
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -133,6 +137,10 @@ def test_page_specs_add_tooltips_and_zoom_to_the_tools_specs(report):
     assert zooms["line"][0]["select"]["encodings"] == ["x"]  # y is a sum per month: it cannot be bound
     assert not any(zooms[k] for k in ("bar", "histogram", "box", "pie", "heatmap", "correlation"))
     assert specs["line"]["mark"] == {"type": "line", "point": {"filled": True, "opacity": 0, "size": 80}}
+    # as wide as the page, but a grid of categories in 40 px cells and a pie in Vega-Lite's own size
+    assert {k for k, spec in specs.items() if spec.get("width") == "container"} == {
+        "bar", "line", "scatter", "histogram", "box", "anomaly"}
+    assert specs["heatmap"]["width"] == specs["correlation"]["height"] == {"step": 40} and "width" not in specs["pie"]
 
 
 def test_a_report_without_charts_carries_no_script(tmp_path):
@@ -307,26 +315,41 @@ def test_no_console_error_csp_violation_or_request_but_the_file(browser, report)
     assert urls[0] == report.as_uri() and all(u.startswith("data:image/png;base64,") for u in urls[1:]), urls[:3]
 
 
-def test_a_hovered_point_shows_its_values_as_text(browser):
-    # a point of the hostile region whose centre is not under another point
-    browser.js("document.querySelector('#step-scatter .vl-view').scrollIntoView()")
-    at = browser.js(f"""(() => {{
-      for (const p of document.querySelectorAll('#step-scatter g.role-mark path')) {{
+def _hover(browser: _DevTools, step: str, region: str) -> tuple[dict, dict[str, str], list[str]]:
+    """Hover the centre of a mark of ``region`` in a chart that no other mark covers: the mark's datum, the
+    tooltip's rows (key: value) and the tags inside the tooltip."""
+    browser.js(f"document.querySelector('#step-{step} .vl-view').scrollIntoView()")
+    found = browser.js(f"""(() => {{
+      for (const p of document.querySelectorAll('#step-{step} g.role-mark path')) {{
         const b = p.getBoundingClientRect(), x = b.x + b.width / 2, y = b.y + b.height / 2;
-        if (p.__data__.datum.region === {json.dumps(HOSTILE_VALUE)} && document.elementFromPoint(x, y) === p)
-          return [x, y, p.__data__.datum[{json.dumps(HOSTILE_COLUMN)}]];
+        if (p.__data__.datum.region === {json.dumps(region)} && document.elementFromPoint(x, y) === p)
+          return [x, y, p.__data__.datum];
       }}}})()""")
-    assert at is not None
-    browser.mouse("mouseMoved", at[0], at[1])
+    assert found is not None, f"no uncovered mark of {region} in {step}"
+    browser.mouse("mouseMoved", found[0], found[1])
     deadline = time.monotonic() + 10
     while not browser.js("!!document.querySelector('#vg-tooltip-element.visible')"):
         assert time.monotonic() < deadline, "no tooltip"
         time.sleep(0.05)
-    tooltip = browser.js("(t => [t.textContent, [...t.querySelectorAll('*')].map(e => e.localName)])"
-                         "(document.querySelector('#vg-tooltip-element'))")
-    assert HOSTILE_VALUE in tooltip[0] and HOSTILE_COLUMN in tooltip[0] and f"{at[2]:g}" in tooltip[0]
-    assert set(tooltip[1]) <= {"table", "tbody", "tr", "td"}, tooltip[1]  # the text stayed text
+    rows, tags = browser.js("(t => [[...t.querySelectorAll('tr')].map(r => [...r.cells].map(c => c.textContent)),"
+                            " [...t.querySelectorAll('*')].map(e => e.localName)])"
+                            "(document.querySelector('#vg-tooltip-element'))")
     browser.mouse("mouseMoved", 0, 0)
+    return found[2], dict(rows), tags
+
+
+def test_a_hovered_point_shows_its_values_as_text(browser):
+    datum, rows, tags = _hover(browser, "scatter", HOSTILE_VALUE)
+    assert rows == {"price": f"{datum['price']:g}", HOSTILE_COLUMN: f"{datum[HOSTILE_COLUMN]:g}",
+                    "region": HOSTILE_VALUE}
+    assert set(tags) <= {"table", "tbody", "tr", "td"}, tags  # the text stayed text
+
+
+def test_a_hovered_bar_shows_its_group_and_sum_but_not_the_stack_order(browser):
+    datum, rows, _ = _hover(browser, "bar", "North")
+    assert "__stack" in datum  # the spec orders the stack by this internal field; the tooltip leaves it out
+    total = sum(_units(i) for i in range(ROWS) if REGIONS[i % 3] == "North" and PRODUCTS[i % 4] == datum["product"])
+    assert rows == {"region": "North", f"Sum of {HOSTILE_COLUMN}": str(total), "product": datum["product"]}
 
 
 @pytest.mark.parametrize("step", ["scatter", "line"])
