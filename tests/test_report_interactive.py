@@ -4,8 +4,8 @@ scatter and line charts, no console error, no CSP violation, no request but the 
 JavaScript is off. The report comes from a small CSV written here, through the real stages (plan, execute,
 report), with a column name and a cell value that try to end a <script> element.
 
-Without Chromium (Debian's ``chromium``; ``.ci/run`` installs it) the browser tests skip, except under
-``CI=true``, where they fail.
+Without Chromium (Debian's ``chromium``, or the one $AUTOVIZ_CHROMIUM names; ``.ci/run`` installs it) the browser
+tests skip, except under ``CI=true``, where they fail.
 """
 
 from __future__ import annotations
@@ -176,9 +176,11 @@ def test_interactive_spec_finds_the_layer_to_zoom_and_leaves_its_input_alone():
 # in Chromium
 # --------------------------------------------------------------------------------------------------
 def _chromium() -> str:
-    found = shutil.which("chromium") or next((p for p in ("/usr/bin/chromium",) if Path(p).is_file()), None)
+    """Chromium's path: $AUTOVIZ_CHROMIUM if set, else ``chromium`` on PATH or /usr/bin/chromium."""
+    wanted = os.environ.get("AUTOVIZ_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    found = wanted if Path(wanted).is_file() else None
     if found is None:
-        message = "chromium is not installed (apt-get install -y --no-install-recommends chromium; .ci/run does)"
+        message = f"no chromium at {wanted} (apt-get install -y --no-install-recommends chromium; .ci/run does)"
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
