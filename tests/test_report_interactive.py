@@ -191,8 +191,6 @@ class _DevTools:
     """Headless Chromium and a minimal client of its DevTools protocol (one page, flat sessions)."""
 
     def __init__(self, executable: str, work: Path) -> None:
-        from websockets.sync.client import connect
-
         profile, self.log, self.closing = work / "profile", work / "chromium.log", contextlib.ExitStack()
         with self.log.open("wb") as log:
             self.proc = subprocess.Popen(
@@ -200,10 +198,18 @@ class _DevTools:
                  "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--remote-debugging-port=0",
                  f"--user-data-dir={profile}", "about:blank"], stdout=log, stderr=subprocess.STDOUT)
-        port_file, deadline = profile / "DevToolsActivePort", time.monotonic() + 60
+        try:
+            self._connect(profile / "DevToolsActivePort")
+        except BaseException:
+            self.close()  # no browser left behind by a failed start
+            raise
+
+    def _connect(self, port_file: Path) -> None:
+        from websockets.sync.client import connect
+
+        deadline = time.monotonic() + 60
         while not (port_file.is_file() and len(port_file.read_text().split()) == 2):
             if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.close()
                 pytest.fail(f"chromium did not start: {self.log.read_text(errors='replace')[-2000:]}")
             time.sleep(0.05)
         port, path = port_file.read_text().split()
