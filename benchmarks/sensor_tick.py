@@ -56,7 +56,7 @@ def main() -> int:
                 if ticks == 3:  # enough to see the steady tick; the rest follow the same way
                     break
             print(f"sensor_tick: files={n} first_tick_s={first[0]:.2f} first_tick_runs={first[1]} "
-                  f"cap={settings.max_runs_per_tick} ticks_timed={ticks} runs_requested={requested}")
+                  f"cap={settings.resolved().max_runs_per_tick} ticks_timed={ticks} runs_requested={requested}")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -31,3 +32,16 @@ def run_partition(instance: dg.DagsterInstance, partition: str, *, settings: Pip
                    "json_io_manager": PydanticJsonIOManager(base_dir=str(storage))},
         run_config=run_config,
     )
+
+
+def run_with_llm_server(tmp_path: Path, url: str, csv: Path, question: str,
+                        model: str = "qwen") -> tuple[dg.ExecuteInProcessResult, dict[str, Any]]:
+    """A successful run of ``csv`` whose LLM stages ask the OpenAI-compatible server at ``url``: the result and
+    the manifest it wrote."""
+    with dg.instance_for_test() as instance:
+        result = run_partition(
+            instance, csv.name, llm=LLMResource(backend="vllm", url=url, model=model),
+            settings=PipelineSettings(inbox_dir=str(tmp_path / "inbox"), outputs_dir=str(tmp_path / "out")),
+            storage=tmp_path / "storage", run_config=question_config(csv, question))
+    assert result.success
+    return result, json.loads(Path(result.output_for_node("analysis_report").manifest).read_text())

@@ -4,6 +4,7 @@
 import base64
 import re
 import time
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -147,7 +148,7 @@ def dataset_profile(context: dg.AssetExecutionContext, config: RunParams, settin
         **({"column_schema_note": f"the first {COLUMN_SCHEMA_MAX:,} of {len(profile.columns):,} columns"}
            if len(profile.columns) > COLUMN_SCHEMA_MAX else {}),
     }
-    return _checked(context, ProfiledDataset(request=request, profile=profile), metadata, PROFILE_CHECK,
+    yield from _checked(context, ProfiledDataset(request=request, profile=profile), metadata, PROFILE_CHECK,
                     check_profile(profile))
 
 
@@ -208,7 +209,7 @@ def validated_plan(context: dg.AssetExecutionContext, analysis_plan: AdaptedPlan
         "repairs": len(validated.repairs),
         "dropped": len(validated.dropped),
     }
-    return _checked(context, validated, metadata, PLAN_CHECK, check_plan(validated))
+    yield from _checked(context, validated, metadata, PLAN_CHECK, check_plan(validated))
 
 
 @dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO, check_specs=[STEPS_CHECK],
@@ -226,7 +227,7 @@ def step_results(context: dg.AssetExecutionContext, validated_plan: ValidatedPla
         "failed": len(result.failed),
         "out_dir": dg.MetadataValue.path(result.out_dir),
     }
-    return _checked(context, result, metadata, STEPS_CHECK, check_steps(validated_plan, result))
+    yield from _checked(context, result, metadata, STEPS_CHECK, check_steps(validated_plan, result))
 
 
 @dg.asset(partitions_def=csv_files, group_name=GROUP, io_manager_key=IO, check_specs=[REPORT_CHECK],
@@ -249,17 +250,19 @@ def analysis_report(context: dg.AssetExecutionContext, dataset_profile: Profiled
         "report_html": dg.MetadataValue.path(report.html),
         "manifest": dg.MetadataValue.path(report.manifest),
     }
-    return _checked(context, report, metadata, REPORT_CHECK, check_report(report))
+    yield from _checked(context, report, metadata, REPORT_CHECK, check_report(report))
 
 
 def _checked(context: dg.AssetExecutionContext, value: object, metadata: dict[str, object],
-             spec: dg.AssetCheckSpec, outcome: CheckOutcome) -> dg.MaterializeResult:
-    """The stage's output with its check's result (the return annotation stays off: a stage with checks has
-    several outputs for Dagster, and the stored type is the downstream parameter's)."""
-    if not outcome.passed:
-        context.log.error(f"check {spec.name} failed: {outcome.description}")
-    return dg.MaterializeResult(value=value, metadata=metadata, check_results=[dg.AssetCheckResult(
+             spec: dg.AssetCheckSpec, outcome: CheckOutcome) -> Iterator[dg.MaterializeResult]:
+    """The stage's output with its check's result. A failed check then fails the stage with the check's
+    description, which the run's failure (and its record in ``_failures/``) says; the stages after it do not run.
+    (A stage with checks has several outputs for Dagster: its return annotation stays off, and what is stored is
+    loaded as the downstream parameter's type.)"""
+    yield dg.MaterializeResult(value=value, metadata=metadata, check_results=[dg.AssetCheckResult(
         check_name=spec.name, passed=outcome.passed, description=outcome.description, metadata=outcome.metadata)])
+    if not outcome.passed:
+        raise dg.Failure(description=f"check {spec.name} failed: {outcome.description}", allow_retries=False)
 
 
 def column_schema(columns: list[ColumnProfile]) -> dg.TableSchema:

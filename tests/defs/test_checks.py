@@ -11,6 +11,7 @@ import pytest
 import autoviz_pipeline.defs.assets as assets_mod
 from autoviz_pipeline.checks import check_plan, spec_problem
 from autoviz_pipeline.contracts import DroppedStep
+from autoviz_pipeline.defs.failures import first_step_failure
 from autoviz_pipeline.defs.resources import LLMResource, PipelineSettings
 from tests.conftest import DECEMBER
 from tests.dagster_support import question_config, run_partition
@@ -146,8 +147,8 @@ def test_a_bad_value_fails_its_check_and_stops_the_run(instance, tmp_path, sales
     evaluation = _evaluations(result)[(stage, check)]
     assert not evaluation.passed and says in evaluation.description
     assert _materialized(result) == STAGES[:STAGES.index(stage) + 1]  # the bad value is kept, nothing after it runs
-    [failure] = [e for e in result.all_events if e.is_step_failure]
-    assert failure.step_key == stage and check in failure.event_specific_data.error.message
+    [failure] = [e for e in result.all_events if e.is_step_failure]  # what the failure record says
+    assert first_step_failure(result.all_events) == (stage, f"check {check} failed: {evaluation.description}")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -5,22 +5,14 @@ retries are spent the stage falls back to the offline result, as before, and the
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import dagster as dg
 import pytest
 
-from autoviz_pipeline.defs.resources import LLMResource, PipelineSettings
 from autoviz_pipeline.defs.retries import TRANSIENT_RETRY
 from autoviz_pipeline.errors import TransientError
-from autoviz_pipeline.llm import (
-    LLMError,
-    ModelSettings,
-    OpenAICompatibleBackend,
-    propose_intent,
-)
+from autoviz_pipeline.llm import LLMError, ModelSettings, OpenAICompatibleBackend, propose_intent
 from tests.conftest import DECEMBER
-from tests.dagster_support import question_config, run_partition
+from tests.dagster_support import run_with_llm_server
 from tests.llm.conftest import offline_context
 from tests.llm.scripted_server import Reply, ScriptedServer
 
@@ -77,13 +69,7 @@ def test_the_proposer_raises_for_a_retry_only_when_asked(server, example_profile
 # the Dagster job
 # --------------------------------------------------------------------------------------------------
 def _run(tmp_path, server):
-    with dg.instance_for_test() as instance:
-        result = run_partition(
-            instance, DECEMBER.name, llm=LLMResource(backend="vllm", url=server.url, model="qwen"),
-            settings=PipelineSettings(inbox_dir=str(tmp_path / "inbox"), outputs_dir=str(tmp_path / "out")),
-            storage=tmp_path / "storage", run_config=question_config(DECEMBER, QUESTION))
-    assert result.success
-    return result, json.loads(Path(result.output_for_node("analysis_report").manifest).read_text())
+    return run_with_llm_server(tmp_path, server.url, DECEMBER, QUESTION)
 
 
 def _retries(result, step: str) -> int:

@@ -6,15 +6,12 @@ from __future__ import annotations
 import json
 import socket
 import time
-from pathlib import Path
 
-import dagster as dg
 import pytest
 
-from autoviz_pipeline.defs.resources import LLMResource, PipelineSettings
-from tests.dagster_support import question_config, run_partition
 from autoviz_pipeline.llm import LLMUnavailable, ModelSettings, OpenAICompatibleBackend, propose_intent, propose_plan_patch
 from tests.conftest import EXAMPLES
+from tests.dagster_support import run_with_llm_server
 from tests.llm.conftest import offline_context
 from tests.llm.scripted_server import Reply, ScriptedServer
 
@@ -171,14 +168,7 @@ def test_hallucinated_plan_is_repaired_or_dropped(server, december):
 # the whole Dagster job with an LLM backend
 # --------------------------------------------------------------------------------------------------
 def _materialize(tmp_path, server, question=QUESTION):
-    csv = EXAMPLES / "december_revenue.csv"
-    with dg.instance_for_test() as instance:
-        result = run_partition(
-            instance, csv.name, llm=LLMResource(backend="vllm", url=server.url, model="qwen"),
-            settings=PipelineSettings(inbox_dir=str(tmp_path / "inbox"), outputs_dir=str(tmp_path / "out")),
-            storage=tmp_path / "storage", run_config=question_config(csv, question))
-    assert result.success
-    return json.loads(Path(result.output_for_node("analysis_report").manifest).read_text())
+    return run_with_llm_server(tmp_path, server.url, EXAMPLES / "december_revenue.csv", question)[1]
 
 
 def test_pipeline_records_llm_calls_and_survives_hallucinations(tmp_path, server):

@@ -159,10 +159,12 @@ def _check_run(result, tmp_path: Path, before: set[str], canary: Path) -> dict:
         for el in root.iter():
             assert not el.tag.endswith(("script", "foreignObject")), svg.name
             assert not [a for a in el.attrib if a.lower().startswith("on")], svg.name
-    # the UI: materialization metadata markdown is escaped
-    for node, key in (("dataset_profile", "profile"), ("analysis_report", "report")):
-        (mat,) = result.asset_materializations_for_node(node)
-        assert_inert_markdown(mat.metadata[key].value)
+    # the UI: the report's Markdown metadata is escaped; the profile's columns are Dagster's column schema, names as
+    # data (the UI shows them as text, no Markdown)
+    (mat,) = result.asset_materializations_for_node("analysis_report")
+    assert_inert_markdown(mat.metadata["report"].value)
+    (mat,) = result.asset_materializations_for_node("dataset_profile")
+    assert {SCRIPT, FORMULA} <= {c.name for c in mat.metadata["dagster/column_schema"].value.columns}
     return json.loads(Path(report.manifest).read_text(encoding="utf-8"))
 
 

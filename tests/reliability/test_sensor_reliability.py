@@ -181,7 +181,7 @@ def test_one_bad_file_never_blocks_the_others(tmp_path, monkeypatch):
         assert [r.partition_key for r in tick.run_requests] == ["a.csv", "c.csv"]
         assert "b.csv" not in json.loads(tick.cursor)  # tried again next tick
         c = tick.run_requests[1].run_config["ops"]["dataset_profile"]["config"]
-        assert c["question"] == _settings(tmp_path).default_question
+        assert c["question"] == _settings(tmp_path).resolved().default_question
         monkeypatch.setattr(sensors_mod, "run_config_for", real)
         _, later = _tick(instance, tmp_path, cursor=tick.cursor)
         assert [r.partition_key for r in later.run_requests] == ["b.csv"]
