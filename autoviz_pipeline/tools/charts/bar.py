@@ -29,10 +29,6 @@ from .measures import (
     labelled,
     lump_series,
     measure_encoding,
-    profile_axis_kind,
-    profile_limit,
-    profile_measure,
-    profile_time_unit,
     ranking_sentence,
     select_categories,
     series_order,
@@ -120,16 +116,6 @@ def _bar_spec(
     return vega.build_spec(title=_bar_title(measure, params.x, color), mark="bar", encoding=encoding,
                            filters=params.filters, profile=profile, transforms=transforms,
                            scope=title_scope(time_unit, params.top_n, params.sort))
-
-
-def bar_chart_spec(params: BarChartParams, profile: DatasetProfile) -> dict[str, Any]:
-    """The bar chart's Vega-Lite spec, without data."""
-    kind = profile_axis_kind(profile, params.x, bins=params.x_bin)
-    grouped = params.x_bin is not None or params.time_unit is not None
-    measure = profile_measure(profile, params.y, params.aggregate, group=params.x, grouped=grouped)
-    unit = profile_time_unit(profile, params.x, params.time_unit, auto_max=_bar_auto_dates(params))
-    limit = profile_limit(profile, params.x, kind, params.top_n, MAX_CATEGORIES)
-    return _bar_spec(params, profile, measure=measure, kind=kind, time_unit=unit, limit=limit)
 
 
 def _bar_auto_dates(params: BarChartParams) -> int | None:
