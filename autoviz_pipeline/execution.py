@@ -180,7 +180,7 @@ def _step_input(step: PlanStep, df: pd.DataFrame) -> tuple[ToolSpec, ToolParams,
     return tool, params, apply_filters(df, params.filters) if params.filters else df
 
 
-def first_chart_spec(plan: ValidatedPlan, profile: DatasetProfile, *, frame: pd.DataFrame | None = None,
+def first_chart_spec(plan: ValidatedPlan, profile: DatasetProfile, *,
                      failed: list[DroppedStep] | None = None) -> dict[str, Any] | None:
     """The Vega-Lite spec of the first chart :func:`execute_plan` writes for this plan, as its ``.vl.json`` holds
     it (data inline), computed from the same rows by the same tool, without drawing or writing anything.
@@ -192,7 +192,7 @@ def first_chart_spec(plan: ValidatedPlan, profile: DatasetProfile, *, frame: pd.
         if step.tool not in TOOLS or TOOLS[step.tool].chart_spec is None:
             continue  # a table (or an unknown tool, which fails in the run): no chart
         try:
-            tool, params, rows = _step_input(step, _frame_source(profile, frame, [step])(step))
+            tool, params, rows = _step_input(step, _frame_source(profile, None, [step])(step))
             spec = tool.chart_spec(params, rows, profile)
         except StageTimeoutError:
             raise

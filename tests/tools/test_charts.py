@@ -86,7 +86,6 @@ def test_bar_chart_counts_rows_without_y(sales, tmp_path):
 
 
 def test_bar_chart_data_free_spec_counts_with_no_field(sales):
-    tool = get_tool("bar_chart")
     spec = run("bar_chart", sales, x="region").chart.spec  # before the rows (one per bar) are inline
     assert spec["encoding"]["y"] == {"aggregate": "count", "type": "quantitative", "title": "Count of rows"}
     assert spec["data"] == {"name": "rows"} and spec["mark"] == "bar"
