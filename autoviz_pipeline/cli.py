@@ -1,7 +1,7 @@
 """``autoviz``: run the Dagster job on a CSV, print the first chart's spec, or register a dataset.
 
     autoviz run FILE "QUESTION" [--out DIR]   the whole job in-process; prints where the report is
-    autoviz chart FILE "QUESTION"             the first chart's Vega-Lite spec as JSON (no rendering)
+    autoviz chart FILE "QUESTION"             the run's first chart: its Vega-Lite spec, data inline (not drawn)
     autoviz register FILE [FILE ...]          add partitions to $DAGSTER_HOME, remembering where the files are
     autoviz schema FILE --stage intent|adapt  the JSON schema a model must fill for this CSV (--prompt: the prompt)
 
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
                      "(an earlier autoviz report there is replaced; a folder holding report or chart files "
                      "autoviz did not write is refused; one run at a time per folder)")
     _llm_options(run)
-    chart = sub.add_parser("chart", help="print the first chart's Vega-Lite spec")
+    chart = sub.add_parser("chart", help="print the Vega-Lite spec (data inline) of the first chart `run` draws")
     chart.add_argument("file")
     chart.add_argument("question")
     register = sub.add_parser("register", help="add dataset partitions to the Dagster instance in $DAGSTER_HOME")

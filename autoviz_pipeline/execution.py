@@ -33,7 +33,7 @@ from .errors import StageTimeoutError
 from .fsutil import atomic_write, atomic_write_text
 from .timeouts import stage_deadline
 from .tools import TOOLS, apply_filters
-from .tools.registry import ToolOutput, column_params
+from .tools.registry import ToolOutput, ToolParams, ToolSpec, column_params
 
 logger = logging.getLogger(__name__)
 
@@ -169,11 +169,45 @@ def step_columns(step: PlanStep, profile: DatasetProfile) -> list[str]:
 
 
 def run_step(step: PlanStep, index: int, df: pd.DataFrame, profile: DatasetProfile, out: Path) -> StepResult:
-    spec = TOOLS[step.tool]
-    params = spec.params.model_validate(step.params)
-    rows = apply_filters(df, params.filters) if params.filters else df
-    output = spec.run(params, rows, profile)
-    return write_output(step, index, output, out)
+    tool, params, rows = _step_input(step, df)
+    return write_output(step, index, tool.run(params, rows, profile), out)
+
+
+def _step_input(step: PlanStep, df: pd.DataFrame) -> tuple[ToolSpec, ToolParams, pd.DataFrame]:
+    """The step's tool, its validated params and the rows its filters select."""
+    tool = TOOLS[step.tool]
+    params = tool.params.model_validate(step.params)
+    return tool, params, apply_filters(df, params.filters) if params.filters else df
+
+
+def first_chart_spec(plan: ValidatedPlan, profile: DatasetProfile, *,
+                     failed: list[DroppedStep] | None = None) -> dict[str, Any] | None:
+    """The Vega-Lite spec of the first chart :func:`execute_plan` writes for this plan, as its ``.vl.json`` holds
+    it (data inline), computed from the same rows by the same tool, without drawing or writing anything.
+
+    That chart is the first chart step's that runs: a step that fails is skipped (and added to ``failed``), as
+    the run records it as failed and goes on. None when no chart step runs.
+    """
+    for step in plan.steps:
+        if step.tool not in TOOLS or TOOLS[step.tool].chart_spec is None:
+            continue  # a table (or an unknown tool, which fails in the run): no chart
+        try:
+            tool, params, rows = _step_input(step, _frame_source(profile, None, [step])(step))
+            spec = tool.chart_spec(params, rows, profile)
+        except StageTimeoutError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the run records this step as failed and goes on: so do we
+            logger.info("step %s (%s) fails, as it would in the run: %s", step.id, step.tool, exc)
+            if failed is not None:
+                failed.append(DroppedStep(step=step.id, tool=step.tool, reason=f"{type(exc).__name__}: {exc}"))
+            continue
+        return json.loads(spec_json(spec))
+    return None
+
+
+def spec_json(spec: dict[str, Any]) -> str:
+    """A spec as its ``.vl.json`` file holds it."""
+    return json.dumps(spec, indent=2, ensure_ascii=False, default=str)
 
 
 def write_output(step: PlanStep, index: int, output: ToolOutput, out: Path) -> StepResult:
@@ -191,7 +225,7 @@ def write_output(step: PlanStep, index: int, output: ToolOutput, out: Path) -> S
         _close(output.figure)
     if output.spec is not None:
         target = out / "charts" / f"{stem}.vl.json"
-        atomic_write_text(target, json.dumps(output.spec, indent=2, ensure_ascii=False, default=str))
+        atomic_write_text(target, spec_json(output.spec))
         paths["spec_path"] = str(target.relative_to(out))
     preview: list[dict[str, Any]] = []
     notes = list(output.notes)

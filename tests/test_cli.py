@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from autoviz_pipeline.api import primary_chart
 from tests.conftest import DECEMBER, ROOT
 
 
@@ -39,7 +40,17 @@ def test_chart_prints_the_same_first_chart(tmp_path):
     spec = json.loads(p.stdout)
     assert spec["encoding"]["y"] == {**spec["encoding"]["y"], "field": "revenue", "aggregate": "sum"}
     assert spec["encoding"]["color"]["field"] == "product_category"
-    assert "values" not in spec.get("data", {})  # no rendering, no inline data
+    assert spec == primary_chart(DECEMBER, "revenue totals by region and product type")  # the run's, data inline
+    assert len(spec["data"]["values"]) == 20  # 4 regions x 5 product types, as pandas counts them
+    assert not (tmp_path / "outputs").exists()  # nothing drawn or written
+
+
+def test_chart_without_a_chart_to_draw_says_why(tmp_path):
+    notes = tmp_path / "notes.csv"
+    notes.write_text("note\n" + "".join(f"free text number {i}\n" for i in range(1200)), encoding="utf-8")
+    p = _autoviz("chart", str(notes), "what do the notes say?", tmp_path=tmp_path)
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert "notes.csv: the run draws no chart for this question (the plan holds summary_statistics" in p.stderr
 
 
 def test_bad_input_exits_nonzero_without_traceback(tmp_path):

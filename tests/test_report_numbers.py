@@ -13,13 +13,13 @@ import pytest
 
 from autoviz_pipeline.api import cached_profile
 from autoviz_pipeline.contracts import FilterSpec
+from autoviz_pipeline.dataio import load_frame
 from autoviz_pipeline.report import _fmt
+from autoviz_pipeline.tools import TOOLS
 from autoviz_pipeline.tools.charts import (
     BarChartParams,
     LineChartParams,
     bar_chart,
-    bar_chart_spec,
-    line_chart_spec,
     ranking_sentence,
 )
 from autoviz_pipeline.tools.vega import describe_filter
@@ -135,16 +135,20 @@ def test_one_group_is_not_the_highest():
 
 def test_titles_say_the_period_the_top_n_and_the_filters():
     profile = cached_profile(DECEMBER)
-    bar = bar_chart_spec(BarChartParams(x="region", y="revenue", aggregate="sum", top_n=3, sort="ascending",
-                                        filters=[FilterSpec(column="product_category", op="eq", value="Toys")]),
-                         profile)
-    assert bar["title"] == "Sum of revenue by region (bottom 3; product_category = Toys)"
-    line = line_chart_spec(LineChartParams(x="date", y="revenue", aggregate="sum", time_unit="week",
-                                           filters=[FilterSpec(column="region", op="in", values=["West", "North"])]),
-                           profile)
-    assert line["title"] == "Sum of revenue over date (per week; region in West, North)"
-    plain = bar_chart_spec(BarChartParams(x="region", y="revenue", aggregate="sum"), profile)
-    assert plain["title"] == "Sum of revenue by region"  # nothing limits it: nothing said
+    rows = load_frame(profile)
+
+    def title(params):
+        tool = TOOLS["bar_chart" if isinstance(params, BarChartParams) else "line_chart"]
+        return tool.chart_spec(params, rows, profile)["title"]
+
+    bar = BarChartParams(x="region", y="revenue", aggregate="sum", top_n=3, sort="ascending",
+                         filters=[FilterSpec(column="product_category", op="eq", value="Toys")])
+    assert title(bar) == "Sum of revenue by region (bottom 3; product_category = Toys)"
+    line = LineChartParams(x="date", y="revenue", aggregate="sum", time_unit="week",
+                           filters=[FilterSpec(column="region", op="in", values=["West", "North"])])
+    assert title(line) == "Sum of revenue over date (per week; region in West, North)"
+    plain = BarChartParams(x="region", y="revenue", aggregate="sum")
+    assert title(plain) == "Sum of revenue by region"  # nothing limits it: nothing said
 
 
 @pytest.mark.parametrize("spec,said", [

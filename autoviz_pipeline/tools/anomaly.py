@@ -33,6 +33,7 @@ from .charts import (
     plot_positions,
     plural,
     role_of,
+    spec_only,
     split_column,
 )
 from .downsample import axis_numbers, drawn_note, keep_flagged
@@ -209,11 +210,6 @@ def _spec(params: AnomalyDetectionParams, profile: DatasetProfile, fields: dict[
     )
 
 
-def anomaly_detection_spec(params: AnomalyDetectionParams, profile: DatasetProfile) -> dict[str, Any]:
-    """The anomaly chart's Vega-Lite spec, without data (it computes the scores itself)."""
-    return _spec(params, profile, _field_names(profile.column_names))
-
-
 @dataclass(kw_only=True)
 class AnomalyData(ChartData):
     """The scored values drawn: ``shown`` (positions among the scored rows, along x when ``line``), each
@@ -343,6 +339,6 @@ ANOMALY_TOOL = ToolSpec(
     kind="chart",
     params=AnomalyDetectionParams,
     run=anomaly_detection,
-    vega_lite=anomaly_detection_spec,
+    chart_spec=spec_only(anomaly_data),
     description="Flag unusual values of a numeric column (robust z-score or IQR rule) and list the flagged rows.",
 )

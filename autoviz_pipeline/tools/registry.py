@@ -1,4 +1,4 @@
-"""The tool registry: typed params, a Vega-Lite spec builder and a run function per tool.
+"""The tool registry: typed params, a run function and, per chart, its inline Vega-Lite spec without drawing.
 
 A tool never touches files or pyplot's global state: ``run`` returns a :class:`ToolOutput` holding a
 matplotlib ``Figure`` and/or a table, and ``execution.execute_plan`` writes PNG, SVG, spec and CSV in one
@@ -89,7 +89,9 @@ class ToolSpec:
     description: str
     params: type[ToolParams]
     run: Callable[[Any, pd.DataFrame, DatasetProfile], ToolOutput]
-    vega_lite: Callable[[Any, DatasetProfile], dict[str, Any]] | None = None
+    # a chart's Vega-Lite spec with its data inline, as ``run`` computes it from these rows, without drawing the
+    # figure: what ``autoviz chart`` and ``api.primary_chart`` return
+    chart_spec: Callable[[Any, pd.DataFrame, DatasetProfile], dict[str, Any]] | None = None
     # why this step cannot run on this data at all (None: it can); validation drops it with the reason,
     # instead of planning a step that is sure to fail
     precheck: Callable[[Any, DatasetProfile], str | None] | None = None

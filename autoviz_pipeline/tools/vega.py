@@ -1,13 +1,13 @@
 """Vega-Lite v5 building blocks shared by the chart tools.
 
-Every chart tool has two Vega-Lite forms. ``vega_lite(params, profile)`` is declarative and data-free: it
-says what Vega-Lite would do with the raw CSV (filters as ``transform``, aggregation in the encoding), and it
-is cheap enough to answer "which chart would this be" without touching data. ``run`` then attaches the rows
-it actually drew with :func:`with_data`. Those rows are already filtered, aggregated and binned, so
-:func:`with_data` moves the transforms to ``usermeta`` and rewrites the two encodings that are not
-idempotent over pre-aggregated rows (a row ``count`` and ``bin``); ``sum``/``mean``/… of one row per group
-and a ``timeUnit`` over already-floored dates give back what they are given. The inline spec therefore
-renders exactly what the PNG shows.
+A chart tool builds its spec in two steps from one computation (its :class:`~.chartdata.ChartData`). First a
+declarative spec (:func:`build_spec`) says what Vega-Lite would do with the raw CSV: filters as ``transform``,
+aggregation in the encoding, data named but empty. Then :func:`with_data` attaches the rows the chart actually
+drew. Those rows are already filtered, aggregated and binned, so :func:`with_data` moves the transforms to
+``usermeta`` and rewrites the two encodings that are not idempotent over pre-aggregated rows (a row ``count``
+and ``bin``); ``sum``/``mean``/… of one row per group and a ``timeUnit`` over already-floored dates give back
+what they are given. The inline spec, the only one a run writes or ``autoviz chart`` prints, therefore renders
+exactly what the PNG shows.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 SCHEMA_URL = "https://vega.github.io/schema/vega-lite/v5.json"
 DATA_NAME = "rows"
-"""The named data source of a data-free spec (Vega-Lite requires ``data``); :func:`with_data` fills it."""
+"""The named data source of a spec before :func:`with_data` fills it (Vega-Lite requires ``data``)."""
 
 # Our units group by calendar period; Vega-Lite's plain "month" would fold every year onto one January.
 VL_TIME_UNIT: dict[TimeUnit, str] = {

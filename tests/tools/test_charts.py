@@ -30,14 +30,15 @@ def sales() -> pd.DataFrame:
 
 
 def run(tool: str, df: pd.DataFrame, tmp_path=None, *, roles=None, **params):
-    """Validate params, build the data-free spec, run the tool, render it and validate the inline spec."""
+    """Validate params, run the tool, render it and validate its spec (before and after the rows are inline)."""
     spec = get_tool(tool)
     model = spec.params(**params)
     profile = make_profile(df, roles=roles)
-    assert_valid_vega_lite(spec.vega_lite(model, profile))
     output = spec.run(model, df, profile)
     if tmp_path is not None:
         save_figure(output, tmp_path, tool)
+    if output.chart is not None:
+        assert_valid_vega_lite(output.chart.spec)
     assert_valid_vega_lite(output.spec)
     return output
 
@@ -85,8 +86,7 @@ def test_bar_chart_counts_rows_without_y(sales, tmp_path):
 
 
 def test_bar_chart_data_free_spec_counts_with_no_field(sales):
-    tool = get_tool("bar_chart")
-    spec = tool.vega_lite(tool.params(x="region"), make_profile(sales))
+    spec = run("bar_chart", sales, x="region").chart.spec  # before the rows (one per bar) are inline
     assert spec["encoding"]["y"] == {"aggregate": "count", "type": "quantitative", "title": "Count of rows"}
     assert spec["data"] == {"name": "rows"} and spec["mark"] == "bar"
 
@@ -157,9 +157,7 @@ def test_bar_chart_top_n_and_sort(sales, tmp_path):
     assert bottom.spec["encoding"]["x"]["sort"] == ["South", "West"]
     assert data(bottom) == [{"region": "South", "revenue": 5.0}, {"region": "West", "revenue": 12.5}]  # shown bars
     assert [p.get_height() for p in bottom.figure.axes[0].patches] == [5.0, 12.5]
-    ranked = [t for t in get_tool("bar_chart").vega_lite(
-        get_tool("bar_chart").params(x="region", y="revenue", top_n=2, sort="ascending"), make_profile(sales)
-    )["transform"] if "window" in t]
+    ranked = [t for t in bottom.spec["usermeta"]["applied_transforms"] if "window" in t]
     # the category breaks ties, so each group gets a rank of its own and "top 2" never shows more than 2
     assert ranked[0]["sort"] == [{"field": "__group_measure", "order": "ascending"},
                                  {"field": "region", "order": "ascending"}]
@@ -224,8 +222,7 @@ def test_line_chart_picks_a_coarser_unit_for_many_dates(tmp_path):
     assert len(data(out)) == 100
     assert data(out)[0]["visits"] == sum(range(7))
     assert any("grouped by week" in n for n in out.notes)
-    spec = get_tool("line_chart").vega_lite(get_tool("line_chart").params(x="day", y="visits"), make_profile(df))
-    assert spec["encoding"]["x"]["timeUnit"] == "yearweek"  # the data-free spec picks the same unit
+    assert out.spec["encoding"]["x"]["timeUnit"] == "yearweek"  # the spec says the unit the rows are grouped by
 
 
 def test_line_chart_leaves_a_partial_last_period_out_of_the_finding():
@@ -326,9 +323,7 @@ def test_scatter_plot_sizes_by_row_count(tmp_path):
     out = run("scatter_plot", df, tmp_path, x="a", y="b", size_aggregate="count")
     assert sorted((r["a"], r["b"], r["count"]) for r in data(out)) == [(1, 5, 3), (2, 6, 1)]
     assert out.spec["encoding"]["size"]["aggregate"] == "sum"
-    tool = get_tool("scatter_plot")
-    bare = tool.vega_lite(tool.params(x="a", y="b", size_aggregate="count"), make_profile(df))
-    assert bare["encoding"]["size"]["aggregate"] == "count"
+    assert out.chart.spec["encoding"]["size"]["aggregate"] == "count"  # before the rows are inline
 
 
 def test_scatter_plot_with_category_and_date_axes(sales, tmp_path):
@@ -346,7 +341,7 @@ def test_histogram_counts_per_round_bin(tmp_path):
     assert {r["v"]: r["count"] for r in data(out)} == {0.0: 2, 2.0: 2, 4.0: 2, 6.0: 2, 8.0: 3}
     assert out.finding.startswith("The most common range of v is 8–10 (3 of 11 rows, 27%)")
     assert out.spec["encoding"]["x"]["bin"] == "binned" and out.spec["encoding"]["x2"] == {"field": "v_end"}
-    bare = get_tool("histogram").vega_lite(get_tool("histogram").params(column="v", bins=5), make_profile(df))
+    bare = out.chart.spec  # before the rows are inline
     assert bare["encoding"]["x"]["bin"] == {"maxbins": 5} and bare["encoding"]["y"]["aggregate"] == "count"
     stacked = run("histogram", df, tmp_path, column="v", bins=5, color="g")
     assert {(r["v"], r["g"]): r["count"] for r in data(stacked)}[(4.0, "a")] == 2
@@ -482,11 +477,9 @@ def test_specs_carry_filters_as_transforms(sales, tool):
         FilterSpec(column="date", op="gte", value=2015),
         FilterSpec(column="revenue", op="range", values=[1, 100]),
     ]
-    spec = get_tool(tool)
-    bare = spec.vega_lite(spec.params(**CHART_PARAMS[tool], filters=filters), make_profile(sales))
-    assert_valid_vega_lite(bare)
+    applied = run(tool, sales, **CHART_PARAMS[tool], filters=filters).spec["usermeta"]
     if tool != "correlation_heatmap":
-        assert bare["transform"][:3] == [
+        assert applied["applied_transforms"][:3] == [
             {"filter": {"field": "region", "oneOf": ["North", "East"]}},  # the casing the data has
             {"filter": {"field": "date", "gte": {"year": 2015, "month": 1, "date": 1}}},
             {"filter": {"field": "revenue", "range": [1, 100]}},

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-import time
 from types import MappingProxyType
 
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
 from pydantic import ValidationError
 
 from autoviz_pipeline.tools import TOOLS, get_tool
@@ -38,7 +38,7 @@ def test_unknown_tool_lists_the_known_ones():
 
 def test_kinds_and_spec_builders():
     for tool in TOOLS.values():
-        assert (tool.vega_lite is not None) == (tool.kind == "chart")
+        assert (tool.chart_spec is not None) == (tool.kind == "chart")
         assert tool.description
 
 
@@ -82,20 +82,30 @@ def test_params_are_bounded(name, params):
         get_tool(name).params(**params)
 
 
-def test_data_free_specs_are_fast_and_need_no_data():
-    df = pd.DataFrame({"d": pd.to_datetime(["2015-01-01"] * 3), "g": ["a", "b", "c"], "v": [1.0, 2.0, 3.0]})
+def test_a_charts_spec_alone_is_the_spec_its_run_returns_and_draws_nothing(monkeypatch):
+    df = pd.DataFrame({"d": pd.date_range("2015-01-01", periods=6), "g": ["a", "b", "c"] * 2,
+                       "v": [1.0, 2.0, 3.0, 5.0, 8.0, 40.0], "w": [3, 1, 4, 1, 5, 9]})
     profile = make_profile(df)
     params = {
-        "bar_chart": {"x": "g", "y": "v"}, "line_chart": {"x": "d", "y": "v"}, "scatter_plot": {"x": "v", "y": "v"},
+        "bar_chart": {"x": "g", "y": "v"}, "line_chart": {"x": "d", "y": "v"}, "scatter_plot": {"x": "v", "y": "w"},
         "histogram": {"column": "v"}, "box_plot": {"column": "v", "by": "g"}, "pie_chart": {"category": "g"},
         "heatmap": {"x": "g", "y": "d"}, "correlation_heatmap": {}, "anomaly_detection": {"column": "v"},
     }  # fmt: skip
-    start = time.perf_counter()
+    assert set(params) == {name for name, tool in TOOLS.items() if tool.kind == "chart"}
+    alone = {}
+    with monkeypatch.context() as patch:
+        def no_drawing(*args, **kwargs):
+            raise AssertionError("chart_spec drew a figure")
+
+        patch.setattr(Figure, "__init__", no_drawing)
+        for name, raw in params.items():
+            tool = get_tool(name)
+            alone[name] = tool.chart_spec(tool.params(**raw), df, profile)
     for name, raw in params.items():
         tool = get_tool(name)
-        spec = tool.vega_lite(tool.params(**raw), profile)
-        assert spec["data"] == {"name": "rows"}
-    assert time.perf_counter() - start < 0.5
+        ran = tool.run(tool.params(**raw), df, profile)
+        assert ran.figure is not None and alone[name] == ran.spec, name
+        assert alone[name]["data"]["values"], name
 
 
 def test_core_imports_no_dagster_and_no_pyplot():

@@ -387,7 +387,7 @@ def test_the_data_free_anomaly_spec_flags_what_the_tool_flags():
     df = flat()
     tool = get_tool("anomaly_detection")
     model = tool.params(column="count", x="day")
-    bare = tool.vega_lite(model, make_profile(df))
+    bare = tool.run(model, df, make_profile(df)).chart.spec  # its transforms, before the rows are inline
     scene = render({**bare, "datasets": {vega.DATA_NAME: json_records(df)}})
     flagged = int(score_anomalies(df["count"], method="robust_z").flagged.sum())
     assert flagged == 1  # 30, by the mean absolute deviation (the MAD alone would flag nothing, or everything)

@@ -200,7 +200,8 @@ def test_specs_render_in_vega_whatever_the_column_names(case, shift, version):
     tool = get_tool(tool_name)
     model = tool.params(**with_columns(roles, names), filters=filters)
     profile = make_profile(df)
-    spec = tool.run(model, df, profile).spec
+    output = tool.run(model, df, profile)
+    spec = output.spec
     assert_valid_vega_lite(spec)
     columns = used_columns(roles, names)
 
@@ -219,10 +220,11 @@ def test_specs_render_in_vega_whatever_the_column_names(case, shift, version):
         for column in columns:
             assert any(shown(column) in title for title in titles(scene)), (column, titles(scene))
 
-    # the data-free spec, over the raw rows under their real names: the same marks and titles
+    # the spec before its rows are inline (its transforms), over the raw rows under their real names: the same
+    # marks and titles
     if tool_name == "correlation_heatmap":  # its data is the correlation matrix, not the CSV
         return
-    bare = tool.vega_lite(model, profile)
+    bare = output.chart.spec
     assert_valid_vega_lite(bare)
     raw_scene = render({**bare, "datasets": {vega.DATA_NAME: json_records(df)}}, version)
     if tool_name == "histogram" or "x_bin" in roles:  # Vega-Lite bins for itself; its edges need not be ours

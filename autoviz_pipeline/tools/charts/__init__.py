@@ -1,5 +1,5 @@
-"""Chart tools: params, a data-free Vega-Lite builder, the chart data, and a figure and an inline spec drawn
-from it, per chart (issue #13 points 1 and 4).
+"""Chart tools: params, the chart data, and a figure and an inline Vega-Lite spec drawn from it, per chart (issue
+#13 points 1, 3 and 4); ``chart_spec`` gives the spec alone, without drawing.
 
 One module per chart (:mod:`.bar`, :mod:`.line`, :mod:`.scatter`, :mod:`.histogram`, :mod:`.box`, :mod:`.pie`,
 :mod:`.heatmap`, :mod:`.correlation`), on what they share: :mod:`.labels` (text and numbers as shown),
@@ -17,7 +17,6 @@ from .bar import (
     BarChartParams,
     BarData,
     bar_chart,
-    bar_chart_spec,
     bar_data,
     draw_bar_chart,
     draw_bars,
@@ -33,7 +32,6 @@ from .box import (
     box_data,
     box_inline_spec,
     box_plot,
-    box_plot_spec,
     draw_box_plot,
     drawn_fliers,
 )
@@ -42,7 +40,6 @@ from .correlation import (
     CorrelationHeatmapParams,
     correlation_data,
     correlation_heatmap,
-    correlation_heatmap_spec,
     correlation_precheck,
 )
 from .figures import (
@@ -52,6 +49,7 @@ from .figures import (
     NO_ROWS_LEFT,
     category_axis,
     chart_output,
+    chart_spec,
     colour_legend,
     date_axis,
     draw_points,
@@ -61,6 +59,7 @@ from .figures import (
     new_figure,
     outside_legend,
     plot_positions,
+    spec_only,
 )
 from .heatmap import (
     HeatmapData,
@@ -70,7 +69,6 @@ from .heatmap import (
     heatmap,
     heatmap_data,
     heatmap_inline_spec,
-    heatmap_spec,
 )
 from .histogram import (
     HistogramData,
@@ -78,7 +76,6 @@ from .histogram import (
     draw_histogram,
     histogram,
     histogram_data,
-    histogram_spec,
 )
 from .labels import (
     MAX_LABEL_CHARS,
@@ -97,7 +94,6 @@ from .line import (
     draw_line_chart,
     drawn_rows,
     line_chart,
-    line_chart_spec,
     line_data,
     line_points,
 )
@@ -117,10 +113,6 @@ from .measures import (
     lump_series,
     measure_encoding,
     prepare_grouped,
-    profile_axis_kind,
-    profile_limit,
-    profile_measure,
-    profile_time_unit,
     ranking_sentence,
     resolve_measure,
     role_of,
@@ -136,7 +128,6 @@ from .pie import (
     PieData,
     draw_pie_chart,
     pie_chart,
-    pie_chart_spec,
     pie_data,
 )
 from .scatter import (
@@ -146,7 +137,6 @@ from .scatter import (
     draw_scatter_plot,
     scatter_data,
     scatter_plot,
-    scatter_plot_spec,
 )
 
 DESCRIPTIONS: dict[str, str] = {
@@ -162,17 +152,17 @@ DESCRIPTIONS: dict[str, str] = {
 """What the planner and the LLM read about each chart tool."""
 
 CHART_TOOLS: tuple[ToolSpec, ...] = tuple(
-    ToolSpec(name=name, kind="chart", description=DESCRIPTIONS[name], params=params, run=run, vega_lite=spec,
-             precheck=precheck)
-    for name, params, run, spec, precheck in (
-        ("bar_chart", BarChartParams, bar_chart, bar_chart_spec, None),
-        ("line_chart", LineChartParams, line_chart, line_chart_spec, None),
-        ("scatter_plot", ScatterPlotParams, scatter_plot, scatter_plot_spec, None),
-        ("histogram", HistogramParams, histogram, histogram_spec, None),
-        ("box_plot", BoxPlotParams, box_plot, box_plot_spec, None),
-        ("pie_chart", PieChartParams, pie_chart, pie_chart_spec, None),
-        ("heatmap", HeatmapParams, heatmap, heatmap_spec, None),
-        ("correlation_heatmap", CorrelationHeatmapParams, correlation_heatmap, correlation_heatmap_spec,
+    ToolSpec(name=name, kind="chart", description=DESCRIPTIONS[name], params=params, run=run,
+             chart_spec=spec_only(*data), precheck=precheck)
+    for name, params, run, data, precheck in (
+        ("bar_chart", BarChartParams, bar_chart, (bar_data,), None),
+        ("line_chart", LineChartParams, line_chart, (line_data,), None),
+        ("scatter_plot", ScatterPlotParams, scatter_plot, (scatter_data,), None),
+        ("histogram", HistogramParams, histogram, (histogram_data,), None),
+        ("box_plot", BoxPlotParams, box_plot, (box_data, box_inline_spec), None),
+        ("pie_chart", PieChartParams, pie_chart, (pie_data,), None),
+        ("heatmap", HeatmapParams, heatmap, (heatmap_data, heatmap_inline_spec), None),
+        ("correlation_heatmap", CorrelationHeatmapParams, correlation_heatmap, (correlation_data, heatmap_inline_spec),
          correlation_precheck),
     )
 )
@@ -184,7 +174,6 @@ __all__ = [
     "axis_title",
     "BAR_AUTO_DATES",
     "bar_chart",
-    "bar_chart_spec",
     "bar_data",
     "BarChartParams",
     "BarData",
@@ -194,19 +183,18 @@ __all__ = [
     "BOX_MAX_GROUPS",
     "BOX_PIXELS",
     "box_plot",
-    "box_plot_spec",
     "BOX_STATS",
     "BOX_WIDTH",
     "BoxData",
     "BoxPlotParams",
     "category_axis",
     "chart_output",
+    "chart_spec",
     "CHART_TOOLS",
     "colour_legend",
     "correlation_data",
     "CORRELATION_FIELDS",
     "correlation_heatmap",
-    "correlation_heatmap_spec",
     "correlation_precheck",
     "correlation_words",
     "CorrelationHeatmapParams",
@@ -233,12 +221,10 @@ __all__ = [
     "heatmap",
     "heatmap_data",
     "heatmap_inline_spec",
-    "heatmap_spec",
     "HeatmapData",
     "HeatmapParams",
     "histogram",
     "histogram_data",
-    "histogram_spec",
     "HistogramData",
     "HistogramParams",
     "in_drawing_order",
@@ -247,7 +233,6 @@ __all__ = [
     "labelled",
     "LINE_AUTO_DATES",
     "line_chart",
-    "line_chart_spec",
     "line_data",
     "LINE_MAX_POINTS",
     "line_points",
@@ -267,7 +252,6 @@ __all__ = [
     "NUMBER_FORMATTER",
     "outside_legend",
     "pie_chart",
-    "pie_chart_spec",
     "pie_data",
     "PIE_DEFAULT_SLICES",
     "PIE_SLICES_NAMED",
@@ -276,22 +260,18 @@ __all__ = [
     "plot_positions",
     "plural",
     "prepare_grouped",
-    "profile_axis_kind",
-    "profile_limit",
-    "profile_measure",
-    "profile_time_unit",
     "ranking_sentence",
     "resolve_measure",
     "role_of",
     "safe_text",
     "scatter_data",
     "scatter_plot",
-    "scatter_plot_spec",
     "ScatterData",
     "ScatterPlotParams",
     "select_categories",
     "series_order",
     "SortOrder",
+    "spec_only",
     "split_column",
     "title_scope",
 ]

@@ -29,10 +29,6 @@ from .measures import (
     labelled,
     lump_series,
     measure_encoding,
-    profile_axis_kind,
-    profile_limit,
-    profile_measure,
-    profile_time_unit,
     ranking_sentence,
     select_categories,
     series_order,
@@ -122,16 +118,6 @@ def _bar_spec(
                            scope=title_scope(time_unit, params.top_n, params.sort))
 
 
-def bar_chart_spec(params: BarChartParams, profile: DatasetProfile) -> dict[str, Any]:
-    """The bar chart's Vega-Lite spec, without data."""
-    kind = profile_axis_kind(profile, params.x, bins=params.x_bin)
-    grouped = params.x_bin is not None or params.time_unit is not None
-    measure = profile_measure(profile, params.y, params.aggregate, group=params.x, grouped=grouped)
-    unit = profile_time_unit(profile, params.x, params.time_unit, auto_max=_bar_auto_dates(params))
-    limit = profile_limit(profile, params.x, kind, params.top_n, MAX_CATEGORIES)
-    return _bar_spec(params, profile, measure=measure, kind=kind, time_unit=unit, limit=limit)
-
-
 def _bar_auto_dates(params: BarChartParams) -> int | None:
     """Most dates drawn before a coarser time unit is picked; "the 10 hottest days" keeps its days."""
     return None if params.top_n is not None else BAR_AUTO_DATES
@@ -152,20 +138,17 @@ def bar_data(params: BarChartParams, df: pd.DataFrame, profile: DatasetProfile) 
     work, keys, color, group, measure, notes = grouped_xy(params, df, profile, auto_max=_bar_auto_dates(params))
     per_x = aggregate_values(work, [params.x], measure.value, measure.how, out=measure.field)
     totals = per_x.set_index(params.x)[measure.field]
-    limit = (
-        params.top_n
-        if params.top_n is not None
-        else (MAX_CATEGORIES if keys.kind in ("nominal", "ordinal") and len(totals) > MAX_CATEGORIES else None)
+    order, more = ([], []) if work.empty else select_categories(
+        totals, keys, column=params.x, measure=measure, sort=params.sort, top_n=params.top_n
     )
+    hidden = not set(totals.index) <= set(order)  # some categories are not shown: their rows go
+    # the spec's transforms cut what the bars cut: the top_n asked for, else the default cap where it left some out
+    # (numbers, dates and bins keep every value)
+    limit = params.top_n if params.top_n is not None else (MAX_CATEGORIES if hidden else None)
     spec = _bar_spec(params, profile, measure=measure, kind=keys.kind, time_unit=keys.time_unit, limit=limit)
     if work.empty:
         return ChartData(title=spec["title"], spec=spec, notes=notes, empty=NO_ROWS_LEFT)
-
-    order, more = select_categories(
-        totals, keys, column=params.x, measure=measure, sort=params.sort, top_n=params.top_n
-    )
     notes += more
-    hidden = not set(totals.index) <= set(order)  # some categories are not shown: their rows go
     colours = None
     if color is None:  # the bars are the totals per x (a group's aggregate does not depend on other rows)
         table = per_x[per_x[params.x].isin(order)].reset_index(drop=True) if hidden else per_x

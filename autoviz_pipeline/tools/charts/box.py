@@ -21,7 +21,7 @@ from ..frame import group_arrays, group_keys, json_records, numeric_values, requ
 from ..registry import GroupCol, NumericCol, ToolOutput, ToolParams
 from .figures import NO_ROWS_LEFT, category_axis, chart_output, finish_axes, new_figure
 from .labels import NUMBER_FORMATTER, axis_title, format_number, key_label
-from .measures import axis_channel, profile_axis_kind, profile_time_unit, role_of, split_column
+from .measures import axis_channel, role_of, split_column
 
 BOX_MAX_GROUPS = 20
 
@@ -47,15 +47,6 @@ def _box_spec(
     }
     title = f"{params.column}" + (f" by {by}" if by else " distribution")
     return vega.build_spec(title=title, mark="boxplot", encoding=encoding, filters=params.filters, profile=profile)
-
-
-def box_plot_spec(params: BoxPlotParams, profile: DatasetProfile) -> dict[str, Any]:
-    """The box plot's Vega-Lite spec, without data."""
-    if params.by is None:
-        return _box_spec(params, profile, kind="nominal", time_unit=None)
-    kind = profile_axis_kind(profile, params.by, bins=None)
-    unit = profile_time_unit(profile, params.by, params.time_unit, auto_max=BOX_MAX_GROUPS)
-    return _box_spec(params, profile, kind=kind, time_unit=unit)
 
 
 MAX_FLIERS_PER_BOX = 200

@@ -33,8 +33,9 @@ class CorrelationHeatmapParams(ToolParams):
 CORRELATION_FIELDS = ("column_x", "column_y", "correlation")
 
 
-def correlation_heatmap_spec(params: CorrelationHeatmapParams, profile: DatasetProfile) -> dict[str, Any]:
-    """The correlation heatmap's Vega-Lite spec, without data; its fields are those of the correlation matrix."""
+def _correlation_spec(params: CorrelationHeatmapParams, profile: DatasetProfile) -> dict[str, Any]:
+    """The correlation heatmap's spec before its rows are attached; its fields are those of the correlation
+    matrix."""
     x, y, r = CORRELATION_FIELDS
     encoding = {
         "x": {"field": x, "type": "nominal", "title": None, "sort": None},
@@ -82,7 +83,7 @@ def correlation_data(params: CorrelationHeatmapParams, df: pd.DataFrame, profile
     """The correlation matrix; the finding names the most strongly correlated pair."""
     require_columns(df, {f"columns[{i}]": c for i, c in enumerate(params.columns)})
     columns, notes = _numeric_columns(params, df, profile)
-    spec = correlation_heatmap_spec(params, profile)
+    spec = _correlation_spec(params, profile)
     title = spec["title"]
     frame = pd.DataFrame({c: numeric_values(df, c, param="columns") for c in columns}, index=df.index)
     if len(frame.dropna(how="all")) < 2:

@@ -1,6 +1,6 @@
 """Figures: the axes, legends and marks every chart shares, and a tool's output drawn from its chart data
 (:func:`chart_output`: the figure by the chart's ``draw_*``, the spec by :func:`chartdata.inline_spec` or the
-chart's own).
+chart's own; :func:`spec_only`: the same spec without the figure).
 
 Figures are built with the object-oriented API (``matplotlib.figure.Figure``), never ``pyplot``, so tools
 hold no global state and can run in any thread or process. Column names and cell values are untrusted
@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ...contracts import Role
+from ...contracts import DatasetProfile, Role
 from .. import vega
 from ..caps import CAPS
 from ..chartdata import ChartData, Colours, inline_spec
@@ -100,35 +100,48 @@ def outside_legend(ax: Axes, *, title: str | None, handles: Sequence[Any], label
     )
 
 
-def empty_output(
-    title: str,
-    *,
-    spec: dict[str, Any] | None = None,
-    notes: Iterable[str] = (),
-    reason: str = "no rows are left after filtering",
-) -> ToolOutput:
+def empty_output(title: str, *, notes: Iterable[str] = (), reason: str = NO_ROWS_LEFT) -> ToolOutput:
     """What every chart returns when there is nothing to draw: a figure saying so, never an exception."""
     logger.info("%s: no rows to plot (%s)", title, reason)
     fig, ax = new_figure()
     ax.set_axis_off()
     ax.set_title(safe_text(title, limit=90))
     ax.text(0.5, 0.5, NO_ROWS, ha="center", va="center", fontsize=14, color="#555555", transform=ax.transAxes)
-    if spec is not None:
-        spec, _ = vega.with_data(spec, pd.DataFrame())
-    return ToolOutput(title=title, finding=f"{NO_ROWS}: {reason}.", figure=fig, spec=spec, notes=list(notes))
+    return ToolOutput(title=title, finding=f"{NO_ROWS}: {reason}.", figure=fig, notes=list(notes))
 
 
-def chart_output(chart: ChartData, draw: Callable[[Any], Figure],
-                 spec: Callable[[Any], tuple[dict[str, Any], list[str]]] = inline_spec) -> ToolOutput:
-    """A tool's output drawn from its chart data: the figure by ``draw``, the inline spec by ``spec``."""
+InlineSpec = Callable[[Any], tuple[dict[str, Any], list[str]]]
+"""A chart's inline Vega-Lite spec and its notes, from its chart data (:func:`chartdata.inline_spec` or its own)."""
+
+
+def chart_spec(chart: ChartData, spec: InlineSpec = inline_spec) -> tuple[dict[str, Any], list[str]]:
+    """The chart's Vega-Lite spec with its rows inline (none when the chart is empty), and notes."""
     if chart.empty is not None:
-        out = empty_output(chart.title, spec=chart.spec, notes=chart.notes, reason=chart.empty)
-        out.finding, out.table = chart.finding or out.finding, chart.table
+        return vega.with_data(chart.spec, pd.DataFrame())
+    return spec(chart)
+
+
+def chart_output(chart: ChartData, draw: Callable[[Any], Figure], spec: InlineSpec = inline_spec) -> ToolOutput:
+    """A tool's output drawn from its chart data: the inline spec by :func:`chart_spec` (as :func:`spec_only`
+    computes it too, before anything is drawn), the figure by ``draw``."""
+    inline, notes = chart_spec(chart, spec)
+    if chart.empty is not None:
+        out = empty_output(chart.title, notes=chart.notes + notes, reason=chart.empty)
+        out.finding, out.table, out.spec = chart.finding or out.finding, chart.table, inline
         return out
-    figure = draw(chart)
-    inline, notes = spec(chart)
-    return ToolOutput(title=chart.title, finding=chart.finding, figure=figure, table=chart.table, spec=inline,
+    return ToolOutput(title=chart.title, finding=chart.finding, figure=draw(chart), table=chart.table, spec=inline,
                       notes=chart.notes + notes, chart=chart)
+
+
+def spec_only(data: Callable[[Any, pd.DataFrame, DatasetProfile], ChartData],
+              spec: InlineSpec = inline_spec) -> Callable[[Any, pd.DataFrame, DatasetProfile], dict[str, Any]]:
+    """A chart tool's ``chart_spec``: the inline spec its ``run`` returns for the same rows (the same chart data,
+    the same :func:`chart_spec`), with no figure drawn."""
+
+    def chart_spec_of(params: Any, df: pd.DataFrame, profile: DatasetProfile) -> dict[str, Any]:
+        return chart_spec(data(params, df, profile), spec)[0]
+
+    return chart_spec_of
 
 
 def colour_legend(ax: Axes, colours: Colours, *, handle: Literal["patch", "line", "point"] = "patch",

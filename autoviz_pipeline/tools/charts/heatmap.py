@@ -31,8 +31,6 @@ from .measures import (
     in_drawing_order,
     key_frame,
     measure_encoding,
-    profile_axis_kind,
-    profile_time_unit,
     resolve_measure,
     role_of,
     select_categories,
@@ -61,7 +59,7 @@ def _heatmap_spec(
     x: tuple[str, TimeUnit | None],
     y: tuple[str, TimeUnit | None],
 ) -> dict[str, Any]:
-    """``x``/``y`` are (axis kind, time unit) pairs, from the profile or from the grouped data."""
+    """``x``/``y`` are (axis kind, time unit) pairs, from the grouped data."""
     encoding = {
         "x": axis_channel(params.x, x[0], profile, bins=params.x_bin, time_unit=x[1], discrete=True),
         "y": axis_channel(params.y, y[0], profile, bins=params.y_bin, time_unit=y[1], discrete=True),
@@ -73,20 +71,6 @@ def _heatmap_spec(
 
 def _heatmap_measure(params: HeatmapParams) -> tuple[Measure, list[str]]:
     return resolve_measure(params.value, params.aggregate, duplicates=True, taken=[params.x, params.y])
-
-
-def heatmap_spec(params: HeatmapParams, profile: DatasetProfile) -> dict[str, Any]:
-    """The heatmap's Vega-Lite spec, without data."""
-    measure, _ = _heatmap_measure(params)
-    x = (
-        profile_axis_kind(profile, params.x, bins=params.x_bin),
-        profile_time_unit(profile, params.x, params.time_unit, auto_max=BAR_AUTO_DATES),
-    )
-    y = (
-        profile_axis_kind(profile, params.y, bins=params.y_bin),
-        profile_time_unit(profile, params.y, None, auto_max=BAR_AUTO_DATES),
-    )
-    return _heatmap_spec(params, profile, measure=measure, x=x, y=y)
 
 
 @dataclass(kw_only=True)

@@ -39,11 +39,6 @@ def _histogram_spec(params: HistogramParams, profile: DatasetProfile) -> dict[st
                            filters=params.filters, profile=profile)
 
 
-def histogram_spec(params: HistogramParams, profile: DatasetProfile) -> dict[str, Any]:
-    """The histogram's Vega-Lite spec, without data."""
-    return _histogram_spec(params, profile)
-
-
 @dataclass(kw_only=True)
 class HistogramData(ChartData):
     """A histogram: ``rows`` hold the count per bin start (and colour), ``edges`` the bins' edges."""

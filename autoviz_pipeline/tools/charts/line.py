@@ -26,9 +26,6 @@ from .measures import (
     in_drawing_order,
     lump_series,
     measure_encoding,
-    profile_axis_kind,
-    profile_measure,
-    profile_time_unit,
     series_order,
     title_scope,
 )
@@ -72,15 +69,6 @@ def _line_spec(
     title = f"{measure.label} over {params.x}" + (f" by {color}" if color else "")
     return vega.build_spec(title=title, mark="area" if params.area else "line", encoding=encoding,
                            filters=params.filters, profile=profile, scope=title_scope(time_unit))
-
-
-def line_chart_spec(params: LineChartParams, profile: DatasetProfile) -> dict[str, Any]:
-    """The line chart's Vega-Lite spec, without data."""
-    kind = profile_axis_kind(profile, params.x, bins=params.x_bin)
-    unit = profile_time_unit(profile, params.x, params.time_unit, auto_max=LINE_AUTO_DATES)
-    grouped = params.x_bin is not None or unit is not None
-    measure = profile_measure(profile, params.y, params.aggregate, group=params.x, grouped=grouped)
-    return _line_spec(params, profile, measure=measure, kind=kind, time_unit=unit)
 
 
 def _trend_sentence(series: pd.Series, keys: Keys, *, phrase: str) -> str:

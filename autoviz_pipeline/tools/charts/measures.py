@@ -17,7 +17,6 @@ from ..frame import (
     ColumnDataError,
     Keys,
     bin_range,
-    coarse_time_unit,
     group_keys,
     lump_other,
     measure_totals,
@@ -105,15 +104,6 @@ def resolve_measure(
             f"Several rows share each {group} value; showing the sum of {value}."
         ]
     return Measure(value, "sum", None, value), []
-
-
-def profile_measure(
-    profile: DatasetProfile, value: str | None, aggregate: Aggregate | None, *, group: str, grouped: bool
-) -> Measure:
-    """The measure the data-free spec shows: categories repeat when the profile says so or when binned."""
-    col = profile.column(group)
-    duplicates = grouped or col is None or col.distinct < col.count
-    return resolve_measure(value, aggregate, duplicates=duplicates, taken=[group])[0]
 
 
 def measure_encoding(measure: Measure) -> dict[str, Any]:
@@ -320,42 +310,6 @@ def axis_channel(
     if keys_kind == "ordinal":
         return vega.group_channel(field, type="ordinal" if discrete else "quantitative", sort=sort, title=title)
     return vega.group_channel(field, type="nominal", sort=sort, title=title)
-
-
-def profile_axis_kind(profile: DatasetProfile, column: str, *, bins: int | None) -> str:
-    """The axis kind :func:`frame.group_keys` would produce, judged from the profile alone."""
-    role = role_of(profile, column)
-    col = profile.column(column)
-    if role == "temporal":
-        return "temporal"
-    numeric = role == "numeric"
-    if bins is not None and numeric:
-        return "binned"
-    if numeric and col is not None and not col.dtype.startswith("bool"):
-        return "ordinal"
-    return "nominal"
-
-
-def profile_time_unit(
-    profile: DatasetProfile, column: str, time_unit: TimeUnit | None, *, auto_max: int | None
-) -> TimeUnit | None:
-    """The time unit a temporal axis will use: the one asked for, or the automatic one for many dates."""
-    col = profile.column(column)
-    if col is None or col.role != "temporal":
-        return None
-    if time_unit is not None or auto_max is None or col.distinct <= auto_max:
-        return time_unit
-    return coarse_time_unit(col.min, col.max, max_points=auto_max)
-
-
-def profile_limit(profile: DatasetProfile, column: str, kind: str, top_n: int | None, cap: int) -> int | None:
-    """The category cap a spec should express: ``top_n``, or the default cap when there are more categories."""
-    if top_n is not None:
-        return top_n
-    col = profile.column(column)
-    if kind == "nominal" and (col is None or col.distinct > cap):
-        return cap  # numbers keep every value, in order, as the drawing does (select_categories)
-    return None
 
 
 def series_order(rows: pd.DataFrame, column: str, field: str) -> list[Any]:

@@ -22,7 +22,6 @@ from .measures import (
     in_drawing_order,
     key_frame,
     measure_encoding,
-    profile_limit,
     resolve_measure,
 )
 
@@ -64,12 +63,6 @@ def _pie_spec(
 def _pie_measure(params: PieChartParams) -> Measure:
     aggregate = params.aggregate or ("sum" if params.value else "count")
     return resolve_measure(params.value, aggregate, duplicates=True, taken=[params.category])[0]
-
-
-def pie_chart_spec(params: PieChartParams, profile: DatasetProfile) -> dict[str, Any]:
-    """The pie chart's Vega-Lite spec, without data."""
-    limit = profile_limit(profile, params.category, "nominal", params.top_n, PIE_DEFAULT_SLICES)
-    return _pie_spec(params, profile, measure=_pie_measure(params), limit=limit)
 
 
 @dataclass(kw_only=True)

@@ -76,12 +76,6 @@ def _scatter_spec(params: ScatterPlotParams, profile: DatasetProfile, *, size: M
                            profile=profile)
 
 
-def scatter_plot_spec(params: ScatterPlotParams, profile: DatasetProfile) -> dict[str, Any]:
-    """The scatter plot's Vega-Lite spec, without data."""
-    size, _ = _size_measure(params, [params.x, params.y, params.color or ""])
-    return _scatter_spec(params, profile, size=size)
-
-
 def correlation_words(r: float) -> str:
     """How a correlation coefficient reads in a sentence: "a strong positive", "no clear linear"."""
     strength = abs(r)
