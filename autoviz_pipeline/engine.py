@@ -38,7 +38,7 @@ import pandas as pd
 from .contracts import ColumnProfile, DatasetProfile, ReadOptions, TopValue
 from .dataio import Sniffed, decimal_mark, numeric_text_rules, typed_frame
 from .fsutil import atomic_write_text, pid_alive
-from .roles import TOP_VALUES, VALUE_INDEX_MAX, VALUE_MAX_CHARS, _short, profile_column
+from .roles import COUNT_NOTES, TOP_VALUES, VALUE_INDEX_MAX, VALUE_MAX_CHARS, _short, count_notes, profile_column
 
 logger = logging.getLogger(__name__)
 
@@ -427,11 +427,8 @@ def columnar_profile(path: str | Path, *, name: str, digest: str, options: ReadO
             update["top_values"] = [TopValue(value=_short(v), count=int(n)) for v, n in s["top"]]
         if "values" in s:
             update["values"] = s["values"]
-        notes = [n for n in col.notes if "constant" not in n and "missing" not in n]
-        if update["count"] == 0:
-            notes.append("all values are missing")
-        elif update["distinct"] == 1:
-            notes.append("constant column (one distinct value)")
+        # the sample's count notes give way to those of every row
+        notes = [n for n in col.notes if n not in COUNT_NOTES] + count_notes(update["count"], update["distinct"])
         notes.append(f"role decided on the first {min(rows, SAMPLE_ROWS):,} rows; statistics over all {rows:,}"
                      + ("; distinct count estimated (HyperLogLog)" if s.get("estimated") else ""))
         columns.append(col.model_copy(update={**update, "notes": notes}))

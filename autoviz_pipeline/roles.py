@@ -86,10 +86,7 @@ def profile_column(name: str, series: pd.Series) -> ColumnProfile:
         uniques = [str(v) for v in non_null.astype(str).unique()]
         if max(map(len, uniques)) <= VALUE_MAX_CHARS:
             values = sorted(uniques)
-    if count == 0:
-        notes.append("all values are missing")
-    elif distinct == 1:
-        notes.append("constant column (one distinct value)")
+    notes += count_notes(count, distinct)
     return ColumnProfile(
         name=name,
         dtype=str(series.dtype),
@@ -103,6 +100,16 @@ def profile_column(name: str, series: pd.Series) -> ColumnProfile:
         notes=notes,
         **stats,
     )
+
+
+def count_notes(count: int, distinct: int) -> list[str]:
+    """What a column's counts say about it, whichever engine counted (a large file's are over every row)."""
+    if count == 0:
+        return ["all values are missing"]
+    return ["constant column (one distinct value)"] if distinct == 1 else []
+
+
+COUNT_NOTES = frozenset([*count_notes(0, 0), *count_notes(1, 1)])
 
 
 def _first_distinct_text(values: pd.Series, n: int, *, prefix: int = 1000) -> list[str]:

@@ -294,3 +294,23 @@ def test_temp_files_of_a_killed_parse_are_swept(tmp_path):
         f.write_bytes(b"x")
     removed = sweep_temp_files(tmp_path)
     assert set(removed) == {dead, early} and live.exists() and keep.exists()
+
+
+def test_engine_does_not_import_profiling_so_the_two_form_no_cycle():
+    """profiling picks the engine (it imports engine); the rules both use are in roles. An import of profiling
+    anywhere in engine, at the top or inside a function, would make the two modules depend on each other."""
+    import ast
+
+    from autoviz_pipeline import engine, roles
+
+    def imported(module) -> set[str]:
+        names = set()
+        for node in ast.walk(ast.parse(open(module.__file__, encoding="utf-8").read())):
+            if isinstance(node, ast.ImportFrom):
+                names |= {f"{node.module or ''}.{a.name}".strip(".") for a in node.names} | {node.module or ""}
+            elif isinstance(node, ast.Import):
+                names |= {a.name for a in node.names}
+        return names
+
+    for module in (engine, roles):
+        assert not any("profiling" in name for name in imported(module)), module.__name__
