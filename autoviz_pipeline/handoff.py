@@ -10,9 +10,11 @@ Large files already hand over their Parquet (``profile.columnar_cache``, read by
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -28,28 +30,31 @@ FRAME_CACHE = "{digest}.{options}.frame-v1.parquet"
 """v1: the frame ``dataio.read_table`` returns, as pandas wrote it (pandas' metadata keeps every dtype)."""
 
 
-def frame_path(profile: DatasetProfile, cache: Path | None = None) -> Path:
+def frame_path(profile: DatasetProfile) -> Path:
     options = hashlib.sha256(profile.read_options.model_dump_json().encode()).hexdigest()[:16]
-    return (cache or cache_dir()) / FRAME_CACHE.format(digest=profile.sha256, options=options)
+    return cache_dir() / FRAME_CACHE.format(digest=profile.sha256, options=options)
 
 
 def store_frame(frame: pd.DataFrame, profile: DatasetProfile) -> Path | None:
     """Write the parsed table for the later stages (once per content: an existing verified copy is kept).
-    None when it cannot be written (a value Parquet cannot hold): the execute stage then parses the CSV."""
+    None when it cannot be written (a read-only or misplaced cache, a column Parquet cannot hold): the execute
+    stage then parses the CSV again."""
     target = frame_path(profile)
     if verified(target):
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{profile.sha256}.{os.getpid()}.parquet.tmp")
+    # per process and thread: two runs of one file at once (dask threads, the sensor beside a CLI run)
+    tmp = target.with_name(f".{profile.sha256}.{os.getpid()}.{threading.get_ident()}.parquet.tmp")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         frame.to_parquet(tmp, compression=PARQUET_COMPRESSION)
         place_verified(tmp, target)
-    except Exception as exc:  # noqa: BLE001 - pyarrow refuses some mixed object columns; the CSV is still there
+    except Exception as exc:  # noqa: BLE001 - a read-only cache, a column pyarrow refuses: the CSV is still there
         logger.warning("the parsed table of %s could not be cached (%s): the execute stage parses it again",
                        profile.name, exc)
         return None
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
     return target
 
 
@@ -61,10 +66,11 @@ def load_frame(profile: DatasetProfile) -> pd.DataFrame:
             return typed_frame(pd.read_parquet(target), profile)
         except Exception as exc:  # noqa: BLE001 - verified yet unreadable (another pyarrow): rebuilt below
             logger.warning("%s could not be read (%s): parsing %s again", target.name, exc, profile.name)
+            drop_cached_parquet(target)
     elif target.exists():
         logger.warning("%s does not match the digest recorded when it was written (truncated, damaged or "
                        "replaced): parsing %s again", target.name, profile.name)
-    drop_cached_parquet(target)
+        drop_cached_parquet(target)
     return typed_frame(_parse_profiled(profile), profile)
 
 

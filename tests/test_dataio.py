@@ -265,3 +265,17 @@ def test_a_file_changed_after_profiling_is_not_read_as_if_it_were_the_profiled_o
     with pytest.raises(CsvReadError, match="changed after it was profiled"):
         load_frame(profile)
 
+
+
+def test_a_cache_that_cannot_be_written_costs_a_second_parse_not_the_run(write_csv, tmp_path, monkeypatch):
+    from autoviz_pipeline import dataio
+    from autoviz_pipeline.handoff import load_frame
+    from autoviz_pipeline.profiling import profile_dataset
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("AUTOVIZ_CACHE_DIR", str(blocker / "cache"))  # mkdir fails: a file is in the way
+    path = write_csv("t.csv", "a,b\n1,x\n2,y\n")
+    profile = profile_dataset(path)
+    parses = _counting(monkeypatch, dataio, "_parse_table")
+    assert load_frame(profile)["b"].tolist() == ["x", "y"] and len(parses) == 1
