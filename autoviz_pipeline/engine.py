@@ -15,8 +15,10 @@ earlier measurement). Polars streams with the smallest footprint, so it does the
 - ``load_columns`` hands the steps only the columns they need (``execution`` reads the union of all
   steps' columns once when it is small enough), low-cardinality text as pandas categories.
 
-Small files keep the simple pandas path (``profiling.profile_dataset``); the threshold is
-``limits.columnar_min_mb`` in config/autoviz.yaml.
+Small files keep the simple pandas path (``profiling.profile_dataset``) and hand their parsed frame to the
+execute stage through the same cache (``handoff``: ``place_verified`` / ``verified``); the threshold is
+``limits.columnar_min_mb`` in config/autoviz.yaml. This module never imports ``profiling`` (which imports it):
+the rules both paths use are in ``roles``.
 """
 
 from __future__ import annotations
