@@ -108,7 +108,8 @@ def _drop_unverified(parquet: Path, csv: Path) -> list[str]:
     """A cached Parquet that fails its check is removed (the parse rebuilds it), with a note for the profile."""
     if not parquet.is_file() or verified(parquet):
         return []
-    logger.warning("%s does not match the digest recorded when it was written: rebuilding it from %s", parquet, csv.name)
+    logger.warning("%s does not match the digest recorded when it was written: rebuilding it from %s",
+                   parquet, csv.name)
     parquet.unlink(missing_ok=True)
     return [f"the columnar cache {parquet.name} could not be verified against the digest recorded when it was "
             "written (missing, truncated, damaged or replaced) and was rebuilt from the CSV"]
@@ -134,7 +135,8 @@ def profile_large(path: str | Path, *, name: str, limits) -> DatasetProfile:
     path = Path(path)
     size = path.stat().st_size
     if size > limits.max_file_mb * 1024 * 1024:
-        raise LimitExceededError(str(path), "max_file_mb", f"{size / 1024 / 1024:,.1f} MB", f"{limits.max_file_mb:g} MB")
+        raise LimitExceededError(str(path), "max_file_mb", f"{size / 1024 / 1024:,.1f} MB",
+                                 f"{limits.max_file_mb:g} MB")
     cache = cache_dir()
     digest = known_digest(path, cache)
     if digest is not None:
@@ -466,7 +468,8 @@ def _column_exprs(lf, col: ColumnProfile, schema, key: str) -> list:
     text = schema[col.name] == pl.Utf8
     if text:  # how long the longest cell is (offsets only: cheap)
         exprs.append(c.str.len_bytes().max().alias(f"{key}:longest"))
-    numeric = col.role in ("numeric", "boolean") or (col.role == "identifier" and col.dtype.startswith(("int", "float")))
+    numeric = (col.role in ("numeric", "boolean")
+               or (col.role == "identifier" and col.dtype.startswith(("int", "float"))))
     if numeric:
         num = c.cast(pl.Float64, strict=False)
         if text:  # numbers written as text ("$1,234.50"), as dataio parses them

@@ -108,7 +108,8 @@ def test_legacy_encoding_decimal_commas_and_currency_text_agree_with_the_simple_
         b, s = big.column(value), small.column(value)
         assert (b.role, s.role) == ("numeric", "numeric")
         assert b.mean == pytest.approx(s.mean, rel=1e-6) and b.max == pytest.approx(s.max)
-        step = PlanStep(id="t", tool="aggregate_table", params={"group_by": [group], "value": value, "aggregate": "sum"})
+        step = PlanStep(id="t", tool="aggregate_table",
+                        params={"group_by": [group], "value": value, "aggregate": "sum"})
         a = execute_plan(ValidatedPlan(steps=[step]), big, tmp_path / f"big_{path.stem}")
         c = execute_plan(ValidatedPlan(steps=[step]), small, tmp_path / f"small_{path.stem}")
         assert not a.failed and a.results[0].table == c.results[0].table
@@ -132,7 +133,8 @@ def test_grouped_thousands_in_a_decimal_comma_export_read_as_numbers(tmp_path, m
     assert (b.role, b.nulls) == ("numeric", 0)
     assert (b.mean, b.min, b.max) == pytest.approx((s.mean, s.min, s.max))
     assert big.column("Menge").dtype == small.column("Menge").dtype == "int64"  # plain integers stay integers
-    step = PlanStep(id="t", tool="aggregate_table", params={"group_by": ["Stadt"], "value": "Umsatz", "aggregate": "sum"})
+    step = PlanStep(id="t", tool="aggregate_table",
+                    params={"group_by": ["Stadt"], "value": "Umsatz", "aggregate": "sum"})
     a = execute_plan(ValidatedPlan(steps=[step]), big, tmp_path / "big")
     c = execute_plan(ValidatedPlan(steps=[step]), small, tmp_path / "small")
     assert not a.failed and a.results[0].table == c.results[0].table

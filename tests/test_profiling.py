@@ -38,7 +38,8 @@ def test_sensor_example_nulls_and_identifier():
 def test_roles_for_boolean_identifier_text_and_currency(write_csv):
     rows = ["id,active,price,comment,team"]
     for i in range(40):
-        rows.append(f'{i},{"yes" if i % 2 else "no"},"${1000 + i:,}.50","free text about item number {i} here",T{i % 3}')
+        rows.append(f'{i},{"yes" if i % 2 else "no"},"${1000 + i:,}.50",'
+                    f'"free text about item number {i} here",T{i % 3}')
     p = profile_dataset(write_csv("mixed.csv", "\n".join(rows) + "\n"))
     roles = {c.name: c.role for c in p.columns}
     assert roles == {"id": "identifier", "active": "boolean", "price": "numeric", "comment": "text",
