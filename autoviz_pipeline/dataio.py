@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import io
 import logging
 import re
 import sys
@@ -117,6 +118,8 @@ class Sniffed:
     options: ReadOptions
     notes: tuple[str, ...] = ()
     sha256: str | None = None  # computed in the same pass as the byte scan (None when no scan was needed)
+    content: bytes | None = field(default=None, repr=False, compare=False)
+    """The whole file, when it was read whole (``sniff(..., whole=True)``): parsed from memory, not read again."""
 
 
 def detect_encoding(head: bytes) -> str:
@@ -180,15 +183,16 @@ class ByteScan:
     sha256: str = ""
 
 
-def scan_bytes(path: str | Path) -> ByteScan:
+def scan_bytes(path: str | Path, *, content: bytes | None = None) -> ByteScan:
     """One pass over the whole file: NUL bytes, UTF-8 validity (and where it breaks), cp1252 fit, sha256.
 
-    Safe to run in a thread beside a parse: hashlib releases the GIL on these 4 MiB chunks.
+    ``content``: the file's bytes, already read (a small file is read once). Safe to run in a thread beside a
+    parse: hashlib releases the GIL on these 4 MiB chunks.
     """
     scan = ByteScan()
     digest = hashlib.sha256()  # the same read hashes the file: large files are read once, not twice
     lines_before, carry = 0, b""
-    with open(path, "rb") as fh:
+    with _binary(path, content) as fh:
         while True:
             chunk = fh.read(SCAN_CHUNK)
             digest.update(chunk)
@@ -231,6 +235,11 @@ def _check_utf8(data: bytes, final: bool, lines_before: int, scan: ByteScan) -> 
             start = nl + 1
 
 
+def _binary(path: str | Path, content: bytes | None):
+    """The file's bytes to read: from memory when already read, else from disk."""
+    return io.BytesIO(content) if content is not None else open(path, "rb")
+
+
 @dataclass(frozen=True)
 class Head:
     """The start of a file that passed the cheap checks, and the encoding those bytes suggest."""
@@ -238,6 +247,8 @@ class Head:
     path: Path
     data: bytes
     encoding: str
+    content: bytes | None = field(default=None, repr=False)
+    """The whole file, when ``sniff_head(..., whole=True)`` read it (one read: hashed, scanned and parsed from it)."""
 
     @property
     def needs_scan(self) -> bool:
@@ -245,15 +256,22 @@ class Head:
         return not self.encoding.startswith(("utf-16", "utf-32"))
 
 
-def sniff(path: str | Path, *, max_file_mb: float | None = None, max_line_kb: float | None = None) -> Sniffed:
-    """Decide how to read ``path``; raise CsvReadError (or LimitExceededError): what the file is, what to do."""
-    head = sniff_head(path, max_file_mb=max_file_mb, max_line_kb=max_line_kb)
-    return finish_sniff(head, scan_bytes(head.path) if head.needs_scan else None)
+def sniff(path: str | Path, *, max_file_mb: float | None = None, max_line_kb: float | None = None,
+          whole: bool = False) -> Sniffed:
+    """Decide how to read ``path``; raise CsvReadError (or LimitExceededError): what the file is, what to do.
+
+    ``whole``: read the whole file into memory once (a small file): the scan, the hash and the parse
+    (``read_table(..., content=sniffed.content)``) all use those bytes, so the file is read from disk once.
+    """
+    head = sniff_head(path, max_file_mb=max_file_mb, max_line_kb=max_line_kb, whole=whole)
+    return finish_sniff(head, scan_bytes(head.path, content=head.content) if head.needs_scan else None)
 
 
-def sniff_head(path: str | Path, *, max_file_mb: float | None = None, max_line_kb: float | None = None) -> Head:
+def sniff_head(path: str | Path, *, max_file_mb: float | None = None, max_line_kb: float | None = None,
+               whole: bool = False) -> Head:
     """The checks that need only the first ``SNIFF_BYTES``: exists, not empty, under the limit, not binary;
     and, with ``max_line_kb``, no line longer than that (:func:`check_line_lengths`, a few KB read per 512 KB).
+    With ``whole``, the whole file is read (once) and kept in the head.
 
     ``finish_sniff(head, None)`` then gives the options the head alone suggests; with the whole-file
     :func:`scan_bytes` it gives the final ones (what :func:`sniff` returns). Large files start parsing on
@@ -272,7 +290,8 @@ def sniff_head(path: str | Path, *, max_file_mb: float | None = None, max_line_k
         raise LimitExceededError(str(path), "max_file_mb", f"{size / 1024 / 1024:,.1f} MB", f"{max_file_mb:g} MB")
     try:
         with open(path, "rb") as fh:
-            head = fh.read(SNIFF_BYTES)
+            content = fh.read() if whole else None
+            head = content[:SNIFF_BYTES] if content is not None else fh.read(SNIFF_BYTES)
     except OSError as exc:
         raise CsvReadError(str(path), f"cannot be opened ({exc.strerror or exc})",
                            "Check that the file exists and is readable.") from None
@@ -280,11 +299,12 @@ def sniff_head(path: str | Path, *, max_file_mb: float | None = None, max_line_k
         if head.startswith(magic) and (magic != b"BZh" or head[4:10] == b"1AY&SY"):
             raise CsvReadError(str(path), f"the file is {what}", hint)
     if max_line_kb is not None:
-        check_line_lengths(path, max_line_kb, size=size)
-    return Head(path=path, data=head, encoding=detect_encoding(head))
+        check_line_lengths(path, max_line_kb, size=size if content is None else len(content), content=content)
+    return Head(path=path, data=head, encoding=detect_encoding(head), content=content)
 
 
-def check_line_lengths(path: str | Path, max_line_kb: float, *, size: int | None = None) -> None:
+def check_line_lengths(path: str | Path, max_line_kb: float, *, size: int | None = None,
+                       content: bytes | None = None) -> None:
     """Raise LimitExceededError (``limits.max_line_kb``) when a line of the file is longer than the limit.
 
     Every parser holds a whole line (polars several times over: a 200 MB line took 2.8 GB), so this runs
@@ -299,7 +319,7 @@ def check_line_lengths(path: str | Path, max_line_kb: float, *, size: int | None
     if size <= limit:
         return
     half = max(limit // 2, 1)
-    with open(path, "rb") as fh:
+    with _binary(path, content) as fh:
         for start in range(0, size, half):
             end = min(start + half, size)
             if _has_line_break(fh, start, end):
@@ -412,7 +432,10 @@ def finish_sniff(start: Head, scan: ByteScan | None) -> Sniffed:
     if delimiter != ",":
         notes.append(f"delimiter {delimiter!r}")
     options = ReadOptions(encoding=encoding, delimiter=delimiter, decimal=decimal, thousands=thousands)
-    return Sniffed(options=options, notes=tuple(notes), sha256=scan.sha256 if scan is not None else None)
+    sha256 = scan.sha256 if scan is not None else None
+    if sha256 is None and start.content is not None:  # UTF-16/32: not scanned, but read whole
+        sha256 = hashlib.sha256(start.content).hexdigest()
+    return Sniffed(options=options, notes=tuple(notes), sha256=sha256, content=start.content)
 
 
 def _choose_encoding(sampled: str, scan: ByteScan) -> str:
@@ -473,8 +496,15 @@ def _is_sep_hint(row: list[str]) -> bool:
     return len(row) <= 2 and "".join(row).strip() == "sep="
 
 
+def _text(path: str | Path, options: ReadOptions, text: str | None):
+    """The file as text with the read options' encoding: from memory when already decoded, else from disk."""
+    if text is not None:
+        return io.StringIO(text, newline="")
+    return open(path, encoding=options.encoding, errors="replace", newline="")
+
+
 def scan_records(path: str | Path, options: ReadOptions, *, examples: int = 5,
-                 max_line_kb: float | None = None) -> RecordScan:
+                 max_line_kb: float | None = None, text: str | None = None) -> RecordScan:
     """Count data records and the ones whose field count differs from the header, with their line numbers.
 
     The usual record (one line, as many fields as the header) takes the fast path; only odd ones are
@@ -483,7 +513,7 @@ def scan_records(path: str | Path, options: ReadOptions, *, examples: int = 5,
     """
     max_chars = int(max_line_kb * 1024) if max_line_kb is not None else None
     scan = RecordScan()
-    with open(path, encoding=options.encoding, errors="replace", newline="") as fh:
+    with _text(path, options, text) as fh:
         reader = csv.reader(fh, delimiter=options.delimiter)
         start, expected, records = 0, 0, 0
         try:
@@ -559,30 +589,19 @@ class Table:
     notes: tuple[str, ...] = ()
 
 
-_LAST_TABLE: dict[tuple[str, int, int, str], Table] = {}
-"""The last table parsed, by file version and read options: the profile stage parses a small file and the
-execute stage of the same (in-process) run gets that table again instead of a second parse. One entry:
-a long-lived process never holds more than one table. Callers only read the frame, never write to it."""
-
-
 def read_table(path: str | Path, options: ReadOptions, *, max_columns: int | None = None,
-               max_line_kb: float | None = None) -> Table:
+               max_line_kb: float | None = None, content: bytes | None = None) -> Table:
     """Parse a CSV with the sniffed options; raise CsvReadError with the file and what to do.
 
     Nothing is dropped silently: rows with more fields than the header keep their first values (the
     extra ones are counted, with line numbers), rows with fewer get empty cells, and both are noted.
-    Trailing delimiters never shift the columns (``index_col=False``).
+    Trailing delimiters never shift the columns (``index_col=False``). ``content``: the file's bytes,
+    already read by ``sniff(..., whole=True)``; they are decoded once and parsed from memory.
+
+    Nothing is kept between calls: the stages hand the parsed table on through the columnar cache on disk
+    (``handoff``), which any executor's processes can read.
     """
-    st = Path(path).stat()
-    key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns, options.model_dump_json())
-    table = _LAST_TABLE.get(key)
-    if table is None:
-        table = _parse_table(path, options, max_columns=max_columns, max_line_kb=max_line_kb)
-        _LAST_TABLE.clear()
-        _LAST_TABLE[key] = table
-    else:
-        _check_columns(path, table.frame.shape[1], max_columns)
-    return table
+    return _parse_table(path, options, max_columns=max_columns, max_line_kb=max_line_kb, content=content)
 
 
 def _check_columns(path: str | Path, n: int, max_columns: int | None) -> None:
@@ -591,8 +610,11 @@ def _check_columns(path: str | Path, n: int, max_columns: int | None) -> None:
 
 
 def _parse_table(path: str | Path, options: ReadOptions, *, max_columns: int | None,
-                 max_line_kb: float | None = None) -> Table:
-    scan = scan_records(path, options, max_line_kb=max_line_kb)
+                 max_line_kb: float | None = None, content: bytes | None = None) -> Table:
+    """The one parse of a small file (pandas), after one pass of the csv module over the same text for the
+    record shapes pandas does not report (ragged rows, quoted line breaks)."""
+    text = content.decode(options.encoding, errors="replace") if content is not None else None
+    scan = scan_records(path, options, max_line_kb=max_line_kb, text=text)
     if not scan.header:
         raise CsvReadError(str(path), "no header row found", "The file needs a header row and data rows.")
     n = len(scan.header)
@@ -601,15 +623,15 @@ def _parse_table(path: str | Path, options: ReadOptions, *, max_columns: int | N
     if scan.records == 0:
         raise CsvReadError(str(path), "the file has a header but no data rows", "Add data rows below the header.")
     try:
+        source = {"filepath_or_buffer": io.StringIO(text)} if text is not None else {
+            "filepath_or_buffer": path, "encoding": options.encoding, "encoding_errors": "replace"}
         df = pd.read_csv(
-            path,
+            **source,
             skiprows=[scan.hint_line - 1] if scan.hint_line else None,
             header=0,
             names=names,
             usecols=list(range(n)),
             index_col=False,
-            encoding=options.encoding,
-            encoding_errors="replace",
             sep=options.delimiter,
             decimal=options.decimal,
             thousands=options.thousands,
@@ -763,16 +785,25 @@ def decimal_mark(values: Iterable[str]) -> str:
     return "," if comma > point else "."
 
 
+def numeric_text_rules(decimal: str) -> tuple[tuple[str, str, bool], ...]:
+    """How a number written as text becomes a number, for both engines (``coerce_numeric_text`` in pandas,
+    ``engine.text_to_number`` in polars): ``(pattern, replacement, is_regex)`` applied in order — the noise
+    (currency, %, spaces) dropped, then the grouping mark, then the decimal mark made a point."""
+    grouping = "." if decimal == "," else ","  # "1.234,56 €": the dots group thousands; "$1,234.56": the commas
+    rules = [(NUMERIC_TEXT_NOISE, "", True), (grouping, "", False)]
+    if decimal != ".":
+        rules.append((decimal, ".", False))
+    return tuple(rules)
+
+
 def coerce_numeric_text(series: pd.Series) -> pd.Series | None:
     """Numbers written as text ("$1,234.50", "1.234,50 €", "12%"): the parsed series when >= 95% parse, else None."""
     values = series.dropna().astype(str)
     if values.empty or not values.head(200).map(lambda v: bool(_CURRENCY.match(v))).mean() >= 0.95:
         return None
-    cleaned = series.astype("string").str.replace(NUMERIC_TEXT_NOISE, "", regex=True)
-    if decimal_mark(values.head(1000)) == ",":  # "1.234,56 €": the dots group thousands
-        cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    else:  # "$1,234.56": the commas group thousands
-        cleaned = cleaned.str.replace(",", "", regex=False)
+    cleaned = series.astype("string")
+    for pattern, replacement, regex in numeric_text_rules(decimal_mark(values.head(1000))):
+        cleaned = cleaned.str.replace(pattern, replacement, regex=regex)
     parsed = pd.to_numeric(cleaned, errors="coerce")
     if parsed.notna().sum() < 0.95 * series.notna().sum():
         return None
@@ -836,8 +867,3 @@ def parse_dates(series: pd.Series) -> pd.Series:
         return pd.to_datetime(series, errors="coerce", format="mixed")
     except (TypeError, ValueError):
         return pd.to_datetime(series.astype(str), errors="coerce", format="mixed")
-
-
-def load_frame(profile: DatasetProfile) -> pd.DataFrame:
-    """The typed table for a profile, parsed exactly as profiling parsed it."""
-    return typed_frame(read_csv(profile.path, profile.read_options), profile)

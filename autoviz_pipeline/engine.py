@@ -10,13 +10,15 @@ earlier measurement). Polars streams with the smallest footprint, so it does the
   scan disagrees); ``parquet_cache`` keeps ``<cache>/<sha256>.parquet`` (lz4: the fastest to write and
   to read back) once per file content. A digest index keyed by (path, size, mtime) spares re-hashing.
 - ``columnar_profile`` decides roles on a sample with the same rules as small files
-  (``profiling.profile_column``) and takes counts and statistics over every row with polars, one
+  (``roles.profile_column``) and takes counts and statistics over every row with polars, one
   column at a time (categories: one group-by gives the distinct count and the top values).
 - ``load_columns`` hands the steps only the columns they need (``execution`` reads the union of all
   steps' columns once when it is small enough), low-cardinality text as pandas categories.
 
-Small files keep the simple pandas path (``profiling.profile_dataset``); the threshold is
-``limits.columnar_min_mb`` in config/autoviz.yaml.
+Small files keep the simple pandas path (``profiling.profile_dataset``) and hand their parsed frame to the
+execute stage through the same cache (``handoff``: ``place_verified`` / ``verified``); the threshold is
+``limits.columnar_min_mb`` in config/autoviz.yaml. This module never imports ``profiling`` (which imports it):
+the rules both paths use are in ``roles``.
 """
 
 from __future__ import annotations
@@ -36,9 +38,9 @@ from pathlib import Path
 import pandas as pd
 
 from .contracts import ColumnProfile, DatasetProfile, ReadOptions, TopValue
-from .dataio import NUMERIC_TEXT_NOISE, Sniffed, decimal_mark, typed_frame
+from .dataio import Sniffed, decimal_mark, numeric_text_rules, typed_frame
 from .fsutil import atomic_write_text, pid_alive
-from .profiling import TOP_VALUES, VALUE_INDEX_MAX, VALUE_MAX_CHARS, _short
+from .roles import COUNT_NOTES, TOP_VALUES, VALUE_INDEX_MAX, VALUE_MAX_CHARS, _short, count_notes, profile_column
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +95,7 @@ def sweep_temp_files(cache: Path) -> list[Path]:
     return removed
 
 
-def _place(source: Path, target: Path) -> None:
+def place_verified(source: Path, target: Path) -> None:
     """Move a finished Parquet into the cache with its sha256 recorded beside it (``<digest>.parquet.sha256``,
     what a later run checks). The digest is written first: a run that finds the Parquet finds its digest too."""
     from .dataio import sha256_file
@@ -106,7 +108,8 @@ def _drop_unverified(parquet: Path, csv: Path) -> list[str]:
     """A cached Parquet that fails its check is removed (the parse rebuilds it), with a note for the profile."""
     if not parquet.is_file() or verified(parquet):
         return []
-    logger.warning("%s does not match the digest recorded when it was written: rebuilding it from %s", parquet, csv.name)
+    logger.warning("%s does not match the digest recorded when it was written: rebuilding it from %s",
+                   parquet, csv.name)
     parquet.unlink(missing_ok=True)
     return [f"the columnar cache {parquet.name} could not be verified against the digest recorded when it was "
             "written (missing, truncated, damaged or replaced) and was rebuilt from the CSV"]
@@ -132,7 +135,8 @@ def profile_large(path: str | Path, *, name: str, limits) -> DatasetProfile:
     path = Path(path)
     size = path.stat().st_size
     if size > limits.max_file_mb * 1024 * 1024:
-        raise LimitExceededError(str(path), "max_file_mb", f"{size / 1024 / 1024:,.1f} MB", f"{limits.max_file_mb:g} MB")
+        raise LimitExceededError(str(path), "max_file_mb", f"{size / 1024 / 1024:,.1f} MB",
+                                 f"{limits.max_file_mb:g} MB")
     cache = cache_dir()
     digest = known_digest(path, cache)
     if digest is not None:
@@ -165,7 +169,7 @@ def profile_large(path: str | Path, *, name: str, limits) -> DatasetProfile:
         profile = columnar_profile(path, name=name, digest=digest, options=sniffed.options, parquet=parquet,
                                    size_bytes=size, max_line_kb=limits.max_line_kb)
     except LimitExceededError:
-        _drop_cached_parquet(parquet)  # a file over a limit keeps no cache
+        drop_cached_parquet(parquet)  # a file over a limit keeps no cache
         raise
     profile = profile.model_copy(update={"notes": [*sniffed.notes, *name_notes, *profile.notes]})
     atomic_write_text(cache / PROFILE_CACHE.format(digest=digest), profile.model_dump_json())
@@ -173,7 +177,7 @@ def profile_large(path: str | Path, *, name: str, limits) -> DatasetProfile:
     return profile.model_copy(update={"notes": [*rebuilt, *profile.notes]})  # the rebuild is this run's news only
 
 
-def _drop_cached_parquet(parquet: Path) -> None:
+def drop_cached_parquet(parquet: Path) -> None:
     parquet.with_name(parquet.name + ".sha256").unlink(missing_ok=True)
     parquet.unlink(missing_ok=True)
 
@@ -276,17 +280,17 @@ def parquet_cache(path: str | Path, options: ReadOptions, digest: str, cache: Pa
         if _clean_names(target):
             return target
         logger.info("%s was written with the CSV's raw column names (an earlier version): parsing again", target.name)
-        _drop_cached_parquet(target)
+        drop_cached_parquet(target)
     cache.mkdir(parents=True, exist_ok=True)
     if parsed is not None:
-        _place(parsed, target)
+        place_verified(parsed, target)
         return target
     tmp = cache / f".{digest}.{os.getpid()}.parquet.tmp"
     if progress:
         progress(f"parsing {Path(path).name} once into the columnar cache")
     try:
         _csv_to_parquet(Path(path), options, tmp)
-        _place(tmp, target)
+        place_verified(tmp, target)
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -362,14 +366,12 @@ def _csv_to_parquet(path: Path, options: ReadOptions, target: Path) -> None:
 
 def text_to_number(text, decimal: str):
     """A polars expression: numbers written as text ("1.234,56 €" with decimal ",", "$1,234.56" with ".")
-    as Float64, what ``dataio.coerce_numeric_text`` does in pandas; what does not parse is null."""
+    as Float64 by ``dataio.numeric_text_rules``, as ``dataio.coerce_numeric_text`` does in pandas; what does not
+    parse is null."""
     import polars as pl
 
-    text = text.str.replace_all(NUMERIC_TEXT_NOISE, "")
-    grouping = "." if decimal == "," else ","
-    text = text.str.replace_all(grouping, "", literal=True)
-    if decimal != ".":
-        text = text.str.replace_all(decimal, ".", literal=True)
+    for pattern, replacement, regex in numeric_text_rules(decimal):
+        text = text.str.replace_all(pattern, replacement, literal=not regex)
     return text.cast(pl.Float64, strict=False)
 
 
@@ -404,7 +406,6 @@ def columnar_profile(path: str | Path, *, name: str, digest: str, options: ReadO
 
     from .dataio import LONG_CELL_CHARS, short_text
     from .errors import LimitExceededError
-    from .profiling import profile_column
 
     lf = pl.scan_parquet(parquet)
     sample = lf.head(SAMPLE_ROWS).collect().to_pandas()
@@ -430,11 +431,8 @@ def columnar_profile(path: str | Path, *, name: str, digest: str, options: ReadO
             update["top_values"] = [TopValue(value=_short(v), count=int(n)) for v, n in s["top"]]
         if "values" in s:
             update["values"] = s["values"]
-        notes = [n for n in col.notes if "constant" not in n and "missing" not in n]
-        if update["count"] == 0:
-            notes.append("all values are missing")
-        elif update["distinct"] == 1:
-            notes.append("constant column (one distinct value)")
+        # the sample's count notes give way to those of every row
+        notes = [n for n in col.notes if n not in COUNT_NOTES] + count_notes(update["count"], update["distinct"])
         notes.append(f"role decided on the first {min(rows, SAMPLE_ROWS):,} rows; statistics over all {rows:,}"
                      + ("; distinct count estimated (HyperLogLog)" if s.get("estimated") else ""))
         columns.append(col.model_copy(update={**update, "notes": notes}))
@@ -470,7 +468,8 @@ def _column_exprs(lf, col: ColumnProfile, schema, key: str) -> list:
     text = schema[col.name] == pl.Utf8
     if text:  # how long the longest cell is (offsets only: cheap)
         exprs.append(c.str.len_bytes().max().alias(f"{key}:longest"))
-    numeric = col.role in ("numeric", "boolean") or (col.role == "identifier" and col.dtype.startswith(("int", "float")))
+    numeric = (col.role in ("numeric", "boolean")
+               or (col.role == "identifier" and col.dtype.startswith(("int", "float"))))
     if numeric:
         num = c.cast(pl.Float64, strict=False)
         if text:  # numbers written as text ("$1,234.50"), as dataio parses them

@@ -28,7 +28,7 @@ from .contracts import (
     StepResult,
     ValidatedPlan,
 )
-from .dataio import load_frame
+from .handoff import load_frame
 from .errors import StageTimeoutError
 from .fsutil import atomic_write, atomic_write_text
 from .timeouts import stage_deadline

@@ -201,20 +201,81 @@ def test_euro_text_agrees_on_both_paths(tmp_path, monkeypatch):
         assert (col.min, col.max, col.mean) == pytest.approx((987.10, 12345.0, (1234.56 + 987.10 + 12345.0) / 3))
 
 
-def test_a_file_version_is_parsed_once_and_a_changed_file_again(write_csv, monkeypatch):
-    import os
+def _counting(monkeypatch, module, name: str) -> list:
+    """Calls of ``module.name`` (the real function still runs), one entry per call."""
+    calls: list = []
+    real = getattr(module, name)
+    monkeypatch.setattr(module, name, lambda *a, **k: calls.append(a) or real(*a, **k))
+    return calls
+
+
+def test_a_small_file_is_read_from_disk_once_and_parsed_once(write_csv, tmp_path, monkeypatch):
+    import builtins
 
     from autoviz_pipeline import dataio
+    from autoviz_pipeline.profiling import profile_dataset
 
+    monkeypatch.setenv("AUTOVIZ_CACHE_DIR", str(tmp_path / "cache"))
+    path = write_csv("t.csv", "a,b\n" + "1,x\n2,y\n" * 200)
+    opens, real_open = [], builtins.open
+    monkeypatch.setattr(builtins, "open", lambda f, *a, **k: opens.append(f) or real_open(f, *a, **k))
+    parses = _counting(monkeypatch, dataio, "_parse_table")
+    profile = profile_dataset(path)
+    assert profile.rows == 400 and len(parses) == 1
+    assert [f for f in opens if str(f) == str(path)] == [path]  # sniff, hash, record scan and pandas: one read
+
+
+def test_the_parsed_table_goes_to_the_next_stage_through_a_verified_cache(write_csv, tmp_path, monkeypatch):
+    from autoviz_pipeline import dataio
+    from autoviz_pipeline.handoff import frame_path, load_frame
+    from autoviz_pipeline.profiling import profile_dataset
+
+    monkeypatch.setenv("AUTOVIZ_CACHE_DIR", str(tmp_path / "cache"))
+    path = write_csv("t.csv", 'region,amount\nNorth,"$1,200.50"\nSouth,$80.00\nEast,"$3,000.00"\n')
+    profile = profile_dataset(path)
+    parses = _counting(monkeypatch, dataio, "_parse_table")
+    frame = load_frame(profile)
+    assert frame["amount"].tolist() == [1200.5, 80.0, 3000.0] and parses == []  # typed, and not parsed again
+    cached = frame_path(profile)
+    assert cached.parent == tmp_path / "cache" and profile.sha256 in cached.name
+    good = cached.read_bytes()
+
+    cached.write_bytes(good[: len(good) // 2])  # truncated (a full disk, a killed copy)
+    assert load_frame(profile).equals(frame) and len(parses) == 1
+    assert cached.read_bytes() == good  # rebuilt
+
+    pd.DataFrame({"region": ["West"], "amount": ["$1.00"]}).to_parquet(cached)  # replaced by another table
+    assert load_frame(profile).equals(frame) and len(parses) == 2
+    assert cached.read_bytes() == good
+
+
+def test_a_file_changed_after_profiling_is_not_read_as_if_it_were_the_profiled_one(write_csv, tmp_path,
+                                                                                  monkeypatch):
+    from autoviz_pipeline.errors import CsvReadError
+    from autoviz_pipeline.handoff import frame_path, load_frame
+    from autoviz_pipeline.profiling import profile_dataset
+
+    monkeypatch.setenv("AUTOVIZ_CACHE_DIR", str(tmp_path / "cache"))
     path = write_csv("t.csv", "a,b\n1,x\n2,y\n")
-    opts = detect_read_options(path)
-    parses = []
-    real_parse = dataio._parse_table
-    monkeypatch.setattr(dataio, "_parse_table", lambda *a, **k: parses.append(1) or real_parse(*a, **k))
-    first = dataio.read_table(path, opts)
-    assert dataio.read_table(path, opts) is first and len(parses) == 1  # the execute stage's read: no parse
-    with pytest.raises(dataio.LimitExceededError):
-        dataio.read_table(path, opts, max_columns=1)  # a cached table still honours the limit
+    profile = profile_dataset(path)
+    assert len(load_frame(profile)) == 2
     path.write_text("a,b\n1,x\n2,y\n3,z\n")
-    os.utime(path, ns=(1, 1))  # a new version, whatever the clock's resolution
-    assert len(dataio.read_table(path, opts).frame) == 3 and len(parses) == 2
+    assert len(load_frame(profile)) == 2  # the cache holds the profiled content
+    frame_path(profile).unlink()
+    with pytest.raises(CsvReadError, match="changed after it was profiled"):
+        load_frame(profile)
+
+
+
+def test_a_cache_that_cannot_be_written_costs_a_second_parse_not_the_run(write_csv, tmp_path, monkeypatch):
+    from autoviz_pipeline import dataio
+    from autoviz_pipeline.handoff import load_frame
+    from autoviz_pipeline.profiling import profile_dataset
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("AUTOVIZ_CACHE_DIR", str(blocker / "cache"))  # mkdir fails: a file is in the way
+    path = write_csv("t.csv", "a,b\n1,x\n2,y\n")
+    profile = profile_dataset(path)
+    parses = _counting(monkeypatch, dataio, "_parse_table")
+    assert load_frame(profile)["b"].tolist() == ["x", "y"] and len(parses) == 1

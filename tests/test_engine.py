@@ -108,7 +108,8 @@ def test_legacy_encoding_decimal_commas_and_currency_text_agree_with_the_simple_
         b, s = big.column(value), small.column(value)
         assert (b.role, s.role) == ("numeric", "numeric")
         assert b.mean == pytest.approx(s.mean, rel=1e-6) and b.max == pytest.approx(s.max)
-        step = PlanStep(id="t", tool="aggregate_table", params={"group_by": [group], "value": value, "aggregate": "sum"})
+        step = PlanStep(id="t", tool="aggregate_table",
+                        params={"group_by": [group], "value": value, "aggregate": "sum"})
         a = execute_plan(ValidatedPlan(steps=[step]), big, tmp_path / f"big_{path.stem}")
         c = execute_plan(ValidatedPlan(steps=[step]), small, tmp_path / f"small_{path.stem}")
         assert not a.failed and a.results[0].table == c.results[0].table
@@ -132,7 +133,8 @@ def test_grouped_thousands_in_a_decimal_comma_export_read_as_numbers(tmp_path, m
     assert (b.role, b.nulls) == ("numeric", 0)
     assert (b.mean, b.min, b.max) == pytest.approx((s.mean, s.min, s.max))
     assert big.column("Menge").dtype == small.column("Menge").dtype == "int64"  # plain integers stay integers
-    step = PlanStep(id="t", tool="aggregate_table", params={"group_by": ["Stadt"], "value": "Umsatz", "aggregate": "sum"})
+    step = PlanStep(id="t", tool="aggregate_table",
+                    params={"group_by": ["Stadt"], "value": "Umsatz", "aggregate": "sum"})
     a = execute_plan(ValidatedPlan(steps=[step]), big, tmp_path / "big")
     c = execute_plan(ValidatedPlan(steps=[step]), small, tmp_path / "small")
     assert not a.failed and a.results[0].table == c.results[0].table
@@ -294,3 +296,23 @@ def test_temp_files_of_a_killed_parse_are_swept(tmp_path):
         f.write_bytes(b"x")
     removed = sweep_temp_files(tmp_path)
     assert set(removed) == {dead, early} and live.exists() and keep.exists()
+
+
+def test_engine_does_not_import_profiling_so_the_two_form_no_cycle():
+    """profiling picks the engine (it imports engine); the rules both use are in roles. An import of profiling
+    anywhere in engine, at the top or inside a function, would make the two modules depend on each other."""
+    import ast
+
+    from autoviz_pipeline import engine, roles
+
+    def imported(module) -> set[str]:
+        names = set()
+        for node in ast.walk(ast.parse(open(module.__file__, encoding="utf-8").read())):
+            if isinstance(node, ast.ImportFrom):
+                names |= {f"{node.module or ''}.{a.name}".strip(".") for a in node.names} | {node.module or ""}
+            elif isinstance(node, ast.Import):
+                names |= {a.name for a in node.names}
+        return names
+
+    for module in (engine, roles):
+        assert not any("profiling" in name for name in imported(module)), module.__name__

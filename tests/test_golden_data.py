@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from autoviz_pipeline.api import cached_profile, plan_for
-from autoviz_pipeline.dataio import load_frame
+from autoviz_pipeline.handoff import load_frame
 from autoviz_pipeline.tools import TOOLS, apply_filters
 from tests.conftest import EXAMPLES
 

@@ -38,7 +38,8 @@ def test_sensor_example_nulls_and_identifier():
 def test_roles_for_boolean_identifier_text_and_currency(write_csv):
     rows = ["id,active,price,comment,team"]
     for i in range(40):
-        rows.append(f'{i},{"yes" if i % 2 else "no"},"${1000 + i:,}.50","free text about item number {i} here",T{i % 3}')
+        rows.append(f'{i},{"yes" if i % 2 else "no"},"${1000 + i:,}.50",'
+                    f'"free text about item number {i} here",T{i % 3}')
     p = profile_dataset(write_csv("mixed.csv", "\n".join(rows) + "\n"))
     roles = {c.name: c.role for c in p.columns}
     assert roles == {"id": "identifier", "active": "boolean", "price": "numeric", "comment": "text",
@@ -59,16 +60,16 @@ def test_all_null_and_constant_columns_are_noted(write_csv):
 
 
 def test_one_column_that_breaks_the_rules_does_not_break_the_profile(write_csv, monkeypatch):
-    from autoviz_pipeline import profiling
+    from autoviz_pipeline import roles
 
-    real = profiling.infer_role
+    real = roles.infer_role
 
     def picky(name, series):
         if name == "odd":
             raise ValueError("values no rule expected")
         return real(name, series)
 
-    monkeypatch.setattr(profiling, "infer_role", picky)
+    monkeypatch.setattr(roles, "infer_role", picky)
     p = profile_dataset(write_csv("o.csv", "a,odd\n1,x\n2,y\n"))
     assert p.column("a").role == "numeric"
     odd = p.column("odd")
@@ -76,7 +77,7 @@ def test_one_column_that_breaks_the_rules_does_not_break_the_profile(write_csv, 
 
 
 def test_samples_are_the_first_distinct_values_even_far_down_a_long_column():
-    from autoviz_pipeline.profiling import profile_column
+    from autoviz_pipeline.roles import profile_column
 
     long_run = pd.Series([7.0] * 5000 + [1.5, 7.0, 2.5, 3.5, 4.5, 5.5])  # one value for the first 5,000 rows
     assert profile_column("x", long_run).samples == ["7.0", "1.5", "2.5", "3.5", "4.5"]
