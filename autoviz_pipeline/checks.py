@@ -41,13 +41,20 @@ def _fail(description: str, **metadata: Any) -> CheckOutcome:
 
 # --------------------------------------------------------------------------------------------------
 def count_rows(profile: DatasetProfile) -> tuple[int, str]:
-    """The file's data rows, counted independently of the profile: (count, how). A large file's rows are those
-    of its columnar cache (the Parquet footer); a small file's are its CSV records, read with Python's csv
-    module (blank lines and an Excel ``sep=`` line skipped, as the parser does)."""
-    if profile.columnar_cache:
-        import pyarrow.parquet as pq
+    """The rows of the table the later stages read: (count, how). That table is the columnar cache the profile
+    stage left (a large file's, or the hand-off of a small file's parsed frame), trusted only when its sha256 is
+    as recorded; its Parquet footer counts its rows without reading the CSV a second time (a small file is read
+    once per run). Without a verified hand-off, the CSV's records are counted with Python's csv module."""
+    import pyarrow.parquet as pq
 
+    from .engine import verified
+    from .handoff import frame_path
+
+    if profile.columnar_cache:
         return pq.ParquetFile(profile.columnar_cache).metadata.num_rows, "rows in the columnar cache's footer"
+    handed = frame_path(profile)
+    if verified(handed):
+        return pq.ParquetFile(handed).metadata.num_rows, "rows of the table handed to the later stages"
     return scan_records(profile.path, profile.read_options).records, "CSV records counted with the csv module"
 
 
