@@ -13,7 +13,7 @@ import pytest
 
 from autoviz_pipeline.api import cached_profile
 from autoviz_pipeline.contracts import FilterSpec
-from autoviz_pipeline.dataio import load_frame
+from autoviz_pipeline.handoff import load_frame
 from autoviz_pipeline.report import _fmt
 from autoviz_pipeline.tools import TOOLS
 from autoviz_pipeline.tools.charts import (

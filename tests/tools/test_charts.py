@@ -611,7 +611,7 @@ def test_infinite_group_values_are_named_apart_not_ranked():
 
 def test_line_chart_draws_dates_at_the_calendar_ends(tmp_path):
     """Dates in years 0001 and 9999 (as read from a CSV) are drawn: no axis margin past matplotlib's range."""
-    from autoviz_pipeline.dataio import load_frame
+    from autoviz_pipeline.handoff import load_frame
     from autoviz_pipeline.profiling import profile_dataset
 
     csv = tmp_path / "ends.csv"

@@ -447,7 +447,7 @@ def test_a_count_over_keys_is_bars_a_relation_of_quantities_is_a_scatter(write_c
 
 
 def test_dates_in_the_question_filter_the_date_column(december_profile, visitors):
-    from autoviz_pipeline.dataio import load_frame
+    from autoviz_pipeline.handoff import load_frame
     from autoviz_pipeline.tools import apply_filters
 
     frame = load_frame(december_profile)  # 31 days x 4 regions x 5 categories = 20 rows a day
@@ -583,7 +583,7 @@ def test_the_last_days_count_back_from_the_data(december_profile, visitors):
 
 
 def test_missing_values_filter_and_are_not_measured(sensors):
-    from autoviz_pipeline.dataio import load_frame
+    from autoviz_pipeline.handoff import load_frame
     from autoviz_pipeline.tools import apply_filters
 
     gaps = classify_intent("readings where pressure is missing", sensors)
