@@ -7,6 +7,7 @@ covered words score most in total (a two-word name beats its parts, two exact na
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..contracts import ColumnMatch, DatasetProfile
@@ -53,7 +54,7 @@ def ground(tokens: list[Token], index: ColumnIndex, *, settings: MatchSettings =
     chosen = [c for c in chosen if c not in _absorbed(chosen, tokens, index, settings)
               and not _modifies_a_column(c, chosen, tokens, index)]
     chosen = _values_of_the_named_column(chosen, candidates)
-    chosen = [c for c in chosen if c not in _glossed(chosen, tokens, text)]
+    chosen = [c for c in chosen if c not in _glossed(chosen, tokens, text) and c not in _listed_values(chosen, tokens, text)]
     matches, alternatives = [], []
     for cand in sorted(chosen, key=lambda c: c.start):
         rivals = sorted({c.column for c in candidates if (c.start, c.end) == (cand.start, cand.end)
@@ -302,6 +303,26 @@ def _glossed(chosen: list[Candidate], tokens: list[Token], text: str) -> list[Ca
         gloss = next((o for o in chosen if o.start == c.end and o.method not in _LOOSE | {"value"}), None)
         if gloss is not None and text[tokens[c.end - 1].end:tokens[gloss.start].start].strip() == "(":
             out.append(c)
+    return out
+
+
+def _listed_values(chosen: list[Candidate], tokens: list[Token], text: str) -> list[Candidate]:
+    """A list in brackets right after a column named in its own words gives that column's values: in "seat belt
+    law (none, primary, secondary)" the items are kinds of ``seatbelt``, not the ``slnone`` and ``sbsecon`` flags
+    that their words spell loosely."""
+    out = []
+    for c in chosen:
+        if c.method in _LOOSE | {"value", "synonym"} or not text or c.end >= len(tokens):
+            continue
+        opened = text.find("(", tokens[c.end - 1].end)
+        closed = text.find(")", opened)
+        between = text[tokens[c.end - 1].end:opened] if opened > 0 else ""
+        if opened < 0 or closed < 0 or len(between.split()) > 1 or not re.fullmatch(r"[\sA-Za-z-]*", between):
+            continue  # "seat belt law (": one word (the head noun) at most between the column and the bracket
+        if len([x for x in re.split(r"[,;/]|\band\b|\bor\b", text[opened + 1:closed]) if x.strip(" .…")]) < 2:
+            continue
+        out += [o for o in chosen if o.column != c.column and o.method not in ("exact", "normalized", "lemma", "value")
+                and tokens[o.start].start > opened and tokens[o.end - 1].end <= closed]
     return out
 
 

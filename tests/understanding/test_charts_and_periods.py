@@ -162,6 +162,13 @@ TABLES = {
         f"V{i % 4},{25 + (i * 7) % 50},{'' if i % 10 == 9 else (0 if i % 3 == 0 else 1)}" for i in range(40)]),
     # births: weight, the baby's sex as a 0/1 ``male`` flag, a 0/1 ``white`` flag
     "births": _csv("bwght,male,white", [f"{90 + (i * 13) % 60},{i % 2},{1 if i % 4 else 0}" for i in range(40)]),
+    # state-years: the kind of seat belt law as a code 0/1/2 and as two 0/1 flags, a fatality rate
+    "road_laws": _csv("state,year,seatbelt,sbprim,sbsecon,fatrate", [
+        f"{['AL', 'AK', 'AZ', 'AR'][i % 4]},{1990 + i // 4},{i % 3},{1 if i % 3 == 1 else 0},{1 if i % 3 == 2 else 0},"
+        f"{10 + (i * 7) % 15}.5" for i in range(48)]),
+    # births with the parents' schooling in columns of their own: the 0/1 ``male`` flag is the baby's
+    "births_parents": _csv("bwght,male,motheduc,fatheduc", [
+        f"{90 + (i * 13) % 60},{i % 2},{8 + i % 9},{9 + (i * 5) % 8}" for i in range(40)]),
     # House races: columns of candidate A and of candidate B told apart by a capital letter
     "races": _csv("state,voteA,expendA,expendB,democA", [
         f"{['AL', 'CA', 'NY', 'TX', 'OH'][i % 5]},{30 + (i * 7) % 60},{10 + (i * 37) % 900},{5 + (i * 53) % 700},"
@@ -1264,6 +1271,31 @@ def _expected(table, keep):
     ("shipments", "How spread out is revenue at each depot? Box plot please.",
      lambda o: (o.c.mark, o.field("x"), o.field("y")) == ("boxplot", "region", "revenue")
      and any("depot" in n for n in o.r.notes)),
+    # a word said twice around "by" is a pace, not a grouping by what follows: the revenue of each week
+    ("shops", "Week-by-week revenue in the North",
+     lambda o: (o.c.mark, o.field("x"), o.field("y"), o.field("color")) == ("line", "date", "revenue", None)),
+    # near miss: "by" before another word groups by it
+    ("shops", "Weekly revenue by channel", lambda o: o.grouped_by("channel") and o.field("y") == "revenue"),
+    # "mothers" beside motheduc/fatheduc: the parents have columns of their own; the sex flag is the baby's
+    ("births_parents", "For mothers with 12 or more years of schooling, how are birth weights distributed?",
+     lambda o: o.field("x") == "bwght" and o.kept == _expected("births_parents", lambda f: f["motheduc"] >= 12)),
+    # near miss: a child's sex said keeps the flag's rows
+    ("births_parents", "How are birth weights of girls distributed?",
+     lambda o: o.field("x") == "bwght" and o.kept == _expected("births_parents", lambda f: f["male"] == 0)),
+    # a list in brackets after the groups' noun names the groups as the writer knows them: one an unknown value
+    # ("East Midlands"), so none is left out, and the column is the axis
+    ("parcels", "Average shipping cost for each warehouse (Leeds, Bristol, East Midlands)",
+     lambda o: o.field("x") == "warehouse" and o.kept == o.total),
+    # near miss: every value in the list is the column's: those are kept
+    ("parcels", "Average shipping cost for the warehouses in Leeds and Bristol",
+     lambda o: o.field("x") == "warehouse" and o.kept == 32),
+    # the bracket lists the kinds of the column just named, not the flags their words spell loosely
+    ("road_laws", "Which kind of seat belt law (none, primary, secondary) has the highest average fatality rate?",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate, o.field("color")) == ("seatbelt", "fatrate", "mean", None)
+     and o.kept == o.total),
+    # near miss: the flag named by itself filters
+    ("road_laws", "Average fatality rate by year in states with a secondary law",
+     lambda o: o.field("x") == "year" and o.kept == _expected("road_laws", lambda f: f["sbsecon"] == 1)),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

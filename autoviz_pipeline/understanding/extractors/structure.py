@@ -266,11 +266,12 @@ def _names_events(col: ColumnForms, phrase: str) -> bool:
 
 
 def _without_rates(words: list[str], rates: list[str]) -> list[str]:
-    """The words with "per capita", "per head", "per cent" taken out: a rate said, not a grouping."""
+    """The words with "per capita", "per head", "per cent" taken out: a rate said, not a grouping; and the "by"
+    of a word said twice ("hour-by-hour temperature", "day by day sales"): a pace, not "by temperature"."""
     text = " ".join(words)
     for rate in rates:
         text = re.sub(rf"\b{re.escape(rate)}\b", " ", text)
-    return text.split()
+    return re.sub(r"\b(\w+) by \1\b", r"\1", text).split()
 
 
 def _key_of(ctx: Context, col: ColumnForms, phrase: str) -> ColumnForms | None:

@@ -37,7 +37,8 @@ def extract(ctx: Context) -> list[SaidFilter]:
     for (column, negated), found in said.items():
         values = list(dict.fromkeys(v for v, _, _ in found))
         start, end = min(s for _, s, _ in found), max(e for _, _, e in found)
-        if _examples(ctx, start, end) or (len(values) == 1 and not negated and _contrasted(ctx, start, end)):
+        if _examples(ctx, start, end) or _glossed(ctx, start, end, len(found)) or (
+                len(values) == 1 and not negated and _contrasted(ctx, start, end)):
             # "by why the term ended (death, resignation, …)", "e-bikes vs classic bikes": its values, grouped
             ctx.examples.append(column)
             continue
@@ -66,7 +67,7 @@ def _sexes(ctx: Context, *, taken: set[str]) -> list[SaidFilter]:
     named = {i for m in ctx.matches if m.column != col.name
              for i in range(m.position or 0, (m.position or 0) + len(m.phrase.split()))}
     said = [(t.index, of_word[t.lower]) for t in ctx.tokens if t.lower in of_word and t.index not in named
-            and ctx.free(t.index, t.index + 1)]
+            and ctx.free(t.index, t.index + 1) and not _names_other_columns(ctx, t.lemma, col)]
     if not said:
         return []
     if len({s for _, s in said}) > 1:
@@ -75,6 +76,14 @@ def _sexes(ctx: Context, *, taken: set[str]) -> list[SaidFilter]:
     at = said[0][0]
     value = _one_of(col, want=said[0][1] == sex)
     return [SaidFilter(filter=FilterSpec(column=col.name, op="eq", value=value), start=at, end=at + 1, source="value")]
+
+
+def _names_other_columns(ctx: Context, word: str, flag: ColumnForms) -> bool:
+    """ "mothers who smoked" beside ``motheduc`` and ``fatheduc``: the table keeps the parents in columns of their
+    own, so the sex flag is someone else's (the baby's). A sex word another column's name begins with or says."""
+    voc = vocabulary()
+    return any(c is not flag and (c.joined.startswith(word[:4]) or any(voc.synonyms(word, w) for w in c.words))
+               for c in ctx.index.columns)
 
 
 def _one_of(col: ColumnForms, *, want: bool) -> str | int | None:
@@ -104,6 +113,18 @@ def _examples(ctx: Context, start: int, end: int) -> bool:
     before = ctx.question[:tokens[start].start]
     listed = end - start > 1
     return (listed and bool(_ETC.match(after))) or (bool(_FOR_EXAMPLE.search(before)) and "(" in before[-30:])
+
+
+def _glossed(ctx: Context, start: int, end: int, said: int) -> bool:
+    """ "one line for each NYC airport (JFK, LaGuardia, Newark)": a list in brackets after a noun glosses the
+    noun's values. When some of its items are no value of the column (LaGuardia for LGA), the list names every
+    group the way the writer knows them: grouped by the column, none of its values left out."""
+    text, tokens = ctx.question, ctx.tokens
+    opened, closed = text.rfind("(", 0, tokens[start].start), text.find(")", tokens[end - 1].end)
+    if opened < 1 or closed < 0 or ")" in text[opened:tokens[start].start] or not text[:opened].rstrip()[-1:].isalpha():
+        return False
+    items = [x for x in re.split(r"[,;/]|\band\b|\bor\b|&", text[opened + 1:closed]) if x.strip(" .…")]
+    return len(items) >= 2 and said < len(items)
 
 
 _VERSUS = ("vs", "versus", "v")
