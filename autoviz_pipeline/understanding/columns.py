@@ -331,12 +331,16 @@ def _calendar_part(col: ColumnForms, settings: ChartSettings) -> str | None:
     voc = vocabulary()
     if col.joined in _WEEKDAY_NAMES and 0 <= p.min <= p.max <= 7 and p.distinct <= 7:
         return "weekday"  # weekday, day_of_week, dow: 0/1 … 6/7
+    lo, hi = int(p.min), int(p.max)
+    if col.lemmas and set(col.lemmas) <= {"time", "period", "date"} and 1000 <= lo < hi <= 2200 and \
+            hi - lo <= settings.max_year_span and p.distinct >= 0.5 * (hi - lo + 1):
+        return "year"  # OECD's and Eurostat's "TIME", a "period" of 1970 … 2022: years under a word for time, most
+        # of the span there (a race's TIME of 1,000 … 2,150 seconds is scattered over it)
     for part, bounds in _CALENDAR_PARTS.items():
         if not any(voc.synonyms(w, part) or w == part or part in voc.expansions(w)
                    for w, said in zip(col.lemmas, col.words) if said == w):
             continue  # "year", "month", "hr" name calendar parts; "hours", "years" (plural) name amounts
         if bounds is None:
-            lo, hi = int(p.min), int(p.max)
             if 1000 <= lo <= hi <= 2200 and hi - lo <= settings.max_year_span:
                 return part
         elif bounds[0] <= p.min <= p.max <= bounds[1]:

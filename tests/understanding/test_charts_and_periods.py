@@ -166,6 +166,12 @@ TABLES = {
     "road_laws": _csv("state,year,seatbelt,sbprim,sbsecon,fatrate", [
         f"{['AL', 'AK', 'AZ', 'AR'][i % 4]},{1990 + i // 4},{i % 3},{1 if i % 3 == 1 else 0},{1 if i % 3 == 2 else 0},"
         f"{10 + (i * 7) % 15}.5" for i in range(48)]),
+    # an export that keeps the year under a word for time: COUNTRY, TIME (2000 .. 2019), ARRIVALS, 3 countries
+    "tourism_stats": _csv("COUNTRY,TIME,ARRIVALS", [
+        f"{c},{y},{100 + (y - 2000) * 7 + k * 50}" for k, c in enumerate(["FRA", "ESP", "ITA"]) for y in range(2000, 2020)]),
+    # a race: TIME in seconds, 1,000 .. 2,150, scattered (no year)
+    "race_results": _csv("runner,club,TIME", [f"R{i},{['Harriers', 'Striders'][i % 2]},{1000 + (i * 37) % 1150}"
+                                               for i in range(30)]),
     # births with the parents' schooling in columns of their own: the 0/1 ``male`` flag is the baby's
     "births_parents": _csv("bwght,male,motheduc,fatheduc", [
         f"{90 + (i * 13) % 60},{i % 2},{8 + i % 9},{9 + (i * 5) % 8}" for i in range(40)]),
@@ -1296,6 +1302,12 @@ def _expected(table, keep):
     # near miss: the flag named by itself filters
     ("road_laws", "Average fatality rate by year in states with a secondary law",
      lambda o: o.field("x") == "year" and o.kept == _expected("road_laws", lambda f: f["sbsecon"] == 1)),
+    # whole numbers 2000 .. 2019 under "TIME" are years: the time axis of a trend, and "since 2010" filters them
+    ("tourism_stats", "How have arrivals changed over time in each country since 2010?",
+     lambda o: (o.c.mark, o.field("x"), o.field("color")) == ("line", "TIME", "COUNTRY")
+     and o.kept == _expected("tourism_stats", lambda f: f["TIME"] >= 2010)),
+    # near miss: seconds under "TIME", scattered over 1,000 .. 2,150, are measured, not a time axis
+    ("race_results", "average TIME per club", lambda o: (o.field("x"), o.field("y")) == ("club", "TIME")),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)
