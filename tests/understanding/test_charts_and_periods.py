@@ -172,6 +172,9 @@ TABLES = {
     # a race: TIME in seconds, 1,000 .. 2,150, scattered (no year)
     "race_results": _csv("runner,club,TIME", [f"R{i},{['Harriers', 'Striders'][i % 2]},{1000 + (i * 37) % 1150}"
                                                for i in range(30)]),
+    # the share of a class that passed, as a fraction 0 .. 1, by school
+    "pass_shares": _csv("school,year,passed_share", [
+        f"{['Ash', 'Elm', 'Oak'][i % 3]},{2010 + i // 3},{0.2 + (i * 7) % 70 / 100:.2f}" for i in range(30)]),
     # births with the parents' schooling in columns of their own: the 0/1 ``male`` flag is the baby's
     "births_parents": _csv("bwght,male,motheduc,fatheduc", [
         f"{90 + (i * 13) % 60},{i % 2},{8 + i % 9},{9 + (i * 5) % 8}" for i in range(40)]),
@@ -1308,6 +1311,13 @@ def _expected(table, keep):
      and o.kept == _expected("tourism_stats", lambda f: f["TIME"] >= 2010)),
     # near miss: seconds under "TIME", scattered over 1,000 .. 2,150, are measured, not a time axis
     ("race_results", "average TIME per club", lambda o: (o.field("x"), o.field("y")) == ("club", "TIME")),
+    # a fraction said in words compares a share: 50 on percentages (Biology is 30 .. 58.7), 0.5 on fractions
+    ("degree_years", "Show the years when women earned more than half of all biology degrees",
+     lambda o: o.field("x") == "Year" and o.kept == _expected("degree_years", lambda f: f["Biology"] > 50)),
+    ("pass_shares", "Which schools had years where under a third of the class passed?",
+     lambda o: o.kept == _expected("pass_shares", lambda f: f["passed_share"] < 1 / 3)),
+    # near miss: "half" that compares nothing ("in the first half of the period") filters nothing
+    ("degree_years", "Biology degrees in the first half of the period", lambda o: o.kept == o.total),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

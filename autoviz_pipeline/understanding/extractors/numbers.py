@@ -164,8 +164,39 @@ def extract(ctx: Context) -> list[SaidFilter]:
                 out.append(SaidFilter(filter=spec, start=start, end=end, source="period" if spec.column != column
                                       else "number"))
                 ctx.consumed.append((start, end))
+    out += _fractions(ctx, ranged)
     out += _coded_values(ctx)
     out += _signs(ctx)
+    return out
+
+
+_FRACTIONS = {"half": 0.5, "a half": 0.5, "one half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "two thirds": 2 / 3,
+              "a quarter": 0.25, "one quarter": 0.25, "three quarters": 0.75, "a fifth": 0.2, "one fifth": 0.2,
+              "a tenth": 0.1, "one tenth": 0.1}
+_FRACTION = re.compile(r"\b(?P<op>more than|over|above|at least|less than|under|below|at most|fewer than)\s+"
+                       r"(?P<f>" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")\b")
+_FRACTION_OPS = {"more than": "gt", "over": "gt", "above": "gt", "at least": "gte", "less than": "lt", "under": "lt",
+                 "below": "lt", "at most": "lte", "fewer than": "lt"}
+
+
+def _fractions(ctx: Context, ranged: list[tuple[int, str]]) -> list[SaidFilter]:
+    """ "years when women earned more than half of all business degrees": a fraction compares a share, as a
+    percentage (50) on a column of percentages, as itself (0.5) on a column of fractions (0 … 1)."""
+    out = []
+    for m in _FRACTION.finditer(ctx.lower):
+        start, end = _span(ctx, m)
+        if not ctx.free(start, end):
+            continue
+        fraction = _FRACTIONS[m.group("f")]
+        shares = [(pos, c) for pos, c in ranged if (col := ctx.index.get(c)) is not None and col.measure
+                  and isinstance(col.profile.min, (int, float)) and 0 <= col.profile.min and col.profile.max <= 100]
+        column = _nearest(ctx, start, end, shares)
+        if column is None:
+            continue
+        value = round(fraction if ctx.index.get(column).profile.max <= 1 else fraction * 100, 6)
+        out.append(SaidFilter(filter=FilterSpec(column=column, op=_FRACTION_OPS[m.group("op")], value=value),
+                              start=start, end=end, source="number"))
+        ctx.consumed.append((start, end))
     return out
 
 
