@@ -41,6 +41,7 @@ class ColumnForms:
     values_are: frozenset[str] = frozenset()  # what its values are, names for the column: season, country
     bands: dict[str, tuple[float, float]] = field(default_factory=dict)  # "80-84" → (80, 84), "100+" → (100, inf)
     tag: str | None = None  # "expendA", "voteB": a capital letter that says whose (candidate A), not a word
+    titled: frozenset[str] = frozenset()  # the file's words before this name: "co2" for emissions in co2_emissions.csv
 
     @property
     def name(self) -> str:
@@ -191,9 +192,21 @@ def column_index(profile: DatasetProfile, *, settings: ChartSettings = DEFAULT_C
     if len(_INDEXES) > 64:
         _INDEXES.clear()
     columns = [_forms(col, settings) for col in profile.columns]
+    _titled(profile, columns)
     index = ColumnIndex(profile=profile, columns=columns, entity=_entity(profile, columns))
     _INDEXES[id(profile)] = index
     return index
+
+
+def _titled(profile: DatasetProfile, columns: list[ColumnForms]) -> None:
+    """A file named after a column with words before it ("co2_emissions.csv" with ``emissions``): those words say
+    what the column measures, so "co2 per capita" names it. Only a name said whole (``AveragePrice`` of
+    avocado_prices.csv is an average of prices, not the avocados)."""
+    stem = [lemma(w) for w in split_name(Path(profile.name).stem) if w.isalpha() or any(ch.isdigit() for ch in w)]
+    for col in columns:
+        n = len(col.core)
+        if n and len(stem) > n and stem[-n:] == col.core == col.content and col.measure:
+            col.titled = frozenset(w for w in stem[:-n] if w not in vocabulary().stopwords)
 
 
 def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:

@@ -434,9 +434,13 @@ def _measured_before(tokens: list[Token], at: int) -> bool:
 def _modifies_a_column(c: Candidate, chosen: list[Candidate], tokens: list[Token], index: ColumnIndex) -> bool:
     """ "flight distances", "customer emails": a word naming the rows, right before another column's name,
     only says whose the other column is."""
+    col = index.get(c.column)
+    titled = col is not None and tokens[c.start].lemma in col.titled
+    if titled and c.length == 1 and c.end < len(tokens) and is_noun(tokens[c.end].lower) and \
+            tokens[c.end].start - tokens[c.start].end <= 1:
+        return True  # "NYC airports" on nyc_flights.csv: the file's word qualifies the noun after it, not flights
     if c.length != 1 or c.method == "value" or tokens[c.start].lemma not in index.entity:
         return False
-    col = index.get(c.column)
     if c.method in ("exact", "normalized", "lemma") and col is not None and col.profile.dtype.startswith("float"):
         return False  # "wage men vs women" on wages.csv: the wage itself
     return any(o.start == c.end and o.method != "value" and o.column != c.column and

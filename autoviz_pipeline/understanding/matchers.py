@@ -123,6 +123,8 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
     if len(lemmas) == 1 and col.numeric and lemmas[0] not in col.core and words[0] in voc.units and \
             words[0] in col.words:
         return round(settings.partial_weight + 0.02, 3), "partial"  # "days served", "tenure in days" → diff_days
+    if len(lemmas) == 1 and lemmas[0] in col.titled:
+        return round(settings.partial_weight, 3), "partial"  # "co2 per capita": emissions of co2_emissions.csv
     partial = _partial(lemmas, col, settings)
     if partial:
         return partial, "partial"

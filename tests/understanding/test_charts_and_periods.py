@@ -175,6 +175,9 @@ TABLES = {
     # the share of a class that passed, as a fraction 0 .. 1, by school
     "pass_shares": _csv("school,year,passed_share", [
         f"{['Ash', 'Elm', 'Oak'][i % 3]},{2010 + i // 3},{0.2 + (i * 7) % 70 / 100:.2f}" for i in range(30)]),
+    # a file named after its measure with a word before it: the methane a farm put out, by year
+    "methane_output": _csv("farm,year,output", [
+        f"{['Hill', 'Vale', 'Moor'][i % 3]},{2015 + i // 3},{40 + (i * 11) % 60}" for i in range(24)]),
     # births with the parents' schooling in columns of their own: the 0/1 ``male`` flag is the baby's
     "births_parents": _csv("bwght,male,motheduc,fatheduc", [
         f"{90 + (i * 13) % 60},{i % 2},{8 + i % 9},{9 + (i * 5) % 8}" for i in range(40)]),
@@ -1318,6 +1321,11 @@ def _expected(table, keep):
      lambda o: o.kept == _expected("pass_shares", lambda f: f["passed_share"] < 1 / 3)),
     # near miss: "half" that compares nothing ("in the first half of the period") filters nothing
     ("degree_years", "Biology degrees in the first half of the period", lambda o: o.kept == o.total),
+    # "methane" is the output of methane_output.csv: the measure, not a count of rows
+    ("methane_output", "methane by farm in 2020",
+     lambda o: (o.field("x"), o.field("y")) == ("farm", "output") and o.kept == 3),
+    # near miss: the column's own word
+    ("methane_output", "output by farm in 2020", lambda o: (o.field("x"), o.field("y")) == ("farm", "output")),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)
