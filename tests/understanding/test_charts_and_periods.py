@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from autoviz_pipeline.dataio import load_frame
+from autoviz_pipeline.handoff import load_frame
 from autoviz_pipeline.profiling import profile_dataset
 from autoviz_pipeline.tools import apply_filters
 from autoviz_pipeline.understanding import classify_intent
