@@ -24,7 +24,7 @@ import logging
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -117,9 +117,28 @@ def html_escape(text: Any, *, limit: int | None = MAX_TEXT_CHARS) -> str:
 # --------------------------------------------------------------------------------------------------
 # small helpers
 # --------------------------------------------------------------------------------------------------
-def _fmt(value: Any) -> str:
-    """A display string for a cell value (not escaped): thousands separators from 10,000 (years and codes keep
-    their digits), no decimals from 1,000, at most two from 1, three significant digits below."""
+_ISO_STAMP = re.compile(r"(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d)(?::(\d\d)(?:\.(\d+))?)?(Z|[+-]\d\d:?\d\d)?")
+
+
+def _stamp(text: str) -> str:
+    """An ISO timestamp as a reader writes it: ``2024-04-30T00:00:00.000`` → ``2024-04-30``,
+    ``2024-01-01T10:05:00`` → ``2024-01-01 10:05``; seconds, fractions and a zone only where they say something."""
+    match = _ISO_STAMP.fullmatch(text)
+    if match is None:
+        return text
+    day, minutes, seconds, fraction, zone = match.groups()
+    fraction = (fraction or "").rstrip("0")
+    if minutes == "00:00" and not (seconds or "").strip("0") and not fraction and not zone:
+        return day
+    clock = minutes + (f":{seconds}" if (seconds or "").strip("0") or fraction else "")
+    return f"{day} {clock}{'.' + fraction if fraction else ''}{zone or ''}"
+
+
+def _fmt(value: Any, *, group_from: int = 10_000) -> str:
+    """A display string for a cell value (not escaped): ints with thousands separators from ``group_from`` (in
+    running text 10,000: a year or a code keeps its digits; tables group from 1,000 but in columns of years and
+    codes, see :func:`_table_cells`), other numbers with no decimals from 1,000, at most two from 1, three
+    significant digits below; ISO timestamps as dates (:func:`_stamp`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -130,23 +149,49 @@ def _fmt(value: Any) -> str:
         if math.isinf(value):
             return "∞" if value > 0 else "-∞"
         if value.is_integer() and abs(value) < 1e15:
-            return _fmt(int(value))
+            return _fmt(int(value), group_from=group_from)
         magnitude = abs(value)
         if magnitude >= 1000:
             return f"{value:,.0f}"  # 1,070,743 (never 1.07074e+06 beside 949853)
         if magnitude >= 1:
             return f"{value:.2f}".rstrip("0").rstrip(".")
         return format(value, ".3g")
-    if isinstance(value, int) and abs(value) >= 10_000:
+    if isinstance(value, int) and abs(value) >= group_from:
         return f"{value:,}"  # counts and sums; years and small codes stay as written
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalar
         try:
-            return _fmt(value.item())
+            return _fmt(value.item(), group_from=group_from)
         except (TypeError, ValueError):
             pass
     if isinstance(value, (_dt.datetime, _dt.date)):
-        return value.isoformat()
-    return str(value)
+        return _stamp(value.isoformat())
+    return _stamp(value) if isinstance(value, str) else str(value)
+
+
+def _four_digits(col: ColumnProfile) -> bool:
+    """A column of whole four-digit numbers close together (years, codes): shown as written, 2024 and not 2,024;
+    four-digit amounts far apart (1,037 … 2,536 units) are quantities, grouped."""
+    ends = (col.min, col.max)
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer() for v in ends):
+        return False
+    return col.role in ("numeric", "identifier") and 1000 <= col.min and col.max <= 9999 and col.max - col.min <= 300
+
+
+def _as_written(profile: DatasetProfile) -> frozenset[str]:
+    """The names of the dataset's :func:`_four_digits` columns."""
+    return frozenset(c.name for c in profile.columns if _four_digits(c))
+
+
+def _table_cells(headers: Sequence[str], rows: Iterable[Sequence[Any]],
+                 as_written: Collection[str] = ()) -> Iterable[list[str]]:
+    """A table's cells as shown (not escaped): each number with thousands separators from 1,000, so a column
+    reads alike (4,598 beside 12,345, never 4598), except in a column named in ``as_written`` or in a summary's
+    row about one (its min and max stay 1990 and 2019)."""
+    plain_column = [h in as_written for h in headers]
+    about = headers.index("column") if "column" in headers else None
+    for row in rows:
+        plain_row = about is not None and about < len(row) and isinstance(row[about], str) and row[about] in as_written
+        yield [_fmt(c, group_from=10_000 if plain_row or plain_column[i] else 1000) for i, c in enumerate(row)]
 
 
 def _jsonable(obj: Any) -> Any:
@@ -249,10 +294,11 @@ def _profile_extent(col: ColumnProfile) -> str:
     if col.role in ("numeric", "temporal") or (col.min is not None and not col.top_values):
         if col.min is None and col.max is None:
             return ""
-        return f"{_fmt(col.min)} … {_fmt(col.max)}"
+        group_from = 10_000 if _four_digits(col) else 1000
+        return f"{_fmt(col.min, group_from=group_from)} … {_fmt(col.max, group_from=group_from)}"
     if col.top_values:
         top = col.top_values[0]
-        return f"{top.value} ({top.count})"
+        return f"{top.value} ({top.count:,})"
     return ""
 
 
@@ -403,14 +449,14 @@ def build_manifest(
 # --------------------------------------------------------------------------------------------------
 # markdown
 # --------------------------------------------------------------------------------------------------
-def _md_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
+def _md_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], as_written: Collection[str] = ()) -> list[str]:
     """A GFM table; headers and cells are data-derived, so all are escaped."""
     lines = [
         "| " + " | ".join(markdown_escape(h) or " " for h in headers) + " |",
         "|" + "|".join("---" for _ in headers) + "|",
     ]
-    for row in rows:
-        lines.append("| " + " | ".join(markdown_escape(_fmt(c)) for c in row) + " |")
+    for cells in _table_cells(headers, rows, as_written):
+        lines.append("| " + " | ".join(markdown_escape(c) for c in cells) + " |")
     return lines
 
 
@@ -492,7 +538,7 @@ def render_markdown(
             rows = _table_rows(r, out_dir)
             if rows:
                 cols = _columns_of(rows)
-                lines += _md_table(cols, ([row.get(c) for c in cols] for row in rows))
+                lines += _md_table(cols, ([row.get(c) for c in cols] for row in rows), _as_written(profile))
                 lines.append("")
             rel_csv = _rel_path(r.table_csv, out_dir)
             if rel_csv:
@@ -693,9 +739,10 @@ def interactive_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
     return page_spec
 
 
-def _html_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+def _html_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], as_written: Collection[str] = ()) -> str:
     head = "".join(f"<th>{html_escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{html_escape(_fmt(c))}</td>" for c in row) + "</tr>" for row in rows)
+    body = "".join("<tr>" + "".join(f"<td>{html_escape(c)}</td>" for c in cells) + "</tr>"
+                   for cells in _table_cells(headers, rows, as_written))
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
@@ -764,8 +811,8 @@ def render_html(
             rows = _table_rows(r, out_dir)
             if rows:
                 cols = _columns_of(rows)
-                parts.append(_Fits(_html_table(cols, ([row.get(c) for c in cols] for row in rows)),
-                                   _left_out("Table preview", None), rank=1))
+                table = _html_table(cols, ([row.get(c) for c in cols] for row in rows), _as_written(profile))
+                parts.append(_Fits(table, _left_out("Table preview", None), rank=1))
             rel_csv = _rel_path(r.table_csv, out_dir)
             if rel_csv:
                 parts.append(f'<p class="note">Full table: <a href="{h(_md_url(rel_csv))}">{h(rel_csv)}</a></p>')
@@ -776,7 +823,8 @@ def render_html(
     # ---- how this was decided
     parts.append("<h2>How this was decided</h2><ul>")
     parts.append(
-        f"<li>Intent: <strong>{h(intent.intent)}</strong> (confidence {intent.confidence:.2f}, source {h(intent.source)})</li>"
+        f"<li>Intent: <strong>{h(intent.intent)}</strong> (confidence {intent.confidence:.2f}, "
+        f"source {h(intent.source)})</li>"
     )
     parts.append(f"<li>Plan template: {h(adapted.before.template)}</li>")
     if intent.aggregate:

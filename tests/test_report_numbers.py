@@ -21,6 +21,7 @@ from autoviz_pipeline.tools.charts import (
     LineChartParams,
     bar_chart,
     ranking_sentence,
+    share_text,
 )
 from autoviz_pipeline.tools.vega import describe_filter
 from tests.conftest import DECEMBER
@@ -162,3 +163,68 @@ def test_titles_say_the_period_the_top_n_and_the_filters():
 ])
 def test_filters_read_as_a_title_says_them(spec, said):
     assert describe_filter(FilterSpec(**spec)) == said
+
+
+# ---- a month of two shops, asked per month (one period): a real `autoviz run` on a file written here
+MARCH = [(f"2024-03-{day:02d}", shop, 2023 if day < 15 else 2024, 1000 + (day * 37 + 500 * i) % 2000)
+         for day in range(1, 29) for i, shop in enumerate(("Alpha", "Beta"))]
+
+
+@pytest.fixture(scope="module")
+def one_month(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("one_month")
+    path = tmp / "shops.csv"
+    path.write_text("day,shop,fiscal_year,units\n" + "".join(f"{d},{s},{y},{u}\n" for d, s, y, u in MARCH),
+                    encoding="utf-8")
+    out = tmp / "report"
+    p = _autoviz("run", str(path), "units per month by shop", "--out", str(out), tmp_path=tmp)
+    assert p.returncode == 0, p.stderr
+    return pd.read_csv(path, parse_dates=["day"]), out
+
+
+def test_one_period_is_not_a_change_from_itself(one_month):
+    frame, out = one_month
+    shops = frame.groupby("shop")["units"].sum()  # every row in March 2024: one month, two lines
+    md = (out / "report.md").read_text(encoding="utf-8")
+    answer = md.split("**Answer:**", 1)[1].split("\n", 1)[0]
+    assert "went from" not in answer and "+0%" not in answer, answer
+    assert (f"Of 2 shop lines, {shops.idxmax()} is largest overall: its sum of units was {shops.max():,} "
+            "\\(2024-03\\), the only month in the data.") in answer
+
+
+def test_table_numbers_group_alike_dates_read_as_dates_and_codes_stay_as_written(one_month):
+    frame, out = one_month
+    per_day = frame.groupby("day")["units"].sum()  # 2,000 to 6,000 a day: under 10,000, still with separators
+    md = (out / "report.md").read_text(encoding="utf-8")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    top = per_day.sort_values(ascending=False, kind="stable").head(3)
+    for day, total in top.items():
+        assert f"| {day:%Y-%m-%d} | {total:,} |" in md  # a date, not 2024-03-18T00:00:00.000
+        assert f"<td>{day:%Y-%m-%d}</td><td>{total:,}</td>" in html
+    assert "T00:00" not in md.split("## How this was decided")[0]
+    assert "| fiscal\\_year | numeric | int64 | 0 | 2 | 2023 … 2024 |" in md  # years keep their digits
+    assert f"| units | numeric | int64 | 0 | {frame['units'].nunique()} | {frame['units'].min():,} … " \
+           f"{frame['units'].max():,} |" in md  # amounts of four digits are amounts: 1,037
+    assert "| day | temporal | datetime64\\[us\\] | 0 | 28 | 2024-03-01 … 2024-03-28 |" in md
+
+
+def test_summary_csv_and_table_keep_the_data_precision(report):
+    revenue = pd.read_csv(DECEMBER)["revenue"]  # prices to the cent: the statistics to the cent too
+    summary = pd.read_csv(next((report / "tables").glob("*summary.csv")), dtype=str).set_index("column")
+    for stat, value in {"mean": revenue.mean(), "std": revenue.std(), "25%": revenue.quantile(0.25),
+                        "50%": revenue.quantile(0.5), "75%": revenue.quantile(0.75)}.items():
+        assert float(summary.loc["revenue", stat]) == round(value, 2), stat
+        assert len(summary.loc["revenue", stat].partition(".")[2]) <= 2, summary.loc["revenue", stat]
+
+
+@pytest.mark.parametrize("fraction,said", [
+    (0.002, "0.2%"), (0.0004, "<0.1%"), (0.33, "33%"), (0.998, "99.8%"), (0.99996, ">99.9%"), (1.0, "100%"),
+    (0.0, "0%"),
+])
+def test_shares_keep_a_digit_near_nothing_and_near_everything(fraction, said):
+    assert share_text(fraction) == said
+
+
+def test_a_share_near_all_is_not_all():
+    sentence = ranking_sentence(pd.Series({"big": 499.0, "small": 1.0}), phrase="sum of x", additive=True)
+    assert sentence == "big has the highest sum of x: 499 (99.8% of total); small the lowest: 1."

@@ -715,6 +715,39 @@ def measure_totals(frame: pd.DataFrame, by: str, value: str | None, how: Aggrega
 # --------------------------------------------------------------------------------------------------
 # JSON rows for Vega-Lite
 # --------------------------------------------------------------------------------------------------
+MOST_DECIMALS = 6
+"""Most decimals :func:`data_decimals` reports: beyond them a column's values are measurements, not amounts."""
+
+
+def data_decimals(values: pd.Series | np.ndarray, *, sample: int = 10_000) -> int:
+    """How many decimals the column's values are written with: 2 for prices (3.80), 0 for whole counts, at most
+    :data:`MOST_DECIMALS`; judged on its first ``sample`` finite values (numbers parsed from text carry binary
+    noise, so a value within a few units in the last place of a decimal counts as that decimal)."""
+    v = np.asarray(values, dtype="float64")
+    v = v[np.isfinite(v)][:sample]
+    for decimals in range(MOST_DECIMALS):
+        scaled = v * 10.0**decimals
+        if np.all(np.abs(scaled - np.round(scaled)) <= np.maximum(np.abs(scaled), 1.0) * 1e-12):
+            return decimals
+    return MOST_DECIMALS
+
+
+def round_to_data(values: pd.Series, decimals: int, *, digits: int = 4) -> pd.Series:
+    """Statistics of a column rounded to the data's precision: ``decimals`` places (a sum of prices to the cent,
+    732952.32 and not 732952.3200000002), or more where a value needs them for ``digits`` significant digits (a
+    mean rating of 3.471, not 3)."""
+    v = pd.to_numeric(values, errors="coerce").astype("float64")
+    finite = np.isfinite(v.to_numpy()) & (v.to_numpy() != 0)
+    places = np.full(len(v), decimals)
+    magnitude = np.floor(np.log10(np.abs(v.to_numpy()[finite])))
+    places[finite] = np.maximum(decimals, digits - 1 - magnitude).clip(max=15)
+    out = v.copy()
+    for p in np.unique(places):
+        at = places == p
+        out[at] = np.round(v[at], int(p))
+    return out
+
+
 def json_records(frame: pd.DataFrame, *, cap: int = JSON_ROW_CAP) -> list[dict[str, Any]]:
     """Rows as JSON-safe dicts: ISO strings for dates, ``None`` for NaN/NaT/inf, plain Python numbers."""
     head = frame.head(cap)

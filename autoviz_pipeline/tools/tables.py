@@ -23,13 +23,16 @@ from .charts import (
     ranking_sentence,
     resolve_measure,
     role_of,
+    share_text,
 )
 from .frame import (
     ColumnDataError,
     aggregate_values,
     column_kind,
+    data_decimals,
     numeric_values,
     require_columns,
+    round_to_data,
     unique_name,
 )
 from .registry import AnyCol, GroupCol, NumericCol, ToolOutput, ToolParams, ToolSpec
@@ -74,6 +77,8 @@ def aggregate_table(params: AggregateTableParams, df: pd.DataFrame, profile: Dat
     total = values.sum()
     if measure.additive and (values.dropna() >= 0).all() and total > 0:
         table[unique_name(SHARE_COLUMN, table.columns)] = (100 * values / total).round(1)
+    if values.dtype.kind == "f" and params.value:  # to the data's precision: 732952.32, not 732952.3200000002
+        table[label] = round_to_data(values, data_decimals(work[params.value]))
     table = table.sort_values(label, ascending=params.sort == "ascending", kind="stable", na_position="last")
     labels = [" / ".join(key_label(v) for v in row) for row in table[group].itertuples(index=False)]
     finding = ranking_sentence(
@@ -106,9 +111,12 @@ def _numeric_stats(df: pd.DataFrame, columns: list[str]) -> dict[str, dict[str, 
         return {}
     values = pd.concat({c: numeric_values(df, c, param="columns") for c in columns}, axis=1)
     quartiles = values.quantile([0.25, 0.5, 0.75])
-    stats = {"mean": values.mean(), "std": values.std(), "min": values.min(), "max": values.max(),
-             "25%": quartiles.loc[0.25], "50%": quartiles.loc[0.5], "75%": quartiles.loc[0.75]}
-    return {c: {k: v[c] for k, v in stats.items()} for c in columns if values[c].notna().any()}
+    stats = pd.DataFrame({"mean": values.mean(), "std": values.std(), "min": values.min(), "max": values.max(),
+                          "25%": quartiles.loc[0.25], "50%": quartiles.loc[0.5], "75%": quartiles.loc[0.75]})
+    present = [c for c in columns if values[c].notna().any()]
+    # each column's statistics to its data's precision (a mean of prices to the cent, 5261.99), as a reader
+    # would write them, not 5261.98925806
+    return {c: round_to_data(stats.loc[c], data_decimals(values[c])).to_dict() for c in present}
 
 
 def _column_summary(series: pd.Series, *, column: str, role: str, numeric: dict[str, Any] | None) -> dict[str, Any]:
@@ -149,16 +157,17 @@ def summary_statistics(params: SummaryStatisticsParams, df: pd.DataFrame, profil
     title = "Summary statistics" + (f" of {', '.join(columns)}" if params.columns else "")
     if df.empty:
         return ToolOutput(title=title, finding="No rows to summarise after filtering.", table=table)
-    finding = f"{len(df):,} rows × {len(columns)} columns summarised; "
     worst = table.loc[table["nulls"].idxmax()]
-    if worst["nulls"] > 0:
-        finding += (
-            f"{worst['column']} has the most missing values "
-            f"({format_number(worst['nulls'])}, {worst['nulls'] / len(df):.0%})."
-        )
-    else:
-        finding += "no missing values."
+    finding = f"{len(df):,} rows × {len(columns)} columns summarised; " + _missing(worst, len(df))
     return ToolOutput(title=title, finding=finding, table=table)
+
+
+def _missing(worst: Any, rows: int) -> str:
+    """The column with the most missing values, and how many, as the summary's finding says it."""
+    if worst is None or not worst["nulls"]:
+        return "no missing values."
+    return (f"{worst['column']} has the most missing values ({format_number(worst['nulls'])}, "
+            f"{share_text(worst['nulls'] / max(rows, 1))}).")
 
 
 def _summary_from_profile(params: SummaryStatisticsParams, profile: DatasetProfile) -> ToolOutput:
@@ -175,9 +184,8 @@ def _summary_from_profile(params: SummaryStatisticsParams, profile: DatasetProfi
         rows.append(row)
     table = pd.DataFrame(rows, columns=list(STAT_COLUMNS))
     worst = max(rows, key=lambda r: r["nulls"], default=None)
-    finding = f"{profile.rows:,} rows × {len(rows)} columns summarised from the profile of every row; "
-    finding += (f"{worst['column']} has the most missing values ({format_number(worst['nulls'])}, "
-                f"{worst['nulls'] / max(profile.rows, 1):.0%})." if worst and worst["nulls"] else "no missing values.")
+    finding = (f"{profile.rows:,} rows × {len(rows)} columns summarised from the profile of every row; "
+               + _missing(worst, profile.rows))
     title = "Summary statistics" + (f" of {', '.join(params.columns)}" if params.columns else "")
     return ToolOutput(title=title, finding=finding, table=table,
                       notes=["large file: statistics come from the profile; 25%/75% quartiles are not computed"])

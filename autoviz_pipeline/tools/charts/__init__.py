@@ -85,6 +85,7 @@ from .labels import (
     key_label,
     plural,
     safe_text,
+    share_text,
 )
 from .line import (
     LINE_AUTO_DATES,
@@ -270,6 +271,7 @@ __all__ = [
     "ScatterPlotParams",
     "select_categories",
     "series_order",
+    "share_text",
     "SortOrder",
     "spec_only",
     "split_column",

@@ -131,10 +131,10 @@ def heatmap_data(params: HeatmapParams, df: pd.DataFrame, profile: DatasetProfil
     if best is None:
         finding = f"No {measure.phrase} to compare across {params.x} and {params.y}."
     else:
-        finding = (
-            f"The highest {measure.phrase} is at {params.x} = {key_label(best[params.x], x_keys)} and "
-            f"{params.y} = {key_label(best[params.y], y_keys)}: {format_number(best[measure.field])}."
-        )
+        at = f"{params.x} = {key_label(best[params.x], x_keys)} and {params.y} = {key_label(best[params.y], y_keys)}"
+        value = format_number(best[measure.field])  # one cell is no "highest": its value is the answer
+        finding = (f"The highest {measure.phrase} is at {at}: {value}." if table[measure.field].notna().sum() > 1
+                   else f"The {measure.phrase} at {at} is {value}.")
     rows = in_drawing_order(table, {params.y: y_order, params.x: orders[params.x]})
     return HeatmapData(
         title=title, spec=spec, rows=bin_frame(bin_frame(rows, x_keys), y_keys), finding=finding, notes=notes,

@@ -16,7 +16,7 @@ from ..chartdata import PALETTE, ChartData, Colours
 from ..frame import Keys, aggregate_values, bin_starts, nice_bin_edges, numeric_values, require_columns, unique_name
 from ..registry import GroupCol, NumericCol, ToolOutput, ToolParams
 from .figures import NO_ROWS_LEFT, chart_output, colour_legend, finish_axes, new_figure
-from .labels import NUMBER_FORMATTER, format_number, key_label, plural
+from .labels import NUMBER_FORMATTER, format_number, key_label, plural, share_text
 from .measures import Measure, bin_frame, in_drawing_order, key_frame, lump_series, series_order, split_column
 
 
@@ -84,7 +84,7 @@ def histogram_data(params: HistogramParams, df: pd.DataFrame, profile: DatasetPr
     top = totals.idxmax()
     finding = (
         f"The most common range of {params.column} is {key_label(top, keys)} "
-        f"({format_number(totals[top])} of {len(values):,} rows, {totals[top] / len(values):.0%}); "
+        f"({format_number(totals[top])} of {len(values):,} rows, {share_text(totals[top] / len(values))}); "
         f"median {format_number(values.median())}, mean {format_number(values.mean())}."
     )
     rows = in_drawing_order(table, {params.column: sorted(totals.index), **({color: colours.keys} if colours else {})})

@@ -48,6 +48,17 @@ def format_number(value: Any) -> str:
     return f"{number:.3g}"
 
 
+def share_text(fraction: float) -> str:
+    """A share for a sentence: whole percents, one decimal near the ends (a day of two years is "0.1%" of the
+    total, not "0%"; 99.8% is not "100%"), "<0.1%" and ">99.9%" beyond."""
+    if not math.isfinite(fraction) or fraction <= 0 or fraction >= 1:
+        return f"{fraction:.0%}" if math.isfinite(fraction) else "n/a"
+    near = min(fraction, 1 - fraction)
+    if near < 0.001:
+        return "<0.1%" if fraction < 0.5 else ">99.9%"
+    return f"{fraction:.1%}" if near < 0.01 else f"{fraction:.0%}"
+
+
 def _tick_text(value: float, _pos: Any = None) -> str:
     if float(value).is_integer():
         return f"{int(value):,}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,11 +72,17 @@ def _line_spec(
                            filters=params.filters, profile=profile, scope=title_scope(time_unit))
 
 
-def _trend_sentence(series: pd.Series, keys: Keys, *, phrase: str) -> str:
-    """ "sum of revenue went from 1,000 (2015-01) to 2,000 (2015-12), +100%; the peak was 2,500 in 2015-11." """
+def _trend_sentence(series: pd.Series, keys: Keys, *, phrase: str, x: str) -> str:
+    """ "sum of revenue went from 1,000 (2015-01) to 2,000 (2015-12), +100%; the peak was 2,500 in 2015-11";
+    a single period has no change to tell: "sum of revenue was 1,000 (2015-01), the only month in the data"."""
     series = series.dropna()
     first, last = series.iloc[0], series.iloc[-1]
-    change = f", {(last - first) / abs(first):+.0%}" if first != 0 else ""
+    if len(series) == 1:
+        period = keys.time_unit.replace("_", " ") if keys.time_unit else f"{x} value"
+        return (f"{phrase} was {format_number(first)} ({key_label(series.index[0], keys)}), "
+                f"the only {period} in the data")
+    rate = (last - first) / abs(first) if first != 0 else math.nan
+    change = "" if math.isnan(rate) else f", {rate:+.1%}" if 0 < abs(rate) < 0.01 else f", {rate:+.0%}"  # not +0%
     return (
         f"{phrase} went from {format_number(first)} ({key_label(series.index[0], keys)}) to "
         f"{format_number(last)} ({key_label(series.index[-1], keys)}){change}; the peak was "
@@ -129,18 +136,15 @@ def line_data(params: LineChartParams, df: pd.DataFrame, profile: DatasetProfile
     trend_values = values[main]
     if keys.time_unit is not None and measure.additive:
         partial = partial_periods(df[params.x], keys.time_unit)
-        for start in partial:
-            notes.append(
-                f"The {keys.time_unit} of {key_label(start, keys)} is only partly covered by the data; "
-                "the finding leaves it out."
-            )
-        if len(trend_values.drop(partial, errors="ignore").dropna()):
+        if len(trend_values.drop(partial, errors="ignore").dropna()):  # else every period is partial: all stay
             trend_values = trend_values.drop(partial, errors="ignore")
-    if color:
-        trend = _trend_sentence(trend_values, keys, phrase=measure.phrase)
+            notes += [f"The {keys.time_unit} of {key_label(start, keys)} is only partly covered by the data; "
+                      "the finding leaves it out." for start in partial]
+    if len(names) > 1:
+        trend = _trend_sentence(trend_values, keys, phrase=measure.phrase, x=params.x)
         finding = f"Of {plural(len(names), color + ' line')}, {key_label(main)} is largest overall: its {trend}."
-    else:
-        finding = _trend_sentence(trend_values, keys, phrase=measure.label) + "."
+    else:  # one line (no split, or a split with one value left) is no "largest": its trend is the answer
+        finding = _trend_sentence(trend_values, keys, phrase=measure.label, x=params.x) + "."
     colours = Colours.ranked(color, names, [key_label(n) for n in names], stacked=stacked) if color else None
     rows = drawn_rows(table, shown, order, x=params.x, color=color) if shown else table
     rows = in_drawing_order(rows, {**({color: names} if color else {}), params.x: order})

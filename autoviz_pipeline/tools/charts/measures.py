@@ -24,7 +24,7 @@ from ..frame import (
     require_columns,
     unique_name,
 )
-from .labels import format_number, key_label
+from .labels import format_number, key_label, share_text
 
 SortOrder = Literal["ascending", "descending"]
 
@@ -259,7 +259,7 @@ def _ranked(values: pd.Series, *, phrase: str, additive: bool) -> str:
     if len(values) > 1 and top == values.min():
         return f"All {len(values):,} groups have the same {phrase}: {format_number(top)}."
     total = values.sum()
-    share = f" ({top / total:.0%} of total)" if additive and (values >= 0).all() and total > 0 else ""
+    share = f" ({share_text(top / total)} of total)" if additive and (values >= 0).all() and total > 0 else ""
     sentence = f"{top_label} has the highest {phrase}: {format_number(top)}{share}"
     if len(values) > 1:
         sentence += f"; {values.idxmin()} the lowest: {format_number(values.min())}"

@@ -15,7 +15,7 @@ from ..chartdata import ChartData, Colours
 from ..frame import aggregate_values, lump_other, measure_totals, numeric_values, require_columns
 from ..registry import GroupCol, NumericCol, ToolOutput, ToolParams
 from .figures import NO_ROWS_LEFT, chart_output, colour_legend, new_figure
-from .labels import format_number, key_label, plural, safe_text
+from .labels import format_number, key_label, plural, safe_text, share_text
 from .measures import (
     Measure,
     distinct_columns,
@@ -112,16 +112,19 @@ def pie_data(params: PieChartParams, df: pd.DataFrame, profile: DatasetProfile) 
 
     named = sizes.drop(others)
     top = named.idxmax() if not named.empty else sizes.idxmax()
-    finding = (
-        f"{key_label(top)} makes up the largest share of {measure.total_phrase}: {shares[top]:.0%} "
-        f"({format_number(sizes[top])} of {format_number(sizes.sum())})"
+    finding = (  # one slice is no "largest share": it is the whole
+        f"{key_label(top)} makes up the largest share of {measure.total_phrase}: {share_text(shares[top])} "
+        f"({format_number(sizes[top])} of {format_number(sizes.sum())})" if len(sizes) > 1 else
+        f"{key_label(top)} makes up all of {measure.total_phrase}: {format_number(sizes[top])}"
     )
     if 1 < len(sizes) <= PIE_SLICES_NAMED:  # few slices: each one's share ("what percentage are faults?")
         rest = sizes.drop(top).sort_values(ascending=False, kind="stable")
-        finding += "; " + ", ".join(f"{key_label(k)} {shares[k]:.0%} ({format_number(v)})" for k, v in rest.items())
+        finding += "; " + ", ".join(f"{key_label(k)} {share_text(shares[k])} ({format_number(v)})"
+                                    for k, v in rest.items())
     finding += "."
     slices = list(sizes.index)
-    colours = Colours.ranked(params.category, slices, [f"{key_label(k)} ({s:.0%})" for k, s in shares.items()])
+    colours = Colours.ranked(params.category, slices,
+                             [f"{key_label(k)} ({share_text(s)})" for k, s in shares.items()])
     rows = in_drawing_order(table[table[params.category].isin(slices)], {params.category: slices})
     return PieData(title=title, spec=spec, rows=rows, finding=finding, notes=notes, count_field=measure.field,
                    colours=colours, stacked=True, sizes=sizes)
