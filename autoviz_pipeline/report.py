@@ -714,12 +714,14 @@ def _banded(channel: Any) -> bool:
 
 
 def interactive_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
-    """The spec as report.html draws it: a tooltip on every mark, and zoom and pan (the x and y scales bound to
-    wheel and drag) on charts of points or lines over two continuous axes. The spec files stay as the tools wrote
-    them; only the page's copy changes."""
+    """The spec as report.html draws it: a tooltip on every mark, numbers with thousands separators, and zoom and
+    pan (the x and y scales bound to wheel and drag) on charts of points or lines over two continuous axes. The
+    spec files stay as the tools wrote them; only the page's copy changes."""
     page_spec: dict[str, Any] = json.loads(_dumps(spec, indent=None))  # a deep copy in plain JSON types
     config = page_spec.get("config") if isinstance(page_spec.get("config"), dict) else {}
-    page_spec["config"] = {**config, "mark": {**(config.get("mark") or {}), "tooltip": True}}
+    # numbers in tooltips (and the guides) with thousands separators, as the tables and findings write them:
+    # 1,070,743.13, not 1070743.13 (d3's "," keeps 12 significant digits, so no binary noise either)
+    page_spec["config"] = {"numberFormat": ",", **config, "mark": {**(config.get("mark") or {}), "tooltip": True}}
     units = list(_units(page_spec, {}))
     if units and not {"width", "height", "autosize"} & page_spec.keys():
         _size(page_spec, units)

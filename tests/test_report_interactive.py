@@ -275,17 +275,24 @@ CHARTS = """[...document.querySelectorAll('figure.chart')].map(f => ({
     tooltips: [...g.children].filter(e => e.__data__ && e.__data__.tooltip != null).length}))}))"""
 
 
-@pytest.fixture(scope="module")
-def browser(report, tmp_path_factory):
-    devtools = _DevTools(_chromium(), tmp_path_factory.mktemp("chromium"))
+@contextlib.contextmanager
+def opened(page: Path, work: Path):
+    """A headless Chromium showing ``page`` once every chart of it is drawn (or has failed to be)."""
+    devtools = _DevTools(_chromium(), work)
     try:
         for domain in ("Page", "Runtime", "Log", "Network"):
             devtools.call(f"{domain}.enable")
         devtools.call("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD})
-        devtools.open(report.as_uri(), until=SETTLED)
+        devtools.open(page.as_uri(), until=SETTLED)
         yield devtools
     finally:
         devtools.close()
+
+
+@pytest.fixture(scope="module")
+def browser(report, tmp_path_factory):
+    with opened(report, tmp_path_factory.mktemp("chromium")) as devtools:
+        yield devtools
 
 
 def _axis_labels(browser: _DevTools, step: str) -> list[str]:

@@ -27,7 +27,7 @@ from autoviz_pipeline.tools.vega import describe_filter
 from tests.conftest import DECEMBER
 from tests.tools.test_support import make_profile
 from tests.test_cli import _autoviz
-from tests.test_report_interactive import only_our_scripts
+from tests.test_report_interactive import _hover, only_our_scripts, opened
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +114,17 @@ def test_html_links_the_full_tables_and_tables_scroll(report):
     assert sorted(parser.links) == csvs and csvs
     assert parser.scrolling_tables == page.count("<table>")
     assert "white-space:nowrap" in page  # dates and numbers do not wrap inside a cell
+
+
+def test_a_tooltip_writes_its_number_with_separators(report, tmp_path):
+    """report.html, in Chromium: hovering West's bar of a category shows its sum as 1,234,567.89 (d3's "," keeps
+    twelve significant digits), as the tables and findings write numbers, not 1234567.89."""
+    frame = pd.read_csv(DECEMBER)
+    with opened(report / "report.html", tmp_path) as browser:
+        datum, rows, _ = _hover(browser, "answer", "West")
+    total = frame[(frame["region"] == "West") & (frame["product_category"] == datum["product_category"])]
+    assert rows["Sum of revenue"] == f"{total['revenue'].sum():,.12g}"
+    assert "," in rows["Sum of revenue"]
 
 
 def test_a_stacked_legend_lists_the_stack_top_down():
