@@ -178,6 +178,10 @@ TABLES = {
     # a file named after its measure with a word before it: the methane a farm put out, by year
     "methane_output": _csv("farm,year,output", [
         f"{['Hill', 'Vale', 'Moor'][i % 3]},{2015 + i // 3},{40 + (i * 11) % 60}" for i in range(24)]),
+    # daily returns of a fund as fractions (-0.05 .. 0.05) and trading volume, 120 days from 2 Jan 2023
+    "fund_daily": _csv("date,fund_return,volume", [
+        f"{date(2023, 1, 2) + timedelta(days=i)},{((i * 37) % 101 - 50) / 1000:.3f},{1000 + (i * 71) % 900}"
+        for i in range(120)]),
     # births with the parents' schooling in columns of their own: the 0/1 ``male`` flag is the baby's
     "births_parents": _csv("bwght,male,motheduc,fatheduc", [
         f"{90 + (i * 13) % 60},{i % 2},{8 + i % 9},{9 + (i * 5) % 8}" for i in range(40)]),
@@ -1326,6 +1330,13 @@ def _expected(table, keep):
      lambda o: (o.field("x"), o.field("y")) == ("farm", "output") and o.kept == 3),
     # near miss: the column's own word
     ("methane_output", "output by farm in 2020", lambda o: (o.field("x"), o.field("y")) == ("farm", "output")),
+    # a move beyond a percent is on the return column, signed, in its own scale (fractions: -0.02)
+    ("fund_daily", "How many days per month did the fund drop more than 2%?",
+     lambda o: o.c.y.aggregate == "count" and o.kept == _expected("fund_daily", lambda f: f["fund_return"] < -0.02)),
+    ("fund_daily", "volume on days it gained over 3%",
+     lambda o: o.kept == _expected("fund_daily", lambda f: f["fund_return"] > 0.03)),
+    # near miss: a fall said with no percent filters nothing
+    ("fund_daily", "How did volume fall over the months?", lambda o: o.kept == o.total),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

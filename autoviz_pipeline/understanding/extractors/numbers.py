@@ -140,6 +140,7 @@ def extract(ctx: Context) -> list[SaidFilter]:
             out.append(SaidFilter(filter=FilterSpec(column=column, op="in", values=list(dict.fromkeys(values))),
                                   start=start, end=end, source="number"))
             ctx.consumed.append((start, end))
+    out += _moves(ctx, ranged)
     for regex, op in COMPARISONS:
         for m in regex.finditer(lower):
             start, end = _span(ctx, m)
@@ -167,6 +168,39 @@ def extract(ctx: Context) -> list[SaidFilter]:
     out += _fractions(ctx, ranged)
     out += _coded_values(ctx)
     out += _signs(ctx)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _move() -> re.Pattern[str]:
+    verbs = "|".join(sorted(vocabulary().cues["move_verbs"], key=len, reverse=True))
+    return re.compile(rf"\b(?P<verb>{verbs})\s+(?:by\s+)?(?:more than|over|at least)\s+"
+                      r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)")
+
+
+def _moves(ctx: Context, ranged: list[tuple[int, str]]) -> list[SaidFilter]:
+    """ "days the Dow dropped more than 2%", "weeks it rose by over 5%": a move beyond a percent, on the change or
+    return column (one that holds both signs): below -2 on percentages, below -0.02 on fractions (within ±1)."""
+    out = []
+    cues = vocabulary().cues
+    signed = [c for c in ctx.index.columns if c.measure and isinstance(c.profile.min, (int, float))
+              and isinstance(c.profile.max, (int, float)) and c.profile.min < 0 < c.profile.max]
+    for m in _move().finditer(ctx.lower):
+        start, end = _span(ctx, m)
+        if not ctx.free(start, end):
+            continue
+        named = _nearest(ctx, start, end, [(pos, c) for pos, c in ranged if any(s.name == c for s in signed)])
+        changes = [c.name for c in signed if set(c.words) & set(cues["change_words"])]
+        column = named or (changes[0] if len(changes) == 1 else None)
+        if column is None:
+            continue
+        col = ctx.index.get(column)
+        size = float(m.group("n")) / (100 if max(abs(col.profile.min), abs(col.profile.max)) <= 1 else 1)
+        op = cues["move_verbs"][m.group("verb")]
+        value = round(-size if op == "lt" else size, 6)
+        out.append(SaidFilter(filter=FilterSpec(column=column, op=op, value=int(value) if value.is_integer() else value),
+                              start=start, end=end, source="number"))
+        ctx.consumed.append((start, end))
     return out
 
 
