@@ -182,6 +182,9 @@ TABLES = {
     "fund_daily": _csv("date,fund_return,volume", [
         f"{date(2023, 1, 2) + timedelta(days=i)},{((i * 37) % 101 - 50) / 1000:.3f},{1000 + (i * 71) % 900}"
         for i in range(120)]),
+    # daily mean temperatures in Celsius for two cities, -8 .. 21 °C
+    "city_temps": _csv("date,city,mean_temp_c", [
+        f"{date(2023, 1, 1) + timedelta(days=i // 2)},{['Oslo', 'Bergen'][i % 2]},{(i * 7) % 30 - 8}" for i in range(120)]),
     # births with the parents' schooling in columns of their own: the 0/1 ``male`` flag is the baby's
     "births_parents": _csv("bwght,male,motheduc,fatheduc", [
         f"{90 + (i * 13) % 60},{i % 2},{8 + i % 9},{9 + (i * 5) % 8}" for i in range(40)]),
@@ -1337,6 +1340,14 @@ def _expected(table, keep):
      lambda o: o.kept == _expected("fund_daily", lambda f: f["fund_return"] > 0.03)),
     # near miss: a fall said with no percent filters nothing
     ("fund_daily", "How did volume fall over the months?", lambda o: o.kept == o.total),
+    # "below freezing": under 32 on a temperature in Fahrenheit (values past 50), under 0 on one in Celsius
+    ("lincoln_days", "How many days per month had a low below freezing?",
+     lambda o: o.c.y.aggregate == "count" and o.kept == _expected("lincoln_days", lambda f: f["TMIN"] < 32)),
+    ("city_temps", "How many days below freezing did Oslo have each month?",
+     lambda o: o.kept == _expected("city_temps", lambda f: (f["mean_temp_c"] < 0) & (f["city"] == "Oslo"))),
+    # near miss: a number said is compared as said
+    ("city_temps", "How many days below 5 degrees did Oslo have each month?",
+     lambda o: o.kept == _expected("city_temps", lambda f: (f["mean_temp_c"] < 5) & (f["city"] == "Oslo"))),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -166,6 +166,7 @@ def extract(ctx: Context) -> list[SaidFilter]:
                                       else "number"))
                 ctx.consumed.append((start, end))
     out += _fractions(ctx, ranged)
+    out += _freezing(ctx, ranged)
     out += _coded_values(ctx)
     out += _signs(ctx)
     return out
@@ -202,6 +203,39 @@ def _moves(ctx: Context, ranged: list[tuple[int, str]]) -> list[SaidFilter]:
                               start=start, end=end, source="number"))
         ctx.consumed.append((start, end))
     return out
+
+
+_FREEZING = re.compile(r"\b(?P<op>below|under|above|over)\s+(?:the\s+)?freezing(?:\s+point)?\b")
+
+
+def _freezing(ctx: Context, ranged: list[tuple[int, str]]) -> list[SaidFilter]:
+    """ "days with a low below freezing": a temperature under 0 °C, or 32 °F where the column is in Fahrenheit (its
+    name says so, or its values pass 50, which no daily temperature in Celsius does)."""
+    out = []
+    for m in _FREEZING.finditer(ctx.lower):
+        start, end = _span(ctx, m)
+        if not ctx.free(start, end):
+            continue
+        temperatures = [(pos, c) for pos, c in ranged if (col := ctx.index.get(c)) is not None and _a_temperature(col)]
+        column = _nearest(ctx, start, end, temperatures)
+        if column is None:
+            named = {c for _, c in temperatures} or {c.name for c in ctx.index.columns if _a_temperature(c)}
+            column = next(iter(named)) if len(named) == 1 else None
+        if column is None:
+            continue
+        col = ctx.index.get(column)
+        fahrenheit = bool({"f", "fahrenheit", "degf"} & set(col.words)) or (
+            not {"c", "celsius", "degc"} & set(col.words) and isinstance(col.profile.max, (int, float))
+            and col.profile.max > 50)
+        op = "lt" if m.group("op") in ("below", "under") else "gt"
+        out.append(SaidFilter(filter=FilterSpec(column=column, op=op, value=32 if fahrenheit else 0), start=start,
+                              end=end, source="number"))
+        ctx.consumed.append((start, end))
+    return out
+
+
+def _a_temperature(col: ColumnForms) -> bool:
+    return col.measure and any("temperature" in e.split() for e in col.expanded | set(col.core))
 
 
 _FRACTIONS = {"half": 0.5, "a half": 0.5, "one half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "two thirds": 2 / 3,
