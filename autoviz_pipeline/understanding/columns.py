@@ -198,15 +198,22 @@ def column_index(profile: DatasetProfile, *, settings: ChartSettings = DEFAULT_C
     return index
 
 
+_GENERIC_MEASURES = frozenset({"value", "amount", "total", "count", "number", "figure", "measure", "obs", "observation"})
+
+
 def _titled(profile: DatasetProfile, columns: list[ColumnForms]) -> None:
     """A file named after a column with words before it ("co2_emissions.csv" with ``emissions``): those words say
     what the column measures, so "co2 per capita" names it. Only a name said whole (``AveragePrice`` of
-    avocado_prices.csv is an average of prices, not the avocados)."""
+    avocado_prices.csv is an average of prices, not the avocados). And a table's one measure with a name that says
+    nothing ("Value", "amount") measures what the file is named after."""
     stem = [lemma(w) for w in split_name(Path(profile.name).stem) if w.isalpha() or any(ch.isdigit() for ch in w)]
     for col in columns:
         n = len(col.core)
         if n and len(stem) > n and stem[-n:] == col.core == col.content and col.measure:
             col.titled = frozenset(w for w in stem[:-n] if w not in vocabulary().stopwords)
+    generic = [c for c in columns if c.measure and c.core and set(c.core) <= _GENERIC_MEASURES]
+    if stem and len(generic) == 1 and not any(stem[-1] in c.core for c in columns):
+        generic[0].titled = frozenset({stem[-1]})  # un_population.csv's ``Value``: the population
 
 
 def _forms(col: ColumnProfile, settings: ChartSettings) -> ColumnForms:

@@ -185,6 +185,10 @@ TABLES = {
     # daily mean temperatures in Celsius for two cities, -8 .. 21 °C
     "city_temps": _csv("date,city,mean_temp_c", [
         f"{date(2023, 1, 1) + timedelta(days=i // 2)},{['Oslo', 'Bergen'][i % 2]},{(i * 7) % 30 - 8}" for i in range(120)]),
+    # a long table whose one measure has a name that says nothing ("value"): the population the file is named after
+    "city_population": _csv("city,year,sex,value", [
+        f"{c},{y},{x},{1000 + k * 300 + (y - 2000) * 11 + j}" for k, c in enumerate(["Ayr", "Troon", "Irvine"])
+        for y in range(2000, 2021) for j, x in enumerate(["male", "female"])]),
     # births with the parents' schooling in columns of their own: the 0/1 ``male`` flag is the baby's
     "births_parents": _csv("bwght,male,motheduc,fatheduc", [
         f"{90 + (i * 13) % 60},{i % 2},{8 + i % 9},{9 + (i * 5) % 8}" for i in range(40)]),
@@ -1348,6 +1352,22 @@ def _expected(table, keep):
     # near miss: a number said is compared as said
     ("city_temps", "How many days below 5 degrees did Oslo have each month?",
      lambda o: o.kept == _expected("city_temps", lambda f: (f["mean_temp_c"] < 5) & (f["city"] == "Oslo"))),
+    # "population" is the value of city_population.csv; "of all the cities" combined is no grouping by city
+    ("city_population", "Combined population of all the cities from 2005 through 2015",
+     lambda o: (o.c.mark, o.field("x"), o.field("y"), o.c.y.aggregate, o.field("color")) == ("line", "year", "value",
+                                                                                             "sum", None)
+     and o.kept == _expected("city_population", lambda f: f["year"].between(2005, 2015))),
+    # near miss: the cities said with "by" are grouped
+    ("city_population", "population by city in 2010",
+     lambda o: (o.field("x"), o.field("y")) == ("city", "value") and o.kept == 6),
+    # a year said alone before a quantity's name is the year of the rows ("the combined 2010 population")
+    ("city_population", "share of each city in the combined 2010 population",
+     lambda o: o.field("color") == "city" and o.kept == 6),
+    ("shops", "total 2016 revenue by region",
+     lambda o: o.field("x") == "region" and o.kept == o.rows["date"].dt.year.eq(2016).sum() == 37),
+    # near miss: a comparison keeps the number for the quantity ("revenue over 1000")
+    ("shops", "weeks with revenue over 1000 by region",
+     lambda o: o.kept == _expected("shops", lambda f: f["revenue"] > 1000)),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

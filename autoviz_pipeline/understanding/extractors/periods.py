@@ -17,6 +17,7 @@ import pandas as pd
 from ...contracts import FilterSpec, Scalar
 from ..columns import ColumnForms, ColumnIndex
 from ..reading import Context, SaidFilter
+from ..vocabulary import vocabulary
 from .dates import MONTHS, SEASONS, WEEKDAYS, CalendarMention, DateMention, last_period_start, mentions, resolve_year
 
 _CALENDAR_OF_PART = {"month": "month", "weekday": None, "hour": "hour", "quarter": "quarter", "year": "year"}
@@ -252,7 +253,7 @@ def _names_a_column(ctx: Context, start: int, end: int) -> bool:
     return any(start <= (m.position or 0) < end for m in ctx.column_matches())
 
 
-def _about_a_quantity(ctx: Context, start: int, end: int) -> bool:
+def _about_a_quantity(ctx: Context, start: int, end: int, *, bare: bool = False) -> bool:
     """Are the years of a mention really amounts of a number column named right before ("price between 2000
     and 2020") or followed by a unit ("over 1900 sq ft")?"""
     for m in ctx.column_matches():
@@ -265,7 +266,9 @@ def _about_a_quantity(ctx: Context, start: int, end: int) -> bool:
         if right_before:  # "price between 2000 and 2020", not "the most executions between 1980 and 1996"
             return col.numeric and _within(col, [int(t.text) for t in ctx.tokens[start:end] if t.text.isdigit()])
         if end <= pos <= end + 1:  # right after: "over 1900 sq ft"; not "trend 2014-2016 (WTI)", a bracket between
-            return col.numeric and not re.search(r"\(\s*$", ctx.question[:ctx.tokens[pos].start])
+            unit = all(w in vocabulary().units or vocabulary().expansions(w) for w in m.phrase.lower().split())
+            return col.numeric and not re.search(r"\(\s*$", ctx.question[:ctx.tokens[pos].start]) and (
+                unit or not bare)  # a year said alone before a quantity's name: "the combined 2020 population"
     return False
 
 
@@ -293,7 +296,7 @@ def _bare_years(ctx: Context) -> list[SaidFilter]:
                 ctx.question[t.end:t.end + 1] in (",", "%"):
             continue
         column = _timeline(ctx, t.index, part="year")
-        if column is None or _about_a_quantity(ctx, t.index, t.index + 1):
+        if column is None or _about_a_quantity(ctx, t.index, t.index + 1, bare=True):
             continue
         lo, hi = _years_covered(column)
         if lo is None or not lo <= int(t.text) <= hi:

@@ -43,7 +43,7 @@ def mentions(ctx: Context, filters: list[SaidFilter], aggregate: str | None = No
                 m.method in ("partial", "related", "fuzzy"):
             continue  # "alcohol consumption per capita": the rate of the measure before, not aidscapita
         between = _without_rates([t.lower for t in tokens[last_end:start]], cues["rate_phrases"])
-        if re.search(r"\b(?:across|over|for|in)\s+all(?:\s+the)?(?:\s+\w+)?\s*$", " ".join(window)) and \
+        if re.search(r"\b(?:across|over|for|in|of)\s+all(?:\s+the)?(?:\s+\w+)?\s*$", " ".join(window)) and \
                 re.search(r"\b(?:in total|total|overall|combined|altogether|sum)\b", ctx.lower) and \
                 m.phrase.lower().endswith("s"):
             continue  # "the most murders in total across all years": summed over them, no axis of years
