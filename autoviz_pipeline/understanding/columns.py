@@ -198,7 +198,8 @@ def column_index(profile: DatasetProfile, *, settings: ChartSettings = DEFAULT_C
     return index
 
 
-_GENERIC_MEASURES = frozenset({"value", "amount", "total", "count", "number", "figure", "measure", "obs", "observation"})
+_GENERIC_MEASURES = frozenset({"value", "amount", "total", "count", "number", "figure", "measure", "obs",
+                               "observation"})
 
 
 def _titled(profile: DatasetProfile, columns: list[ColumnForms]) -> None:
