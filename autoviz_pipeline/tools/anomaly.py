@@ -36,7 +36,7 @@ from .charts import (
     spec_only,
     split_column,
 )
-from .downsample import axis_numbers, drawn_note, keep_flagged
+from .downsample import all_distinct, axis_numbers, drawn_note, keep_flagged
 from .frame import numeric_values, require_columns, sample_positions, unique_name
 from .registry import GroupCol, NumericCol, ToolOutput, ToolParams, ToolSpec
 
@@ -94,11 +94,9 @@ def score_anomalies(values: pd.Series, *, method: Method, threshold: float = 3.5
     flags nothing, with a note, rather than flagging every value off the mode.
     """
     values = values.dropna().astype("float64")
-    zeros = pd.Series(0.0, index=values.index)
-    none = pd.Series(False, index=values.index)
     if values.empty:
-        return AnomalyScores(zeros, none, "no values")
-    median = float(values.median())
+        return _unscored(values, "no values")
+    median = float(np.median(values.to_numpy()))
     deviation = values - median
     if method == "iqr":
         q1, q3 = (float(q) for q in values.quantile([0.25, 0.75]))
@@ -108,31 +106,39 @@ def score_anomalies(values: pd.Series, *, method: Method, threshold: float = 3.5
                 f"The IQR is 0 (at least half the values equal {format_number(median)}), so the IQR rule "
                 "flags nothing; method robust_z can still find outliers."
             )
-            return AnomalyScores(zeros, none, f"outside {iqr_k:g}×IQR fences", notes=(note,))
+            return _unscored(values, f"outside {iqr_k:g}×IQR fences", note)
         lower, upper = q1 - iqr_k * iqr, q3 + iqr_k * iqr
         rule = f"outside the {iqr_k:g}×IQR fences {format_number(lower)} to {format_number(upper)}"
         return AnomalyScores(deviation / iqr, (values < lower) | (values > upper), rule, lower, upper)
 
     notes: tuple[str, ...] = ()
     rule = f"|robust z| > {threshold:g}"
-    mad = float(deviation.abs().median())
+    distance = np.abs(deviation.to_numpy())
+    mad = float(np.median(distance, overwrite_input=True))  # reorders its own copy: one array less at 10 M rows
     if mad > 0:
         scale = mad / ROBUST_Z_FACTOR
     else:
-        mean_ad = float(deviation.abs().mean())
+        mean_ad = float(distance.mean())
         if mean_ad <= 0:
             note = f"All {len(values):,} values equal {format_number(median)}; nothing to flag."
-            return AnomalyScores(zeros, none, rule, notes=(note,))
+            return _unscored(values, rule, note)
         scale = MEAN_AD_FACTOR * mean_ad
         rule += " using the mean absolute deviation"
         notes = (
             (f"The MAD is 0 (more than half the values equal {format_number(median)}); "
              "scores use the mean absolute deviation instead."),
         )
+    del distance
     scores = deviation / scale
     return AnomalyScores(
         scores, scores.abs() > threshold, rule, median - threshold * scale, median + threshold * scale, notes
     )
+
+
+def _unscored(values: pd.Series, rule: str, *notes: str) -> AnomalyScores:
+    """Every value scored 0 and none flagged (made only when needed: two arrays as long as the column)."""
+    return AnomalyScores(pd.Series(0.0, index=values.index), pd.Series(False, index=values.index), rule,
+                         notes=notes)
 
 
 def _field_names(names: Any) -> dict[str, str]:
@@ -250,7 +256,7 @@ def anomaly_data(params: AnomalyDetectionParams, df: pd.DataFrame, profile: Data
     notes += result.notes
     scores = result.scores.to_numpy()
     flags = result.flagged.to_numpy(dtype=bool)
-    rows = df.iloc[np.flatnonzero(present)]
+    rows = df if present.all() else df.iloc[np.flatnonzero(present)]  # no copy of a column with no gaps
 
     table = rows[flags].copy()
     table[fields["score"]] = scores[flags]
@@ -264,7 +270,7 @@ def anomaly_data(params: AnomalyDetectionParams, df: pd.DataFrame, profile: Data
         numeric_index = pd.api.types.is_integer_dtype(rows.index)
         xs = rows.index.to_numpy() if numeric_index else np.flatnonzero(present)
         x_labels, x_kind, x_field, x_numbers = None, "quantitative", fields["row"], xs.astype("float64")
-    ys = values[present].to_numpy()
+    ys = values.to_numpy() if len(rows) == len(df) else values[present].to_numpy()
 
     def plotted(at: np.ndarray) -> pd.DataFrame:
         """The chart data of these rows (positions among the scored rows)."""
@@ -278,12 +284,14 @@ def anomaly_data(params: AnomalyDetectionParams, df: pd.DataFrame, profile: Data
         )
 
     # a trace only where x identifies the row: a line of raw values, thinned by LTTB; else a cloud of points
-    line = x_kind != "nominal" and len(np.unique(x_numbers)) == len(x_numbers)
-    order = np.argsort(x_numbers, kind="stable") if line else np.arange(len(xs))
+    line = x_kind != "nominal" and all_distinct(x_numbers)
+    # rows already in order along x (row numbers, times in file order) are not copied into that order
+    order = np.argsort(x_numbers, kind="stable") if line and not (np.diff(x_numbers) >= 0).all() else None
     budget = vega.rows_that_fit(spec, plotted(sample_positions(len(xs), 500)), CAPS.spec_rows)
-    kept, how = keep_flagged(x_numbers[order], ys[order], flags[order], budget,
-                             line=line and bool(np.isfinite(x_numbers).all()))
-    shown = order[kept]  # positions in row order's terms, sorted along x when drawn as a line
+    along = (x_numbers, ys, flags) if order is None else (x_numbers[order], ys[order], flags[order])
+    kept, how = keep_flagged(*along, budget, line=line and bool(np.isfinite(x_numbers).all()))
+    del along
+    shown = kept if order is None else order[kept]  # positions among the scored rows, along x for a line
     if how is not None:
         notes.append(drawn_note(len(shown), len(xs), how, uses="the finding and the table use every row"))
 

@@ -71,9 +71,12 @@ def bounded_table(table: pd.DataFrame, caps: ArtifactCaps = CAPS) -> tuple[pd.Da
     if table.empty:
         return table, None
     sample = table.iloc[sample_positions(len(table), 1000)]
-    if _csv_bytes(sample) / len(sample) * len(table) <= cap / 2:
+    per_row = _csv_bytes(sample) / len(sample)
+    if per_row * len(table) <= cap / 2:
         return table, None
-    size, kept = _csv_bytes(table), len(table)
+    # measured from the rows the estimate keeps, not the whole table (465,000 flagged rows of 10 M: 7 s of CSV)
+    kept = min(len(table), int(cap / per_row))
+    size = _csv_bytes(table.head(kept))
     while size > cap and kept:
         kept = int(kept * cap / size * 0.95)
         size = _csv_bytes(table.head(kept))

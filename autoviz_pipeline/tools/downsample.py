@@ -112,43 +112,95 @@ def axis_numbers(values: pd.Series) -> np.ndarray:
     return values.to_numpy(dtype="float64", na_value=np.nan)
 
 
-def cover_sample(x: np.ndarray, y: np.ndarray, n: int, *, seed: int = 0) -> np.ndarray:
+def cover_sample(x: np.ndarray, y: np.ndarray, n: int, *, seed: int = 0,
+                 among: np.ndarray | None = None) -> np.ndarray:
     """Sorted positions of at most ``n`` points of ``(x, y)`` that draw like all of them (all when ``n >= len(x)``).
 
     In this order until ``n`` are chosen: the lowest and highest ``x`` and ``y`` (the drawn ranges are the real
     ones), the first point of each occupied cell of a grid of about ``n / 2`` cells spanning the points (no
     isolated point or outlying cluster is lost), then a fixed random sample of the others. Missing coordinates
-    (NaN) count as the lowest cell; O(len log len), about 0.3 s for three million points.
+    (NaN) count as the lowest cell. ``among``: a mask of the points to choose from, as if only those were given
+    (without copying them: ten million points take 76 MB a coordinate). O(len), no sort of the points.
     """
     x, y = _coordinates(x, y)
-    size = len(x)
+    members = np.ones(len(x), dtype=bool) if among is None else np.asarray(among, dtype=bool)
+    size = len(x) if among is None else int(members.sum())
     if n >= size:
-        return np.arange(size)
+        return np.arange(size) if among is None else np.flatnonzero(members)
     if n <= 0:
         return np.arange(0)
     side = max(1, math.isqrt(n // 2))
-    cell = _cells(x, side) * side + _cells(y, side)
-    _, firsts = np.unique(cell, return_index=True)
-    ends = [int(f(v)) for v in (x, y) if np.isfinite(v).any() for f in (np.nanargmin, np.nanargmax)]
+    cell = _cells(x, side, members)
+    cell *= side
+    cell += _cells(y, side, members)
+    if among is not None:
+        cell[~members] = side * side  # a cell of its own, left out below
+    firsts = _first_positions(cell, side * side + 1)
+    firsts = firsts[cell[firsts] < side * side]
+    del cell
+    ends = []
+    for v in (x, y):
+        v = v if among is None else np.where(members, v, np.nan)
+        if np.isfinite(v).any():
+            ends += [int(np.nanargmin(v)), int(np.nanargmax(v))]
     chosen = np.array(list(dict.fromkeys([*ends, *firsts.tolist()]))[:n], dtype=np.int64)
     rest = n - len(chosen)
     if rest > 0:
-        others = np.ones(size, dtype=bool)
+        others = members.copy()
         others[chosen] = False
         pool = np.flatnonzero(others)
         chosen = np.r_[chosen, pool[sample_positions(len(pool), rest, seed=seed)]]
     return np.sort(chosen)
 
 
-def _cells(v: np.ndarray, side: int) -> np.ndarray:
-    """Each value's cell ``0..side-1`` along one axis, over the finite values' range (NaN: cell 0)."""
-    finite = np.isfinite(v)
+def _first_positions(codes: np.ndarray, count: int) -> np.ndarray:
+    """The position of each code's first occurrence, in code order, for the codes ``0..count-1`` that occur.
+
+    What ``np.unique(codes, return_index=True)[1]`` returns, in O(len) instead of a sort of every code: 0.1 s
+    instead of 6.5 s for ten million codes on a loaded 2-core machine (scatter and anomaly charts of 10 M rows).
+    """
+    first = np.full(count, len(codes), dtype=np.int64)
+    step = 1 << 20
+    for start in range(0, len(codes), step):  # a million positions at a time, not an index of every one
+        part = codes[start:start + step]
+        np.minimum.at(first, part, np.arange(start, start + len(part), dtype=np.int64))
+    return first[first < len(codes)]
+
+
+def all_distinct(values: np.ndarray, *, probe: int = 10_000) -> bool:
+    """Are the values (floats) all different, NaNs counting as equal, as ``np.unique`` counts them? Without a sort
+    of every value in the usual cases: increasing values (row numbers, times in file order) are; a spread sample
+    with a repeat (10 M rows over 1,095 dates) is not. Only the rest are sorted."""
+    values = np.asarray(values, dtype="float64")
+    if len(values) < 2:
+        return True
+    if (np.diff(values) > 0).all():
+        return True
+    if np.isnan(values).sum() > 1:
+        return False
+    if len(values) > probe:
+        sample = values[sample_positions(len(values), probe)]
+        if len(np.unique(sample)) < len(sample):
+            return False
+    ordered = np.sort(values)
+    return not (ordered[1:] == ordered[:-1]).any()
+
+
+def _cells(v: np.ndarray, side: int, members: np.ndarray) -> np.ndarray:
+    """Each value's cell ``0..side-1`` along one axis, over the range of the members' finite values (NaN: cell 0),
+    as int32 computed in place (one float temporary)."""
+    finite = np.isfinite(v) & members
     if not finite.any():
-        return np.zeros(len(v), dtype=np.int64)
-    lo, hi = float(v[finite].min()), float(v[finite].max())
+        return np.zeros(len(v), dtype=np.int32)
+    lo, hi = float(np.min(v, where=finite, initial=np.inf)), float(np.max(v, where=finite, initial=-np.inf))
+    del finite
     span = hi - lo or 1.0
-    scaled = np.nan_to_num((v - lo) / span * side, nan=0.0, posinf=side - 1, neginf=0.0)
-    return np.clip(scaled.astype(np.int64), 0, side - 1)
+    scaled = v - lo
+    scaled /= span
+    scaled *= side
+    np.nan_to_num(scaled, copy=False, nan=0.0, posinf=side - 1, neginf=0.0)
+    np.clip(scaled, 0, side - 1, out=scaled)  # before the cast: no overflow for points outside the members' range
+    return scaled.astype(np.int32)
 
 
 def keep_flagged(x: np.ndarray, y: np.ndarray, flagged: np.ndarray, n: int, *,
@@ -169,13 +221,12 @@ def keep_flagged(x: np.ndarray, y: np.ndarray, flagged: np.ndarray, n: int, *,
     room = max(int(n * FLAGGED_SHARE), 1)
     thinned = len(marked) > room
     if thinned:
-        marked = marked[cover_sample(x[marked], y[marked], room)]
+        marked = cover_sample(x, y, room, among=flagged)
     left = n - len(marked)
     if line:
         others = lttb_indices(x, y, left)  # among every point: LTTB keeps the shape the flagged points sit in
     else:
-        pool = np.flatnonzero(~flagged)
-        others = pool[cover_sample(x[pool], y[pool], left)]
+        others = cover_sample(x, y, left, among=~flagged)
     chosen = np.union1d(marked, others)
     count = int(flagged.sum())
     if not thinned:
