@@ -25,7 +25,7 @@ from autoviz_pipeline.contracts import (
     LLMCall,
     Plan,
     PlanChange,
-    PlanStep,
+    ProposedStep,
     ReadOptions,
     Repair,
     Report,
@@ -34,6 +34,7 @@ from autoviz_pipeline.contracts import (
     ValidatedPlan,
 )
 from autoviz_pipeline.report import html_escape, markdown_escape, render_report
+from tests.plan_steps import typed_step
 from tests.test_report_interactive import only_our_scripts
 
 EVIL_COL = "<script>alert(1)</script>"
@@ -118,19 +119,21 @@ def _intent(question: str = EVIL_QUESTION) -> IntentResult:
 
 
 def _plans() -> tuple[AdaptedPlan, ValidatedPlan]:
-    s1 = PlanStep(id="s1", tool="bar_chart", params={"x": "regoin", "y": LINK_COL}, title="Revenue by region", origin="question")
-    s2 = PlanStep(id="s2", tool="summary_table", params={"column": LINK_COL})
-    s3 = PlanStep(id="s3", tool="scatter", params={"x": "nope", "y": "nada"})
-    s4 = PlanStep(id="s4", tool="histogram", params={"column": LINK_COL})
+    s1 = ProposedStep(id="s1", tool="bar_chart", params={"x": "regoin", "y": LINK_COL}, title="Revenue by region",
+                      origin="question")
+    s2 = ProposedStep(id="s2", tool="summary_table", params={"column": LINK_COL})
+    s3 = ProposedStep(id="s3", tool="scatter", params={"x": "nope", "y": "nada"})
+    s4 = ProposedStep(id="s4", tool="histogram", params={"column": LINK_COL})
     before = Plan(intent="comparative_analysis", template="comparative_analysis", steps=[s2, s3, s4])
     adapted = AdaptedPlan(
         before=before,
         steps=[s1, s2, s3, s4],
         changes=[PlanChange(op="add", step="s1", detail="chart the question asks for")],
     )
-    s1_fixed = s1.model_copy(update={"params": {"x": EVIL_COL, "y": LINK_COL}})
     validated = ValidatedPlan(
-        steps=[s1_fixed, s2, s4],
+        steps=[typed_step("s1", "bar_chart", x=EVIL_COL, y=LINK_COL, title="Revenue by region", origin="question"),
+               typed_step("s2", "summary_statistics", columns=[LINK_COL]),
+               typed_step("s4", "histogram", column=LINK_COL)],
         repairs=[Repair(step="s1", param="x", original="regoin", repaired=EVIL_COL, score=0.83, method="fuzzy")],
         dropped=[DroppedStep(step="s3", reason="no column like 'nope' <x>", tool="scatter")],
     )
