@@ -1,9 +1,12 @@
 """Validation/repair: near-misses repaired with a logged score, inventions dropped with a reason."""
 
 import pytest
+from pydantic import ValidationError
 
-from autoviz_pipeline.contracts import ProposedStep
+from autoviz_pipeline.contracts import ProposedStep, ValidatedPlan
 from autoviz_pipeline.repair import validate_plan
+from autoviz_pipeline.tools import get_tool, plan_step
+from autoviz_pipeline.tools.charts import HistogramParams
 
 
 def _one(profile, tool, **params):
@@ -89,3 +92,26 @@ def test_step_sure_to_fail_on_this_data_is_dropped_in_validation(write_csv):
     one_number = profile_dataset(write_csv("one.csv", "city,price\nRome,3\nOslo,5\nLima,4\n"))
     v = validate_plan([ProposedStep(id="c", tool="correlation_heatmap", params={})], one_number)
     assert v.steps == [] and "at least two numeric columns" in v.dropped[0].reason
+
+
+def test_repair_hands_on_the_tools_own_params_model(december_profile):
+    """What repair lets through is typed: the tool's params model, validated there once, and it travels as such
+    through a stored plan (JSON, as the Dagster stages hand it on)."""
+    v = _one(december_profile, "bar_chart", x="Region", y="revenue", aggregate="sum", top_n="3")
+    (step,) = v.steps
+    assert type(step.params) is get_tool("bar_chart").params and step.params.top_n == 3
+    again = ValidatedPlan.model_validate_json(v.model_dump_json())
+    assert again == v and type(again.steps[0].params) is get_tool("bar_chart").params
+
+
+@pytest.mark.parametrize("params,given", [({"x": "region"}, "dict"), (HistogramParams(column="revenue"),
+                                                                      "HistogramParams")])
+def test_a_step_takes_only_its_own_tools_params_model(params, given):
+    """A dict (or another tool's params) can no longer reach a tool: the step refuses it, naming step and tool."""
+    with pytest.raises(ValidationError, match=rf"step 'answer' \(bar_chart\): params must be a BarChartParams, "
+                                              rf"not {given}"):
+        plan_step(id="answer", tool="bar_chart", params=params)
+    with pytest.raises(ValidationError, match="step 'answer' \\(bar_chart\\)"):
+        ValidatedPlan(steps=[{"id": "answer", "tool": "bar_chart", "params": params}])
+    with pytest.raises(ValidationError, match="does not match any of the expected tags"):
+        plan_step(id="answer", tool="bar chart", params=params)  # only a registered tool's name: repair maps it
