@@ -151,4 +151,3 @@ def step_models(tools: Iterable[ToolSpec]) -> tuple[type[ToolStep], ...]:
 def step_union(models: tuple[type[ToolStep], ...]) -> Any:
     """The tagged union of ``models``, told apart by their ``tool``."""
     return Annotated[Union[models], Field(discriminator="tool")]  # noqa: UP007 - a tuple of types, built at run time
-
