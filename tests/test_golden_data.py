@@ -48,7 +48,7 @@ def _first_chart(dataset, question):
     _, _, validated = plan_for(question, profile)
     step = validated.steps[0]
     tool = TOOLS[step.tool]
-    params = step.params  # the tool's params model, validated by repair
+    params = tool.params.model_validate(step.params)
     frame = load_frame(profile)
     output = tool.run(params, apply_filters(frame, params.filters) if params.filters else frame, profile)
     return output.spec
