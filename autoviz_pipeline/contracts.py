@@ -8,9 +8,12 @@ Dagster layer in ``defs/`` only stores them as JSON and wires them together.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+
+if TYPE_CHECKING:  # the tagged union of every tool's step, built by the tool registry (see ``PlanStep`` below)
+    from .tools import PlanStep
 
 Role = Literal["numeric", "categorical", "temporal", "identifier", "text", "boolean"]
 ROLES: tuple[Role, ...] = get_args(Role)
@@ -177,18 +180,61 @@ class IntentResult(Frozen):
 # --------------------------------------------------------------------------------------------------
 # planning
 # --------------------------------------------------------------------------------------------------
-class PlanStep(Frozen):
+Origin = Literal["question", "template", "llm"]
+
+
+class ProposedStep(Frozen):
+    """A step as proposed by a template, the question parser or a model: untrusted until ``repair.validate_plan``
+    has judged it (an unknown tool, a misspelt param or column is repaired or the step dropped, each logged). Its
+    params are kept as proposed, so the manifest shows what was proposed; no tool ever receives them."""
+
     id: str
     tool: str
     params: dict[str, Any] = Field(default_factory=dict)
     title: str | None = None
-    origin: Literal["question", "template", "llm"] = "template"
+    origin: Origin = "template"
+
+
+class ToolStep(Frozen):
+    """Base of a validated plan step. ``PlanStep`` is the tagged union of one subclass per registered tool
+    (``tools.step_models``): ``tool`` is that tool's name, the tag, and ``params`` that tool's own params model,
+    validated once by repair and handed to the tool as it is. A dict, or another tool's params, is refused."""
+
+    @field_validator("params", mode="before", check_fields=False)
+    @classmethod
+    def _params_of_this_tool(cls, value: Any, info: ValidationInfo) -> Any:
+        model = cls.model_fields["params"].annotation
+        if info.mode == "python" and not isinstance(value, model):  # JSON (a stored plan) is parsed by the model
+            raise ValueError(f"step {info.data.get('id')!r} ({info.data.get('tool')}): params must be a "
+                             f"{getattr(model, '__name__', model)}, not {type(value).__name__}; a proposed "
+                             "step's params are validated by repair.validate_plan")
+        return value
+
+
+class _HoldsSteps(Frozen):
+    """A contract holding ``PlanStep``s: that union is built from the tool registry, which imports this module, so
+    the name is resolved when the model is first used (pydantic rebuilds it then, through this method)."""
+
+    @classmethod
+    def model_rebuild(cls, **kwargs: Any) -> bool | None:
+        from .tools import PlanStep as union
+
+        namespace = {**(kwargs.pop("_types_namespace", None) or {}), "PlanStep": union}
+        return super().model_rebuild(_types_namespace=namespace, **kwargs)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "PlanStep":  # ``from .contracts import PlanStep``: the union, once the registry is loaded
+        from .tools import PlanStep as union
+
+        return union
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Plan(Frozen):
     intent: IntentLabel
     template: str
-    steps: list[PlanStep]
+    steps: list[ProposedStep]
 
 
 class PlanChange(Frozen):
@@ -199,7 +245,7 @@ class PlanChange(Frozen):
 
 class AdaptedPlan(Frozen):
     before: Plan
-    steps: list[PlanStep]
+    steps: list[ProposedStep]
     changes: list[PlanChange] = Field(default_factory=list)
     llm_raw: str | None = None
     llm_calls: list["LLMCall"] = Field(default_factory=list, description="model calls made for this stage")
@@ -220,7 +266,7 @@ class DroppedStep(Frozen):
     tool: str | None = None
 
 
-class ValidatedPlan(Frozen):
+class ValidatedPlan(_HoldsSteps):
     steps: list[PlanStep]
     repairs: list[Repair] = Field(default_factory=list)
     dropped: list[DroppedStep] = Field(default_factory=list)
@@ -320,6 +366,118 @@ class PlanPatch(Frozen):
     ops: list[PatchOp] = Field(default_factory=list, max_length=3)
     rationale: Annotated[str, BeforeValidator(_clip(160))] = Field(
         default="", max_length=160, description="one sentence shown in the report")
+
+
+# --------------------------------------------------------------------------------------------------
+# the manifest: manifest.json is ``Manifest.model_dump`` (``Manifest.model_validate_json`` reads it back)
+# --------------------------------------------------------------------------------------------------
+class ManifestDataset(Frozen):
+    path: str
+    name: str
+    sha256: str
+    size_bytes: int
+    rows: int
+    columns: list[str]
+    read_options: ReadOptions
+
+
+class ManifestIntent(Frozen):
+    label: IntentLabel
+    confidence: float
+    source: Literal["offline", "llm"]
+    question: str
+    matches: list[ColumnMatch]
+    filters: list[FilterSpec]
+    aggregate: Aggregate | None
+    chart_words: list[str]
+    chart: ChartSpec | None
+    alternatives: list[ColumnMatch]
+    notes: list[str]
+
+
+class ManifestUnderstanding(Frozen):
+    """How the question was read: every grounded phrase, and the ambiguous ones kept, not guessed."""
+
+    matches: list[ColumnMatch]
+    alternatives: list[ColumnMatch]
+    filters: list[FilterSpec]
+    chart: ChartSpec | None
+    unmatched: list[str] = Field(description="words that name something to measure, or to group by, and matched "
+                                             "no column: said in the report")
+
+
+class ManifestPlan(_HoldsSteps):
+    template: str
+    intent: IntentLabel
+    before: list[ProposedStep] = Field(description="the template's steps")
+    after: list[ProposedStep] = Field(description="the steps as adapted to the question (and by a model)")
+    changes: list[PlanChange]
+    validated: list[PlanStep] = Field(description="the steps repair let through, with their typed params")
+
+
+class ManifestChart(Frozen):
+    id: str
+    title: str
+    tool: str
+    spec: dict[str, Any] | None
+    png: str | None
+    svg: str | None
+    spec_path: str | None
+    finding: str
+    notes: list[str]
+
+
+class ManifestTable(Frozen):
+    id: str
+    title: str
+    tool: str
+    csv: str | None
+    rows: list[dict[str, Any]]
+    finding: str
+    notes: list[str]
+
+
+class ManifestText(Frozen):
+    id: str
+    title: str
+    tool: str
+    finding: str
+    notes: list[str]
+
+
+class ManifestDrop(Frozen):
+    step: str
+    reason: str
+    tool: str | None
+    stage: Literal["validate", "execute"]
+
+
+class ManifestFiles(Frozen):
+    markdown: str
+    html: str
+    manifest: str
+
+
+class Manifest(_HoldsSteps):
+    """Everything a run did, as ``manifest.json`` holds it (paths relative to the run's folder)."""
+
+    question: str
+    dataset: ManifestDataset
+    profile: DatasetProfile
+    intent: ManifestIntent
+    understanding: ManifestUnderstanding
+    plan: ManifestPlan
+    charts: list[ManifestChart]
+    tables: list[ManifestTable]
+    texts: list[ManifestText]
+    first_chart_png: str | None
+    repairs: list[Repair]
+    dropped: list[ManifestDrop]
+    llm_calls: list[LLMCall]
+    timings: dict[str, float]
+    files: ManifestFiles
+    created_at: str
+    autoviz_version: str
 
 
 class Report(Frozen):

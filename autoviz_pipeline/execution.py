@@ -99,29 +99,21 @@ def _frame_source(profile: DatasetProfile, frame: pd.DataFrame | None,
     if profile.columnar_cache:
         from .engine import frame_bytes, load_columns
 
-        needed = {id(step): _columns_or_none(step, profile) for step in steps}
-        union = list(dict.fromkeys(c for cols in needed.values() for c in cols or [] if profile.column(c)))
+        needed = {id(step): step_columns(step, profile) for step in steps}
+        union = list(dict.fromkeys(c for cols in needed.values() for c in cols if profile.column(c)))
         if not union or frame_bytes(profile, union) > SHARED_FRAME_MAX_BYTES:
             return lambda step: load_columns(profile, step_columns(step, profile))
         shared = load_columns(profile, union)
 
         def columns_of(step: PlanStep) -> pd.DataFrame:
             wanted = needed.get(id(step))
-            if wanted is None:  # not a step of this plan, or one that says its error when it loads
+            if wanted is None:  # not a step of this plan
                 return load_columns(profile, step_columns(step, profile))
             return shared[[c for c in wanted if c in shared.columns]]
 
         return columns_of
     df = load_frame(profile)
     return lambda step: df
-
-
-def _columns_or_none(step: PlanStep, profile: DatasetProfile) -> list[str] | None:
-    """The step's columns, or None for a step too broken to say (it fails on its own when it runs)."""
-    try:
-        return step_columns(step, profile)
-    except Exception:  # noqa: BLE001 - run_step reports the real error for this step
-        return None
 
 
 _OUR_FILE = re.compile(r"^\d{2}_[A-Za-z0-9_-]+\.(png|svg|vl\.json|csv)$")
@@ -154,16 +146,16 @@ def clear_previous_report(out: Path) -> None:
 
 def step_columns(step: PlanStep, profile: DatasetProfile) -> list[str]:
     """The columns a step reads: its column params and filter columns, plus what an empty list means."""
-    params = TOOLS[step.tool].params
+    params = step.params
     columns: list[str] = []
-    for name in column_params(params):
-        value = step.params.get(name)
+    for name in column_params(type(params)):
+        value = getattr(params, name)
         columns += [value] if isinstance(value, str) else [v for v in value or [] if isinstance(v, str)]
-    columns += [f["column"] for f in step.params.get("filters") or [] if isinstance(f, dict) and "column" in f]
-    if "columns" in params.model_fields and not step.params.get("columns"):
+    columns += [f.column for f in params.filters]
+    if "columns" in type(params).model_fields and not params.columns:
         if step.tool == "correlation_heatmap":  # every numeric column
             columns += [c.name for c in profile.columns if c.role == "numeric"]
-        elif step.params.get("filters"):  # a summary of filtered rows needs the rows; unfiltered: the profile
+        elif params.filters:  # a summary of filtered rows needs the rows; unfiltered: the profile
             columns += [c.name for c in profile.columns if c.role != "text"]
     return list(dict.fromkeys(columns))
 
@@ -174,10 +166,10 @@ def run_step(step: PlanStep, index: int, df: pd.DataFrame, profile: DatasetProfi
 
 
 def _step_input(step: PlanStep, df: pd.DataFrame) -> tuple[ToolSpec, ToolParams, pd.DataFrame]:
-    """The step's tool, its validated params and the rows its filters select."""
-    tool = TOOLS[step.tool]
-    params = tool.params.model_validate(step.params)
-    return tool, params, apply_filters(df, params.filters) if params.filters else df
+    """The step's tool, its params (validated once, by repair: the step's typed model) and the rows its filters
+    select."""
+    params = step.params
+    return TOOLS[step.tool], params, apply_filters(df, params.filters) if params.filters else df
 
 
 def first_chart_spec(plan: ValidatedPlan, profile: DatasetProfile, *,
@@ -189,8 +181,8 @@ def first_chart_spec(plan: ValidatedPlan, profile: DatasetProfile, *,
     the run records it as failed and goes on. None when no chart step runs.
     """
     for step in plan.steps:
-        if step.tool not in TOOLS or TOOLS[step.tool].chart_spec is None:
-            continue  # a table (or an unknown tool, which fails in the run): no chart
+        if TOOLS[step.tool].chart_spec is None:
+            continue  # a table: no chart
         try:
             tool, params, rows = _step_input(step, _frame_source(profile, None, [step])(step))
             spec = tool.chart_spec(params, rows, profile)

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .contracts import AdaptedPlan, ChartSpec, DatasetProfile, IntentResult, Plan, PlanChange, PlanStep
+from .contracts import AdaptedPlan, ChartSpec, DatasetProfile, IntentResult, Plan, PlanChange, ProposedStep
 from .errors import PlanError
 from .settings import config_dir
 from .tools.registry import ColumnParam
@@ -39,7 +39,7 @@ def load_template(intent: str, directory: str | None = None) -> Plan:
         file = path / "general_eda.yaml"
     try:
         raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-        steps = [PlanStep(origin="template", **s) for s in raw["steps"]]
+        steps = [ProposedStep(origin="template", **s) for s in raw["steps"]]
         return Plan(intent=raw.get("intent", intent), template=file.stem, steps=steps)
     except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as exc:
         raise PlanError(f"template {file} is malformed: {exc}. Fix the YAML (see config/templates/*.yaml).") from exc
@@ -53,7 +53,7 @@ def select_plan(intent: IntentResult, profile: DatasetProfile) -> Plan:
 def adapt_plan(plan: Plan, intent: IntentResult, profile: DatasetProfile) -> AdaptedPlan:
     """Offline adaptation: the answer first, ``auto`` params resolved, question filters carried."""
     changes: list[PlanChange] = []
-    steps: list[PlanStep] = []
+    steps: list[ProposedStep] = []
     answer = answer_step(intent, profile)
     if answer is not None:
         steps.append(answer)
@@ -81,7 +81,7 @@ def adapt_plan(plan: Plan, intent: IntentResult, profile: DatasetProfile) -> Ada
 
 
 # --------------------------------------------------------------------------------------------------
-def answer_step(intent: IntentResult, profile: DatasetProfile) -> PlanStep | None:
+def answer_step(intent: IntentResult, profile: DatasetProfile) -> ProposedStep | None:
     """The step whose chart answers the question, from the understood chart spec."""
     chart = intent.chart
     if chart is None:
@@ -94,10 +94,10 @@ def answer_step(intent: IntentResult, profile: DatasetProfile) -> PlanStep | Non
             params: dict[str, Any] = {"column": column, "filters": _filters(chart)}
             if temporal:
                 params["x"] = temporal[0]
-            return PlanStep(id="answer", tool="anomaly_detection", params=params, origin="question",
+            return ProposedStep(id="answer", tool="anomaly_detection", params=params, origin="question",
                             title=f"Unusual values of {column}")
     tool, params = chart_to_tool(chart)
-    return PlanStep(id="answer", tool=tool, params=params, origin="question")
+    return ProposedStep(id="answer", tool=tool, params=params, origin="question")
 
 
 def chart_to_tool(chart: ChartSpec) -> tuple[str, dict[str, Any]]:
@@ -215,7 +215,7 @@ def _resolve_auto(value: Any, focus: dict[str, list[str]]) -> Any:
     return candidates[index] if index < len(candidates) else value  # unresolved: validation drops the step
 
 
-def _same_chart(step: PlanStep, answer: PlanStep) -> bool:
+def _same_chart(step: ProposedStep, answer: ProposedStep) -> bool:
     if step.tool != answer.tool:
         return False
     keys = {"x", "y", "column", "category", "by", "color", "value"}

@@ -7,7 +7,10 @@ Whoever proposed a step (the question parser, a template, an LLM), its params ar
   stem, synonym, fuzzy — score and method logged), among the columns whose role fits the param;
   below the threshold the step is dropped (a required param) or the param removed (an optional one);
 - a column whose role does not fit the param drops the step with the reason;
-- finally the params model validates types and bounds; a failure drops the step with the message.
+- finally the tool's params model validates types and bounds, once; a failure drops the step with the message.
+
+What comes in is a :class:`ProposedStep` (params as proposed); what goes out is a typed ``PlanStep``, whose
+params are the tool's own model, handed to the tool as they are.
 """
 
 from __future__ import annotations
@@ -15,14 +18,15 @@ from __future__ import annotations
 import difflib
 import logging
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
 
-from .contracts import DatasetProfile, DroppedStep, FilterSpec, PlanStep, Repair, ValidatedPlan
+from .contracts import DatasetProfile, DroppedStep, FilterSpec, PlanStep, ProposedStep, Repair, ValidatedPlan
 from .understanding.grounding import best_column_for
 from .understanding.settings import DEFAULT_SETTINGS, MatchSettings
-from .tools import TOOLS
+from .tools import TOOLS, plan_step
 from .tools.registry import ColumnParam, ToolSpec, column_params
 
 logger = logging.getLogger(__name__)
@@ -35,7 +39,7 @@ class _StepDropped(Exception):
 
 
 def validate_plan(
-    steps: list[PlanStep], profile: DatasetProfile, *, settings: MatchSettings = DEFAULT_SETTINGS,
+    steps: Sequence[ProposedStep], profile: DatasetProfile, *, settings: MatchSettings = DEFAULT_SETTINGS,
     max_steps: int | None = None,
 ) -> ValidatedPlan:
     repairs: list[Repair] = []
@@ -49,7 +53,7 @@ def validate_plan(
             dropped.append(DroppedStep(step=step.id, tool=step.tool, reason=str(exc)))
             logger.info("dropped step %s (%s): %s", step.id, step.tool, exc)
             continue
-        key = fixed.tool + repr(sorted((k, repr(v)) for k, v in fixed.params.items()))
+        key = fixed.tool + fixed.params.model_dump_json()
         if key in seen:
             dropped.append(DroppedStep(step=step.id, tool=step.tool, reason="same tool and params as an earlier step"))
             continue
@@ -61,7 +65,7 @@ def validate_plan(
     return ValidatedPlan(steps=_unique_ids(valid), repairs=repairs, dropped=dropped)
 
 
-def validate_step(step: PlanStep, profile: DatasetProfile, *, repairs: list[Repair],
+def validate_step(step: ProposedStep, profile: DatasetProfile, *, repairs: list[Repair],
                   settings: MatchSettings = DEFAULT_SETTINGS) -> PlanStep:
     spec = _tool(step, repairs)
     model = spec.params
@@ -111,10 +115,10 @@ def validate_step(step: PlanStep, profile: DatasetProfile, *, repairs: list[Repa
         raise _StepDropped(f"invalid params for {spec.name}: {_short_errors(exc)}") from None
     if spec.precheck is not None and (reason := spec.precheck(validated, profile)):
         raise _StepDropped(reason)
-    return step.model_copy(update={"tool": spec.name, "params": validated.model_dump(mode="json", exclude_defaults=False)})
+    return plan_step(id=step.id, tool=spec.name, params=validated, title=step.title, origin=step.origin)
 
 
-def _tool(step: PlanStep, repairs: list[Repair]) -> ToolSpec:
+def _tool(step: ProposedStep, repairs: list[Repair]) -> ToolSpec:
     if step.tool in TOOLS:
         return TOOLS[step.tool]
     normalized = step.tool.strip().lower().replace(" ", "_").replace("-", "_")
@@ -133,7 +137,7 @@ def _tool_kind(name: str) -> str:
     return re.sub(r"_?(chart|graph|plot|diagram|table)s?$", "", name).strip("_")
 
 
-def _column(step: PlanStep, param: str, value: Any, kind: ColumnParam, profile: DatasetProfile,
+def _column(step: ProposedStep, param: str, value: Any, kind: ColumnParam, profile: DatasetProfile,
             repairs: list[Repair], settings: MatchSettings, *, required: bool) -> str | None:
     """The column to use for ``value``, repaired if needed; None removes an optional param."""
     if not isinstance(value, str) or not value.strip():
@@ -157,15 +161,15 @@ def _column(step: PlanStep, param: str, value: Any, kind: ColumnParam, profile: 
     return value
 
 
-def _fail(step: PlanStep, param: str, reason: str, required: bool) -> None:
+def _fail(step: ProposedStep, param: str, reason: str, required: bool) -> None:
     if required:
         raise _StepDropped(f"{param}: {reason}")
     logger.info("step %s: optional param %s removed: %s", step.id, param, reason)
     return None
 
 
-def _filters(step: PlanStep, raw: Any, profile: DatasetProfile, repairs: list[Repair],
-             settings: MatchSettings) -> list[dict[str, Any]]:
+def _filters(step: ProposedStep, raw: Any, profile: DatasetProfile, repairs: list[Repair],
+             settings: MatchSettings) -> list[FilterSpec]:
     out = []
     for item in raw if isinstance(raw, list) else []:
         try:
@@ -179,7 +183,7 @@ def _filters(step: PlanStep, raw: Any, profile: DatasetProfile, repairs: list[Re
             repairs.append(Repair(step=step.id, param="filters", original=f.model_dump(), repaired=None, score=0.0,
                                   method="removed_filter_unknown_column"))
             continue
-        out.append(f.model_copy(update={"column": column}).model_dump())
+        out.append(f.model_copy(update={"column": column}))
     return out
 
 

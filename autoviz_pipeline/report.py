@@ -41,6 +41,16 @@ from .contracts import (
     ExecutionResult,
     IntentResult,
     LLMCall,
+    Manifest,
+    ManifestChart,
+    ManifestDataset,
+    ManifestDrop,
+    ManifestFiles,
+    ManifestIntent,
+    ManifestPlan,
+    ManifestTable,
+    ManifestText,
+    ManifestUnderstanding,
     Report,
     StepResult,
     ValidatedPlan,
@@ -302,13 +312,9 @@ def _profile_extent(col: ColumnProfile) -> str:
     return ""
 
 
-def _all_dropped(validated: ValidatedPlan, execution: ExecutionResult) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for d in validated.dropped:
-        out.append({"step": d.step, "reason": d.reason, "tool": d.tool, "stage": "validate"})
-    for d in execution.failed:
-        out.append({"step": d.step, "reason": d.reason, "tool": d.tool, "stage": "execute"})
-    return out
+def _all_dropped(validated: ValidatedPlan, execution: ExecutionResult) -> list[ManifestDrop]:
+    return [ManifestDrop(step=d.step, reason=d.reason, tool=d.tool, stage=stage)
+            for stage, dropped in (("validate", validated.dropped), ("execute", execution.failed)) for d in dropped]
 
 
 def _version() -> str:
@@ -355,95 +361,50 @@ def build_manifest(
     llm_calls: Sequence[LLMCall],
     timings: Mapping[str, float],
     out_dir: Path,
-) -> dict[str, Any]:
-    charts: list[dict[str, Any]] = []
-    tables: list[dict[str, Any]] = []
-    texts: list[dict[str, Any]] = []
+) -> Manifest:
+    charts: list[ManifestChart] = []
+    tables: list[ManifestTable] = []
+    texts: list[ManifestText] = []
     for r in execution.results:
+        common = {"id": r.step, "title": r.title, "tool": r.tool}
         if r.kind == "chart":
-            charts.append(
-                {
-                    "id": r.step,
-                    "title": r.title,
-                    "tool": r.tool,
-                    "spec": _load_spec(r, out_dir),
-                    "png": _rel_path(r.png, out_dir),
-                    "svg": _rel_path(r.svg, out_dir),
-                    "spec_path": _rel_path(r.spec_path, out_dir),
-                    "finding": r.finding,
-                    "notes": list(r.notes),
-                }
-            )
+            charts.append(ManifestChart(
+                **common, spec=_load_spec(r, out_dir), png=_rel_path(r.png, out_dir), svg=_rel_path(r.svg, out_dir),
+                spec_path=_rel_path(r.spec_path, out_dir), finding=r.finding, notes=list(r.notes)))
         elif r.kind == "table":
-            tables.append(
-                {
-                    "id": r.step,
-                    "title": r.title,
-                    "tool": r.tool,
-                    "csv": _rel_path(r.table_csv, out_dir),
-                    "rows": _table_rows(r, out_dir),
-                    "finding": r.finding,
-                    "notes": list(r.notes),
-                }
-            )
+            tables.append(ManifestTable(**common, csv=_rel_path(r.table_csv, out_dir), rows=_table_rows(r, out_dir),
+                                        finding=r.finding, notes=list(r.notes)))
         else:
-            texts.append({"id": r.step, "title": r.title, "tool": r.tool, "finding": r.finding, "notes": list(r.notes)})
+            texts.append(ManifestText(**common, finding=r.finding, notes=list(r.notes)))
 
-    first_png = next((c["png"] for c in charts if c["png"]), None)
-    return {
-        "question": question,
-        "dataset": {
-            "path": profile.path,
-            "name": profile.name,
-            "sha256": profile.sha256,
-            "size_bytes": profile.size_bytes,
-            "rows": profile.rows,
-            "columns": profile.column_names,
-            "read_options": profile.read_options.model_dump(),
-        },
-        "profile": profile.model_dump(),
-        "intent": {
-            "label": intent.intent,
-            "confidence": intent.confidence,
-            "source": intent.source,
-            "question": intent.question,
-            "matches": [m.model_dump() for m in intent.matches],
-            "filters": [f.model_dump() for f in intent.filters],
-            "aggregate": intent.aggregate,
-            "chart_words": list(intent.chart_words),
-            "chart": intent.chart.model_dump() if intent.chart is not None else None,
-            "alternatives": [m.model_dump() for m in intent.alternatives],
-            "notes": list(intent.notes),
-        },
-        # how the question was read: every grounded phrase, and the ambiguous ones kept, not guessed
-        "understanding": {
-            "matches": [m.model_dump() for m in intent.matches],
-            "alternatives": [m.model_dump() for m in intent.alternatives],
-            "filters": [f.model_dump() for f in intent.filters],
-            "chart": intent.chart.model_dump() if intent.chart is not None else None,
-            # words that name something to measure, or to group by, and matched no column: said in the report
-            "unmatched": list(dict.fromkeys([*intent.unmatched, *intent.ungrouped])),
-        },
-        "plan": {
-            "template": adapted.before.template,
-            "intent": adapted.before.intent,
-            "before": [s.model_dump() for s in adapted.before.steps],
-            "after": [s.model_dump() for s in adapted.steps],
-            "changes": [c.model_dump() for c in adapted.changes],
-            "validated": [s.model_dump() for s in validated.steps],
-        },
-        "charts": charts,
-        "tables": tables,
-        "texts": texts,
-        "first_chart_png": first_png,
-        "repairs": [r.model_dump() for r in validated.repairs],
-        "dropped": _all_dropped(validated, execution),
-        "llm_calls": [c.model_dump() for c in llm_calls],
-        "timings": {str(k): float(v) for k, v in timings.items()},
-        "files": {"markdown": REPORT_MD, "html": REPORT_HTML, "manifest": MANIFEST_JSON},
-        "created_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "autoviz_version": _version(),
-    }
+    return Manifest(
+        question=question,
+        dataset=ManifestDataset(path=profile.path, name=profile.name, sha256=profile.sha256,
+                                size_bytes=profile.size_bytes, rows=profile.rows, columns=profile.column_names,
+                                read_options=profile.read_options),
+        profile=profile,
+        intent=ManifestIntent(label=intent.intent, confidence=intent.confidence, source=intent.source,
+                              question=intent.question, matches=intent.matches, filters=intent.filters,
+                              aggregate=intent.aggregate, chart_words=intent.chart_words, chart=intent.chart,
+                              alternatives=intent.alternatives, notes=intent.notes),
+        understanding=ManifestUnderstanding(
+            matches=intent.matches, alternatives=intent.alternatives, filters=intent.filters, chart=intent.chart,
+            unmatched=list(dict.fromkeys([*intent.unmatched, *intent.ungrouped]))),
+        plan=ManifestPlan(template=adapted.before.template, intent=adapted.before.intent,
+                          before=adapted.before.steps, after=adapted.steps, changes=adapted.changes,
+                          validated=validated.steps),
+        charts=charts,
+        tables=tables,
+        texts=texts,
+        first_chart_png=next((c.png for c in charts if c.png), None),
+        repairs=validated.repairs,
+        dropped=_all_dropped(validated, execution),
+        llm_calls=llm_calls,
+        timings={str(k): float(v) for k, v in timings.items()},
+        files=ManifestFiles(markdown=REPORT_MD, html=REPORT_HTML, manifest=MANIFEST_JSON),
+        created_at=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        autoviz_version=_version(),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -499,7 +460,7 @@ def _decision_tables(intent: IntentResult, adapted: AdaptedPlan, validated: Vali
          [[r.step, r.param, f"{_fmt(r.original)} → {_fmt(r.repaired)}", f"{r.score:.2f}", r.method]
           for r in validated.repairs]),
         ("Dropped steps", ["step", "tool", "stage", "reason"],
-         [[d["step"], d["tool"], d["stage"], d["reason"]] for d in _all_dropped(validated, execution)]),
+         [[d.step, d.tool, d.stage, d.reason] for d in _all_dropped(validated, execution)]),
         ("LLM calls", ["stage", "backend", "model", "latency ms", "tokens in/out", "outcome", "fallback"],
          [[c.stage, c.backend, c.model, f"{c.latency_ms:.0f}",
            f"{_fmt(c.prompt_tokens) or '?'}/{_fmt(c.completion_tokens) or '?'}", c.outcome,
@@ -940,7 +901,7 @@ def render_report(
     markdown = render_markdown(**kwargs)
     page = render_html(**kwargs)
     manifest = build_manifest(**kwargs)
-    manifest_text = _dumps(manifest) + "\n"  # serialise before writing anything: a bad value fails early
+    manifest_text = _dumps(manifest.model_dump()) + "\n"  # serialise before writing anything: a bad value fails early
 
     md_path, html_path, manifest_path = out / REPORT_MD, out / REPORT_HTML, out / MANIFEST_JSON
     atomic_write_text(md_path, markdown)
@@ -953,9 +914,9 @@ def render_report(
     logger.info(
         "report written to %s: %d chart(s), %d table(s), %d dropped",
         out,
-        len(manifest["charts"]),
-        len(manifest["tables"]),
-        len(manifest["dropped"]),
+        len(manifest.charts),
+        len(manifest.tables),
+        len(manifest.dropped),
     )
     return Report(
         out_dir=str(out),

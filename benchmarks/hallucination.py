@@ -217,7 +217,7 @@ def judge(plant: Plant, *, validated: ValidatedPlan, notes: list[str]) -> str:
         if d.step == plant.step and d.reason:
             return "dropped"
     step = next((s for s in validated.steps if s.id == plant.step), None)
-    if step is not None and plant.param in step.params and step.params[plant.param] == plant.wrong:
+    if step is not None and getattr(step.params, plant.param, None) == plant.wrong:
         return "missed"
     return "missed"
 

@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from autoviz_pipeline.contracts import PlanStep, ValidatedPlan
+from autoviz_pipeline.contracts import ValidatedPlan
 from autoviz_pipeline.execution import execute_plan, step_columns
 from autoviz_pipeline.profiling import profile_dataset
 from autoviz_pipeline.settings import Limits
+from tests.plan_steps import typed_step
 
 pytest.importorskip("polars")
 
@@ -77,11 +78,10 @@ def test_second_run_reads_the_cache_and_a_new_version_parses_again(sales, monkey
 def test_steps_read_only_their_columns_and_agree_with_the_simple_path(sales, tmp_path):
     path, df = sales
     big, small = profile_dataset(path, limits=COLUMNAR), profile_dataset(path, limits=SIMPLE)
-    step = PlanStep(id="t", tool="aggregate_table", params={
-        "group_by": ["region"], "value": "revenue", "aggregate": "sum",
-        "filters": [{"column": "discount", "op": "gte", "value": 0.1}]})
+    step = typed_step("t", "aggregate_table", group_by=["region"], value="revenue", aggregate="sum",
+                      filters=[{"column": "discount", "op": "gte", "value": 0.1}])
     assert step_columns(step, big) == ["region", "revenue", "discount"]
-    plan = ValidatedPlan(steps=[step, PlanStep(id="s", tool="summary_statistics", params={"columns": []})])
+    plan = ValidatedPlan(steps=[step, typed_step("s", "summary_statistics", columns=[])])
     a = execute_plan(plan, big, tmp_path / "big")
     b = execute_plan(plan, small, tmp_path / "small")
     assert not a.failed and not b.failed
@@ -108,8 +108,7 @@ def test_legacy_encoding_decimal_commas_and_currency_text_agree_with_the_simple_
         b, s = big.column(value), small.column(value)
         assert (b.role, s.role) == ("numeric", "numeric")
         assert b.mean == pytest.approx(s.mean, rel=1e-6) and b.max == pytest.approx(s.max)
-        step = PlanStep(id="t", tool="aggregate_table",
-                        params={"group_by": [group], "value": value, "aggregate": "sum"})
+        step = typed_step("t", "aggregate_table", group_by=[group], value=value, aggregate="sum")
         a = execute_plan(ValidatedPlan(steps=[step]), big, tmp_path / f"big_{path.stem}")
         c = execute_plan(ValidatedPlan(steps=[step]), small, tmp_path / f"small_{path.stem}")
         assert not a.failed and a.results[0].table == c.results[0].table
@@ -133,8 +132,7 @@ def test_grouped_thousands_in_a_decimal_comma_export_read_as_numbers(tmp_path, m
     assert (b.role, b.nulls) == ("numeric", 0)
     assert (b.mean, b.min, b.max) == pytest.approx((s.mean, s.min, s.max))
     assert big.column("Menge").dtype == small.column("Menge").dtype == "int64"  # plain integers stay integers
-    step = PlanStep(id="t", tool="aggregate_table",
-                    params={"group_by": ["Stadt"], "value": "Umsatz", "aggregate": "sum"})
+    step = typed_step("t", "aggregate_table", group_by=["Stadt"], value="Umsatz", aggregate="sum")
     a = execute_plan(ValidatedPlan(steps=[step]), big, tmp_path / "big")
     c = execute_plan(ValidatedPlan(steps=[step]), small, tmp_path / "small")
     assert not a.failed and a.results[0].table == c.results[0].table
@@ -177,7 +175,7 @@ def test_charts_from_the_columnar_cache_match_the_simple_path(shop, tmp_path):
     """Categories loaded from the cache (lumped into "Other", split by colour, sampled) draw the same charts,
     findings, notes and spec rows as the pandas path, and the steps share one read of their columns."""
     big, small = profile_dataset(shop, limits=COLUMNAR), profile_dataset(shop, limits=SIMPLE)
-    plan = ValidatedPlan(steps=[PlanStep(id=f"s{i}", tool=tool, params=params)
+    plan = ValidatedPlan(steps=[typed_step(f"s{i}", tool, **params)
                                 for i, (tool, params) in enumerate(CHART_STEPS)])
     a = execute_plan(plan, big, tmp_path / "big")
     b = execute_plan(plan, small, tmp_path / "small")
@@ -242,10 +240,10 @@ def test_steps_share_one_read_of_their_columns_unless_it_would_be_too_big(sales,
     real = engine.load_columns
     monkeypatch.setattr(engine, "load_columns", lambda p, cols: reads.append(list(cols)) or real(p, cols))
     plan = ValidatedPlan(steps=[
-        PlanStep(id="bar", tool="bar_chart", params={"x": "region", "y": "revenue"}),
-        PlanStep(id="box", tool="box_plot", params={"column": "discount", "by": "region"}),
-        PlanStep(id="bad", tool="histogram", params={"column": "no_such_column"}),
-        PlanStep(id="sum", tool="summary_statistics", params={"columns": []}),
+        typed_step("bar", "bar_chart", x="region", y="revenue"),
+        typed_step("box", "box_plot", column="discount", by="region"),
+        typed_step("bad", "histogram", column="no_such_column"),
+        typed_step("sum", "summary_statistics", columns=[]),
     ])
     shared = execute_plan(plan, big, tmp_path / "shared")
     assert reads == [["region", "revenue", "discount"]]  # once, the union (the unknown column is not read)

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from autoviz_pipeline.contracts import PlanStep, ValidatedPlan
+from autoviz_pipeline.contracts import ValidatedPlan
 from autoviz_pipeline.execution import execute_plan, neutralize_formulas
 from autoviz_pipeline.profiling import profile_dataset
+from tests.plan_steps import typed_step
 
 
 def test_neutralize_formulas_keeps_numbers_and_says_how_many():
@@ -28,8 +29,8 @@ def test_exported_csv_is_inert_and_a_failing_step_does_not_stop_the_rest(tmp_pat
     path.write_text("name,amount\n" + "".join(f"{'=cmd|x' if i % 2 else 'ok'},{i}\n" for i in range(10)))
     profile = profile_dataset(path)
     plan = ValidatedPlan(steps=[
-        PlanStep(id="broken", tool="histogram", params={"column": "name"}),
-        PlanStep(id="table", tool="aggregate_table", params={"group_by": ["name"], "value": "amount"}),
+        typed_step("broken", "histogram", column="name"),
+        typed_step("table", "aggregate_table", group_by=["name"], value="amount"),
     ])
     result = execute_plan(plan, profile, tmp_path / "out")
     assert [f.step for f in result.failed] == ["broken"] and [r.step for r in result.results] == ["table"]

@@ -8,11 +8,12 @@ import dagster as dg
 import pytest
 
 from autoviz_pipeline.api import NoChartError, primary_chart
-from autoviz_pipeline.contracts import PlanStep, ValidatedPlan
+from autoviz_pipeline.contracts import ValidatedPlan
 from autoviz_pipeline.defs.resources import LLMResource, PipelineSettings
 from autoviz_pipeline.execution import execute_plan, first_chart_spec
 from tests.conftest import EXAMPLES
 from tests.dagster_support import question_config, run_partition
+from tests.plan_steps import typed_step
 
 QUESTIONS = [  # (file, question, the first chart's mark, a field it draws)
     ("december_revenue.csv", "revenue totals by region and product type", "bar", "product_category"),
@@ -57,9 +58,9 @@ def test_primary_chart_is_the_spec_the_run_writes_for_its_first_chart(instance, 
 
 def test_a_failing_chart_step_is_skipped_as_the_run_skips_it(december_profile, tmp_path):
     """The run records a chart step that fails and goes on: its first chart is the next chart step's."""
-    broken = PlanStep(id="broken", tool="bar_chart", params={"x": "no_such_column"})
-    table = PlanStep(id="table", tool="aggregate_table", params={"group_by": ["region"]})
-    pie = PlanStep(id="pie", tool="pie_chart", params={"category": "region", "value": "revenue"})
+    broken = typed_step("broken", "bar_chart", x="no_such_column")
+    table = typed_step("table", "aggregate_table", group_by=["region"])
+    pie = typed_step("pie", "pie_chart", category="region", value="revenue")
     plan = ValidatedPlan(steps=[broken, table, pie])
     failed = []
 

@@ -23,9 +23,10 @@ from autoviz_pipeline.contracts import (
     FilterSpec,
     IntentResult,
     LLMCall,
+    Manifest,
     Plan,
     PlanChange,
-    PlanStep,
+    ProposedStep,
     ReadOptions,
     Repair,
     Report,
@@ -34,6 +35,8 @@ from autoviz_pipeline.contracts import (
     ValidatedPlan,
 )
 from autoviz_pipeline.report import html_escape, markdown_escape, render_report
+from autoviz_pipeline.tools import get_tool
+from tests.plan_steps import typed_step
 from tests.test_report_interactive import only_our_scripts
 
 EVIL_COL = "<script>alert(1)</script>"
@@ -118,19 +121,21 @@ def _intent(question: str = EVIL_QUESTION) -> IntentResult:
 
 
 def _plans() -> tuple[AdaptedPlan, ValidatedPlan]:
-    s1 = PlanStep(id="s1", tool="bar_chart", params={"x": "regoin", "y": LINK_COL}, title="Revenue by region", origin="question")
-    s2 = PlanStep(id="s2", tool="summary_table", params={"column": LINK_COL})
-    s3 = PlanStep(id="s3", tool="scatter", params={"x": "nope", "y": "nada"})
-    s4 = PlanStep(id="s4", tool="histogram", params={"column": LINK_COL})
+    s1 = ProposedStep(id="s1", tool="bar_chart", params={"x": "regoin", "y": LINK_COL}, title="Revenue by region",
+                      origin="question")
+    s2 = ProposedStep(id="s2", tool="summary_table", params={"column": LINK_COL})
+    s3 = ProposedStep(id="s3", tool="scatter", params={"x": "nope", "y": "nada"})
+    s4 = ProposedStep(id="s4", tool="histogram", params={"column": LINK_COL})
     before = Plan(intent="comparative_analysis", template="comparative_analysis", steps=[s2, s3, s4])
     adapted = AdaptedPlan(
         before=before,
         steps=[s1, s2, s3, s4],
         changes=[PlanChange(op="add", step="s1", detail="chart the question asks for")],
     )
-    s1_fixed = s1.model_copy(update={"params": {"x": EVIL_COL, "y": LINK_COL}})
     validated = ValidatedPlan(
-        steps=[s1_fixed, s2, s4],
+        steps=[typed_step("s1", "bar_chart", x=EVIL_COL, y=LINK_COL, title="Revenue by region", origin="question"),
+               typed_step("s2", "summary_statistics", columns=[LINK_COL]),
+               typed_step("s4", "histogram", column=LINK_COL)],
         repairs=[Repair(step="s1", param="x", original="regoin", repaired=EVIL_COL, score=0.83, method="fuzzy")],
         dropped=[DroppedStep(step="s3", reason="no column like 'nope' <x>", tool="scatter")],
     )
@@ -277,6 +282,28 @@ def test_manifest_keys_and_values(rendered):
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", m["created_at"])
     assert m["created_at"].endswith(("Z", "+00:00"))
     assert isinstance(m["autoviz_version"], str) and m["autoviz_version"]
+
+
+MANIFEST_KEYS = ["question", "dataset", "profile", "intent", "understanding", "plan", "charts", "tables", "texts",
+                 "first_chart_png", "repairs", "dropped", "llm_calls", "timings", "files", "created_at",
+                 "autoviz_version"]
+"""manifest.json's keys, in order, as the report wrote them before the manifest became a model."""
+
+
+def test_manifest_round_trips_through_its_model(rendered):
+    """manifest.json is ``Manifest.model_dump``: read back by the model it dumps to the same JSON, the proposed
+    steps keep their params as proposed, and the validated ones come back as their tool's params model."""
+    _, rep = rendered
+    text = Path(rep.manifest).read_text(encoding="utf-8")
+    manifest = Manifest.model_validate_json(text)
+    assert manifest.model_dump(mode="json") == json.loads(text)
+    assert list(json.loads(text)) == MANIFEST_KEYS
+    assert manifest.plan.after[0].params == {"x": "regoin", "y": LINK_COL}
+    bar, summary, histogram = manifest.plan.validated
+    assert isinstance(bar.params, get_tool("bar_chart").params) and (bar.params.x, bar.params.y) == (EVIL_COL, LINK_COL)
+    assert isinstance(summary.params, get_tool("summary_statistics").params) and summary.params.columns == [LINK_COL]
+    assert json.loads(text)["plan"]["validated"][2]["params"] == histogram.params.model_dump() == {
+        "filters": [], "column": LINK_COL, "bins": 20, "color": None}
 
 
 def test_manifest_charts_and_tables(rendered):

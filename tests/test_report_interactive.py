@@ -27,10 +27,11 @@ from pathlib import Path
 import pytest
 
 from autoviz_pipeline.api import plan_for
-from autoviz_pipeline.contracts import PlanStep, ValidatedPlan
+from autoviz_pipeline.contracts import ValidatedPlan
 from autoviz_pipeline.execution import execute_plan
 from autoviz_pipeline.profiling import profile_dataset
 from autoviz_pipeline.report import interactive_spec, render_report
+from tests.plan_steps import typed_step
 
 IN_CI = os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 HOSTILE_COLUMN = "units</script><!--&"
@@ -75,7 +76,7 @@ def report(tmp_path_factory) -> Path:
     profile = profile_dataset(_csv(work / "sales.csv"))
     assert HOSTILE_COLUMN in profile.column_names
     intent, adapted, _ = plan_for("units by region", profile)
-    plan = ValidatedPlan(steps=[PlanStep(id=k, tool=tool, params=p) for k, (tool, p) in STEPS.items()])
+    plan = ValidatedPlan(steps=[typed_step(k, tool, **p) for k, (tool, p) in STEPS.items()])
     execution = execute_plan(plan, profile, work / "out")
     assert not execution.failed, execution.failed
     return Path(render_report(question="units by region", profile=profile, intent=intent, adapted=adapted,
@@ -147,7 +148,7 @@ def test_a_report_without_charts_carries_no_script(tmp_path):
     profile = profile_dataset(_csv(tmp_path / "sales.csv"))
     intent, adapted, _ = plan_for("units by region", profile)
     tool, params = STEPS["table"]
-    plan = ValidatedPlan(steps=[PlanStep(id="table", tool=tool, params=params)])
+    plan = ValidatedPlan(steps=[typed_step("table", tool, **params)])
     execution = execute_plan(plan, profile, tmp_path / "out")
     report = render_report(question="q", profile=profile, intent=intent, adapted=adapted, validated=plan,
                            execution=execution, llm_calls=[], timings={}, out_dir=tmp_path / "out")

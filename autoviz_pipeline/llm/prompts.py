@@ -27,7 +27,7 @@ from ..contracts import (
     IntentResult,
     ModifyStep,
     PlanPatch,
-    PlanStep,
+    ProposedStep,
 )
 from ..tools import TOOLS
 from ..tools.registry import column_params
@@ -159,13 +159,13 @@ def _type_hint(schema: dict[str, Any]) -> str:
     return "text"
 
 
-def step_line(step: PlanStep) -> str:
+def step_line(step: ProposedStep) -> str:
     shown = {k: v for k, v in step.params.items() if k != "filters" and v not in (None, [], "")}
     return f"- {quote(step.id)}: {step.tool} {json.dumps(shown, ensure_ascii=False, separators=(', ', ': '))}"
 
 
 def patch_messages(question: str, intent: IntentResult, columns: Sequence[ColumnProfile],
-                   steps: Sequence[PlanStep], *, detail: int = 2) -> list[Message]:
+                   steps: Sequence[ProposedStep], *, detail: int = 2) -> list[Message]:
     tools = [line for name in TOOLS if (line := tool_line(name, columns, detail=detail))]
     plan = "\n".join(step_line(s) for s in steps) or "(empty)"
     user = (

@@ -40,7 +40,7 @@ from ..contracts import (
     ModifyStep,
     PatchOp,
     PlanChange,
-    PlanStep,
+    ProposedStep,
 )
 from ..errors import TransientError
 from ..understanding.grounding import best_column_for
@@ -259,7 +259,7 @@ def ground_proposed_columns(names: Sequence[str], profile: DatasetProfile) -> tu
 # --------------------------------------------------------------------------------------------------
 # plan adaptation
 # --------------------------------------------------------------------------------------------------
-def patch_request(intent: IntentResult, profile: DatasetProfile, steps: Sequence[PlanStep],
+def patch_request(intent: IntentResult, profile: DatasetProfile, steps: Sequence[ProposedStep],
                   backend: Backend) -> StageRequest:
     priority = select_columns(profile, intent=intent, steps=steps, cap=backend.settings.max_columns)
     columns = columns_by_name(profile, priority)
@@ -303,8 +303,8 @@ def propose_plan_patch(adapted: AdaptedPlan, intent: IntentResult, profile: Data
                                       "llm_raw": raw, "llm_calls": calls})
 
 
-def apply_patch(steps: Sequence[PlanStep], reply: PatchReply, intent: IntentResult,
-                profile: DatasetProfile) -> tuple[list[PlanStep], list[PlanChange]]:
+def apply_patch(steps: Sequence[ProposedStep], reply: PatchReply, intent: IntentResult,
+                profile: DatasetProfile) -> tuple[list[ProposedStep], list[PlanChange]]:
     """Apply the valid edits; refuse the others with a reason. Column, tool and param names are not
     judged here: added steps go through ``validate_plan`` with the rest of the plan (repaired or dropped
     there, with the reason in the manifest)."""
@@ -321,7 +321,7 @@ def apply_patch(steps: Sequence[PlanStep], reply: PatchReply, intent: IntentResu
             params = dict(op.params)
             if intent.filters and "filters" not in params:  # the question's filters apply to every step
                 params["filters"] = [f.model_dump() for f in intent.filters]
-            step = PlanStep(id=step_id, tool=op.tool, params=params, title=op.title or None, origin="llm")
+            step = ProposedStep(id=step_id, tool=op.tool, params=params, title=op.title or None, origin="llm")
             out.append(step)
             changes.append(PlanChange(op="add", step=step_id, detail=f"llm: {op.tool} {_show(op.params)}"[:300]))
             continue

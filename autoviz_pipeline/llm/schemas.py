@@ -30,7 +30,7 @@ from ..contracts import (
     IntentProposal,
     IntentResult,
     PlanPatch,
-    PlanStep,
+    ProposedStep,
 )
 from ..tools import TOOLS
 from ..tools.registry import column_params
@@ -67,7 +67,7 @@ MAX_OPS = _max_len(PlanPatch, "ops")
 # which columns go into the prompt and the schema
 # --------------------------------------------------------------------------------------------------
 def select_columns(profile: DatasetProfile, *, intent: IntentResult | None = None,
-                   steps: Sequence[PlanStep] = (), cap: int = 24) -> list[str]:
+                   steps: Sequence[ProposedStep] = (), cap: int = 24) -> list[str]:
     """Up to ``cap`` column names, most relevant first.
 
     Priority: the columns of the question's chart, then the columns it mentions or filters on, then the
@@ -91,7 +91,7 @@ def select_columns(profile: DatasetProfile, *, intent: IntentResult | None = Non
     return ordered[:cap]
 
 
-def _column_values(step: PlanStep) -> Iterable[str]:
+def _column_values(step: ProposedStep) -> Iterable[str]:
     spec = TOOLS.get(step.tool)
     if spec is None:
         return
@@ -179,7 +179,7 @@ def params_schema(tool: str, columns: Sequence[ColumnProfile], *, partial: bool 
     return _object(props, required=required)
 
 
-def patch_schema(columns: Sequence[ColumnProfile], steps: Sequence[PlanStep]) -> dict[str, Any]:
+def patch_schema(columns: Sequence[ColumnProfile], steps: Sequence[ProposedStep]) -> dict[str, Any]:
     """``PlanPatch`` for one dataset and plan: ``add`` a registered tool with fitting columns, ``drop`` a
     step of the plan (not the answer), ``modify`` a step's params; ``anyOf`` branches told apart by
     ``const`` values of ``op`` and ``tool``/``step``."""

@@ -8,14 +8,14 @@ place. Column params are annotated with :class:`ColumnParam`, which says which k
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from ..contracts import ColumnProfile, DatasetProfile, FilterSpec
+from ..contracts import ColumnProfile, DatasetProfile, FilterSpec, Origin, ToolStep
 from .caps import bounded_table
 
 ColumnKind = Literal["numeric", "group", "temporal", "any"]
@@ -128,3 +128,26 @@ class UnknownToolError(KeyError):
     def __init__(self, name: str, known: list[str]) -> None:
         self.name, self.known = name, tuple(known)
         super().__init__(f"Unknown tool {name!r}; registered tools: {', '.join(known)}")
+
+
+def step_models(tools: Iterable[ToolSpec]) -> tuple[type[ToolStep], ...]:
+    """One validated-step model per tool: ``{id, tool, params, title, origin}`` (the order the manifest shows),
+    where ``tool`` is the tool's name as a literal, the tag of the ``PlanStep`` union, and ``params`` its model."""
+    return tuple(
+        create_model(
+            "".join(part.title() for part in tool.name.split("_")) + "Step",
+            __base__=ToolStep,
+            __module__=__name__,
+            id=(str, ...),
+            tool=(Literal[tool.name], ...),  # type: ignore[valid-type]
+            params=(tool.params, ...),
+            title=(str | None, None),
+            origin=(Origin, "template"),
+        )
+        for tool in tools
+    )
+
+
+def step_union(models: tuple[type[ToolStep], ...]) -> Any:
+    """The tagged union of ``models``, told apart by their ``tool``."""
+    return Annotated[Union[models], Field(discriminator="tool")]  # noqa: UP007 - a tuple of types, built at run time

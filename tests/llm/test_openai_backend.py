@@ -161,7 +161,7 @@ def test_hallucinated_plan_is_repaired_or_dropped(server, december):
     # inventions in optional params are removed by validation, and logged with what the model said
     assert ("llm_1", "y", "revenue_totl", None) in repairs and ("llm_2", "y", "profit_margin", None) in repairs
     kept = {s.id: s for s in validated.steps}
-    assert kept["llm_1"].params["y"] is None and kept["llm_2"].params["x"] == "region"
+    assert kept["llm_1"].params.y is None and kept["llm_2"].params.x == "region"
 
 
 # --------------------------------------------------------------------------------------------------

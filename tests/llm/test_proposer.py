@@ -153,7 +153,7 @@ def test_optional_invented_column_is_logged_when_validation_removes_it(december)
     validated = validate_plan(result.steps, profile)
     assert ("llm_1", "color", "customer_segment", None, "removed_optional_param") in {
         (r.step, r.param, r.original, r.repaired, r.method) for r in validated.repairs}
-    assert next(s for s in validated.steps if s.id == "llm_1").params["color"] is None
+    assert next(s for s in validated.steps if s.id == "llm_1").params.color is None
 
 
 def test_parse_patch_needs_an_ops_list_and_ignores_chatter():

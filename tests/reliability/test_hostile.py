@@ -17,7 +17,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from autoviz_pipeline.contracts import AdaptedPlan, LLMCall, PlanChange, PlanStep
+from autoviz_pipeline.contracts import AdaptedPlan, LLMCall, PlanChange, ProposedStep
 from autoviz_pipeline.definitions import autoviz_job
 from autoviz_pipeline.defs import assets as assets_mod
 from autoviz_pipeline.defs.resources import PipelineSettings
@@ -193,10 +193,10 @@ def test_hostile_model_output_is_inert(hostile_inbox, monkeypatch):
 
     def hostile_patch(adapted: AdaptedPlan, *args, **kwargs) -> AdaptedPlan:
         evil = [
-            PlanStep(id="../../evil", tool="bar_chart", origin="llm", title=f"{SCRIPT} {MD_LINK}",
-                     params={"x": PATH, "y": f"$(touch {canary}6)", "aggregate": "sum"}),
-            PlanStep(id="x;rm -rf ~", tool="../../bin/sh", origin="llm", title=IMG, params={"cmd": "rm -rf /"}),
-            PlanStep(id="ok", tool="summary_statistics", origin="llm", title=f"{IMG} {INJECTION}", params={}),
+            ProposedStep(id="../../evil", tool="bar_chart", origin="llm", title=f"{SCRIPT} {MD_LINK}",
+                         params={"x": PATH, "y": f"$(touch {canary}6)", "aggregate": "sum"}),
+            ProposedStep(id="x;rm -rf ~", tool="../../bin/sh", origin="llm", title=IMG, params={"cmd": "rm -rf /"}),
+            ProposedStep(id="ok", tool="summary_statistics", origin="llm", title=f"{IMG} {INJECTION}", params={}),
         ]
         call = LLMCall(stage="adapt", backend="openai", model=f"{SCRIPT}", latency_ms=1.0,
                        outcome=f"ok {IMG} {MD_LINK}")
