@@ -265,6 +265,11 @@ def _years_spanned(filters: list[SaidFilter], words: list[str], years_columns: s
             out.append(SaidFilter(filter=FilterSpec(column=column, op="in", values=list(dict.fromkeys(bounds))),
                                   start=min(f.start for f in said), end=max(f.end for f in said), source="value"))
             continue
+        if column in years_columns and all(f.filter.op == "eq" for f in said):
+            # "in 2008, 2009 and 2011" on a column of years: those years, no stretch between them
+            out.append(SaidFilter(filter=FilterSpec(column=column, op="in", values=list(dict.fromkeys(bounds))),
+                                  start=min(f.start for f in said), end=max(f.end for f in said), source="period"))
+            continue
         out.append(SaidFilter(filter=FilterSpec(column=column, op="range", values=[min(bounds), max(bounds)]),
                               start=min(f.start for f in said), end=max(f.end for f in said), source="period"))
     return out

@@ -1368,6 +1368,11 @@ def _expected(table, keep):
     # near miss: a comparison keeps the number for the quantity ("revenue over 1000")
     ("shops", "weeks with revenue over 1000 by region",
      lambda o: o.kept == _expected("shops", lambda f: f["revenue"] > 1000)),
+    # a list of years on a column of years keeps those years, each of them, not the stretch between
+    ("degree_years", "Biology degrees in 1980, 1990 and 2000", lambda o: o.kept == 3),
+    ("degree_years", "average share of biology degrees in 1980 and 2000", lambda o: o.kept == 2),
+    # near miss: a stretch said as one keeps the stretch
+    ("degree_years", "Biology degrees from 1980 to 2000", lambda o: o.kept == 21),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -281,17 +281,24 @@ def _within(col: ColumnForms, numbers: list[int]) -> bool:
     return any(lo <= n <= hi for n in numbers) or min(numbers) <= lo <= max(numbers)
 
 
+_YEAR_LIST = re.compile(r"\b(?:1[89]|20)\d\d(?:\s*,\s*(?:1[89]|20)\d\d)*,?\s+(?:and|or|&)\s+(?:1[89]|20)\d\d\b(?!\s*%)")
+
+
 def _bare_years(ctx: Context) -> list[SaidFilter]:
     """A year said on its own ("2013 flights by carrier", "Use the 2007 data"): the rows of that year, when a
     column holds years or dates covering it, and no comparison or list of numbers claims the number."""
     out = []
+    listed = {ctx.token_at(m.start()) + k for m in _YEAR_LIST.finditer(ctx.lower)
+              for k in range(ctx.token_at(m.end() - 1) - ctx.token_at(m.start()) + 1)}
     for t in ctx.tokens:
         if not (t.text.isdigit() and len(t.text) == 4 and 1800 <= int(t.text) <= 2100) or not ctx.free(t.index,
                                                                                                   t.index + 1):
             continue
         before = ctx.tokens[t.index - 1].lower if t.index > 0 else ""
         after = ctx.tokens[t.index + 1].lower if t.index + 1 < len(ctx.tokens) else ""
-        if before in ("than", "over", "above", "under", "below", "least", "most", "top", "first", "exceeding",
+        if t.index in listed:
+            pass  # "in 2008, 2009 and 2010": every year of a list of years
+        elif before in ("than", "over", "above", "under", "below", "least", "most", "top", "first", "exceeding",
                       "about", "around", "approximately", "or", "and", "no", "number") or after in ("or", "and") or \
                 ctx.question[t.end:t.end + 1] in (",", "%"):
             continue
