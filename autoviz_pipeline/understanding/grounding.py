@@ -54,7 +54,8 @@ def ground(tokens: list[Token], index: ColumnIndex, *, settings: MatchSettings =
     chosen = [c for c in chosen if c not in _absorbed(chosen, tokens, index, settings)
               and not _modifies_a_column(c, chosen, tokens, index)]
     chosen = _values_of_the_named_column(chosen, candidates)
-    chosen = [c for c in chosen if c not in _glossed(chosen, tokens, text) and c not in _listed_values(chosen, tokens, text)]
+    listed = _glossed(chosen, tokens, text) + _listed_values(chosen, tokens, text)
+    chosen = [c for c in chosen if c not in listed]
     matches, alternatives = [], []
     for cand in sorted(chosen, key=lambda c: c.start):
         rivals = sorted({c.column for c in candidates if (c.start, c.end) == (cand.start, cand.end)

@@ -168,7 +168,8 @@ TABLES = {
         f"{10 + (i * 7) % 15}.5" for i in range(48)]),
     # an export that keeps the year under a word for time: COUNTRY, TIME (2000 .. 2019), ARRIVALS, 3 countries
     "tourism_stats": _csv("COUNTRY,TIME,ARRIVALS", [
-        f"{c},{y},{100 + (y - 2000) * 7 + k * 50}" for k, c in enumerate(["FRA", "ESP", "ITA"]) for y in range(2000, 2020)]),
+        f"{c},{y},{100 + (y - 2000) * 7 + k * 50}" for k, c in enumerate(["FRA", "ESP", "ITA"])
+        for y in range(2000, 2020)]),
     # a race: TIME in seconds, 1,000 .. 2,150, scattered (no year)
     "race_results": _csv("runner,club,TIME", [f"R{i},{['Harriers', 'Striders'][i % 2]},{1000 + (i * 37) % 1150}"
                                                for i in range(30)]),
@@ -184,7 +185,8 @@ TABLES = {
         for i in range(120)]),
     # daily mean temperatures in Celsius for two cities, -8 .. 21 °C
     "city_temps": _csv("date,city,mean_temp_c", [
-        f"{date(2023, 1, 1) + timedelta(days=i // 2)},{['Oslo', 'Bergen'][i % 2]},{(i * 7) % 30 - 8}" for i in range(120)]),
+        f"{date(2023, 1, 1) + timedelta(days=i // 2)},{['Oslo', 'Bergen'][i % 2]},{(i * 7) % 30 - 8}"
+        for i in range(120)]),
     # a long table whose one measure has a name that says nothing ("value"): the population the file is named after
     "city_population": _csv("city,year,sex,value", [
         f"{c},{y},{x},{1000 + k * 300 + (y - 2000) * 11 + j}" for k, c in enumerate(["Ayr", "Troon", "Irvine"])

@@ -199,8 +199,8 @@ def _moves(ctx: Context, ranged: list[tuple[int, str]]) -> list[SaidFilter]:
         size = float(m.group("n")) / (100 if max(abs(col.profile.min), abs(col.profile.max)) <= 1 else 1)
         op = cues["move_verbs"][m.group("verb")]
         value = round(-size if op == "lt" else size, 6)
-        out.append(SaidFilter(filter=FilterSpec(column=column, op=op, value=int(value) if value.is_integer() else value),
-                              start=start, end=end, source="number"))
+        said = int(value) if value.is_integer() else value
+        out.append(SaidFilter(filter=FilterSpec(column=column, op=op, value=said), start=start, end=end, source="number"))
         ctx.consumed.append((start, end))
     return out
 
