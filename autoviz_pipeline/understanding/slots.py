@@ -263,6 +263,9 @@ def ranks_rows(reading: QuestionReading, slots: Slots) -> bool:
         return True  # "the hottest days": days ranked, even when a date has a row per city
     if slots.groups and not keyed:
         return False
+    if reading.group_size is not None and any(c.profile.distinct == reading.group_size for c in slots.index.columns
+                                              if c.role in ("categorical", "boolean", "text")):
+        return False  # "which of the three airports is the windiest": the three groups ranked, not single rows
     return bool(ranking.measure or ranking.limit) and (bool(keyed) or _names_rows(ranking, slots))
 
 

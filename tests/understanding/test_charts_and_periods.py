@@ -1375,6 +1375,13 @@ def _expected(table, keep):
     ("degree_years", "average share of biology degrees in 1980 and 2000", lambda o: o.kept == 2),
     # near miss: a stretch said as one keeps the stretch
     ("degree_years", "Biology degrees from 1980 to 2000", lambda o: o.kept == 21),
+    # "which of the three depots": three groups said (the warehouse's three values), one asked for; no top 3 rows
+    ("parcels", "Which of the three depots has the highest shipping cost on average?",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate, o.c.limit)
+     == ("warehouse", "shipping_cost", "mean", None)),
+    # near miss: "which 3 parcels" ranks the rows
+    ("parcels", "Which 3 parcels had the highest shipping cost?",
+     lambda o: (o.field("x"), o.c.limit) == ("parcel_id", 3)),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)

@@ -316,6 +316,9 @@ def top_n(ctx: Context) -> Ranking | None:
         m = _N_SUPERLATIVE.search(lower)
     if m is None:
         which = _WHICH_N.search(lower)
+        if which is not None and re.search(r"\b(?:one|which|each|any|all|both|none)\s+of\s+the\s+$",
+                                           lower[:which.start("n")]):
+            which = None  # "which of the three airports is the windiest": three groups said, one asked for
         superlative = re.search(r"\b(?:[a-z]+est|most|least|fewest|top|bottom|best|worst)\b",
                                 lower[which.end():]) if which else None
         if which is None or superlative is None:

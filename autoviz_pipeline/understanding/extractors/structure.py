@@ -469,7 +469,7 @@ def _years_spanned(ctx: Context) -> int:
 def group_size(ctx: Context) -> int | None:
     """ "which of the three airports", "the five breeds": how many groups the question says there are."""
     m = re.search(r"\b(?:of\s+)?(?:the|all|these|those|both)\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|"
-                  r"\d{1,2})\s+(?P<noun>[a-z]+s)\b", ctx.lower)
+                  r"\d{1,2})\s+(?:[a-z]+\s+){0,2}?(?P<noun>[a-z]+s)\b", ctx.lower)  # "the three NYC airports"
     if m is None or re.search(r"\b(?:top|bottom|first|last)\s+$", ctx.lower[:m.start("n")]):
         return None
     n = m.group("n")
