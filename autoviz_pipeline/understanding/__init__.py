@@ -10,7 +10,7 @@ chosen from that reading alone (``chart``).
 from __future__ import annotations
 
 from ..contracts import ChartSpec, DatasetProfile, IntentLabel, IntentResult
-from .chart import choose_chart, ungrouped
+from .chart import choose_chart, missing_quantity, ungrouped
 from .columns import column_index
 from .reading import QuestionReading, read_question
 from .settings import DEFAULT_CHART_SETTINGS, DEFAULT_SETTINGS, ChartSettings, MatchSettings
@@ -53,7 +53,7 @@ def classify_intent(question: str, profile: DatasetProfile, *, settings: MatchSe
         chart_words=[w.word for w in reading.chart_words],
         chart=chart,
         alternatives=alternatives,
-        unmatched=reading.unmatched,
+        unmatched=reading.unmatched + (unsaid[0] if (unsaid := missing_quantity(reading, chart)) else []),
         ungrouped=ungrouped(reading, chart),
         notes=list(dict.fromkeys(notes)),
     )

@@ -47,11 +47,26 @@ def choose_chart(reading: QuestionReading, index: ColumnIndex, *,
             and stands_in is not None else
             f"read as {stands_in!r}, the one count of people in this table" if stands_in is not None else
             "left out of the chart"))
+    if spec is not None and (unsaid := missing_quantity(reading, spec)):
+        words, guessed = unsaid
+        notes.append(", ".join(repr(w) for w in words) + f" matched no column; {guessed!r}, which the question does "
+                     "not name, is shown in its place")
     if spec is not None and (missing := ungrouped(reading, spec)):
         shown = [e.field for e in (spec.x, spec.color) if e is not None and e.field]
         notes.append(", ".join(repr(w) for w in missing) + " matched no column; " + (
             f"grouped by {shown[0]!r} instead" if shown else "not grouped"))
     return spec, notes
+
+
+def missing_quantity(reading: QuestionReading, spec: ChartSpec | None) -> tuple[list[str], str] | None:
+    """A relationship asked between two things of which only one matched a column ("plot household size against
+    the area of rice grown"): the words left unexplained, and the column the chart shows in place of the other
+    (never silently)."""
+    if spec is None or reading.task != "relationship" or not reading.unexplained or reading.unmatched:
+        return None
+    named = {m.column for m in reading.mentions} | {f.column for f in reading.filter_specs()}
+    guessed = [e.field for e in (spec.x, spec.y) if e is not None and e.field and e.field not in named]
+    return (list(dict.fromkeys(reading.unexplained)), guessed[0]) if guessed else None
 
 
 def ungrouped(reading: QuestionReading, spec: ChartSpec | None) -> list[str]:

@@ -191,6 +191,9 @@ TABLES = {
     "city_population": _csv("city,year,sex,value", [
         f"{c},{y},{x},{1000 + k * 300 + (y - 2000) * 11 + j}" for k, c in enumerate(["Ayr", "Troon", "Irvine"])
         for y in range(2000, 2021) for j, x in enumerate(["male", "female"])]),
+    # households of a survey: a 0/1 take-up flag, the rice area and the farm population (coded agpop)
+    "farm_survey": _csv("village,takeup,ricearea,agpop", [
+        f"V{i % 5},{i % 2},{1 + (i * 7) % 20}.5,{2 + (i * 3) % 7}" for i in range(50)]),
     # births with the parents' schooling in columns of their own: the 0/1 ``male`` flag is the baby's
     "births_parents": _csv("bwght,male,motheduc,fatheduc", [
         f"{90 + (i * 13) % 60},{i % 2},{8 + i % 9},{9 + (i * 5) % 8}" for i in range(40)]),
@@ -1382,6 +1385,14 @@ def _expected(table, keep):
     # near miss: "which 3 parcels" ranks the rows
     ("parcels", "Which 3 parcels had the highest shipping cost?",
      lambda o: (o.field("x"), o.c.limit) == ("parcel_id", 3)),
+    # a relationship of two things, one of which no column names: the report says so and which column stands in,
+    # and the manifest lists the words (understanding.unmatched)
+    ("farm_survey", "Plot household size against the rice area",
+     lambda o: any("'household'" in n and "matched no column" in n and "in its place" in n for n in o.r.notes)
+     and "household" in o.r.unmatched),
+    # near miss: both named, nothing to say
+    ("farm_survey", "Plot agpop against the rice area",
+     lambda o: o.c.mark == "point" and not o.r.unmatched and not any("matched no column" in n for n in o.r.notes)),
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)
