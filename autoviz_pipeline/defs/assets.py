@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import unquote
 
 import dagster as dg
 from pydantic import Field
@@ -66,7 +67,8 @@ COLUMN_SCHEMA_MAX = 1000
 # A failed one fails its stage: later stages do not run, the run fails, the UI shows the check's description.
 PROFILE_CHECK = dg.AssetCheckSpec(
     "columns_and_row_count", asset="dataset_profile", blocking=True,
-    description="The profile has at least one column, and its row count is the file's, counted again.")
+    description="The profile has at least one column, and its row count is that of the table the later "
+                "stages read, counted again.")
 PLAN_CHECK = dg.AssetCheckSpec(
     "starts_with_the_answer", asset="validated_plan", blocking=True,
     description="At least one step survived validation, and the first answers the question.")
@@ -78,7 +80,11 @@ REPORT_CHECK = dg.AssetCheckSpec(
     description="report.md, report.html and manifest.json exist; every chart's spec validates against the "
                 "Vega-Lite v5 schema.")
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
-_IMAGE_LINK = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\([^)]*\)")
+# report.md's links, by the target report.py writes (a percent-quoted path relative to the report's folder)
+_IMAGE_LINK = re.compile(r"!\[((?:[^\]\\]|\\.)*)\]\(([^)\s]*)\)")
+_FILE_LINK = re.compile(r"(?<![!\\])\[((?:[^\]\\]|\\.)*)\]\((?![a-z][a-z0-9+.-]*:|#)[^)\s]*\)", re.I)
+UI_IMAGE_BYTES = 2_000_000
+"""At most this many bytes of PNG inlined in the report's Markdown metadata (Dagster stores it in the event log)."""
 
 
 class RunParams(dg.Config):
@@ -235,7 +241,7 @@ def step_results(context: dg.AssetExecutionContext, validated_plan: ValidatedPla
 def analysis_report(context: dg.AssetExecutionContext, dataset_profile: ProfiledDataset,
                     question_intent: IntentResult, analysis_plan: AdaptedPlan, validated_plan: ValidatedPlan,
                     step_results: ExecutionResult):
-    """Render report.md, report.html and manifest.json; show the report and first chart in the UI."""
+    """Render report.md, report.html and manifest.json; show the report with its charts in the UI."""
     started = time.perf_counter()
     timings = _stage_timings(context)
     report = render_report(
@@ -308,15 +314,27 @@ def _stage_timings(context: dg.AssetExecutionContext) -> dict[str, float]:
     return timings
 
 
-def _ui_markdown(report: Report, max_chars: int = 20_000) -> str:
-    """The report's Markdown with its first chart inlined (the UI cannot read files next to the report)."""
-    text = _IMAGE_LINK.sub("", Path(report.markdown).read_text(encoding="utf-8"))  # relative paths: broken in the UI
+def _ui_markdown(report: Report, max_chars: int = 20_000, max_image_bytes: int = UI_IMAGE_BYTES) -> str:
+    """The report's Markdown as the UI shows it. The UI cannot read the files next to the report: each chart's
+    PNG is inlined where the report shows it, as many as fit in ``max_image_bytes`` (the rest, and any image
+    outside the report's folder, say to open report.html), and a link to a table file becomes its text."""
+    text = Path(report.markdown).read_text(encoding="utf-8")
     if len(text) > max_chars:
         text = text[:max_chars] + "\n\n… (truncated; open report.html for the rest)"
-    if report.first_chart_png and Path(report.first_chart_png).is_file():
-        b64 = base64.b64encode(Path(report.first_chart_png).read_bytes()).decode("ascii")
-        text = f"![first chart](data:image/png;base64,{b64})\n\n" + text
-    return text
+    folder = Path(report.out_dir).resolve()
+    budget = max_image_bytes
+
+    def inline(link: re.Match) -> str:
+        nonlocal budget
+        png = (folder / unquote(link.group(2))).resolve()
+        if png.suffix.lower() == ".png" and png.is_relative_to(folder) and png.is_file():
+            data = png.read_bytes()
+            if len(data) <= budget:
+                budget -= len(data)
+                return f"![{link.group(1)}](data:image/png;base64,{base64.b64encode(data).decode('ascii')})"
+        return f"*({link.group(1) or 'chart'}: open report.html)*"
+
+    return _FILE_LINK.sub(r"\1", _IMAGE_LINK.sub(inline, text))
 
 
 ASSETS = [dataset_profile, question_intent, analysis_plan, validated_plan, step_results, analysis_report]

@@ -1,5 +1,6 @@
 """The real Dagster job, materialized in a temporary instance on the bundled examples."""
 
+import base64
 import json
 from pathlib import Path
 
@@ -62,9 +63,12 @@ def test_headline_question_end_to_end(instance, tmp_path):
     # intermediate outputs are readable JSON per asset, partition and run
     stored = tmp_path / "storage" / "question_intent" / "december_revenue.csv" / f"{result.run_id}.json"
     assert json.loads(stored.read_text())["intent"] == "comparative_analysis"
-    # the UI shows the report with its first chart
-    mats = result.asset_materializations_for_node("analysis_report")
-    assert "data:image/png;base64," in mats[0].metadata["report"].value
+    # the UI shows the report with every chart inlined where the report has it, and no link it cannot follow
+    shown = result.asset_materializations_for_node("analysis_report")[0].metadata["report"].value
+    pngs = [base64.b64encode((out / chart["png"]).read_bytes()).decode("ascii") for chart in manifest["charts"]]
+    assert len(pngs) == 3 and all(f"(data:image/png;base64,{png})" in shown for png in pngs)
+    assert shown.index(pngs[0]) < shown.index("## Totals by group") < shown.index(pngs[1])
+    assert "](charts/" not in shown and "](tables/" not in shown and "Full table: tables/" in shown
     assert set(manifest["timings"]) >= {"dataset_profile", "question_intent", "step_results"}
 
 
