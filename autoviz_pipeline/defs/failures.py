@@ -18,6 +18,7 @@ RECORDED_BY_TAG = "autoviz/failure_recorded_by"  # on runs whose launcher writes
 RETRY_HINT = (
     "Fix what the error says, then save the file again in the inbox: a new version runs once. "
     "Saving the same bytes again also counts (its modification time changes). "
+    "A file registered with `autoviz register`: materialize its partition again (UI or dagster asset materialize). "
     "Or run it by hand: autoviz run FILE \"QUESTION\" (add --debug for details)."
 )
 
