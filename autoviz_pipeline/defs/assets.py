@@ -82,7 +82,7 @@ REPORT_CHECK = dg.AssetCheckSpec(
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 # report.md's links, by the target report.py writes (a percent-quoted path relative to the report's folder)
 _IMAGE_LINK = re.compile(r"!\[((?:[^\]\\]|\\.)*)\]\(([^)\s]*)\)")
-_FILE_LINK = re.compile(r"(?<![!\\])\[((?:[^\]\\]|\\.)*)\]\((?![a-z][a-z0-9+.-]*:|#)[^)\s]*\)", re.I)
+_FILE_LINK = re.compile(r"(?<![!\\])\[((?:[^\]\\]|\\.)*)\]\((?![a-z][a-z0-9+.-]*:|#)[^)\s]*\)", re.IGNORECASE)
 UI_IMAGE_BYTES = 2_000_000
 """At most this many bytes of PNG inlined in the report's Markdown metadata (Dagster stores it in the event log)."""
 
