@@ -21,7 +21,8 @@ def _report(folder: Path, markdown: str) -> Report:
 
 
 def test_charts_are_inlined_until_the_budget_is_spent(tmp_path):
-    report = _report(tmp_path / "run", "# Q\n\n![Sales \\[€\\]](charts/01_answer.png)\n\n![Two](charts/02%20two.png)\n")
+    markdown = "# Q\n\n![Sales \\[€\\]](charts/01_answer.png)\n\n![Two](charts/02%20two.png)\n"
+    report = _report(tmp_path / "run", markdown)
     inlined = f"(data:image/png;base64,{base64.b64encode(PNG).decode('ascii')})"
     both = _ui_markdown(report, max_image_bytes=2 * len(PNG))
     assert both == f"# Q\n\n![Sales \\[€\\]]{inlined}\n\n![Two]{inlined}\n"
