@@ -15,8 +15,8 @@ from typing import Any
 
 import dagster as dg
 
-from ..inbox import (FileVersion, display_name, file_version, find_partition_file, is_utf8_name, scan_inbox,
-                     sidecar_question)
+from ..inbox import (FileVersion, dataset_file, display_name, file_version, find_partition_file, is_utf8_name,
+                     scan_inbox, sidecar_question)
 from .assets import ASSETS, csv_files
 from .failures import RECORDED_BY_TAG, failure_record, first_step_failure, write_failure_record
 from .resources import PipelineSettings
@@ -164,7 +164,7 @@ def make_failure_sensor(job: Any) -> dg.SensorDefinition:
             return
         stage, error = first_step_failure(context.get_step_failure_events())
         record = failure_record(
-            run_id=run.run_id, partition=run.tags.get("dagster/partition"), file=run.tags.get(FILE_TAG),
+            run_id=run.run_id, partition=run.tags.get("dagster/partition"), file=_run_file(run, settings),
             version=run.tags.get(VERSION_TAG), stage=stage,
             error=error or context.failure_event.message or "the run failed (see the Dagster logs)",
         )
@@ -172,6 +172,21 @@ def make_failure_sensor(job: Any) -> dg.SensorDefinition:
         context.log.info(f"failure recorded in {path}")
 
     return failure_recorder
+
+
+def _run_file(run: dg.DagsterRun, settings: PipelineSettings) -> str | None:
+    """The file a failed run read or was to read: the sensor's tag, else the run config's dataset_path, else the
+    partition's file in the inbox or the one `autoviz register` recorded (a run from the UI has no tag)."""
+    if run.tags.get(FILE_TAG):
+        return run.tags[FILE_TAG]
+    ops = (run.run_config or {}).get("ops")
+    stage = ops.get("dataset_profile") if isinstance(ops, dict) else None
+    config = stage.get("config") if isinstance(stage, dict) else None
+    path = config.get("dataset_path") if isinstance(config, dict) else None
+    partition = run.tags.get("dagster/partition")
+    if not path and partition:
+        path = dataset_file(settings.inbox_dir, partition)
+    return display_name(str(path), 1000) if path else None
 
 
 def _still_in_inbox(settings: PipelineSettings, partition: str, version: str) -> Path | None:

@@ -13,6 +13,7 @@ from autoviz_pipeline.defs.failures import RECORDED_BY_TAG
 from autoviz_pipeline.defs.io_managers import PydanticJsonIOManager
 from autoviz_pipeline.defs.resources import PipelineSettings
 from autoviz_pipeline.defs.sensors import make_failure_sensor, make_inbox_sensor, make_refresh_schedule
+from autoviz_pipeline.inbox import register_file
 
 
 def _settings(tmp_path):
@@ -85,6 +86,7 @@ def test_failure_sensor_records_failed_run(tmp_path):
         make_failure_sensor(autoviz_job)(ctx)
         record = json.loads((tmp_path / "out" / "_failures" / f"{result.run_id}.json").read_text())
         assert record["partition"] == "bad.csv" and record["stage"] == "dataset_profile"
+        assert record["file"] == str(bad)  # from the run config (no sensor tag)
         assert "binary" in record["error"] or "failure" in record["error"].lower()
 
 
@@ -168,9 +170,18 @@ def test_failure_recorder_covers_a_ui_materialization(tmp_path):
             instance=instance, partition_key="missing.csv", raise_on_error=False, tags={RECORDED_BY_TAG: "cli"},
             resources={"settings": settings, "json_io_manager": PydanticJsonIOManager(base_dir=str(tmp_path / "s"))})
         assert not by_cli.success
+        gone = tmp_path / "moved" / "gone.csv"  # registered with `autoviz register`, then moved away
+        register_file(tmp_path, gone)
+        instance.add_dynamic_partitions(csv_files.name, ["gone.csv"])
+        registered = asset_job.execute_in_process(
+            instance=instance, partition_key="gone.csv", raise_on_error=False,
+            resources={"settings": settings, "json_io_manager": PydanticJsonIOManager(base_dir=str(tmp_path / "s"))})
+        assert not registered.success
         _evaluate(recorder, instance, cursor, settings)
-    records = sorted((tmp_path / "out" / "_failures").glob("*.json"))
-    assert [p.stem for p in records] == [result.run_id]
-    record = json.loads(records[0].read_text())
-    assert record["partition"] == "missing.csv" and record["stage"] == "dataset_profile"
+    records = {p.stem: json.loads(p.read_text()) for p in (tmp_path / "out" / "_failures").glob("*.json")}
+    assert set(records) == {result.run_id, registered.run_id}
+    record = records[result.run_id]
+    assert record["partition"] == "missing.csv" and record["stage"] == "dataset_profile" and record["file"] is None
     assert "No file for partition 'missing.csv'" in record["error"]
+    # a UI run has no file tag: the record names the file the partition stands for
+    assert records[registered.run_id]["file"] == str(gone) and "not found" in records[registered.run_id]["error"]
