@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..contracts import ColumnMatch, DatasetProfile
 from .columns import COUNT_WORDS, ColumnForms, ColumnIndex, column_index
-from .lexicon import Token, degree, is_noun, known_word, lemma_key, tokenize, value_key
+from .lexicon import Token, degree, is_noun, known_word, lemma_key, list_items, tokenize, value_key
 from .matchers import score_phrase
 from .settings import DEFAULT_SETTINGS, MatchSettings
 from .vocabulary import vocabulary
@@ -320,7 +320,7 @@ def _listed_values(chosen: list[Candidate], tokens: list[Token], text: str) -> l
         between = text[tokens[c.end - 1].end:opened] if opened > 0 else ""
         if opened < 0 or closed < 0 or len(between.split()) > 1 or not re.fullmatch(r"[\sA-Za-z-]*", between):
             continue  # "seat belt law (": one word (the head noun) at most between the column and the bracket
-        if len([x for x in re.split(r"[,;/]|\band\b|\bor\b", text[opened + 1:closed]) if x.strip(" .…")]) < 2:
+        if len(list_items(text[opened + 1:closed])) < 2:
             continue
         out += [o for o in chosen if o.column != c.column and o.method not in ("exact", "normalized", "lemma", "value")
                 and tokens[o.start].start > opened and tokens[o.end - 1].end <= closed]

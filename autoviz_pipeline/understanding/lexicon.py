@@ -216,3 +216,9 @@ def value_key(value: str) -> str:
 def lemma_key(key: str) -> str:
     """A ``value_key`` with each word's lemma, so a plural finds its singular value and back."""
     return " ".join(lemma(w) for w in key.split())
+
+
+def list_items(text: str) -> list[str]:
+    """The items of a list as written ("JFK, LaGuardia and Newark", "none, primary, secondary..."): split at
+    commas, semicolons, slashes, "and", "or" and "&"; empty items and trailing dots dropped."""
+    return [x.strip() for x in re.split(r"[,;/&]|\band\b|\bor\b", text) if x.strip(" .…")]

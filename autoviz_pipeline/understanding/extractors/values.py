@@ -9,7 +9,7 @@ import re
 
 from ...contracts import FilterSpec
 from ..columns import ColumnForms
-from ..lexicon import degree, is_noun
+from ..lexicon import degree, is_noun, list_items
 from ..reading import Context, SaidFilter
 from ..vocabulary import vocabulary
 from .structure import against_the_rest
@@ -123,7 +123,7 @@ def _glossed(ctx: Context, start: int, end: int, said: int) -> bool:
     opened, closed = text.rfind("(", 0, tokens[start].start), text.find(")", tokens[end - 1].end)
     if opened < 1 or closed < 0 or ")" in text[opened:tokens[start].start] or not text[:opened].rstrip()[-1:].isalpha():
         return False
-    items = [x for x in re.split(r"[,;/]|\band\b|\bor\b|&", text[opened + 1:closed]) if x.strip(" .…")]
+    items = list_items(text[opened + 1:closed])
     return len(items) >= 2 and said < len(items)
 
 
