@@ -55,7 +55,7 @@ at most ``STATS_BATCH_COLUMNS``: a tall file's columns one at a time as before (
 column), a wide file's in batches of 100. Measured on 5,000 columns × 2,000 rows: one query per column 80 s (the
 schema was also read per column); 100 per query 13 s / 455 MB; 500: 14 s / 594 MB; 2,000: 25 s / 1.7 GB."""
 _DIGEST_INDEX = "digests.json"
-PROFILE_CACHE = "{digest}.profile-v2.json"
+PROFILE_CACHE = "{digest}.profile-v3.json"  # v3: season labels ("2009-10") are no dates
 """Cached profiles; v2: column names cleaned as the small path cleans them, cell text shortened. A v1 profile
 (``<digest>.profile.json``) could hold a 1,000,000-character column name or 50 MB values: it is not read."""
 

@@ -14,6 +14,7 @@ This module imports neither ``profiling`` nor ``engine``: both import it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 import math
 import re
 
@@ -151,9 +152,26 @@ def infer_role(name: str, series: pd.Series) -> tuple[Role, pd.Series]:
     return "categorical", series
 
 
+_SPAN_OF_YEARS = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*$")
+
+
+def season_labels(values: Iterable[object]) -> bool:
+    """ "2009-10", "2018/19", "1999-2000": seasons or fiscal years that span two years, labels (in order
+    as text), not months: nearly every distinct value's second part is the year after its first. A monthly
+    column ("2009-10", "2009-11", …) has that at most once a year."""
+    distinct = {str(v) for v in values}
+    if len(distinct) < 2:
+        return False
+    spans = [m for v in distinct if (m := _SPAN_OF_YEARS.match(v))]
+    if len(spans) < 0.9 * len(distinct):
+        return False
+    following = sum(int(m[2]) == ((int(m[1]) + 1) % 100 if len(m[2]) == 2 else int(m[1]) + 1) for m in spans)
+    return following >= 0.9 * len(spans)
+
+
 def _looks_temporal(text: pd.Series) -> bool:
     head = text.head(500)
-    if not head.str.contains(_DATE_LIKE).mean() >= 0.9:
+    if not head.str.contains(_DATE_LIKE).mean() >= 0.9 or season_labels(text.iloc[:: max(1, len(text) // 5000)].unique()):  # spread over the file
         return False
     parsed = parse_dates(head)
     return bool(parsed.notna().mean() >= 0.9)

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from autoviz_pipeline.errors import CsvReadError
+from autoviz_pipeline import roles as roles_module
 from autoviz_pipeline.profiling import profile_dataset
 from tests.conftest import DECEMBER, EXAMPLES
 
@@ -83,3 +84,18 @@ def test_samples_are_the_first_distinct_values_even_far_down_a_long_column():
     assert profile_column("x", long_run).samples == ["7.0", "1.5", "2.5", "3.5", "4.5"]
     varied = pd.Series(range(100_000))
     assert profile_column("y", varied).samples == ["0", "1", "2", "3", "4"]
+
+
+def test_seasons_spanning_two_years_are_labels_not_months(write_csv):
+    """ "2009-10", "2010-11" … name seasons (the second part is always the next year): text in order, not
+    October 2009; a monthly column written the same way ("2009-10", "2009-11" …) stays a date."""
+    seasons = [f"{y}-{(y + 1) % 100:02d}" for y in range(2005, 2015)]
+    months = [f"{2009 + m // 12}-{m % 12 + 1:02d}" for m in range(9, 40)]
+    rows = [f"{seasons[i % 10]},{months[i % len(months)]},{i}" for i in range(60)]
+    profile = profile_dataset(write_csv("seasons.csv", "season,month,n\n" + "\n".join(rows) + "\n"))
+    roles = {c.name: c.role for c in profile.columns}
+    assert roles["season"] == "categorical"
+    assert roles["month"] == "temporal"
+    assert not roles_module.season_labels(["2019-20"])  # one label says nothing
+    assert roles_module.season_labels(["1999-2000", "2000-2001"])
+    assert not roles_module.season_labels(["2009-10", "2009-11", "2009-12", "2010-01"])

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..contracts import ColumnProfile, DatasetProfile
+from ..roles import season_labels
 from ..tools.registry import ColumnParam
 from .lexicon import is_noun, known_word, lemma, lemma_key, segment, split_name, value_key
 from .settings import DEFAULT_CHART_SETTINGS, ChartSettings
@@ -112,7 +113,7 @@ class ColumnForms:
     @property
     def timeline(self) -> bool:
         """Does the column place rows in time (dates, or years)?"""
-        return self.profile.role == "temporal" or self.calendar == "year"
+        return self.profile.role == "temporal" or self.calendar in ("year", "season")
 
     @property
     def one_per_row(self) -> bool:
@@ -346,6 +347,8 @@ def _written_out(words: tuple[str, ...]) -> frozenset[str]:
 def _calendar_part(col: ColumnForms, settings: ChartSettings) -> str | None:
     """ "year", "month", … for a numeric column whose name says so and whose values fit the calendar."""
     p = col.profile
+    if p.role == "categorical" and len(p.values) >= 2 and season_labels(p.values):
+        return "season"  # "2009-10", "2010-11": seasons, in order, a time line of their own
     if p.role not in ("numeric", "identifier", "categorical") or not isinstance(p.min, (int, float)) \
             or not isinstance(p.max, (int, float)) or float(p.min) != int(p.min) or float(p.max) != int(p.max):
         return None

@@ -60,6 +60,11 @@ TABLES = {
     "league": _csv("club,yr,division,points,passes,pass_pct", [
         f"{['Rovers', 'United', 'Athletic', 'City'][i % 4]},{2016 + i % 5}-{2017 + i % 5},{['North', 'South'][i % 2]},"
         f"{20 + (i * 7) % 60},{300 + (i * 37) % 400},{55 + (i * 3) % 40}.5" for i in range(40)]),
+    # a match a week over three seasons written "2009-10" (August to May): a label spanning two years, not October
+    # 2009 (and each of them a valid year-month); 40 matches a season, all on Saturdays but every fifth on a Tuesday
+    "fixtures": _csv("Season,Date,home,home_goals", [
+        f"{y}-{(y + 1) % 100:02d},{date(y, 8, 3) + timedelta(weeks=i) + timedelta(days=3 * (i % 5 == 4))},"
+        f"{['Rovers', 'United', 'City'][i % 3]},{(i * 7) % 5}" for y in (2009, 2010, 2011) for i in range(40)]),
     # a sensor read every 30 minutes for 12 days
     "gauge": _csv("read_at,level_mm", [
         f"{datetime(2024, 5, 1) + timedelta(minutes=30 * i)},{100 + (i * 37) % 90}" for i in range(48 * 12)]),
@@ -1378,6 +1383,13 @@ def _expected(table, keep):
     ("degree_years", "average share of biology degrees in 1980 and 2000", lambda o: o.kept == 2),
     # near miss: a stretch said as one keeps the stretch
     ("degree_years", "Biology degrees from 1980 to 2000", lambda o: o.kept == 21),
+    # seasons written "2009-10" are labels in order, the time line of "per season"; a weekday is the date's
+    ("fixtures", "average home goals per season",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("Season", "home_goals", "mean")),
+    ("fixtures", "number of matches by day of the week",
+     lambda o: (o.field("x"), o.c.x.time_unit, o.c.y.aggregate) == ("Date", "weekday", "count")),
+    ("fixtures", "home goals by month of the year",
+     lambda o: (o.field("x"), o.c.x.time_unit) == ("Date", "month_of_year")),
     # "which of the three depots": three groups said (the warehouse's three values), one asked for; no top 3 rows
     ("parcels", "Which of the three depots has the highest shipping cost on average?",
      lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate, o.c.limit)
