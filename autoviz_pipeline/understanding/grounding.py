@@ -49,7 +49,8 @@ def ground(tokens: list[Token], index: ColumnIndex, *, settings: MatchSettings =
     candidates = [c for c in _candidates(tokens, index, settings, text)
                   if not _names_rows(c, tokens, index, settings)]
     candidates = _whole_phrases_first(_tagged(_unlogged(candidates, tokens, index), tokens, index))
-    candidates = [c for c in candidates if not _superlative_of_a_named(c, candidates, tokens)]
+    candidates = [c for c in candidates if not _superlative_of_a_named(c, candidates, tokens)
+                  and not _degree_of_another(c, candidates, tokens, index)]
     chosen = _best_cover(candidates, len(tokens), {c.name: c.profile.nulls for c in index.columns})
     chosen = [c for c in chosen if c not in _absorbed(chosen, tokens, index, settings)
               and not _modifies_a_column(c, chosen, tokens, index)]
@@ -292,6 +293,19 @@ def _superlative_of_a_named(c: Candidate, candidates: list[Candidate], tokens: l
     which end of it (the max), it names no column itself; "the coldest nights" (nights name no column) does."""
     return c.method == "related" and c.length == 1 and degree(tokens[c.start].lower) == "superlative" and any(
         o.start == c.end and o.column == c.column for o in candidates)
+
+
+def _degree_of_another(c: Candidate, candidates: list[Candidate], tokens: list[Token], index: ColumnIndex) -> bool:
+    """ "the 10 days with the lowest close", "the highest average volume", "is volume higher when …": a
+    comparative or superlative of a plain word of size (high, low, large …) orders or compares the measure the
+    question names; it names no ``High`` or ``Low`` column of its own. Said alone ("the days with the lowest"),
+    or as the word itself ("the yearly high"), it still does."""
+    word = tokens[c.start].lower
+    if c.length != 1 or c.method in ("exact", "normalized", "value") or degree(word) is None or \
+            tokens[c.start].lemma not in vocabulary().cues["size_adjectives"]:
+        return False
+    return any(o.column != c.column and o.method != "value" and not (o.start <= c.start < o.end)
+               and (col := index.get(o.column)) is not None and col.measure for o in candidates)
 
 
 def _glossed(chosen: list[Candidate], tokens: list[Token], text: str) -> list[Candidate]:

@@ -65,6 +65,10 @@ TABLES = {
     "fixtures": _csv("Season,Date,home,home_goals", [
         f"{y}-{(y + 1) % 100:02d},{date(y, 8, 3) + timedelta(weeks=i) + timedelta(days=3 * (i % 5 == 4))},"
         f"{['Rovers', 'United', 'City'][i % 3]},{(i * 7) % 5}" for y in (2009, 2010, 2011) for i in range(40)]),
+    # a price's daily open, high, low and close, and the volume traded
+    "quotes": _csv("Date,Open,High,Low,Close,Volume", [
+        f"{date(2020, 1, 1) + timedelta(days=i)},{100 + i % 7},{104 + i % 9},{97 + i % 5},{101 + (i * 3) % 8},"
+        f"{1000 + (i * 37) % 500}" for i in range(400)]),
     # a sensor read every 30 minutes for 12 days
     "gauge": _csv("read_at,level_mm", [
         f"{datetime(2024, 5, 1) + timedelta(minutes=30 * i)},{100 + (i * 37) % 90}" for i in range(48 * 12)]),
@@ -1383,6 +1387,15 @@ def _expected(table, keep):
     ("degree_years", "average share of biology degrees in 1980 and 2000", lambda o: o.kept == 2),
     # near miss: a stretch said as one keeps the stretch
     ("degree_years", "Biology degrees from 1980 to 2000", lambda o: o.kept == 21),
+    # "lowest", "higher": words of size that order or compare the measure named, not the Low or High column
+    ("quotes", "the 10 days with the lowest close",
+     lambda o: (o.field("y"), o.c.sort, o.c.limit) == ("Close", "ascending", 10)),
+    ("quotes", "Which 3 months had the highest average volume?",
+     lambda o: (o.field("y"), o.c.y.aggregate, o.c.limit) == ("Volume", "mean", 3)),
+    ("quotes", "is volume higher when the close is higher?",
+     lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"Volume", "Close"}),
+    # near miss: the word itself names its column
+    ("quotes", "average high by month", lambda o: (o.field("y"), o.c.y.aggregate) == ("High", "mean")),
     # seasons written "2009-10" are labels in order, the time line of "per season"; a weekday is the date's
     ("fixtures", "average home goals per season",
      lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("Season", "home_goals", "mean")),
