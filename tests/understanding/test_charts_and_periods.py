@@ -69,6 +69,9 @@ TABLES = {
     "quotes": _csv("Date,Open,High,Low,Close,Volume", [
         f"{date(2020, 1, 1) + timedelta(days=i)},{100 + i % 7},{104 + i % 9},{97 + i % 5},{101 + (i * 3) % 8},"
         f"{1000 + (i * 37) % 500}" for i in range(400)]),
+    # a medal table: a row per country, whole counts of each medal
+    "medal_table": _csv("country,region,gold,silver,bronze", [
+        f"C{i},{['Europe', 'Asia', 'Americas'][i % 3]},{(i * 5) % 11},{(i * 7) % 9},{(i * 2) % 13}" for i in range(30)]),
     # a sensor read every 30 minutes for 12 days
     "gauge": _csv("read_at,level_mm", [
         f"{datetime(2024, 5, 1) + timedelta(minutes=30 * i)},{100 + (i * 37) % 90}" for i in range(48 * 12)]),
@@ -1396,6 +1399,13 @@ def _expected(table, keep):
      lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"Volume", "Close"}),
     # near miss: the word itself names its column
     ("quotes", "average high by month", lambda o: (o.field("y"), o.c.y.aggregate) == ("High", "mean")),
+    # "how many silvers" over a column ``silver`` of whole counts: its units added up, not rows counted
+    ("medal_table", "For countries with more than 6 golds, how many silvers did they get?",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("country", "silver", "sum")
+     and o.kept == _expected("medal_table", lambda f: f["gold"] > 6)),
+    # near miss: the rows themselves counted
+    ("medal_table", "how many countries are there in each region?",
+     lambda o: (o.field("x"), o.c.y.aggregate) == ("region", "count")),
     # seasons written "2009-10" are labels in order, the time line of "per season"; a weekday is the date's
     ("fixtures", "average home goals per season",
      lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("Season", "home_goals", "mean")),

@@ -306,4 +306,9 @@ def _counts_a_quantity(ctx: Context) -> bool:
     col = ctx.index.get(named.column) if named is not None else None
     if col is None or not col.measure:
         return False
-    return any(w != lm or w in _QUANTITY_WORDS for w, lm in zip(col.words, col.lemmas))
+    if any(w != lm or w in _QUANTITY_WORDS for w, lm in zip(col.words, col.lemmas)):
+        return True
+    # "how many silvers" over a ``silver`` column of whole numbers from 0: the plural counts its units, add them up
+    said = ctx.tokens[at]
+    return said.lower != said.lemma and said.lemma in col.lemmas and col.whole_numbers and \
+        float(col.profile.min) >= 0
