@@ -308,7 +308,8 @@ def _counts_a_quantity(ctx: Context) -> bool:
         return False
     if any(w != lm or w in _QUANTITY_WORDS for w, lm in zip(col.words, col.lemmas)):
         return True
-    # "how many silvers" over a ``silver`` column of whole numbers from 0: the plural counts its units, add them up
+    # "how many silvers" over a ``silver`` column of whole numbers from 0 that recur: the plural counts its units,
+    # add them up ("how many scientists" over a ``scientist`` number a row are ids: the rows are counted)
     said = ctx.tokens[at]
     return said.lower != said.lemma and said.lemma in col.lemmas and col.whole_numbers and \
-        float(col.profile.min) >= 0
+        float(col.profile.min) >= 0 and not col.one_per_row
