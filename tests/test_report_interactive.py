@@ -391,7 +391,13 @@ def test_a_bar_chart_does_not_zoom(browser):
     before = _axis_labels(browser, "bar")
     browser.mouse("mouseWheel", x, y, deltaX=0, deltaY=-500)
     browser.js("new Promise(r => setTimeout(r, 300))")
-    assert _axis_labels(browser, "bar") == before and HOSTILE_VALUE in "".join(before)
+    assert _axis_labels(browser, "bar") == before and any(_shows(label, HOSTILE_VALUE) for label in before)
+
+
+def _shows(label: str, value: str) -> bool:
+    """Is the axis label the value as text, whole or cut short with "…" (Vega cuts a label to its limit, where
+    depends on the fonts the browser has)?"""
+    return label == value or (label.endswith("…") and len(label) > 10 and value.startswith(label[:-1]))
 
 
 def test_without_javascript_every_chart_is_its_png(browser, report):
