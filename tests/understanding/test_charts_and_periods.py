@@ -1406,6 +1406,13 @@ def _expected(table, keep):
     # near miss: the rows themselves counted
     ("medal_table", "how many countries are there in each region?",
      lambda o: (o.field("x"), o.c.y.aggregate) == ("region", "count")),
+    # "which months had … above …": those months, each in its year; "which month has the highest …": a month of
+    # the year, over all years
+    ("bookings", "Which months had bookings above 450?",
+     lambda o: (o.field("x"), o.c.x.time_unit) == ("date", "month")
+     and o.kept == _expected("bookings", lambda f: f["bookings"] > 450)),
+    ("bookings", "which month has the most bookings on average?",
+     lambda o: (o.field("x"), o.c.x.time_unit) == ("date", "month_of_year")),
     # seasons written "2009-10" are labels in order, the time line of "per season"; a weekday is the date's
     ("fixtures", "average home goals per season",
      lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("Season", "home_goals", "mean")),

@@ -431,6 +431,9 @@ def time_unit_said(ctx: Context) -> tuple[TimeUnit | None, bool]:
                     " " in word and re.search(rf"\b{plain}\b", lower)):
                 return unit, False  # not "riders per hour by season": a rate (``mentions``)
     if re.search(r"\b(?:which|what)\s+(?:calendar\s+)?months?\b|\bmonths?\s+(?:of|in)\s+the\s+year\b", lower):
+        if re.search(r"\b(?:which|what)\s+months\b", lower) and _COMPARED.search(lower) and \
+                not re.search(r"\b(?:calendar|of the year|in the year)\b", lower):
+            return "month", False  # "which months had Brent above $120": those months, each in its year
         return ("month_of_year" if _years_spanned(ctx) > 1 else "month"), False
     if m := re.search(r"\b(?:which|what)\s+(?:\w+\s+)?(?P<unit>weeks|days|quarters)\b", lower):
         return {"weeks": "week", "days": "day", "quarters": "quarter"}[m.group("unit")], False
@@ -439,6 +442,10 @@ def time_unit_said(ctx: Context) -> tuple[TimeUnit | None, bool]:
     if re.search(r"\b(?:which|what)\s+(?:day of the week|weekday)\b", lower):
         return "weekday", False
     return None, False
+
+
+_COMPARED = re.compile(r"\b(?:above|below|over|under|more than|less than|greater than|fewer than|higher than|"
+                       r"lower than|exceed(?:ed|s)?|at least|at most)\b|[<>]")
 
 
 def _units_said_of(ctx: Context) -> list[int]:
