@@ -1406,6 +1406,13 @@ def _expected(table, keep):
     # near miss: the rows themselves counted
     ("medal_table", "how many countries are there in each region?",
      lambda o: (o.field("x"), o.c.y.aggregate) == ("region", "count")),
+    # the noun of an aggregate past a period adjective that names no column is said, never swapped for one
+    ("shops", "average weekly rainfall by region",
+     lambda o: "rainfall" in o.r.unmatched and o.field("y") is None and o.c.y.aggregate == "count"
+     and any("'rainfall' matched no column" in n for n in o.r.notes)),
+    # near miss: the noun names a column
+    ("shops", "average weekly revenue by region",
+     lambda o: (o.field("y"), o.c.y.aggregate) == ("revenue", "mean") and not o.r.unmatched),
     # "which months had … above …": those months, each in its year; "which month has the highest …": a month of
     # the year, over all years
     ("bookings", "Which months had bookings above 450?",

@@ -261,8 +261,7 @@ def unmatched(ctx: Context, mentions: list[Mention], filters: list[SaidFilter], 
             ctx.unexplained.append(t.text)
         prev = tokens[t.index - 1].lower if t.index > 0 else ""
         nxt = tokens[t.index + 1].lower if t.index + 1 < len(tokens) else ""
-        after_aggregate = prev in ("average", "avg", "mean", "total", "median", "sum", "maximum", "minimum") and \
-            is_noun(t.lower)
+        after_aggregate = _after_aggregate(tokens, t.index) and is_noun(t.lower)
         superlative = degree(t.lower) == "superlative" and t.lower not in voc.cues["order_words"]
         measured_after = any(t.index < i <= t.index + 3 for i in known_spans)
         # "which machine vibrates the most", "which machine leaks the most" (a verb right after its subject)
@@ -276,6 +275,19 @@ def unmatched(ctx: Context, mentions: list[Mention], filters: list[SaidFilter], 
         if (after_aggregate and not counted) or superlative or most_of or (verb_of_measure and _which_question(ctx)):
             out.append(t.text)
     return list(dict.fromkeys(out))
+
+
+_AGGREGATE_BEFORE = frozenset(("average", "avg", "mean", "total", "median", "sum", "maximum", "minimum"))
+
+
+def _after_aggregate(tokens: list, at: int) -> bool:
+    """Is the word the noun of an aggregate ("average vibration"), perhaps past a period adjective ("average
+    weekly return", "total annual rainfall")?"""
+    before = [t.lower for t in tokens[max(0, at - 2):at]]
+    if before[-1:] and before[-1] in _AGGREGATE_BEFORE:
+        return True
+    periods = {w for w, unit in vocabulary().cues["time_unit_words"].items() if w.endswith("ly")}
+    return len(before) == 2 and before[0] in _AGGREGATE_BEFORE and before[1] in periods | {"annual"}
 
 
 def _which_question(ctx: Context) -> bool:
