@@ -15,7 +15,7 @@ import re
 
 from ..contracts import ChartSpec, Mark
 from .columns import ColumnIndex
-from .marks import BUILDERS
+from .marks import BUILDERS, says_people
 from .reading import QuestionReading
 from .settings import DEFAULT_CHART_SETTINGS, ChartSettings
 from .slots import (Slots, build_slots, numeric_groups, one_per_row, ranks_rows, single_rows, spans_periods,
@@ -89,6 +89,9 @@ def _mark(reading: QuestionReading, slots: Slots) -> tuple[Mark, bool]:
     measures, groups = slots.measures, slots.groups
     timeline_group = any((c := slots.col(g)) is not None and c.timeline for g in groups)
     counting = reading.counts_rows and len(measures) < 2
+    counted_people = task == "relationship" and counting and says_people(reading, slots)
+    if counted_people:
+        counting = False  # "a link between humidity and the number of riders": the riders are a column (bikers)
     if ranks_rows(reading, slots):
         return "bar", False
     if reading.bins and not measures and slots.filtered:
@@ -107,8 +110,8 @@ def _mark(reading: QuestionReading, slots: Slots) -> tuple[Mark, bool]:
     scales = [g for g in groups if (c := slots.col(g)) is not None and c.numeric and not c.measure and
               c.calendar is None and c.profile.distinct > slots.settings.continuous_distinct] \
         if task == "relationship" else []
-    if (task == "relationship" and not counting and
-            len(measures) + len(numeric_groups(slots)) + len(years[:1]) + len(scales[:1]) >= 2) or (
+    if (task == "relationship" and not counting and len(measures) + len(numeric_groups(slots)) + len(years[:1])
+            + len(scales[:1]) + counted_people >= 2) or (
             len(measures) >= 2 and not counting and (not groups or reading.versus) and reading.ranking is None):
         return "point", False
     many_periods = any((c := slots.col(g)) is not None and c.timeline and c.profile.distinct > 12 for g in groups

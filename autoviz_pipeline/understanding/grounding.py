@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..contracts import ColumnMatch, DatasetProfile
 from .columns import COUNT_WORDS, ColumnForms, ColumnIndex, column_index
-from .lexicon import Token, degree, is_noun, known_word, lemma_key, list_items, tokenize, value_key
+from .lexicon import Token, degree, is_noun, known_word, lemma_key, list_items, tokenize, value_key, verb_only
 from .matchers import score_phrase
 from .settings import DEFAULT_SETTINGS, MatchSettings
 from .vocabulary import vocabulary
@@ -53,7 +53,7 @@ def ground(tokens: list[Token], index: ColumnIndex, *, settings: MatchSettings =
                   and not _degree_of_another(c, candidates, tokens, index)]
     chosen = _best_cover(candidates, len(tokens), {c.name: c.profile.nulls for c in index.columns})
     chosen = [c for c in chosen if c not in _absorbed(chosen, tokens, index, settings)
-              and not _modifies_a_column(c, chosen, tokens, index)]
+              and not _modifies_a_column(c, chosen, tokens, index) and not _participle_of(c, chosen, tokens, index)]
     chosen = _values_of_the_named_column(chosen, candidates)
     listed = _glossed(chosen, tokens, text) + _listed_values(chosen, tokens, text)
     chosen = [c for c in chosen if c not in listed]
@@ -460,6 +460,20 @@ def _modifies_a_column(c: Candidate, chosen: list[Candidate], tokens: list[Token
         return False  # "wage men vs women" on wages.csv: the wage itself
     return any(o.start == c.end and o.method != "value" and o.column != c.column and
                tokens[o.start].start - tokens[c.end - 1].end <= 1 for o in chosen)  # not across "salary: financial"
+
+
+def _participle_of(c: Candidate, chosen: list[Candidate], tokens: list[Token], index: ColumnIndex) -> bool:
+    """ "minutes played", "miles driven", "hours worked": a verb's participle right after a quantity's name says
+    how that quantity was counted; it names no other quantity ("played" is only loosely ``games``). "districts
+    won by each candidate" (a category, then its winner) keeps both."""
+    word = tokens[c.start].lower
+
+    def measured(name: str) -> bool:
+        return (col := index.get(name)) is not None and col.measure
+
+    return c.length == 1 and c.method in ("related", "partial", "fuzzy") and verb_only(word) and \
+        word != tokens[c.start].lemma and measured(c.column) and any(
+            o.end == c.start and o.method != "value" and o.column != c.column and measured(o.column) for o in chosen)
 
 
 def _counted_rows(c: Candidate, tokens: list[Token], index: ColumnIndex) -> bool:

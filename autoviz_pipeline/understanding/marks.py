@@ -195,7 +195,7 @@ def _measure(reading: QuestionReading, slots: Slots, *, exclude: set[str | None]
     else its natural one (sum of what adds up, mean of the rest)."""
     aggregate = reading.aggregate
     measures = [m for m in slots.measures if m not in exclude]
-    value = slots.index.value_column or (slots.index.people_column if _says_people(reading, slots) else None)
+    value = slots.index.value_column or (slots.index.people_column if says_people(reading, slots) else None)
     if value is not None and not measures and value not in exclude and not _says_rows(reading):
         slots.used.add(value)  # "population", "how many men" of a long table are its Value; riders its bikers
         return value, aggregate if aggregate not in (None, "count") else "sum"
@@ -220,7 +220,7 @@ def _measure(reading: QuestionReading, slots: Slots, *, exclude: set[str | None]
     return y, aggregate or default_aggregate(slots.col(y), said=said[0] if said else None)
 
 
-def _says_people(reading: QuestionReading, slots: Slots) -> bool:
+def says_people(reading: QuestionReading, slots: Slots) -> bool:
     """Does the question count people ("how many riders", "the number of people") that no column is named by,
     on a table whose rows are not those people (no entity word, no key column)?"""
     people = slots.index.people_column
@@ -332,7 +332,7 @@ def _point(reading: QuestionReading, slots: Slots, notes: list[str], binned: boo
         if (timeline := slots.timeline()) is not None and timeline not in axes:
             axes.insert(0, timeline)  # "every reading under 70 as dots over time": time on x
     people = slots.index.people_column
-    if len(axes) < 2 and people is not None and people not in axes and _says_people(reading, slots):
+    if len(axes) < 2 and people is not None and people not in axes and says_people(reading, slots):
         axes.append(people)  # "does temperature affect how many people rent bikes": the count of people, bikers
         slots.used.add(people)
         size = size if size is None or size.field is not None else None

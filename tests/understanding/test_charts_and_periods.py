@@ -72,6 +72,12 @@ TABLES = {
     # a medal table: a row per country, whole counts of each medal
     "medal_table": _csv("country,region,gold,silver,bronze", [
         f"C{i},{['Europe', 'Asia', 'Americas'][i % 3]},{(i * 5) % 11},{(i * 7) % 9},{(i * 2) % 13}" for i in range(30)]),
+    # a season's players: minutes and games played, points scored
+    "players": _csv("player,games,minutes,points,allstar", [
+        f"P{i},{40 + (i * 7) % 42},{800 + (i * 97) % 2400},{5 + (i * 13) % 25}.5,{int(i % 6 == 0)}" for i in range(40)]),
+    # a council election: a row per ward, its winning party and the turnout
+    "council_wards": _csv("ward,winner,turnout", [
+        f"W{i},{['Green', 'Labour', 'Liberal'][i % 3]},{30 + (i * 7) % 40}.5" for i in range(30)]),
     # a sensor read every 30 minutes for 12 days
     "gauge": _csv("read_at,level_mm", [
         f"{datetime(2024, 5, 1) + timedelta(minutes=30 * i)},{100 + (i * 37) % 90}" for i in range(48 * 12)]),
@@ -1406,6 +1412,20 @@ def _expected(table, keep):
     # near miss: the rows themselves counted
     ("medal_table", "how many countries are there in each region?",
      lambda o: (o.field("x"), o.c.y.aggregate) == ("region", "count")),
+    # "minutes played": the participle says how the minutes were counted, it names no games column
+    ("players", "minutes played vs points, colour by all-star",
+     lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"minutes", "points"}
+     and o.field("color") == "allstar"),
+    # near miss: "games played" is the games
+    ("players", "points against games played",
+     lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"games", "points"}),
+    # near miss: "wards won by each party" — the participle is the winner's, after a category: both kept
+    ("council_wards", "how many wards were won by each party?",
+     lambda o: (o.field("x"), o.c.y.aggregate) == ("winner", "count")),
+    # a relationship with "the number of riders" on a table of hourly counts: the riders column (said so), a scatter
+    ("bike_hours", "Is there any link between humidity and the number of riders?",
+     lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"hum", "bikers"}
+     and any("'bikers', which the question does not name" in n for n in o.r.notes)),
     # the noun of an aggregate past a period adjective that names no column is said, never swapped for one
     ("shops", "average weekly rainfall by region",
      lambda o: "rainfall" in o.r.unmatched and o.field("y") is None and o.c.y.aggregate == "count"
