@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from ..contracts import ColumnMatch, DatasetProfile
 from .columns import COUNT_WORDS, ColumnForms, ColumnIndex, column_index
-from .lexicon import Token, degree, is_noun, known_word, lemma_key, list_items, tokenize, value_key, verb_only
+from .lexicon import (Token, degree, is_noun, known_word, lemma_key, list_items, noun_of_adjective, tokenize,
+                      value_key, verb_only)
 from .matchers import score_phrase
 from .settings import DEFAULT_SETTINGS, MatchSettings
 from .vocabulary import vocabulary
@@ -236,6 +237,11 @@ def _value_candidates(phrase: list[Token], i: int, j: int, columns: list[ColumnF
         value, weight = col.values.get(key), settings.value_weight
         if value is None and not whole_only and (value := col.value_lemmas.get(lemma_key(key))) is not None:
             weight *= settings.lemma_weight  # "which machines had faults": the status "fault"
+        if value is None and not whole_only and len(phrase) == 1 and (value := next(
+                (col.values[b] for b in noun_of_adjective(key) if b in col.values), None)) is not None:
+            # "rainy days": the weather "rain" (foggy → fog), a condition on the rows, before the column a synonym
+            # of its noun names loosely (precipitation)
+            weight = settings.synonym_weight + 0.01
         if value is None and not whole_only and (len(key) > 2 or text.isupper()):  # "US", "CA"; not "us", "in"
             value = next((col.values[a] for a in voc.value_aliases(key) if a in col.values), None)
         if value is None and not whole_only and len(phrase) >= 2 and all(t.text[:1].isupper() for t in phrase):

@@ -110,6 +110,16 @@ def can_be_verb(word: str) -> bool:
     return "VERB" in getAllLemmas(word.lower())
 
 
+def noun_of_adjective(word: str) -> tuple[str, ...]:
+    """The nouns an adjective in -y is made from ("rainy" → rain, "cloudy" → cloud, "sunny" / "foggy" → sun,
+    fog: the consonant doubled), for values written as the noun; () for any other word."""
+    w = word.lower()
+    if len(w) < 4 or not w.endswith("y") or not w.isalpha() or w[-2] in "aeiouy":
+        return ()
+    stem = w[:-1]
+    return (stem, stem[:-1]) if len(stem) >= 3 and stem[-1] == stem[-2] else (stem,)
+
+
 @lru_cache(maxsize=65536)
 def verb_only(word: str) -> bool:
     """Is the word a verb and no noun ("live", "earn"; not "rate", "vote")?"""

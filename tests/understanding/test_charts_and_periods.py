@@ -78,6 +78,10 @@ TABLES = {
     # a council election: a row per ward, its winning party and the turnout
     "council_wards": _csv("ward,winner,turnout", [
         f"W{i},{['Green', 'Labour', 'Liberal'][i % 3]},{30 + (i * 7) % 40}.5" for i in range(30)]),
+    # a town's days: the rain in mm and the day's weather as a word (8 rain, 6 fog, 10 sun in every 24 days)
+    "town_days": _csv("date,precipitation,weather", [
+        f"{date(2021, 1, 1) + timedelta(days=i)},{(i * 7) % 20 if i % 3 == 0 else 0},"
+        f"{'rain' if i % 3 == 0 else 'fog' if i % 4 == 1 else 'sun'}" for i in range(365)]),
     # a sensor read every 30 minutes for 12 days
     "gauge": _csv("read_at,level_mm", [
         f"{datetime(2024, 5, 1) + timedelta(minutes=30 * i)},{100 + (i * 37) % 90}" for i in range(48 * 12)]),
@@ -1426,6 +1430,14 @@ def _expected(table, keep):
     ("bike_hours", "Is there any link between humidity and the number of riders?",
      lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"hum", "bikers"}
      and any("'bikers', which the question does not name" in n for n in o.r.notes)),
+    # an adjective in -y made from a value ("rainy" → rain, "foggy" → fog) keeps those days, before the column the
+    # noun's synonym names loosely (precipitation)
+    ("town_days", "how many rainy days per month",
+     lambda o: o.c.y.aggregate == "count" and o.kept == _expected("town_days", lambda f: f["weather"] == "rain")),
+    ("town_days", "foggy days each month",
+     lambda o: o.c.y.aggregate == "count" and o.kept == _expected("town_days", lambda f: f["weather"] == "fog")),
+    # near miss: no adjective, no filter
+    ("town_days", "how many days per month", lambda o: o.c.y.aggregate == "count" and o.kept == 365),
     # the noun of an aggregate past a period adjective that names no column is said, never swapped for one
     ("shops", "average weekly rainfall by region",
      lambda o: "rainfall" in o.r.unmatched and o.field("y") is None and o.c.y.aggregate == "count"

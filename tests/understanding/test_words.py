@@ -8,7 +8,7 @@ from autoviz_pipeline.understanding import classify_intent
 from autoviz_pipeline.understanding.columns import column_index
 from autoviz_pipeline.understanding.compounds import compound_score
 from autoviz_pipeline.understanding.grounding import ground
-from autoviz_pipeline.understanding.lexicon import lemma, split_name, tokenize
+from autoviz_pipeline.understanding.lexicon import lemma, noun_of_adjective, split_name, tokenize
 
 
 @pytest.fixture
@@ -311,3 +311,12 @@ def test_a_glued_piece_keeps_its_words_consonants(table):
     assert "support related" not in grounded("total support related to unsure support by name", profile)
     assert grounded("box plot of department number by name", profile)["department number"] == "dno"
 
+
+
+@pytest.mark.parametrize("word,nouns", [
+    ("rainy", ("rain",)), ("cloudy", ("cloud",)), ("sunny", ("sunn", "sun")), ("foggy", ("fogg", "fog")),
+    # near misses: no adjective in -y made from a noun
+    ("day", ()), ("key", ()), ("rain", ()), ("buy", ()),
+])
+def test_an_adjective_in_y_gives_the_nouns_it_is_made_from(word, nouns):
+    assert noun_of_adjective(word) == nouns
