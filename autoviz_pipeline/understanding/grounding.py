@@ -50,6 +50,7 @@ def ground(tokens: list[Token], index: ColumnIndex, *, settings: MatchSettings =
     candidates = [c for c in _candidates(tokens, index, settings, text)
                   if not _names_rows(c, tokens, index, settings)]
     candidates = _whole_phrases_first(_tagged(_unlogged(candidates, tokens, index), tokens, index))
+    candidates = _numbers_after_an_aggregate(candidates, tokens, index)
     candidates = [c for c in candidates if not _superlative_of_a_named(c, candidates, tokens)
                   and not _degree_of_another(c, candidates, tokens, index)]
     chosen = _best_cover(candidates, len(tokens), {c.name: c.profile.nulls for c in index.columns})
@@ -292,6 +293,25 @@ def _unlogged(candidates: list[Candidate], tokens: list[Token], index: ColumnInd
         return candidates
     return [Candidate(c.start, c.end, index.log_of[c.column], c.score, c.method, c.phrase, c.value)
             if c.column in index.log_of and c.method not in ("exact", "normalized", "value") else c for c in candidates]
+
+
+_AVERAGED = frozenset("average avg mean median total sum".split())
+
+
+def _numbers_after_an_aggregate(candidates: list[Candidate], tokens: list[Token],
+                                index: ColumnIndex) -> list[Candidate]:
+    """ "average rating" where both ``MPAA_Rating`` (codes) and ``Audience_Rating`` (numbers) end in the word:
+    an average or total is of a number, so a loose match of a column of text there gives way to a number's."""
+    out = []
+    for c in candidates:
+        col = index.get(c.column)
+        if c.method in ("partial", "related", "fuzzy", "synonym") and c.start > 0 and \
+                tokens[c.start - 1].lower in _AVERAGED and col is not None and not col.numeric and any(
+                    (o.start, o.end) == (c.start, c.end) and o.method != "value" and
+                    (n := index.get(o.column)) is not None and n.measure for o in candidates):
+            c = Candidate(c.start, c.end, c.column, round(c.score - 0.1, 3), c.method, c.phrase, c.value)
+        out.append(c)
+    return out
 
 
 def _superlative_of_a_named(c: Candidate, candidates: list[Candidate], tokens: list[Token]) -> bool:

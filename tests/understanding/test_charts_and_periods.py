@@ -82,6 +82,9 @@ TABLES = {
     "town_days": _csv("date,precipitation,weather", [
         f"{date(2021, 1, 1) + timedelta(days=i)},{(i * 7) % 20 if i % 3 == 0 else 0},"
         f"{'rain' if i % 3 == 0 else 'fog' if i % 4 == 1 else 'sun'}" for i in range(365)]),
+    # films: two columns end in "Rating", one of codes (MPAA_Rating), one of numbers (Viewer_Rating)
+    "film_ratings": _csv("Title,MPAA_Rating,Viewer_Rating,Genre", [
+        f"F{i},{['G', 'PG', 'R'][i % 3]},{3 + (i * 7) % 60 / 10},{['Drama', 'Comedy'][i % 2]}" for i in range(40)]),
     # a sensor read every 30 minutes for 12 days
     "gauge": _csv("read_at,level_mm", [
         f"{datetime(2024, 5, 1) + timedelta(minutes=30 * i)},{100 + (i * 37) % 90}" for i in range(48 * 12)]),
@@ -1438,6 +1441,12 @@ def _expected(table, keep):
      lambda o: o.c.y.aggregate == "count" and o.kept == _expected("town_days", lambda f: f["weather"] == "fog")),
     # near miss: no adjective, no filter
     ("town_days", "how many days per month", lambda o: o.c.y.aggregate == "count" and o.kept == 365),
+    # an average is of a number: "average rating" is Viewer_Rating, not the codes of MPAA_Rating
+    ("film_ratings", "average rating by genre",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate, o.field("color")) == ("Genre", "Viewer_Rating", "mean", None)),
+    # near miss: counted by the codes
+    ("film_ratings", "how many films per MPAA rating",
+     lambda o: (o.field("x"), o.c.y.aggregate) == ("MPAA_Rating", "count")),
     # the noun of an aggregate past a period adjective that names no column is said, never swapped for one
     ("shops", "average weekly rainfall by region",
      lambda o: "rainfall" in o.r.unmatched and o.field("y") is None and o.c.y.aggregate == "count"
