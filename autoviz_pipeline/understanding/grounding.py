@@ -140,7 +140,12 @@ def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings
                 if edges_stop and j == i + 1 and text == col.name and phrase[0].index > 0:
                     out.append(Candidate(i, j, col.name, settings.exact_weight, "exact", text))  # "May" on Jan..Dec
                     continue
-                if edges_stop:  # a capitalized stopword: only a cell value may start with it ("US", "The Who")
+                if edges_stop:  # a capitalized stopword: only a cell value may start with it ("US", "The Who"),
+                    # or a column's name as written ("US gross" → US_Gross)
+                    score, method = score_phrase(phrase, col, settings, names=index.words) if j > i + 1 else (0.0, "")
+                    if method in ("exact", "normalized"):
+                        out.append(Candidate(i, j, col.name, score, method, text))
+                        continue
                     key = value_key(text)
                     value = col.values.get(key) or next((col.values[a] for a in voc.value_aliases(key)
                                                          if a in col.values), None)

@@ -83,8 +83,9 @@ TABLES = {
         f"{date(2021, 1, 1) + timedelta(days=i)},{(i * 7) % 20 if i % 3 == 0 else 0},"
         f"{'rain' if i % 3 == 0 else 'fog' if i % 4 == 1 else 'sun'}" for i in range(365)]),
     # films: two columns end in "Rating", one of codes (MPAA_Rating), one of numbers (Viewer_Rating)
-    "film_ratings": _csv("Title,MPAA_Rating,Viewer_Rating,Genre", [
-        f"F{i},{['G', 'PG', 'R'][i % 3]},{3 + (i * 7) % 60 / 10},{['Drama', 'Comedy'][i % 2]}" for i in range(40)]),
+    "film_ratings": _csv("Title,MPAA_Rating,Viewer_Rating,Genre,US_Gross,World_Gross", [
+        f"F{i},{['G', 'PG', 'R'][i % 3]},{3 + (i * 7) % 60 / 10},{['Drama', 'Comedy'][i % 2]},{1000 + (i * 37) % 900},"
+        f"{3000 + (i * 91) % 4000}" for i in range(40)]),
     # a sensor read every 30 minutes for 12 days
     "gauge": _csv("read_at,level_mm", [
         f"{datetime(2024, 5, 1) + timedelta(minutes=30 * i)},{100 + (i * 37) % 90}" for i in range(48 * 12)]),
@@ -1444,6 +1445,9 @@ def _expected(table, keep):
     # an average is of a number: "average rating" is Viewer_Rating, not the codes of MPAA_Rating
     ("film_ratings", "average rating by genre",
      lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate, o.field("color")) == ("Genre", "Viewer_Rating", "mean", None)),
+    # "US" written in capitals starts a column's name as written ("US gross" → US_Gross), not only a value
+    ("film_ratings", "total US gross by genre",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("Genre", "US_Gross", "sum")),
     # near miss: counted by the codes
     ("film_ratings", "how many films per MPAA rating",
      lambda o: (o.field("x"), o.c.y.aggregate) == ("MPAA_Rating", "count")),
