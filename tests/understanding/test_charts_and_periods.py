@@ -1448,6 +1448,15 @@ def _expected(table, keep):
     # "US" written in capitals starts a column's name as written ("US gross" → US_Gross), not only a value
     ("film_ratings", "total US gross by genre",
      lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("Genre", "US_Gross", "sum")),
+    # "the most <adjective>" that no column measures is said (never another quantity in silence); "the most popular"
+    # counts the rows
+    ("film_ratings", "which genre is the most profitable?",
+     lambda o: "profitable" in o.r.unmatched and o.c.y.aggregate == "count" and o.field("y") is None),
+    ("film_ratings", "which genre is the most popular?",
+     lambda o: (o.field("x"), o.c.y.aggregate, o.c.sort) == ("Genre", "count", "descending") and not o.r.unmatched),
+    # near miss: a quantity named
+    ("film_ratings", "which genre has the highest viewer rating?",
+     lambda o: (o.field("x"), o.field("y")) == ("Genre", "Viewer_Rating") and not o.r.unmatched),
     # near miss: counted by the codes
     ("film_ratings", "how many films per MPAA rating",
      lambda o: (o.field("x"), o.c.y.aggregate) == ("MPAA_Rating", "count")),

@@ -223,6 +223,9 @@ def counts_rows(ctx: Context, mentions: list[Mention], aggregate: Aggregate | No
         return False
     if _ROW_COUNT.search(ctx.lower):
         return True
+    if re.search(r"\b(?:most|least)\s+(?:" + "|".join(vocabulary().cues["count_adjectives"]) + r")\b", ctx.lower) and \
+            not any((c := ctx.index.get(m.column)) is not None and c.measure for m in mentions):
+        return True  # "which genre is the most popular": the genre with the most rows (unless by a quantity said)
     most = r"\b(?:the\s+)?(?:most|fewest|least|more|fewer)\s+(?:[a-z-]+\s+){0,2}?(?P<noun>[a-z]+s)\b"
     for m, qualified in ((re.search(most + r"(?!\s+(?:of|per))", ctx.lower), False),
                          (re.search(most + r"\s+of\b", ctx.lower), True)):
@@ -272,7 +275,11 @@ def unmatched(ctx: Context, mentions: list[Mention], filters: list[SaidFilter], 
         # "which region gets the most complaints": what there is most of, unless it names the rows
         most_of = prev in ("most", "least", "fewest", "more", "less") and is_noun(t.lower) and \
             t.lemma not in ctx.index.entity
-        if (after_aggregate and not counted) or superlative or most_of or (verb_of_measure and _which_question(ctx)):
+        # "the most profitable genre" on a table without profit: what the superlative measures is unsaid
+        most_adjective = prev in ("most", "least") and not is_noun(t.lower) and degree(t.lower) is None and \
+            t.lower not in voc.cues["count_adjectives"] and not can_be_verb(t.lower) and not t.lower.endswith("ly")
+        if (after_aggregate and not counted) or superlative or most_of or most_adjective or (
+                verb_of_measure and _which_question(ctx)):
             out.append(t.text)
     return list(dict.fromkeys(out))
 
