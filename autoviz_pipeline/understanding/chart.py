@@ -51,6 +51,9 @@ def choose_chart(reading: QuestionReading, index: ColumnIndex, *,
         words, guessed = unsaid
         notes.append(", ".join(repr(w) for w in words) + f" matched no column; {guessed!r}, which the question does "
                      "not name, is shown in its place")
+    if spec is not None and (left := left_out(reading, spec)):
+        notes.append(", ".join(repr(c) for c in left) + " named in the question but not shown: this chart shows one "
+                     "quantity" + (f" ({spec.y.field!r})" if spec.y is not None and spec.y.field else ""))
     if spec is not None and (missing := ungrouped(reading, spec)):
         shown = [e.field for e in (spec.x, spec.color) if e is not None and e.field]
         notes.append(", ".join(repr(w) for w in missing) + " matched no column; " + (
@@ -67,6 +70,17 @@ def missing_quantity(reading: QuestionReading, spec: ChartSpec | None) -> tuple[
     named = {m.column for m in reading.mentions} | {f.column for f in reading.filter_specs()}
     guessed = [e.field for e in (spec.x, spec.y) if e is not None and e.field and e.field not in named]
     return (list(dict.fromkeys(reading.unexplained)), guessed[0]) if guessed else None
+
+
+def left_out(reading: QuestionReading, spec: ChartSpec) -> list[str]:
+    """Quantities the question names to be measured that a line or bar chart of one quantity leaves out
+    ("daily highs and lows over time": a line of the highs; the lows are said to be missing, not dropped)."""
+    if spec.mark not in ("line", "area", "bar") or spec.y is None or spec.y.field is None:
+        return []
+    shown = {e.field for e in (spec.x, spec.y, spec.color, spec.size) if e is not None}
+    filtered = {f.column for f in reading.filter_specs()}
+    return list(dict.fromkeys(m.column for m in reading.mentions if m.quantity and m.cue == "plain" and not m.filtered
+                              and not m.counted and m.column not in shown | filtered))
 
 
 def ungrouped(reading: QuestionReading, spec: ChartSpec | None) -> list[str]:
@@ -112,7 +126,8 @@ def _mark(reading: QuestionReading, slots: Slots) -> tuple[Mark, bool]:
         if task == "relationship" else []
     if (task == "relationship" and not counting and len(measures) + len(numeric_groups(slots)) + len(years[:1])
             + len(scales[:1]) + counted_people >= 2) or (
-            len(measures) >= 2 and not counting and (not groups or reading.versus) and reading.ranking is None):
+            len(measures) >= 2 and not counting and (not groups or reading.versus) and reading.ranking is None
+            and not (task == "trend" and slots.index.timelines and not reading.versus)):  # "highs and lows over time"
         return "point", False
     many_periods = any((c := slots.col(g)) is not None and c.timeline and c.profile.distinct > 12 for g in groups
                        if g in slots.cued)

@@ -67,7 +67,7 @@ TABLES = {
         f"{['Rovers', 'United', 'City'][i % 3]},{(i * 7) % 5}" for y in (2009, 2010, 2011) for i in range(40)]),
     # a price's daily open, high, low and close, and the volume traded
     "quotes": _csv("Date,Open,High,Low,Close,Volume", [
-        f"{date(2020, 1, 1) + timedelta(days=i)},{100 + i % 7},{104 + i % 9},{97 + i % 5},{101 + (i * 3) % 8},"
+        f"{date(2020, 1, 1) + timedelta(days=i)},{100 + i % 7},{104 + (i * 7) % 23},{80 + (i * 3) % 17},{101 + (i * 3) % 8},"
         f"{1000 + (i * 37) % 500}" for i in range(400)]),
     # a medal table: a row per country, whole counts of each medal
     "medal_table": _csv("country,region,gold,silver,bronze", [
@@ -1411,6 +1411,14 @@ def _expected(table, keep):
      lambda o: (o.field("y"), o.c.y.aggregate, o.c.limit) == ("Volume", "mean", 3)),
     ("quotes", "is volume higher when the close is higher?",
      lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"Volume", "Close"}),
+    # two quantities "over time": a line (not a scatter of one against the other), and the one it leaves out is said
+    ("quotes", "daily highs and lows over time",
+     lambda o: o.c.mark == "line" and o.field("x") == "Date" and o.field("y") in ("High", "Low")
+     and any("named in the question but not shown" in n and ({"High", "Low"} - {o.field("y")}).pop() in n
+             for n in o.r.notes)),
+    # near miss: "vs" sets them against each other: a scatter, nothing left out
+    ("quotes", "highs vs lows", lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"High", "Low"}
+     and not any("not shown" in n for n in o.r.notes)),
     # near miss: the word itself names its column
     ("quotes", "average high by month", lambda o: (o.field("y"), o.c.y.aggregate) == ("High", "mean")),
     # "how many silvers" over a column ``silver`` of whole counts: its units added up, not rows counted
