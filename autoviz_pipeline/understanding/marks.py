@@ -13,8 +13,8 @@ from .lexicon import lemma, tokenize
 from .reading import QuestionReading
 from .settings import ChartSettings
 from .vocabulary import vocabulary
-from .slots import (TIME_HEADS, Slots, default_aggregate, numeric_groups, one_per_row, ranks_rows, several_a_day,
-                    single_rows, spans_periods)
+from .slots import (TIME_HEADS, Slots, default_aggregate, is_keyed, numeric_groups, one_per_row, ranks_rows,
+                    several_a_day, single_rows, spans_periods)
 
 
 _UNIT_CALENDAR = {"year": "year", "month_of_year": "month", "quarter_of_year": "quarter", "hour_of_day": "hour",
@@ -396,7 +396,9 @@ def _boxplot(reading: QuestionReading, slots: Slots, notes: list[str], binned: b
 
 def _arc(reading: QuestionReading, slots: Slots, notes: list[str], binned: bool) -> ChartSpec | None:
     filters = reading.filter_specs()
-    category = next(iter([*slots.splits, *slots.groups]), None)
+    parts = [*slots.splits, *slots.groups]
+    # "what percentage of staff work remotely": the staff are the rows (a key a row), the parts are remote's
+    category = next(iter([g for g in parts if not is_keyed(slots.col(g))] or parts), None)
     coded = [m for m in slots.measures if (c := slots.col(m)) is not None and c.whole_numbers and
              c.profile.distinct <= 10 and reading.aggregate is None]
     if category is None and coded and len(slots.measures) == 1:

@@ -86,6 +86,10 @@ TABLES = {
     "film_ratings": _csv("Title,MPAA_Rating,Viewer_Rating,Genre,US_Gross,World_Gross", [
         f"F{i},{['G', 'PG', 'R'][i % 3]},{3 + (i * 7) % 60 / 10},{['Drama', 'Comedy'][i % 2]},{1000 + (i * 37) % 900},"
         f"{3000 + (i * 91) % 4000}" for i in range(40)]),
+    # a row per employee: an id each, hired over 2015-2022, some working remotely
+    "team_staff": _csv("employee_id,department,remote,hire_date,years_experience,salary", [
+        f"E{i:03d},{['Sales', 'IT', 'HR'][i % 3]},{'yes' if i % 4 == 0 else 'no'},{date(2015, 1, 5) + timedelta(days=23 * i)},"
+        f"{(i * 7) % 30},{40000 + (i * 997) % 60000}" for i in range(120)]),
     # a sensor read every 30 minutes for 12 days
     "gauge": _csv("read_at,level_mm", [
         f"{datetime(2024, 5, 1) + timedelta(minutes=30 * i)},{100 + (i * 37) % 90}" for i in range(48 * 12)]),
@@ -1468,6 +1472,15 @@ def _expected(table, keep):
     # near miss: counted by the codes
     ("film_ratings", "how many films per MPAA rating",
      lambda o: (o.field("x"), o.c.y.aggregate) == ("MPAA_Rating", "count")),
+    # the share of the rows' kinds, never a pie of their ids; "per year" with a date is the calendar's year, not
+    # the years of experience (an amount)
+    ("team_staff", "what percentage of staff work remotely?",
+     lambda o: (o.c.mark, o.field("color"), o.c.y.aggregate) == ("arc", "remote", "count")),
+    ("team_staff", "hires per year",
+     lambda o: (o.field("x"), o.c.x.time_unit, o.c.y.aggregate, o.field("color")) == ("hire_date", "year", "count", None)),
+    # near miss: the years of experience named as a quantity
+    ("team_staff", "average years of experience by department",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("department", "years_experience", "mean")),
     # the noun of an aggregate past a period adjective that names no column is said, never swapped for one
     ("shops", "average weekly rainfall by region",
      lambda o: "rainfall" in o.r.unmatched and o.field("y") is None and o.c.y.aggregate == "count"

@@ -310,6 +310,13 @@ def _unit_phrase_words(ctx: Context) -> set[int]:
         out.add(ctx.token_at(m.start("of")))  # "over the course of the day": its hours, not a ``day`` column
     calendar = {m.position for m in ctx.column_matches() if (c := ctx.index.get(m.column)) is not None
                 and (c.calendar is not None or c.role == "temporal")}
+    amounts = {m.position for m in ctx.column_matches() if m.method in ("partial", "related", "fuzzy")
+               and (c := ctx.index.get(m.column)) is not None and c.measure}
+    if ctx.index.timelines:
+        for m in re.finditer(r"\b(?:per|by|each|every|a)\s+(?P<unit>year|month|week|day|quarter|hour)\b(?!\s+of\b)",
+                             ctx.lower):
+            if (t := ctx.token_at(m.start("unit"))) in amounts:
+                out.add(t)  # "hires per year" with hire_date: the calendar's year, not years_experience (an amount)
     for m in re.finditer(r"\b(?P<a>hour|day|week|month|year)s?[\s-]+by[\s-]+(?P=a)\b|\b(?:hourly|daily|weekly|monthly|"
                          r"yearly|annually)\b|\b(?:over|through|across)\s+time\b", ctx.lower):
         for t in range(ctx.token_at(m.start()), ctx.token_at(m.end() - 1) + 1):
