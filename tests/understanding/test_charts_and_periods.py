@@ -1488,6 +1488,9 @@ def _expected(table, keep):
     # near miss: the noun names a column
     ("shops", "average weekly revenue by region",
      lambda o: (o.field("y"), o.c.y.aggregate) == ("revenue", "mean") and not o.r.unmatched),
+    # "by decade": no chart groups by one; the years of the date, and the note says so (never another column)
+    ("bookings", "average bookings by decade",
+     lambda o: (o.field("x"), o.c.x.time_unit) == ("date", "year") and any("'decade'" in n for n in o.r.notes)),
     # "which months had … above …": those months, each in its year; "which month has the highest …": a month of
     # the year, over all years
     ("bookings", "Which months had bookings above 450?",

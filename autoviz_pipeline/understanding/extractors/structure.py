@@ -335,6 +335,7 @@ def ungrouped(ctx: Context, chart_words: list[ChartWord]) -> list[str]:
     cues = vocabulary().cues
     asking = {str(w) for key in ("time_unit_words", "aggregate_words", "chart_words", "order_words")
               for phrase in cues[key] for w in str(phrase).split()}
+    asking -= {str(w) for w, unit in cues["time_unit_words"].items() if unit == "decade"}  # no chart groups by one
     out = []
     for t in tokens:
         if t.lower != "by" and not (t.lower in ("each", "every") and t.index and
@@ -428,6 +429,8 @@ def time_unit_said(ctx: Context) -> tuple[TimeUnit | None, bool]:
     for cues in ("by|per|each|every|for each|for every|in each|of each", "across|over|through"):
         for word, unit in vocabulary().cues["time_unit_words"].items():
             if unit == "decade":
+                if ctx.index.timelines and re.search(rf"\b(?:{cues})\s+(?:the\s+)?{re.escape(word)}s?\b", lower):
+                    return "year", False  # "by decade": no chart groups by one; its years, said in a note
                 continue
             plain = re.escape(word)
             if word.endswith("ly") and re.search(rf"\b{plain}\b", lower) or re.search(
