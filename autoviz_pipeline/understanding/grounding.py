@@ -50,7 +50,7 @@ def ground(tokens: list[Token], index: ColumnIndex, *, settings: MatchSettings =
     candidates = [c for c in _candidates(tokens, index, settings, text)
                   if not _names_rows(c, tokens, index, settings)]
     candidates = _whole_phrases_first(_tagged(_unlogged(candidates, tokens, index), tokens, index))
-    candidates = _numbers_after_an_aggregate(candidates, tokens, index)
+    candidates = _literal_before_synonym(_numbers_after_an_aggregate(candidates, tokens, index), tokens, index)
     candidates = [c for c in candidates if not _superlative_of_a_named(c, candidates, tokens)
                   and not _degree_of_another(c, candidates, tokens, index)]
     chosen = _best_cover(candidates, len(tokens), {c.name: c.profile.nulls for c in index.columns})
@@ -319,6 +319,23 @@ def _numbers_after_an_aggregate(candidates: list[Candidate], tokens: list[Token]
     return out
 
 
+def _literal_before_synonym(candidates: list[Candidate], tokens: list[Token],
+                            index: ColumnIndex) -> list[Candidate]:
+    """ "per segment" with ``category`` (a synonym) and ``customer_segment`` (the word itself, its head): the
+    name that holds the very word said comes first."""
+    out = []
+    for c in candidates:
+        col = index.get(c.column)
+        rivals = [o for o in candidates if (o.start, o.end) == (c.start, c.end) and o.method == "synonym"
+                  and o.score >= c.score and (r := index.get(o.column)) is not None and not r.numeric]
+        if c.length == 1 and c.method == "partial" and col is not None and not col.numeric and \
+                tokens[c.start].lemma == col.head and rivals:  # two categories, one of them the word itself
+            best = max(o.score for o in rivals)
+            c = Candidate(c.start, c.end, c.column, round(best + 0.01, 3), c.method, c.phrase, c.value)
+        out.append(c)
+    return out
+
+
 def _superlative_of_a_named(c: Candidate, candidates: list[Candidate], tokens: list[Token]) -> bool:
     """ "the hottest temperature of each month": a superlative before a word that names the same column says
     which end of it (the max), it names no column itself; "the coldest nights" (nights name no column) does."""
@@ -439,6 +456,8 @@ def _absorbed(chosen: list[Candidate], tokens: list[Token], index: ColumnIndex,
             col = index.get(other.column)
             if other.length == 1 and tokens[other.start].lemma in index.entity:
                 continue  # "loan amounts" on a loans table: the loan names the rows, the amounts are a column
+            if word.method in ("exact", "normalized") and col is not None and col.numeric:
+                continue  # "best selling category": the category column itself; a quantity has no kinds to name
             # a word that names a column itself is no filler of the neighbour's name ("firm value": the value
             # column), except a kind word after a category ("engine type": the engine column's types)
             names = index.words - _KIND_WORDS

@@ -90,6 +90,10 @@ TABLES = {
     "team_staff": _csv("employee_id,department,remote,hire_date,years_experience,salary", [
         f"E{i:03d},{['Sales', 'IT', 'HR'][i % 3]},{'yes' if i % 4 == 0 else 'no'},{date(2015, 1, 5) + timedelta(days=23 * i)},"
         f"{(i * 7) % 30},{40000 + (i * 997) % 60000}" for i in range(120)]),
+    # a shop's order lines: a product category and a customer segment, both text
+    "order_lines": _csv("order_date,customer_segment,region,category,sales,quantity", [
+        f"{date(2022, 1, 1) + timedelta(days=i)},{['Consumer', 'Corporate'][i % 2]},{['East', 'West'][i % 3 == 0]},"
+        f"{['Furniture', 'Technology', 'Paper'][i % 3]},{10 + (i * 37) % 500}.5,{1 + (i * 7) % 12}" for i in range(90)]),
     # a sensor read every 30 minutes for 12 days
     "gauge": _csv("read_at,level_mm", [
         f"{datetime(2024, 5, 1) + timedelta(minutes=30 * i)},{100 + (i * 37) % 90}" for i in range(48 * 12)]),
@@ -1481,6 +1485,15 @@ def _expected(table, keep):
     # near miss: the years of experience named as a quantity
     ("team_staff", "average years of experience by department",
      lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate) == ("department", "years_experience", "mean")),
+    # "per segment": the name holding the word itself (customer_segment), before a synonym's (category)
+    ("order_lines", "average quantity per segment",
+     lambda o: (o.field("x"), o.field("y")) == ("customer_segment", "quantity")),
+    # near miss: the synonym's column named as written
+    ("order_lines", "average quantity per category", lambda o: (o.field("x"), o.field("y")) == ("category", "quantity")),
+    # "best selling category": a column's whole name is never absorbed into the quantity beside it
+    ("order_lines", "best selling category in the West",
+     lambda o: (o.field("x"), o.field("y")) == ("category", "sales")
+     and o.kept == _expected("order_lines", lambda f: f["region"] == "West")),
     # the noun of an aggregate past a period adjective that names no column is said, never swapped for one
     ("shops", "average weekly rainfall by region",
      lambda o: "rainfall" in o.r.unmatched and o.field("y") is None and o.c.y.aggregate == "count"
