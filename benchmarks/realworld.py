@@ -49,7 +49,14 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
     parser.add_argument("--failures", type=int, default=0, help="print the first N failing items with reasons")
     parser.add_argument("--ids", help="comma-separated ids (default: all)")
+    parser.add_argument("--unblind", action="store_true", help="allow --failures, --ids and details on a BLIND kit")
     args = parser.parse_args()
+    blind = (args.kit / "BLIND").is_file() and not args.unblind
+    if blind and (args.failures or args.ids):
+        print(f"realworld: {args.kit} is blind (its BLIND file): only the aggregate is printed; --failures and --ids "
+              "are refused (pass --unblind to read it, and then say in its README that it is no longer blind)",
+              file=sys.stderr)
+        return 2
     gold_path = next((p for p in (args.kit / "questions.jsonl", args.kit / "gold.jsonl") if p.is_file()), None)
     if gold_path is None:
         print(f"realworld: no questions.jsonl or gold.jsonl in {args.kit}", file=sys.stderr)
@@ -79,11 +86,12 @@ def main() -> int:
     by_category = defaultdict(list)
     for r in results:
         by_category[r["category"]].append(r)
-    for category, rs in sorted(by_category.items()):
+    for category, rs in sorted(by_category.items()) if not blind else ():
         print(f"  {category:<14} n={len(rs):<4}" + " ".join(f"{m}={sum(x[m] for x in rs) / len(rs):.2f}"
                                                           for m in METRICS))
     details = preds_path.with_name(preds_path.name.replace("_preds", "_items"))
-    details.write_text("".join(json.dumps(r, default=str) + "\n" for r in results), encoding="utf-8")
+    if not blind:
+        details.write_text("".join(json.dumps(r, default=str) + "\n" for r in results), encoding="utf-8")
     failures = [r for r in results if not r["full"]]
     for r in failures[: args.failures]:
         flags = " ".join(f"{m}={'Y' if r[m] else 'n'}" for m in METRICS[1:])
