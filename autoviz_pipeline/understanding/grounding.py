@@ -521,7 +521,7 @@ def _participle_of(c: Candidate, chosen: list[Candidate], tokens: list[Token], i
     def measured(name: str) -> bool:
         return (col := index.get(name)) is not None and col.measure
 
-    return c.length == 1 and c.method in ("related", "partial", "fuzzy") and verb_only(word) and \
+    return c.length == 1 and c.method in ("related", "partial", "fuzzy", "synonym") and verb_only(word) and \
         word != tokens[c.start].lemma and measured(c.column) and any(
             o.end == c.start and o.method != "value" and o.column != c.column and measured(o.column) for o in chosen)
 

@@ -62,6 +62,9 @@ def score_phrase(phrase: list[Token], col: ColumnForms, settings: MatchSettings,
         return settings.lemma_weight, "lemma"
     if len(lemmas) == 1 and lemmas[0] in col.values_are:
         return settings.lemma_weight - 0.03, "lemma"  # "per season" → year holding "2009-2010", "countries" → Location
+    if len(words) == 1 and words[0] != lemmas[0] and words[0].endswith("ed") and \
+            lemmas[0] in voc.cues["grouping_verbs"]:
+        return 0.0, ""  # "sorted", "grouped": an order or a grouping asked for ("sort" is no kind of thing here)
     if len(words) == 1 and words[0] in voc.cues["aggregate_prefixes"]:
         return 0.0, ""  # "total investment": "total" asks for a sum; it names the column "total" only as written
     if len(lemmas) == 1 and lemmas[0] in _task_words() and lemmas[0] not in col.lemmas:

@@ -176,8 +176,11 @@ def read_question(question: str, profile: DatasetProfile, *, settings: MatchSett
     aggregate, aggregate_at = measures.aggregate(ctx)
     ranking = measures.ranking(ctx, limit_ranking, aggregate)
     if ranking is not None and ranking.measure is None and ranking.at is not None and " " in ranking.word:
-        # "sorted from most to fewest": an order said in words names no column ("sorted" ~ group)
-        ctx.drop_matches_in(set(range(ranking.at, ranking.at + len(ranking.word.split()))))
+        # "sorted from most to fewest": an order said in words names no column ("sorted" ~ group), and no value
+        # ("highest first" is no ship mode "First")
+        said = set(range(ranking.at, ranking.at + len(ranking.word.split())))
+        ctx.drop_matches_in(said)
+        said_filters = [f for f in said_filters if f.source != "value" or not said & set(range(f.start, f.end))]
     mentions = structure.mentions(ctx, said_filters, aggregate)
     task, scores = tasks.classify(ctx, found_chart_words, mentions)
     counts_rows = measures.counts_rows(ctx, mentions, aggregate)

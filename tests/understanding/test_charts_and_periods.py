@@ -94,6 +94,10 @@ TABLES = {
     "order_lines": _csv("order_date,customer_segment,region,category,sales,quantity", [
         f"{date(2022, 1, 1) + timedelta(days=i)},{['Consumer', 'Corporate'][i % 2]},{['East', 'West'][i % 3 == 0]},"
         f"{['Furniture', 'Technology', 'Paper'][i % 3]},{10 + (i * 37) % 500}.5,{1 + (i * 7) % 12}" for i in range(90)]),
+    # shipments: a ship mode whose values include "First", a category and its sub-categories
+    "ship_lines": _csv("region,ship_mode,category,sub_category,quantity,profit", [
+        f"{['North', 'South', 'East'][i % 3]},{['First', 'Standard'][i % 2]},{['Office', 'Tech'][i % 4 // 2]},"
+        f"{['Paper', 'Pens', 'Phones', 'Laptops'][i % 4]},{1 + (i * 7) % 12},{(i * 37) % 300 - 100}" for i in range(48)]),
     # a sensor read every 30 minutes for 12 days
     "gauge": _csv("read_at,level_mm", [
         f"{datetime(2024, 5, 1) + timedelta(minutes=30 * i)},{100 + (i * 37) % 90}" for i in range(48 * 12)]),
@@ -1494,6 +1498,16 @@ def _expected(table, keep):
     ("order_lines", "best selling category in the West",
      lambda o: (o.field("x"), o.field("y")) == ("category", "sales")
      and o.kept == _expected("order_lines", lambda f: f["region"] == "West")),
+    # an order said in words ("highest first", "sorted") sorts; it filters no value ("First") and names no column
+    # ("sort" ~ category); "quantity sold": the participle names no second quantity
+    ("ship_lines", "profit for each region, highest first",
+     lambda o: (o.field("x"), o.c.sort) == ("region", "descending") and o.kept == 48),
+    ("ship_lines", "show quantity sold per sub-category sorted",
+     lambda o: (o.field("x"), o.field("y"), o.field("color"), o.c.sort) == ("sub_category", "quantity", None, "descending")
+     and not any("not shown" in n for n in o.r.notes)),
+    # near miss: the value said as one
+    ("ship_lines", "profit by region for First class shipments",
+     lambda o: o.kept == _expected("ship_lines", lambda f: f["ship_mode"] == "First")),
     # the noun of an aggregate past a period adjective that names no column is said, never swapped for one
     ("shops", "average weekly rainfall by region",
      lambda o: "rainfall" in o.r.unmatched and o.field("y") is None and o.c.y.aggregate == "count"
@@ -1536,3 +1550,16 @@ def _expected(table, keep):
 ], ids=_ids)
 def test_everyday_phrasings(write_csv, table, question, check):
     _check(write_csv, table, question, check)
+
+
+def test_every_table_name_is_used_once():
+    """A dict literal keeps the last of two equal keys in silence: a new table named like an old one would
+    replace it, and the old table's cases would run on the wrong data."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    tables = next(node.value for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                  and any(isinstance(t, ast.Name) and t.id == "TABLES" for t in node.targets))
+    names = [k.value for k in tables.keys if isinstance(k, ast.Constant)]
+    assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})

@@ -20,7 +20,8 @@ _ORDER_PHRASE = re.compile(
     r"(?P<first>highest|largest|greatest|most|biggest|high|lowest|smallest|least|fewest|low|best|worst)\s+to\s+"
     r"(?:the\s+)?(?:highest|largest|greatest|most|biggest|high|lowest|smallest|least|fewest|low|best|worst)\b"
     r"|\b(?P<dir>descending|decreasing|ascending|increasing)\s+order\b|\bin\s+(?P<dir2>descending|ascending)\b"
-    r"|\b(?P<firstword>highest|largest|biggest|most|best|worst|lowest|smallest|least|fewest|top|bottom)\s+first\b")
+    r"|\b(?P<firstword>highest|largest|biggest|most|best|worst|lowest|smallest|least|fewest|top|bottom)\s+first\b"
+    r"|\b(?P<bare>sorted|ranked)\s*(?:[.?!]|$)")  # "… per sub-category, sorted": largest first
 _WHICH = re.compile(r"^\s*(?:which|what|who|where|when)\b(?!\s*(?:'s|’s|is|was|are|were)\s+(?:the\s+)?"
                     r"(?:highest|lowest|largest|smallest|maximum|minimum|average|mean|median|total)\b)")
 _HOW_MANY = re.compile(r"\b(?:how many|number of|count of|total number of|no\. of)\s+(?:total\s+)?")
@@ -100,7 +101,7 @@ def ranking(ctx: Context, top: Ranking | None, aggregate: Aggregate | None) -> R
     order = None
     m = _ORDER_PHRASE.search(lower)
     if m:
-        word = m.group("first") or m.group("dir") or m.group("dir2") or m.group("firstword")
+        word = m.group("first") or m.group("dir") or m.group("dir2") or m.group("firstword") or m.group("bare")
         order = "ascending" if word in ("lowest", "smallest", "least", "fewest", "low", "ascending", "increasing",
                                         "worst", "bottom") else "descending"
     if order is not None and re.search(r"\b(?:best|worst)\b", m.group(0)) and _more_is_worse(ctx):
