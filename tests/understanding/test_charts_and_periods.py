@@ -83,9 +83,9 @@ TABLES = {
         f"{date(2021, 1, 1) + timedelta(days=i)},{(i * 7) % 20 if i % 3 == 0 else 0},"
         f"{'rain' if i % 3 == 0 else 'fog' if i % 4 == 1 else 'sun'}" for i in range(365)]),
     # films: two columns end in "Rating", one of codes (MPAA_Rating), one of numbers (Viewer_Rating)
-    "film_ratings": _csv("Title,MPAA_Rating,Viewer_Rating,Genre,US_Gross,World_Gross", [
+    "film_ratings": _csv("Title,MPAA_Rating,Viewer_Rating,Genre,US_Gross,World_Gross,Running_Time_min", [
         f"F{i},{['G', 'PG', 'R'][i % 3]},{3 + (i * 7) % 60 / 10},{['Drama', 'Comedy'][i % 2]},{1000 + (i * 37) % 900},"
-        f"{3000 + (i * 91) % 4000}" for i in range(40)]),
+        f"{3000 + (i * 91) % 4000},{80 + (i * 13) % 90}" for i in range(40)]),
     # a row per employee: an id each, hired over 2015-2022, some working remotely
     "team_staff": _csv("employee_id,department,remote,hire_date,years_experience,salary", [
         f"E{i:03d},{['Sales', 'IT', 'HR'][i % 3]},{'yes' if i % 4 == 0 else 'no'},{date(2015, 1, 5) + timedelta(days=23 * i)},"
@@ -1477,6 +1477,13 @@ def _expected(table, keep):
     # near miss: a quantity named
     ("film_ratings", "which genre has the highest viewer rating?",
      lambda o: (o.field("x"), o.field("y")) == ("Genre", "Viewer_Rating") and not o.r.unmatched),
+    # a length of time said with no column named compares the table's one duration, in its own unit
+    ("film_ratings", "films longer than 2 hours by genre",
+     lambda o: (o.field("x"), o.c.y.aggregate) == ("Genre", "count")
+     and o.kept == _expected("film_ratings", lambda f: f["Running_Time_min"] > 120)),
+    # near miss: "… years ago" is a time, not a length
+    ("film_ratings", "films released more than 20 years ago",
+     lambda o: not any(f.column == "Running_Time_min" for f in o.r.filters)),
     # near miss: counted by the codes
     ("film_ratings", "how many films per MPAA rating",
      lambda o: (o.field("x"), o.c.y.aggregate) == ("MPAA_Rating", "count")),

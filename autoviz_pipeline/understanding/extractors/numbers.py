@@ -152,7 +152,8 @@ def extract(ctx: Context) -> list[SaidFilter]:
                 continue
             percent = bool(re.match(r"\s*(?:%|percent\b|per cent\b)", lower[m.end():]))
             column = _people_number(ctx, start, end, value) or \
-                _nearest(ctx, start, end, ranged, value, percent=percent) or _only_measure(ctx, value)
+                _nearest(ctx, start, end, ranged, value, percent=percent) or _duration_said(ctx, end) or \
+                _only_measure(ctx, value)
             if "$" in m.group("n") and (column is None or not _within(ctx, column, value)):
                 # "houses that sold for more than $150,000": the price; "$300k" on prices in $1000s: 300
                 column, value = _money(ctx, value, column) or (column, value)
@@ -386,6 +387,17 @@ def _year_of_time(ctx: Context, column: str, op: str, value: float | int) -> Fil
             not isinstance(col.profile.max, (int, float)) or col.profile.max * 10 >= value or op not in ("gt", "gte"):
         return None
     return FilterSpec(column=ctx.index.timelines[0].name, op="eq", value=value)
+
+
+def _duration_said(ctx: Context, end: int) -> str | None:
+    """ "films longer than 2 hours" with no column named: a number said in a unit of time compares the table's
+    one duration (Running_Time_min, in its own unit); none when there are several."""
+    unit = ctx.tokens[end].lower if end < len(ctx.tokens) else ""
+    after = ctx.tokens[end + 1].lower if end + 1 < len(ctx.tokens) else ""
+    durations = ctx.index.durations
+    if after in ("ago", "old", "earlier", "later", "before", "after", "back"):
+        return None  # "released more than 20 years ago": a time, not a length of time
+    return durations[0] if unit in TIME_AMOUNTS and len(durations) == 1 else None
 
 
 def _only_measure(ctx: Context, value: float) -> str | None:
