@@ -127,7 +127,8 @@ def _mark(reading: QuestionReading, slots: Slots) -> tuple[Mark, bool]:
     if (task == "relationship" and not counting and len(measures) + len(numeric_groups(slots)) + len(years[:1])
             + len(scales[:1]) + counted_people >= 2) or (
             len(measures) >= 2 and not counting and (not groups or reading.versus) and reading.ranking is None
-            and not (task == "trend" and slots.index.timelines and not reading.versus)):  # "highs and lows over time"
+            and not ((task == "trend" or reading.time_unit in ("year", "quarter", "month", "week", "day")) and
+                     slots.index.timelines and not reading.versus)):  # "highs and lows over time", "monthly …"
         return "point", False
     many_periods = any((c := slots.col(g)) is not None and c.timeline and c.profile.distinct > 12 for g in groups
                        if g in slots.cued)

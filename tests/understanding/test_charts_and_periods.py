@@ -1428,6 +1428,8 @@ def _expected(table, keep):
      lambda o: o.c.mark == "line" and o.field("x") == "Date" and o.field("y") in ("High", "Low")
      and any("named in the question but not shown" in n and ({"High", "Low"} - {o.field("y")}).pop() in n
              for n in o.r.notes)),
+    ("quotes", "monthly average high and low",
+     lambda o: (o.c.mark, o.field("x"), o.c.x.time_unit) == ("line", "Date", "month")),
     # near miss: "vs" sets them against each other: a scatter, nothing left out
     ("quotes", "highs vs lows", lambda o: o.c.mark == "point" and {o.field("x"), o.field("y")} == {"High", "Low"}
      and not any("not shown" in n for n in o.r.notes)),
@@ -1460,6 +1462,9 @@ def _expected(table, keep):
      lambda o: o.c.y.aggregate == "count" and o.kept == _expected("town_days", lambda f: f["weather"] == "rain")),
     ("town_days", "foggy days each month",
      lambda o: o.c.y.aggregate == "count" and o.kept == _expected("town_days", lambda f: f["weather"] == "fog")),
+    # "which month had the most rain": each month's total of an amount that adds up; "the wettest day" its max
+    ("town_days", "which month had the most rain?",
+     lambda o: (o.field("y"), o.c.y.aggregate, o.c.sort) == ("precipitation", "sum", "descending")),
     # near miss: no adjective, no filter
     ("town_days", "how many days per month", lambda o: o.c.y.aggregate == "count" and o.kept == 365),
     # an average is of a number: "average rating" is Viewer_Rating, not the codes of MPAA_Rating
