@@ -98,6 +98,10 @@ TABLES = {
     "ship_lines": _csv("region,ship_mode,category,sub_category,quantity,profit", [
         f"{['North', 'South', 'East'][i % 3]},{['First', 'Standard'][i % 2]},{['Office', 'Tech'][i % 4 // 2]},"
         f"{['Paper', 'Pens', 'Phones', 'Laptops'][i % 4]},{1 + (i * 7) % 12},{(i * 37) % 300 - 100}" for i in range(48)]),
+    # a long table of power generation: a row per year, country and source
+    "power_mix": _csv("year,country,source,generation_gwh,share_pct", [
+        f"{2015 + i // 12},{['Norway', 'Chile', 'Kenya'][i % 3]},{['wind', 'hydro', 'solar', 'gas'][i // 3 % 4]},"
+        f"{100 + (i * 37) % 900},{5 + (i * 7) % 60}" for i in range(96)]),
     # a sensor read every 30 minutes for 12 days
     "gauge": _csv("read_at,level_mm", [
         f"{datetime(2024, 5, 1) + timedelta(minutes=30 * i)},{100 + (i * 37) % 90}" for i in range(48 * 12)]),
@@ -1465,6 +1469,14 @@ def _expected(table, keep):
     # "which month had the most rain": each month's total of an amount that adds up; "the wettest day" its max
     ("town_days", "which month had the most rain?",
      lambda o: (o.field("y"), o.c.y.aggregate, o.c.sort) == ("precipitation", "sum", "descending")),
+    # generation (in GWh) adds up: "which country generates the most wind power" ranks the countries' totals
+    ("power_mix", "which country generates the most wind power?",
+     lambda o: (o.field("x"), o.field("y"), o.c.y.aggregate, o.c.sort) == ("country", "generation_gwh", "sum",
+                                                                            "descending")
+     and o.kept == _expected("power_mix", lambda f: f["source"] == "wind")),
+    # near miss: a share of the mix does not add up across rows
+    ("power_mix", "average wind share by country",
+     lambda o: (o.field("y"), o.c.y.aggregate) == ("share_pct", "mean")),
     # near miss: no adjective, no filter
     ("town_days", "how many days per month", lambda o: o.c.y.aggregate == "count" and o.kept == 365),
     # an average is of a number: "average rating" is Viewer_Rating, not the codes of MPAA_Rating
