@@ -1501,6 +1501,10 @@ def _expected(table, keep):
     # near miss: "… years ago" is a time, not a length
     ("film_ratings", "films released more than 20 years ago",
      lambda o: not any(f.column == "Running_Time_min" for f in o.r.filters)),
+    # "ranked by <a quantity>": largest first; "sorted by <a category>" keeps the categories' own order
+    ("film_ratings", "genres ranked by viewer rating",
+     lambda o: (o.field("x"), o.field("y"), o.c.sort) == ("Genre", "Viewer_Rating", "descending")),
+    ("film_ratings", "US gross sorted by genre", lambda o: (o.field("x"), o.c.sort) == ("Genre", None)),
     # near miss: counted by the codes
     ("film_ratings", "how many films per MPAA rating",
      lambda o: (o.field("x"), o.c.y.aggregate) == ("MPAA_Rating", "count")),

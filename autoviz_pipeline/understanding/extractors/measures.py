@@ -21,7 +21,8 @@ _ORDER_PHRASE = re.compile(
     r"(?:the\s+)?(?:highest|largest|greatest|most|biggest|high|lowest|smallest|least|fewest|low|best|worst)\b"
     r"|\b(?P<dir>descending|decreasing|ascending|increasing)\s+order\b|\bin\s+(?P<dir2>descending|ascending)\b"
     r"|\b(?P<firstword>highest|largest|biggest|most|best|worst|lowest|smallest|least|fewest|top|bottom)\s+first\b"
-    r"|\b(?P<bare>sorted|ranked)\s*(?:[.?!]|$)")  # "… per sub-category, sorted": largest first
+    r"|\b(?P<bare>sorted|ranked)\s*(?:[.?!]|$)"  # "… per sub-category, sorted": largest first
+    r"|\b(?P<by>ranked|sorted|ordered)\s+by\b")  # "genres ranked by audience votes": the largest first
 _WHICH = re.compile(r"^\s*(?:which|what|who|where|when)\b(?!\s*(?:'s|’s|is|was|are|were)\s+(?:the\s+)?"
                     r"(?:highest|lowest|largest|smallest|maximum|minimum|average|mean|median|total)\b)")
 _HOW_MANY = re.compile(r"\b(?:how many|number of|count of|total number of|no\. of)\s+(?:total\s+)?")
@@ -101,9 +102,12 @@ def ranking(ctx: Context, top: Ranking | None, aggregate: Aggregate | None) -> R
     order = None
     m = _ORDER_PHRASE.search(lower)
     if m:
-        word = m.group("first") or m.group("dir") or m.group("dir2") or m.group("firstword") or m.group("bare")
+        word = m.group("first") or m.group("dir") or m.group("dir2") or m.group("firstword") or m.group("bare") or \
+            m.group("by")
         order = "ascending" if word in ("lowest", "smallest", "least", "fewest", "low", "ascending", "increasing",
                                         "worst", "bottom") else "descending"
+    if order is not None and m.group("by") and _by_a_category(ctx, ctx.token_at(m.end())):
+        order = None  # "revenue sorted by region": the regions in their order, not by value
     if order is not None and re.search(r"\b(?:best|worst)\b", m.group(0)) and _more_is_worse(ctx):
         order = "ascending" if order == "descending" else "descending"  # "worst first" for delays: the longest
     superlative = _speed_as_time(ctx, _superlative(ctx))
@@ -126,6 +130,13 @@ def ranking(ctx: Context, top: Ranking | None, aggregate: Aggregate | None) -> R
     if order is not None:
         return Ranking(order=order, word=m.group(0).strip(), at=ctx.token_at(m.start()))
     return None
+
+
+def _by_a_category(ctx: Context, at: int) -> bool:
+    """Does the first column named from token ``at`` on (past "the") hold no quantity?"""
+    named = sorted((x for x in ctx.column_matches() if (x.position or 0) >= at), key=lambda x: x.position or 0)
+    return bool(named) and (named[0].position or 0) <= at + 1 and \
+        not ((col := ctx.index.get(named[0].column)) is not None and col.measure)
 
 
 _SPEED = {"fast": "ascending", "quick": "ascending", "slow": "descending", "long": "descending", "short": "ascending"}
