@@ -9,7 +9,7 @@ from functools import lru_cache
 from ..contracts import Aggregate, ChartSpec, Encoding, Mark, TimeUnit
 from .columns import ColumnForms
 from .extractors.periods import part_names
-from .lexicon import lemma, tokenize
+from .lexicon import is_noun, lemma, tokenize
 from .reading import QuestionReading
 from .settings import ChartSettings
 from .vocabulary import vocabulary
@@ -45,7 +45,7 @@ def _grouped(reading: QuestionReading, slots: Slots, notes: list[str], mark: Mar
         return None
     color = _color(reading, slots, exclude={x}, mark=mark)
     y, agg = _measure(reading, slots, exclude={x, color},
-                      timeline=mark in ("line", "area") and (c := slots.col(x)) is not None and c.timeline)
+                      timeline=mark in ("line", "area") and (c := slots.col(x)) is not None and c.timeline, notes=notes)
     ranking = reading.ranking
     sort = ranking.order if ranking is not None and mark == "bar" else None
     limit = ranking.limit if ranking is not None and mark == "bar" else None
@@ -190,7 +190,7 @@ def _color(reading: QuestionReading, slots: Slots, *, exclude: set[str | None], 
 
 
 def _measure(reading: QuestionReading, slots: Slots, *, exclude: set[str | None],
-             timeline: bool = False) -> tuple[str | None, Aggregate]:
+             timeline: bool = False, notes: list[str] | None = None) -> tuple[str | None, Aggregate]:
     """The y field and its aggregate: a count needs no field; a named measure gets the asked-for aggregate,
     else its natural one (sum of what adds up, mean of the rest)."""
     aggregate = reading.aggregate
@@ -212,6 +212,15 @@ def _measure(reading: QuestionReading, slots: Slots, *, exclude: set[str | None]
             not names_rows and \
             len(only := [c.name for c in slots.index.columns if c.measure and c.name not in slots.used]) == 1:
         measures = only  # "Keeling curve as an area chart": a time series' one quantity
+    elif timeline and not measures and not reading.counts_rows and not reading.unmatched and aggregate is None and \
+            not names_rows and not _things_said(reading) and reading.task == "trend" and \
+            any(f.source == "value" for f in reading.filters) and \
+            (main := slots.quantity()) is not None:
+        # "how has coal declined in Poland" on a long table (a row per year, country and source): the rows are
+        # one a year, so their count says nothing; the table's main quantity, said in a note
+        measures = [main]
+        if notes is not None:
+            notes.append(f"no quantity named: showing {main!r}, the table's main quantity")
     if not measures or aggregate == "count":
         return None, "count"
     y = measures[0]
@@ -352,6 +361,15 @@ def _point(reading: QuestionReading, slots: Slots, notes: list[str], binned: boo
     x, y = (axes[1], axes[0]) if _said_against(reading, axes) else (axes[0], axes[1])
     return ChartSpec(mark="point", x=Encoding(field=x), y=Encoding(field=y), color=_enc(color), size=size,
                      filters=reading.filter_specs())
+
+
+def _things_said(reading: QuestionReading) -> bool:
+    """Does the question name things in the plural that no column or value is ("Airbus deliveries per year"):
+    those are the rows, to be counted?"""
+    named = {w for m in reading.matches for w in m.phrase.lower().split()}
+    stop = vocabulary().stopwords | set(vocabulary().cues["time_unit_words"])
+    return any(t.lower != t.lemma and is_noun(t.lower) and t.lower not in named and t.lower not in stop
+               and t.lower.isalpha() for t in _tokens(reading.question))
 
 
 @lru_cache(maxsize=64)
