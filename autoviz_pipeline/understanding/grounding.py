@@ -2,40 +2,26 @@
 
 Each phrase of the question is scored against each column by the cascade of small matchers in
 ``matchers.py`` (after NL4DV: the name as written first, a typo last). Phrases are chosen so that the
-covered words score most in total (a two-word name beats its parts, two exact names beat one loose pair); equal-score rivals are kept as alternatives, never silently guessed.
+covered words score most in total (a two-word name beats its parts, two exact names beat one loose pair); equal-score
+rivals are kept as alternatives, never silently guessed. Which of several readings of the same words wins is decided
+by the rules of ``rivals.py``.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 
 from ..contracts import ColumnMatch, DatasetProfile
 from .columns import COUNT_WORDS, ColumnForms, ColumnIndex, column_index
-from .lexicon import (Token, degree, is_noun, known_word, lemma_key, list_items, noun_of_adjective, tokenize,
-                      value_key, verb_only)
+from .lexicon import (Token, is_noun, known_word, lemma_key, noun_of_adjective, tokenize,
+                      value_key)
+from . import rivals
 from .matchers import score_phrase
+from .rivals import LOOSE, Candidate
 from .settings import DEFAULT_SETTINGS, MatchSettings
 from .vocabulary import vocabulary
 
 _GROUPING_WORDS = frozenset("by per each every across".split())
-_LOOSE = frozenset({"related", "partial", "fuzzy"})
 _JOINS = frozenset("by vs versus and or against with than each every".split())  # "id for each paper": two things
-
-
-@dataclass
-class Candidate:
-    start: int
-    end: int  # exclusive
-    column: str
-    score: float
-    method: str
-    phrase: str
-    value: str | None = None
-
-    @property
-    def length(self) -> int:
-        return self.end - self.start
 
 
 # --------------------------------------------------------------------------------------------------
@@ -49,25 +35,27 @@ def ground(tokens: list[Token], index: ColumnIndex, *, settings: MatchSettings =
     no "EA"), and no column's name across a comma."""
     candidates = [c for c in _candidates(tokens, index, settings, text)
                   if not _names_rows(c, tokens, index, settings)]
-    candidates = _whole_phrases_first(_tagged(_unlogged(candidates, tokens, index), tokens, index))
-    candidates = _literal_before_synonym(_numbers_after_an_aggregate(candidates, tokens, index), tokens, index)
-    candidates = [c for c in candidates if not _superlative_of_a_named(c, candidates, tokens)
-                  and not _degree_of_another(c, candidates, tokens, index)]
+    candidates = _whole_phrases_first(rivals.tagged(rivals.unlogged(candidates, tokens, index), tokens, index))
+    candidates = rivals.literal_before_synonym(rivals.numbers_after_an_aggregate(candidates, tokens, index), tokens,
+                                               index)
+    candidates = [c for c in candidates if not rivals.superlative_of_a_named(c, candidates, tokens)
+                  and not rivals.degree_of_another(c, candidates, tokens, index)]
     chosen = _best_cover(candidates, len(tokens), {c.name: c.profile.nulls for c in index.columns})
-    chosen = [c for c in chosen if c not in _absorbed(chosen, tokens, index, settings)
-              and not _modifies_a_column(c, chosen, tokens, index) and not _participle_of(c, chosen, tokens, index)]
-    chosen = _values_of_the_named_column(chosen, candidates)
-    listed = _glossed(chosen, tokens, text) + _listed_values(chosen, tokens, text)
+    chosen = [c for c in chosen if c not in rivals.absorbed(chosen, tokens, index, settings)
+              and not rivals.modifies_a_column(c, chosen, tokens, index)
+              and not rivals.participle_of(c, chosen, tokens, index)]
+    chosen = rivals.values_of_the_named_column(chosen, candidates)
+    listed = rivals.glossed(chosen, tokens, text) + rivals.listed_values(chosen, tokens, text)
     chosen = [c for c in chosen if c not in listed]
     matches, alternatives = [], []
     for cand in sorted(chosen, key=lambda c: c.start):
-        rivals = sorted({c.column for c in candidates if (c.start, c.end) == (cand.start, cand.end)
-                         and c.column != cand.column and abs(c.score - cand.score) < 1e-9
-                         and (c.method == "value") == (cand.method == "value")})
-        match = _to_match(cand, rivals)
+        ties = sorted({c.column for c in candidates if (c.start, c.end) == (cand.start, cand.end)
+                       and c.column != cand.column and abs(c.score - cand.score) < 1e-9
+                       and (c.method == "value") == (cand.method == "value")})
+        match = _to_match(cand, ties)
         matches.append(match)
         alternatives += [_to_match(c, []) for c in candidates if (c.start, c.end) == (cand.start, cand.end)
-                         and c.column in rivals]
+                         and c.column in ties]
     return matches, alternatives
 
 
@@ -79,21 +67,6 @@ def _part_of_the_whole(tokens: list[Token], i: int) -> bool:
     after = [t.lower for t in tokens[i + 1:i + 4]]
     return tokens[i].lower in _PART_WORDS and after[:1] == ["of"] and bool(
         set(after[1:3]) & {"total", "whole", "all", "overall", "sum"})
-
-
-def _values_of_the_named_column(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
-    """A value several columns hold ("High", "Low" in every rating column) belongs to the column named next to
-    it: "high vs low frighteningness", "frighteningness: high"."""
-    named = [c for c in chosen if c.method != "value"]
-    out = []
-    for c in chosen:
-        if c.method == "value":
-            near = [n.column for n in named if 0 <= n.start - c.end <= 3 or 0 <= c.start - n.end <= 1]
-            owner = next((o for o in candidates if o.method == "value" and (o.start, o.end) == (c.start, c.end)
-                          and o.column in near and o.column != c.column and abs(o.score - c.score) < 1e-9), None)
-            c = owner or c
-        out.append(c)
-    return out
 
 
 def _candidates(tokens: list[Token], index: ColumnIndex, settings: MatchSettings, text: str = "") -> list[Candidate]:
@@ -271,138 +244,20 @@ def _with_number_words(phrase: list[Token]) -> list[Token] | None:
     return [*phrase[:-1], Token(numbers[last], phrase[-1].index)]
 
 
-def _tagged(candidates: list[Candidate], tokens: list[Token], index: ColumnIndex) -> list[Candidate]:
-    """Columns told apart by a capital letter (``expendA``, ``expendB``: candidate A's and B's) when the question
-    names one ("A's spending", "candidate A"): that one's columns first, the other letters' after."""
-    tags = {c.tag for c in index.columns if c.tag}
-    said = {t.lower for k, t in enumerate(tokens) if len(t.text) == 1 and t.text.isupper() and t.lower in tags
-            and (k > 0 or (k + 1 < len(tokens) and tokens[k + 1].clitic))}
-    if len(tags) < 2 or not said:
-        return candidates
-    tag_of = {c.name: c.tag for c in index.columns}
-
-    def score(c: Candidate) -> float:
-        tag = tag_of.get(c.column)
-        return c.score if tag is None or c.method == "value" else c.score + (0.02 if tag in said else -0.03)
-    return [Candidate(c.start, c.end, c.column, round(score(c), 3), c.method, c.phrase, c.value) for c in candidates]
-
-
-_LOG_WORDS = frozenset("log logs logged ln logarithm logarithmic".split())
-
-
-def _unlogged(candidates: list[Candidate], tokens: list[Token], index: ColumnIndex) -> list[Candidate]:
-    """Where a table has both ``price`` and ``lprice`` (its log, as econometric tables name it), words that
-    spell the log's name mean the number itself unless the question says "log" or names ``lprice`` as written:
-    "living area" is ``area``, not ``larea``."""
-    if not index.log_of or any(t.lower in _LOG_WORDS for t in tokens):
-        return candidates
-    return [Candidate(c.start, c.end, index.log_of[c.column], c.score, c.method, c.phrase, c.value)
-            if c.column in index.log_of and c.method not in ("exact", "normalized", "value") else c for c in candidates]
-
-
-_AVERAGED = frozenset("average avg mean median total sum".split())
-
-
-def _numbers_after_an_aggregate(candidates: list[Candidate], tokens: list[Token],
-                                index: ColumnIndex) -> list[Candidate]:
-    """ "average rating" where both ``MPAA_Rating`` (codes) and ``Audience_Rating`` (numbers) end in the word:
-    an average or total is of a number, so a loose match of a column of text there gives way to a number's."""
-    out = []
-    for c in candidates:
-        col = index.get(c.column)
-        if c.method in ("partial", "related", "fuzzy", "synonym") and c.start > 0 and \
-                tokens[c.start - 1].lower in _AVERAGED and col is not None and not col.numeric and any(
-                    (o.start, o.end) == (c.start, c.end) and o.method != "value" and
-                    (n := index.get(o.column)) is not None and n.measure for o in candidates):
-            c = Candidate(c.start, c.end, c.column, round(c.score - 0.1, 3), c.method, c.phrase, c.value)
-        out.append(c)
-    return out
-
-
-def _literal_before_synonym(candidates: list[Candidate], tokens: list[Token],
-                            index: ColumnIndex) -> list[Candidate]:
-    """ "per segment" with ``category`` (a synonym) and ``customer_segment`` (the word itself, its head): the
-    name that holds the very word said comes first."""
-    out = []
-    for c in candidates:
-        col = index.get(c.column)
-        rivals = [o for o in candidates if (o.start, o.end) == (c.start, c.end) and o.method == "synonym"
-                  and o.score >= c.score and (r := index.get(o.column)) is not None and not r.numeric]
-        if c.length == 1 and c.method == "partial" and col is not None and not col.numeric and \
-                tokens[c.start].lemma == col.head and rivals:  # two categories, one of them the word itself
-            best = max(o.score for o in rivals)
-            c = Candidate(c.start, c.end, c.column, round(best + 0.01, 3), c.method, c.phrase, c.value)
-        out.append(c)
-    return out
-
-
-def _superlative_of_a_named(c: Candidate, candidates: list[Candidate], tokens: list[Token]) -> bool:
-    """ "the hottest temperature of each month": a superlative before a word that names the same column says
-    which end of it (the max), it names no column itself; "the coldest nights" (nights name no column) does."""
-    return c.method == "related" and c.length == 1 and degree(tokens[c.start].lower) == "superlative" and any(
-        o.start == c.end and o.column == c.column for o in candidates)
-
-
-def _degree_of_another(c: Candidate, candidates: list[Candidate], tokens: list[Token], index: ColumnIndex) -> bool:
-    """ "the 10 days with the lowest close", "the highest average volume", "is volume higher when …": a
-    comparative or superlative of a plain word of size (high, low, large …) orders or compares the measure the
-    question names; it names no ``High`` or ``Low`` column of its own. Said alone ("the days with the lowest"),
-    or as the word itself ("the yearly high"), it still does."""
-    word = tokens[c.start].lower
-    if c.length != 1 or c.method in ("exact", "normalized", "value") or degree(word) is None or \
-            tokens[c.start].lemma not in vocabulary().cues["size_adjectives"]:
-        return False
-    return any(o.column != c.column and o.method != "value" and not (o.start <= c.start < o.end)
-               and (col := index.get(o.column)) is not None and col.measure for o in candidates)
-
-
-def _glossed(chosen: list[Candidate], tokens: list[Token], text: str) -> list[Candidate]:
-    """Loose matches that a bracket right after them says in a column's own words: in "house size (sq ft)", the
-    size is ``sqrft``, not the ``lotsize`` that "size" matched loosely."""
-    out = []
-    for c in chosen:
-        if c.method not in _LOOSE | {"synonym"} or not text:
-            continue
-        gloss = next((o for o in chosen if o.start == c.end and o.method not in _LOOSE | {"value"}), None)
-        if gloss is not None and text[tokens[c.end - 1].end:tokens[gloss.start].start].strip() == "(":
-            out.append(c)
-    return out
-
-
-def _listed_values(chosen: list[Candidate], tokens: list[Token], text: str) -> list[Candidate]:
-    """A list in brackets right after a column named in its own words gives that column's values: in "seat belt
-    law (none, primary, secondary)" the items are kinds of ``seatbelt``, not the ``slnone`` and ``sbsecon`` flags
-    that their words spell loosely."""
-    out = []
-    for c in chosen:
-        if c.method in _LOOSE | {"value", "synonym"} or not text or c.end >= len(tokens):
-            continue
-        opened = text.find("(", tokens[c.end - 1].end)
-        closed = text.find(")", opened)
-        between = text[tokens[c.end - 1].end:opened] if opened > 0 else ""
-        if opened < 0 or closed < 0 or len(between.split()) > 1 or not re.fullmatch(r"[\sA-Za-z-]*", between):
-            continue  # "seat belt law (": one word (the head noun) at most between the column and the bracket
-        if len(list_items(text[opened + 1:closed])) < 2:
-            continue
-        out += [o for o in chosen if o.column != c.column and o.method not in ("exact", "normalized", "lemma", "value")
-                and tokens[o.start].start > opened and tokens[o.end - 1].end <= closed]
-    return out
-
-
 def _whole_phrases_first(candidates: list[Candidate]) -> list[Candidate]:
     """A word read loosely (a synonym, a part, a relation) inside a longer phrase that spells one column's name
     is no column of its own: in "murder rate", "rate" is the rate of murders (``murdrate``), not a percentage
     column that "rate" is a synonym of."""
-    wholes = [c for c in candidates if c.length > 1 and c.method not in _LOOSE | {"synonym", "value"}]
+    wholes = [c for c in candidates if c.length > 1 and c.method not in LOOSE | {"synonym", "value"}]
     return [c for c in candidates if not (
-        c.method in _LOOSE | {"synonym"} and any(w.start <= c.start and c.end <= w.end and w.length > c.length
+        c.method in LOOSE | {"synonym"} and any(w.start <= c.start and c.end <= w.end and w.length > c.length
                                                  and w.column != c.column for w in wholes))]
 
 
 def _looser(column: Candidate, value: Candidate) -> bool:
     """Does the cell value say more than the column match of the same words? Over a loose match, always; over
     a synonym of the same column's name too: "females" is the value "female" of ``sex``, not the column."""
-    return column.method in _LOOSE or (column.method == "synonym" and column.column == value.column)
+    return column.method in LOOSE or (column.method == "synonym" and column.column == value.column)
 
 
 def _best_cover(candidates: list[Candidate], n: int, nulls: dict[str, int]) -> list[Candidate]:
@@ -433,40 +288,6 @@ def _best_cover(candidates: list[Candidate], n: int, nulls: dict[str, int]) -> l
     return best[n][1]
 
 
-_KIND_WORDS = frozenset("type kind class category group sort".split())
-
-
-def _absorbed(chosen: list[Candidate], tokens: list[Token], index: ColumnIndex,
-              settings: MatchSettings) -> list[Candidate]:
-    """One-word matches that only finish a neighbour's name: in "customer email addresses", "addresses" is
-    part of "email address" (the email column the neighbour found), not the address column."""
-    out = []
-    for word in chosen:
-        if word.length != 1 or word.method == "value":
-            continue
-        for other in chosen:
-            if other is word or other.method == "value" or other.column == word.column:
-                continue
-            if other.end == word.start:
-                pair = tokens[other.end - 1: word.end]
-            elif word.end == other.start:
-                pair = tokens[word.start: other.start + 1]
-            else:
-                continue
-            col = index.get(other.column)
-            if other.length == 1 and tokens[other.start].lemma in index.entity:
-                continue  # "loan amounts" on a loans table: the loan names the rows, the amounts are a column
-            if word.method in ("exact", "normalized") and col is not None and col.numeric:
-                continue  # "best selling category": the category column itself; a quantity has no kinds to name
-            # a word that names a column itself is no filler of the neighbour's name ("firm value": the value
-            # column), except a kind word after a category ("engine type": the engine column's types)
-            names = index.words - _KIND_WORDS
-            if col is not None and score_phrase(pair, col, settings, names=names)[0] >= settings.min_score:
-                out.append(word)
-                break
-    return out
-
-
 def _names_rows(c: Candidate, tokens: list[Token], index: ColumnIndex, settings: MatchSettings) -> bool:
     """ "for customers named …", "the customer's email", "how many flights": the word names the rows, so a
     loose match of it is no column mention (never after a grouping word: "by customer" is a column)."""
@@ -494,36 +315,6 @@ _MEASURING = frozenset(("distribution", "spread", "histogram", "range", "median"
 def _measured_before(tokens: list[Token], at: int) -> bool:
     """ "distribution of CEO salaries", "average salaries": the word is measured, whatever the rows are."""
     return any(t.lower in _MEASURING for t in tokens[max(0, at - 4):at])
-
-
-def _modifies_a_column(c: Candidate, chosen: list[Candidate], tokens: list[Token], index: ColumnIndex) -> bool:
-    """ "flight distances", "customer emails": a word naming the rows, right before another column's name,
-    only says whose the other column is."""
-    col = index.get(c.column)
-    titled = col is not None and tokens[c.start].lemma in col.titled
-    if titled and c.length == 1 and c.end < len(tokens) and is_noun(tokens[c.end].lower) and \
-            tokens[c.end].start - tokens[c.start].end <= 1:
-        return True  # "NYC airports" on nyc_flights.csv: the file's word qualifies the noun after it, not flights
-    if c.length != 1 or c.method == "value" or tokens[c.start].lemma not in index.entity:
-        return False
-    if c.method in ("exact", "normalized", "lemma") and col is not None and col.profile.dtype.startswith("float"):
-        return False  # "wage men vs women" on wages.csv: the wage itself
-    return any(o.start == c.end and o.method != "value" and o.column != c.column and
-               tokens[o.start].start - tokens[c.end - 1].end <= 1 for o in chosen)  # not across "salary: financial"
-
-
-def _participle_of(c: Candidate, chosen: list[Candidate], tokens: list[Token], index: ColumnIndex) -> bool:
-    """ "minutes played", "miles driven", "hours worked": a verb's participle right after a quantity's name says
-    how that quantity was counted; it names no other quantity ("played" is only loosely ``games``). "districts
-    won by each candidate" (a category, then its winner) keeps both."""
-    word = tokens[c.start].lower
-
-    def measured(name: str) -> bool:
-        return (col := index.get(name)) is not None and col.measure
-
-    return c.length == 1 and c.method in ("related", "partial", "fuzzy", "synonym") and verb_only(word) and \
-        word != tokens[c.start].lemma and measured(c.column) and any(
-            o.end == c.start and o.method != "value" and o.column != c.column and measured(o.column) for o in chosen)
 
 
 def _counted_rows(c: Candidate, tokens: list[Token], index: ColumnIndex) -> bool:
