@@ -19,6 +19,9 @@ LOOSE = frozenset({"related", "partial", "fuzzy"})
 
 @dataclass
 class Candidate:
+    """One reading of the tokens start..end: a column (or a value of it, ``method == "value"``), how well the words
+    name it and how they matched."""
+
     start: int
     end: int  # exclusive
     column: str
