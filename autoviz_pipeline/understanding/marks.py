@@ -263,9 +263,9 @@ def _ranked_rows(reading: QuestionReading, slots: Slots, notes: list[str]) -> Ch
     one_per_row = col is not None and col.one_per_row and unit is None
     amount = ranking.word.split()[0] in ("most", "least", "fewest") and " " in ranking.word and \
         default_aggregate(slots.col(measure)) == "sum"  # "which year had the most rain": the year's total
+    # a city's hottest day is its max; a year's "most rain" its total
     agg: Aggregate | None = reading.aggregate if reading.aggregate not in (None, "count") else (
-        None if one_per_row else "sum" if amount else "max" if ranking.order == "descending" else "min")  # a city's
-    # hottest day
+        None if one_per_row else "sum" if amount else "max" if ranking.order == "descending" else "min")
     coarse = ranking.head in ("month", "quarter", "year")  # "which month was the warmest": every month, ranked
     limit = ranking.limit or (None if coarse else slots.settings.ranked_rows)
     return ChartSpec(mark="bar", x=Encoding(field=key, time_unit=unit), y=Encoding(field=measure, aggregate=agg),
